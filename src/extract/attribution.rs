@@ -1,0 +1,616 @@
+//! Speaker detection: finds who a sentence attributes its assertion to.
+//!
+//! Version 1 recognises a reporting verb outside quotation marks and the noun
+//! phrase beside it, in these shapes:
+//! - inverted, after a quote or comma: `"...," said White House press secretary Jen Psaki.`
+//! - subject first: `Kremlin aide Yuri Ushakov said ...`, `..., Mr Biden said ...`,
+//!   `"...," Mr Scholz said.` (auxiliaries and adverbs such as "has", "also" may
+//!   sit between the subject and the verb);
+//! - `According to the ministry, ...`.
+//!
+//! A lone pronoun subject ("He added:") is reported as [`SpeakerPhrase::Pronoun`]
+//! so the caller can carry the previous sentence's speaker over. Names are
+//! resolved against a [`NameMemory`] of full names seen earlier in the article,
+//! so "Mr Ushakov" becomes "Yuri Ushakov".
+
+use std::collections::HashMap;
+
+use super::Span;
+use super::lexicon::{Lexeme, lexeme_of};
+use super::words::{Word, gap_breaks_phrase};
+
+/// Who a sentence names as its source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpeakerPhrase {
+    /// A noun phrase, as a byte span into the sentence.
+    Named(Span),
+    /// "he", "she", "they" or "it": resolved from context by the caller.
+    Pronoun,
+}
+
+/// An attribution found in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attribution {
+    pub speaker: SpeakerPhrase,
+    /// Byte span, within the sentence, covering the speaker phrase and the
+    /// reporting verb; used to decide whether trimming it off is safe.
+    pub clause: Span,
+}
+
+/// Full names seen so far in an article, keyed by surname.
+#[derive(Debug, Clone, Default)]
+pub struct NameMemory {
+    full_name_by_surname: HashMap<String, String>,
+}
+
+impl NameMemory {
+    /// The full name remembered for `surname`, if any.
+    pub fn full_name(&self, surname: &str) -> Option<&str> {
+        self.full_name_by_surname
+            .get(strip_possessive(surname))
+            .map(String::as_str)
+    }
+}
+
+/// The longest subject phrase taken whole; longer ones keep only their
+/// trailing run of capitalised words.
+const MAX_SUBJECT_WORDS: usize = 8;
+
+/// Records the full names ("Firstname Lastname") that `words` mention.
+pub fn remember_names(sentence: &str, words: &[Word<'_>], memory: &mut NameMemory) {
+    let mut run_start = 0;
+    for word_idx in 0..=words.len() {
+        let continues_run = word_idx < words.len()
+            && is_name_like(&words[word_idx])
+            && (word_idx == run_start
+                || !gap_breaks_phrase(&sentence[words[word_idx - 1].end..words[word_idx].start]));
+        if continues_run {
+            continue;
+        }
+        if word_idx >= run_start + 2 {
+            let surname = &words[word_idx - 1];
+            let first_name = &words[word_idx - 2];
+            let first_name_is_title = first_name.lexeme.has(Lexeme::TITLE_WORD)
+                || first_name.lexeme.has(Lexeme::ORDINARY_CAPITALISED);
+            if !first_name_is_title {
+                let surname_text = strip_possessive(surname.text);
+                memory
+                    .full_name_by_surname
+                    .entry(surname_text.to_string())
+                    .or_insert_with(|| format!("{} {}", first_name.text, surname_text));
+            }
+        }
+        run_start = if word_idx < words.len() && is_name_like(&words[word_idx]) {
+            word_idx
+        } else {
+            word_idx + 1
+        };
+    }
+}
+
+/// A capitalised word with at least one lower-case letter ("Putin", not "US").
+fn is_name_like(word: &Word<'_>) -> bool {
+    word.is_capitalised()
+        && (word.text.bytes().any(|byte| byte.is_ascii_lowercase())
+            || (!word.text.is_ascii() && word.text.chars().any(char::is_lowercase)))
+}
+
+fn strip_possessive(word: &str) -> &str {
+    word.strip_suffix("'s")
+        .or_else(|| word.strip_suffix("\u{2019}s"))
+        .unwrap_or(word)
+}
+
+/// How the double quotes of a sentence sit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QuoteProfile {
+    pub has_marks: bool,
+    /// The first quote mark closes a quotation opened in an earlier sentence.
+    pub starts_inside: bool,
+    /// A quotation is still open at the end of the sentence.
+    pub ends_inside: bool,
+}
+
+/// Reads the double quotes of `sentence` in one pass.
+///
+/// Straight double quotes toggle; curly ones open and close. A sentence that
+/// continues a quotation from the previous sentence shows it by closing a
+/// quote before opening one, and then starts inside.
+pub fn quote_profile(sentence: &str) -> QuoteProfile {
+    let mut profile = QuoteProfile::default();
+    let mut inside = false;
+    for (quote_idx, quote) in double_quotes(sentence) {
+        if !profile.has_marks {
+            profile.has_marks = true;
+            profile.starts_inside = first_quote_closes(sentence, quote_idx, quote);
+            inside = profile.starts_inside;
+        }
+        inside = quote_state_after(inside, quote);
+    }
+    profile.ends_inside = inside;
+    profile
+}
+
+/// For each word, whether it lies inside quotation marks.
+pub fn inside_quote_flags(sentence: &str, words: &[Word<'_>], profile: QuoteProfile, flags: &mut Vec<bool>) {
+    flags.clear();
+    if !profile.has_marks {
+        flags.resize(words.len(), false);
+        return;
+    }
+    let mut inside = profile.starts_inside;
+    let mut quotes = double_quotes(sentence).peekable();
+    for word in words {
+        // Quote marks are never part of a word, so each lies before some word or after all.
+        while let Some((_, quote)) = quotes.next_if(|(quote_idx, _)| *quote_idx < word.start) {
+            inside = quote_state_after(inside, quote);
+        }
+        flags.push(inside);
+    }
+}
+
+fn quote_state_after(inside: bool, quote: char) -> bool {
+    match quote {
+        '"' => !inside,
+        '\u{201C}' => true,
+        _ => false,
+    }
+}
+
+/// The byte index and character of every double quote mark in `text`.
+fn double_quotes(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = text.as_bytes();
+    // Scanning bytes is safe here: '"' is ASCII, and U+201C/U+201D are
+    // E2 80 9C/9D, whose lead byte E2 never occurs inside another character.
+    bytes
+        .iter()
+        .enumerate()
+        .filter_map(move |(byte_idx, byte)| match byte {
+            b'"' => Some((byte_idx, '"')),
+            0xE2 if bytes.get(byte_idx + 1) == Some(&0x80) => match bytes.get(byte_idx + 2) {
+                Some(0x9C) => Some((byte_idx, '\u{201C}')),
+                Some(0x9D) => Some((byte_idx, '\u{201D}')),
+                _ => None,
+            },
+            _ => None,
+        })
+}
+
+/// True when the first quote mark of a sentence closes a quotation.
+fn first_quote_closes(sentence: &str, quote_idx: usize, quote: char) -> bool {
+    match quote {
+        '\u{201D}' => true,
+        '"' => {
+            // A straight quote right after a word or punctuation mark, and not
+            // followed by a letter, closes a quotation.
+            let before = sentence[..quote_idx].chars().next_back();
+            let after = sentence[quote_idx + 1..].chars().next();
+            before.is_some_and(|c| !c.is_whitespace()) && !after.is_some_and(char::is_alphanumeric)
+        }
+        _ => false,
+    }
+}
+
+/// Finds the first attribution in `sentence` whose reporting verb is outside quotes.
+///
+/// `inside_quote` holds one flag per word, as filled by [`inside_quote_flags`].
+pub fn find_attribution(sentence: &str, words: &[Word<'_>], inside_quote: &[bool]) -> Option<Attribution> {
+    let mut first_found: Option<Attribution> = None;
+    for verb_idx in 0..words.len() {
+        if inside_quote.get(verb_idx).copied().unwrap_or(false) {
+            continue;
+        }
+        let Some(attribution) = attribution_at(sentence, words, verb_idx) else {
+            continue;
+        };
+        // An attribution that closes the sentence ("..., Mr Thomas said.")
+        // governs it, even when an earlier clause has its own reporting verb
+        // ("Government guidance said X, Mr Thomas said.").
+        let rest = &sentence[attribution.clause.end.max(attribution.clause.start)..];
+        if rest.chars().all(|c| !c.is_alphanumeric()) && first_found.is_some() {
+            return Some(attribution);
+        }
+        first_found.get_or_insert(attribution);
+    }
+    first_found
+}
+
+/// The attribution whose reporting verb or "according" is `words[verb_idx]`, if any.
+fn attribution_at(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Option<Attribution> {
+    let verb = &words[verb_idx];
+    if verb.text.eq_ignore_ascii_case("according") {
+        let is_according_to = words
+            .get(verb_idx + 1)
+            .is_some_and(|next| next.text.eq_ignore_ascii_case("to"));
+        return if is_according_to {
+            according_to(sentence, words, verb_idx)
+        } else {
+            None
+        };
+    }
+    // Reporting verbs are lower case; "Says" at the start of a headline is
+    // too ambiguous to trust.
+    if !verb.text.starts_with(|c: char| c.is_ascii_lowercase()) || !verb.lexeme.has(Lexeme::REPORTING_VERB) {
+        return None;
+    }
+    if verb.lexeme.has(Lexeme::INVERTIBLE_VERB)
+        && verb_idx > 0
+        && gap_has_clause_break(&sentence[words[verb_idx - 1].end..verb.start])
+        && let Some(attribution) = inverted_subject(sentence, words, verb_idx)
+    {
+        return Some(attribution);
+    }
+    subject_before(sentence, words, verb_idx)
+}
+
+/// `According to X, ...`: the phrase after "to" up to the next clause break.
+fn according_to(sentence: &str, words: &[Word<'_>], according_idx: usize) -> Option<Attribution> {
+    let first_idx = according_idx + 2;
+    let last_idx = phrase_end(sentence, words, first_idx)?;
+    let speaker = Span {
+        start: words[first_idx].start,
+        end: words[last_idx].end,
+    };
+    Some(Attribution {
+        speaker: SpeakerPhrase::Named(speaker),
+        clause: Span {
+            start: words[according_idx].start,
+            end: speaker.end,
+        },
+    })
+}
+
+/// `..., said NP.`: the phrase after the verb up to the next clause break.
+fn inverted_subject(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Option<Attribution> {
+    let first_idx = verb_idx + 1;
+    // "..., said in a statement" names no one after the verb.
+    if words.get(first_idx)?.lexeme.has(Lexeme::PHRASE_PREPOSITION) {
+        return None;
+    }
+    let last_idx = phrase_end(sentence, words, first_idx)?;
+    let speaker = classify_phrase(words, first_idx, last_idx)?;
+    Some(Attribution {
+        speaker,
+        clause: Span {
+            start: words[verb_idx].start,
+            end: words[last_idx].end,
+        },
+    })
+}
+
+/// The index of the last word of the phrase that starts at `first_idx`, which
+/// ends before a clause break or at the end of the sentence.
+fn phrase_end(sentence: &str, words: &[Word<'_>], first_idx: usize) -> Option<usize> {
+    if first_idx >= words.len() {
+        return None;
+    }
+    let mut last_idx = first_idx;
+    while last_idx + 1 < words.len()
+        && last_idx + 1 - first_idx < MAX_SUBJECT_WORDS
+        && !gap_has_clause_break(&sentence[words[last_idx].end..words[last_idx + 1].start])
+    {
+        last_idx += 1;
+    }
+    // A phrase cut off by the length limit is a clause, not a name.
+    let cut_off = last_idx + 1 < words.len()
+        && !gap_has_clause_break(&sentence[words[last_idx].end..words[last_idx + 1].start]);
+    (!cut_off).then_some(last_idx)
+}
+
+/// `NP [has/also/...] said ...`: the subject phrase before the verb.
+fn subject_before(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Option<Attribution> {
+    let mut last_idx = verb_idx;
+    // Step back over auxiliaries and adverbs, staying inside the clause.
+    loop {
+        if last_idx == 0 {
+            return None;
+        }
+        let gap = &sentence[words[last_idx - 1].end..words[last_idx].start];
+        if gap.trim() == "," && last_idx == verb_idx {
+            return appositive_subject(sentence, words, verb_idx);
+        }
+        if gap_has_clause_break(gap) {
+            return None;
+        }
+        last_idx -= 1;
+        if !words[last_idx].lexeme.has(Lexeme::AUXILIARY_OR_ADVERB) {
+            break;
+        }
+    }
+    // A clause starts after punctuation or after the complementiser "that"
+    // ("Reports suggest that Rudolph said ...").
+    let starts_clause = |word_idx: usize| {
+        word_idx == 0
+            || words[word_idx - 1].text.eq_ignore_ascii_case("that")
+            || gap_has_clause_break(&sentence[words[word_idx - 1].end..words[word_idx].start])
+    };
+    let mut first_idx = last_idx;
+    while !starts_clause(first_idx) && last_idx - first_idx < MAX_SUBJECT_WORDS {
+        first_idx -= 1;
+    }
+    let reaches_clause_start = starts_clause(first_idx);
+    while first_idx < last_idx && words[first_idx].lexeme.has(Lexeme::CLAUSE_OPENER) {
+        first_idx += 1;
+    }
+    let starts_with_preposition = words[first_idx].lexeme.has(Lexeme::PHRASE_PREPOSITION);
+    if !reaches_clause_start || starts_with_preposition {
+        // Keep only the trailing capitalised run ("... on Monday Mr Smith said"),
+        // without the day or month names that often precede it.
+        let mut run_start = last_idx + 1;
+        while run_start > first_idx
+            && words[run_start - 1].is_capitalised()
+            && !words[run_start - 1].lexeme.has(Lexeme::DAY_OR_MONTH)
+        {
+            run_start -= 1;
+        }
+        if run_start > last_idx {
+            return None;
+        }
+        first_idx = run_start;
+    }
+    let speaker = classify_phrase(words, first_idx, last_idx)?;
+    Some(Attribution {
+        speaker,
+        clause: Span {
+            start: words[first_idx].start,
+            end: words[verb_idx].end,
+        },
+    })
+}
+
+/// `The Shadow Secretary, Theresa May, said ...`: a name set off by commas
+/// right before the verb.
+fn appositive_subject(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Option<Attribution> {
+    const MAX_APPOSITIVE_WORDS: usize = 4;
+    let last_idx = verb_idx.checked_sub(1)?;
+    let mut first_idx = last_idx;
+    loop {
+        if !words[first_idx].is_capitalised() || last_idx - first_idx >= MAX_APPOSITIVE_WORDS {
+            return None;
+        }
+        if first_idx == 0 {
+            return None;
+        }
+        let gap = &sentence[words[first_idx - 1].end..words[first_idx].start];
+        if gap.trim() == "," {
+            break;
+        }
+        if gap_breaks_phrase(gap) {
+            return None;
+        }
+        first_idx -= 1;
+    }
+    let speaker = classify_phrase(words, first_idx, last_idx)?;
+    Some(Attribution {
+        speaker,
+        clause: Span {
+            start: words[first_idx].start,
+            end: words[verb_idx].end,
+        },
+    })
+}
+
+/// Accepts `words[first_idx..=last_idx]` as a speaker when it is a pronoun, or
+/// contains a name-like capitalised word or a role noun.
+fn classify_phrase(words: &[Word<'_>], first_idx: usize, last_idx: usize) -> Option<SpeakerPhrase> {
+    if first_idx == last_idx && words[first_idx].lexeme.has(Lexeme::PRONOUN) {
+        return Some(SpeakerPhrase::Pronoun);
+    }
+    let phrase = &words[first_idx..=last_idx];
+    let names_a_source = phrase.iter().any(|word| {
+        let is_name = word.is_capitalised() && !word.lexeme.has(Lexeme::ORDINARY_CAPITALISED);
+        is_name || word.lexeme.has(Lexeme::ROLE_NOUN)
+    });
+    names_a_source.then_some(SpeakerPhrase::Named(Span {
+        start: phrase[0].start,
+        end: phrase[phrase.len() - 1].end,
+    }))
+}
+
+/// True when the text between two words separates clauses.
+fn gap_has_clause_break(gap: &str) -> bool {
+    gap.chars().any(|c| {
+        matches!(
+            c,
+            ',' | ';'
+                | ':'
+                | '('
+                | ')'
+                | '"'
+                | '\u{201C}'
+                | '\u{201D}'
+                | '\u{2013}'
+                | '\u{2014}'
+                | '?'
+                | '!'
+                | '\n'
+        )
+    }) || gap.contains(" - ")
+}
+
+/// Turns a speaker phrase into the speaker string, resolving "Mr Ushakov" or a
+/// bare "Ushakov" to a full name remembered earlier in the article.
+pub fn resolve_speaker(phrase: &str, memory: &NameMemory) -> String {
+    let mut parts = phrase.split_whitespace();
+    let (first, second, third) = (parts.next(), parts.next(), parts.next());
+    let surname = match (first, second, third) {
+        (Some(honorific), Some(surname), None)
+            if lexeme_of(honorific.trim_end_matches('.')).has(Lexeme::HONORIFIC) =>
+        {
+            Some(surname)
+        }
+        (Some(surname), None, None) => Some(surname),
+        _ => None,
+    };
+    if let Some(full_name) = surname.and_then(|surname| memory.full_name(surname)) {
+        return full_name.to_string();
+    }
+    super::header::collapse_whitespace(phrase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::words::words;
+
+    /// Runs attribution on `sentence` with `memory` and returns the resolved
+    /// speaker, with pronouns shown as "<pronoun>".
+    fn speaker_of(sentence: &str, memory: &mut NameMemory) -> Option<String> {
+        let sentence_words: Vec<Word<'_>> = words(sentence).collect();
+        let mut flags = Vec::new();
+        inside_quote_flags(sentence, &sentence_words, quote_profile(sentence), &mut flags);
+        remember_names(sentence, &sentence_words, memory);
+        let attribution = find_attribution(sentence, &sentence_words, &flags)?;
+        Some(match attribution.speaker {
+            SpeakerPhrase::Named(span) => resolve_speaker(&sentence[span.start..span.end], memory),
+            SpeakerPhrase::Pronoun => "<pronoun>".to_string(),
+        })
+    }
+
+    fn speaker(sentence: &str) -> Option<String> {
+        speaker_of(sentence, &mut NameMemory::default())
+    }
+
+    #[test]
+    fn inverted_attribution_after_a_quote() {
+        assert_eq!(
+            speaker(
+                "\"President Biden reiterated that progress can occur,\" said White House press secretary Jen Psaki."
+            ),
+            Some("White House press secretary Jen Psaki".to_string())
+        );
+        assert_eq!(
+            speaker(
+                "\"Biden laid out two paths\", including \"serious costs\", said a senior administration official."
+            ),
+            Some("a senior administration official".to_string())
+        );
+        assert_eq!(
+            speaker("Prices will rise, said Jen Psaki, the press secretary."),
+            Some("Jen Psaki".to_string())
+        );
+    }
+
+    #[test]
+    fn subject_before_the_verb() {
+        assert_eq!(
+            speaker("Kremlin aide Yuri Ushakov said the call created a \"good backdrop\"."),
+            Some("Kremlin aide Yuri Ushakov".to_string())
+        );
+        assert_eq!(
+            speaker("Aides have said the options include sanctions."),
+            Some("Aides".to_string())
+        );
+        assert_eq!(
+            speaker("Moscow denies planning to attack Ukraine."),
+            Some("Moscow".to_string())
+        );
+        assert_eq!(
+            speaker("In a call on Thursday, Mr Biden said he needed to see progress."),
+            Some("Mr Biden".to_string())
+        );
+        assert_eq!(
+            speaker("In a speech on Monday Mr Smith said taxes would fall."),
+            Some("Mr Smith".to_string())
+        );
+        assert_eq!(
+            speaker("\"The inviolability of borders is non-negotiable,\" Mr Scholz said."),
+            Some("Mr Scholz".to_string())
+        );
+    }
+
+    #[test]
+    fn appositive_names_and_final_attributions() {
+        assert_eq!(
+            speaker("The Shadow Secretary of State, Theresa May, said: \"These plans were announced.\""),
+            Some("Theresa May".to_string())
+        );
+        assert_eq!(
+            speaker("Government guidance said e-mails should only be deleted if useless, Mr Thomas said."),
+            Some("Mr Thomas".to_string())
+        );
+        assert_eq!(
+            speaker("The cuts, officials said, would hit schools."),
+            Some("officials".to_string())
+        );
+    }
+
+    #[test]
+    fn prepositional_phrases_and_complementisers_are_not_speakers() {
+        assert_eq!(
+            speaker(
+                "\"It enables more science,\" NASA's Steve Clarke, deputy administrator, said in the statement."
+            ),
+            None
+        );
+        assert_eq!(
+            speaker("Reports suggest that Rudolph said the deal was done."),
+            Some("Rudolph".to_string())
+        );
+    }
+
+    #[test]
+    fn according_to() {
+        assert_eq!(
+            speaker("According to the ministry, 40 people died."),
+            Some("the ministry".to_string())
+        );
+    }
+
+    #[test]
+    fn pronouns_are_left_to_the_caller() {
+        assert_eq!(
+            speaker("He added: \"It would be a mistake.\""),
+            Some("<pronoun>".to_string())
+        );
+        assert_eq!(
+            speaker("She also said prices would rise."),
+            Some("<pronoun>".to_string())
+        );
+    }
+
+    #[test]
+    fn verbs_inside_quotes_or_without_a_source_do_not_attribute() {
+        assert_eq!(speaker("\"He said no,\" the report read."), None);
+        assert_eq!(speaker("The claims were false."), None);
+        assert_eq!(speaker("Washington has not been convinced by a report."), None);
+        assert_eq!(speaker("What was said matters."), None);
+    }
+
+    #[test]
+    fn honorifics_resolve_to_remembered_full_names() {
+        let mut memory = NameMemory::default();
+        speaker_of(
+            "US President Joe Biden and Vladimir Putin's aides spoke.",
+            &mut memory,
+        );
+        speaker_of("Kremlin aide Yuri Ushakov said the call went well.", &mut memory);
+        assert_eq!(memory.full_name("Biden"), Some("Joe Biden"));
+        assert_eq!(memory.full_name("Putin"), Some("Vladimir Putin"));
+        assert_eq!(
+            speaker_of("Mr Ushakov said President Putin responded.", &mut memory),
+            Some("Yuri Ushakov".to_string())
+        );
+        assert_eq!(
+            speaker_of("Later, Mr. Biden said he was pleased.", &mut memory),
+            Some("Joe Biden".to_string())
+        );
+        assert_eq!(
+            speaker_of("Mr Nobody said nothing happened.", &mut memory),
+            Some("Mr Nobody".to_string())
+        );
+    }
+
+    #[test]
+    fn quote_state_across_sentences() {
+        let starts = |sentence: &str| quote_profile(sentence).starts_inside;
+        let ends = |sentence: &str| quote_profile(sentence).ends_inside;
+        assert!(ends("\"With a view on Ukraine, there are new challenges here."));
+        assert!(starts("The inviolability is non-negotiable,\" Mr Scholz said."));
+        assert!(!starts("He called it \"serious\"."));
+        assert!(!ends("He called it \"serious\"."));
+        assert!(starts("It is over.\u{201D} He left."));
+        assert!(ends("He said: \u{201C}It is."));
+        assert!(!quote_profile("No quotes here.").has_marks);
+    }
+}

@@ -1,0 +1,339 @@
+//! Article layout: finds the header, title and closing credit line around the body text.
+//!
+//! Recognised shapes:
+//! - Header: optional whitespace, `date`, a date token, an optional upper-case
+//!   dateline, then `•`, all on the first line. The body continues after the
+//!   bullet. When the date token is not a real `YYYY-MM-DD` calendar date the
+//!   header is still recognised and kept out of the sentences (it is clearly
+//!   metadata, not prose), but `published_date` stays `None` and a diagnostic
+//!   says why.
+//! - Title (only without a header): a first line under 200 bytes with no
+//!   sentence-final punctuation, followed by a blank line.
+//! - Credit: the last non-empty line, when it is short, mostly upper case and
+//!   made only of letters and the punctuation that joins agency names.
+
+use super::{ArticleMeta, Diagnostic, Span};
+
+/// Where the prose of an article lies, and the metadata found around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    pub meta: ArticleMeta,
+    /// The byte range of `body` that holds the prose to split into sentences.
+    pub content: Span,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+const HEADER_BULLET: char = '\u{2022}';
+const MAX_HEADER_LINE_BYTES: usize = 200;
+const MAX_TITLE_BYTES: usize = 200;
+const MAX_CREDIT_BYTES: usize = 80;
+
+/// Finds the header, title and credit line of `body`.
+pub fn parse_layout(body: &str) -> Layout {
+    let mut meta = ArticleMeta::default();
+    let mut diagnostics = Vec::new();
+    let mut content_start = 0;
+    if let Some(header) = parse_header(body) {
+        content_start = header.content_start;
+        meta.dateline = header.dateline;
+        if is_valid_date(&body[header.date.start..header.date.end]) {
+            meta.published_date = Some(body[header.date.start..header.date.end].to_string());
+        } else {
+            diagnostics.push(Diagnostic {
+                span: header.date,
+                message: "header: not a valid YYYY-MM-DD date".to_string(),
+            });
+        }
+    } else if let Some((title, after_title)) = parse_title(body) {
+        meta.title = Some(title);
+        content_start = after_title;
+    }
+    let mut content_end = body.len();
+    if let Some((credit, line_start)) = parse_credit(body, content_start) {
+        meta.credit = Some(credit);
+        content_end = line_start;
+    }
+    Layout {
+        meta,
+        content: Span {
+            start: content_start,
+            end: content_end.max(content_start),
+        },
+        diagnostics,
+    }
+}
+
+/// The parts of a recognised header line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Header {
+    date: Span,
+    dateline: Option<String>,
+    content_start: usize,
+}
+
+fn parse_header(body: &str) -> Option<Header> {
+    let keyword_start = body.len() - body.trim_start().len();
+    let after_keyword = keyword_start + 4;
+    if !body
+        .get(keyword_start..after_keyword)
+        .is_some_and(|keyword| keyword.eq_ignore_ascii_case("date"))
+    {
+        return None;
+    }
+    let line_end = body[keyword_start..]
+        .find('\n')
+        .map_or(body.len(), |offset| keyword_start + offset);
+    let line = &body[after_keyword..line_end];
+    if !line.starts_with([' ', '\t']) {
+        return None;
+    }
+    let date_start = after_keyword + (line.len() - line.trim_start().len());
+    let date_len = body[date_start..line_end]
+        .find(|c: char| c.is_whitespace() || c == HEADER_BULLET)
+        .unwrap_or(line_end - date_start);
+    let date_end = date_start + date_len;
+    if !body[date_start..date_end].starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let bullet_offset = body[date_end..line_end].find(HEADER_BULLET)?;
+    let bullet_idx = date_end + bullet_offset;
+    if bullet_idx - keyword_start > MAX_HEADER_LINE_BYTES {
+        return None;
+    }
+    let dateline_text = body[date_end..bullet_idx].trim();
+    let dateline = (!dateline_text.is_empty() && !dateline_text.chars().any(char::is_lowercase))
+        .then(|| collapse_whitespace(dateline_text));
+    Some(Header {
+        date: Span {
+            start: date_start,
+            end: date_end,
+        },
+        dateline,
+        content_start: bullet_idx + HEADER_BULLET.len_utf8(),
+    })
+}
+
+/// True for a `YYYY-MM-DD` string naming a real day of the proleptic Gregorian calendar.
+pub fn is_valid_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let shape_ok = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(idx, byte)| idx == 4 || idx == 7 || byte.is_ascii_digit());
+    if !shape_ok {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range]
+            .iter()
+            .fold(0u32, |acc, byte| acc * 10 + u32::from(byte - b'0'))
+    };
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    let is_leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    year >= 1 && (1..=days_in_month).contains(&day)
+}
+
+/// Returns the title and the byte index where the prose starts after it.
+fn parse_title(body: &str) -> Option<(String, usize)> {
+    let line_start = body.len() - body.trim_start().len();
+    let line_end = line_start + body[line_start..].find('\n')?;
+    let line = body[line_start..line_end].trim();
+    if line.is_empty() || line.len() >= MAX_TITLE_BYTES {
+        return None;
+    }
+    // Trailing emoji and closing quotes do not hide a final full stop or "!".
+    let without_closers = line.trim_end_matches(|c: char| {
+        !(c.is_alphanumeric() || c.is_ascii_punctuation()) || matches!(c, '"' | '\'' | ')')
+    });
+    if without_closers.ends_with(['.', '!', '?', '\u{2026}', ':', ';', ',']) {
+        return None;
+    }
+    let after_line = &body[line_end + 1..];
+    let blank_follows = after_line.trim_start_matches([' ', '\t', '\r']).starts_with('\n');
+    blank_follows.then(|| (collapse_whitespace(line), line_end + 1))
+}
+
+/// Returns the credit and the byte index where its line starts.
+fn parse_credit(body: &str, content_start: usize) -> Option<(String, usize)> {
+    let trimmed_end = body.trim_end().len();
+    let line_start = body[..trimmed_end].rfind('\n').map_or(0, |idx| idx + 1);
+    if line_start < content_start {
+        return None;
+    }
+    let line = body[line_start..trimmed_end].trim();
+    if line.len() < 2 || line.len() > MAX_CREDIT_BYTES {
+        return None;
+    }
+    let allowed = |c: char| c.is_alphabetic() || matches!(c, ' ' | ',' | '-' | '&' | '/' | '.' | '\'');
+    if !line.chars().all(allowed) || line.ends_with(['.', ',', '-', '&', '/']) {
+        return None;
+    }
+    let n_letters = line.chars().filter(|c| c.is_alphabetic()).count();
+    let n_upper = line.chars().filter(|c| c.is_uppercase()).count();
+    // "Mostly" upper case tolerates names like "McCLATCHY" while rejecting headings.
+    if n_letters < 2 || n_upper * 10 < n_letters * 8 {
+        return None;
+    }
+    Some((collapse_whitespace(line), line_start))
+}
+
+/// Replaces every run of whitespace with one space and trims the ends.
+pub fn collapse_whitespace(text: &str) -> String {
+    if !needs_collapsing(text) {
+        return text.to_string();
+    }
+    let mut collapsed = String::with_capacity(text.len());
+    for part in text.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(part);
+    }
+    collapsed
+}
+
+/// True when `text` has leading, trailing, repeated or non-space whitespace.
+/// Most sentences have none, and this byte scan is much cheaper than splitting.
+fn needs_collapsing(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') || text.contains("  ") {
+        return true;
+    }
+    // A branch-free pass that the compiler can vectorise; only when a
+    // candidate byte shows up is the exact (slower) check made. 0xC2, 0xE1,
+    // 0xE2 and 0xE3 are the lead bytes of every non-ASCII whitespace character.
+    let has_candidate = bytes.iter().fold(false, |found, byte| {
+        found | matches!(byte, 0x09..=0x0D | 0xC2 | 0xE1 | 0xE2 | 0xE3)
+    });
+    has_candidate && text.chars().any(|c| c.is_whitespace() && c != ' ')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whitespace_is_collapsed() {
+        assert_eq!(collapse_whitespace("a b"), "a b");
+        assert_eq!(collapse_whitespace(" a  b\n\tc\u{a0}d\u{3000}e "), "a b c d e");
+        assert_eq!(collapse_whitespace("\u{201C}a\u{201D}"), "\u{201C}a\u{201D}");
+        assert_eq!(collapse_whitespace(""), "");
+    }
+
+    #[test]
+    fn header_with_date_dateline_and_bullet() {
+        let body = " date 2022-01-01 WILMINGTON/MOSCOW \u{2022} US President Joe Biden spoke.\n\nREUTERS, AGENCE FRANCE-PRESSE";
+        let layout = parse_layout(body);
+        assert_eq!(layout.meta.published_date.as_deref(), Some("2022-01-01"));
+        assert_eq!(layout.meta.dateline.as_deref(), Some("WILMINGTON/MOSCOW"));
+        assert_eq!(
+            layout.meta.credit.as_deref(),
+            Some("REUTERS, AGENCE FRANCE-PRESSE")
+        );
+        assert_eq!(layout.meta.title, None);
+        assert_eq!(
+            body[layout.content.start..layout.content.end].trim(),
+            "US President Joe Biden spoke."
+        );
+        assert!(layout.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn invalid_date_keeps_header_out_of_the_prose() {
+        let body = "date 2022-13-45 LONDON \u{2022} Prices rose.";
+        let layout = parse_layout(body);
+        assert_eq!(layout.meta.published_date, None);
+        assert_eq!(layout.meta.dateline.as_deref(), Some("LONDON"));
+        assert_eq!(&body[layout.content.start..], " Prices rose.");
+        assert_eq!(layout.diagnostics.len(), 1);
+        let span = layout.diagnostics[0].span;
+        assert_eq!(&body[span.start..span.end], "2022-13-45");
+    }
+
+    #[test]
+    fn header_without_dateline() {
+        let layout = parse_layout("date 2020-02-29 \u{2022} Leap day.");
+        assert_eq!(layout.meta.published_date.as_deref(), Some("2020-02-29"));
+        assert_eq!(layout.meta.dateline, None);
+    }
+
+    #[test]
+    fn header_needs_a_bullet_on_its_line() {
+        let layout = parse_layout("date 2022-01-01\n\u{2022} text");
+        assert_eq!(layout.meta.published_date, None);
+        assert_eq!(layout.content.start, 0);
+    }
+
+    #[test]
+    fn calendar_dates_are_validated() {
+        assert!(is_valid_date("2022-01-01"));
+        assert!(is_valid_date("2000-02-29"));
+        assert!(!is_valid_date("1900-02-29"));
+        assert!(!is_valid_date("2022-02-30"));
+        assert!(!is_valid_date("2022-13-45"));
+        assert!(!is_valid_date("2022-00-10"));
+        assert!(!is_valid_date("0000-01-01"));
+        assert!(!is_valid_date("2022-1-01x"));
+        assert!(!is_valid_date("２０２２-01-01"));
+    }
+
+    #[test]
+    fn title_line_followed_by_blank_line() {
+        let body = "Labour plans maternity pay rise\n\nMaternity pay is to rise.";
+        let layout = parse_layout(body);
+        assert_eq!(
+            layout.meta.title.as_deref(),
+            Some("Labour plans maternity pay rise")
+        );
+        assert_eq!(&body[layout.content.start..], "\nMaternity pay is to rise.");
+    }
+
+    #[test]
+    fn sentence_first_line_is_not_a_title() {
+        assert_eq!(parse_layout("It rose.\n\nThen it fell.").meta.title, None);
+        assert_eq!(parse_layout("No blank line after\nthis one").meta.title, None);
+    }
+
+    #[test]
+    fn no_header_and_no_credit() {
+        let body = "Inflation rose to 3% in May, the ONS said.\n\nPrices of food led the rise.";
+        let layout = parse_layout(body);
+        assert_eq!(layout.meta, ArticleMeta::default());
+        assert_eq!(
+            layout.content,
+            Span {
+                start: 0,
+                end: body.len()
+            }
+        );
+    }
+
+    #[test]
+    fn credit_line_rules() {
+        let credit = |body: &str| parse_layout(body).meta.credit;
+        assert_eq!(credit("Text here.\n\nAP\n"), Some("AP".to_string()));
+        assert_eq!(
+            credit("Text here.\n\nREUTERS / AFP"),
+            Some("REUTERS / AFP".to_string())
+        );
+        assert_eq!(credit("Text here.\n\nIT ROSE 5%"), None);
+        assert_eq!(credit("Text here.\n\nTHE END."), None);
+        assert_eq!(credit("Text here.\n\nThe end of the story"), None);
+        assert_eq!(
+            credit(
+                "Text here.\n\nTHIS LINE IS FAR TOO LONG TO BE A CREDIT LINE BECAUSE IT GOES ON AND ON AND ON FOREVER"
+            ),
+            None
+        );
+    }
+}

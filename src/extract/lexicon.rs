@@ -1,0 +1,894 @@
+//! Word lists: one table that maps a lower-cased word to the classes the extractor cares about.
+//!
+//! Every word of every sentence is looked up once, while it is tokenised, so
+//! later steps test bits instead of scanning lists. The table is built on
+//! first use from the readable lists below.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+use super::words::lower_key;
+
+/// The set of word classes a word belongs to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lexeme(u32);
+
+impl Lexeme {
+    pub const NONE: Lexeme = Lexeme(0);
+    pub const NUMBER_WORD: Lexeme = Lexeme(1 << 0);
+    pub const PERCENT_WORD: Lexeme = Lexeme(1 << 1);
+    pub const MONEY_WORD: Lexeme = Lexeme(1 << 2);
+    pub const DATE_WORD: Lexeme = Lexeme(1 << 3);
+    pub const DAY_OR_MONTH: Lexeme = Lexeme(1 << 4);
+    pub const REPORTING_VERB: Lexeme = Lexeme(1 << 5);
+    pub const INVERTIBLE_VERB: Lexeme = Lexeme(1 << 6);
+    pub const AUXILIARY_OR_ADVERB: Lexeme = Lexeme(1 << 7);
+    pub const ROLE_NOUN: Lexeme = Lexeme(1 << 8);
+    pub const CLAUSE_OPENER: Lexeme = Lexeme(1 << 9);
+    pub const PHRASE_PREPOSITION: Lexeme = Lexeme(1 << 10);
+    pub const ORDINARY_CAPITALISED: Lexeme = Lexeme(1 << 11);
+    pub const TITLE_WORD: Lexeme = Lexeme(1 << 12);
+    pub const HONORIFIC: Lexeme = Lexeme(1 << 13);
+    pub const PRONOUN: Lexeme = Lexeme(1 << 14);
+    pub const SUPERLATIVE: Lexeme = Lexeme(1 << 15);
+    pub const COMPARATIVE_HEAD: Lexeme = Lexeme(1 << 16);
+    pub const HEDGE: Lexeme = Lexeme(1 << 17);
+    pub const OPINION_VERB: Lexeme = Lexeme(1 << 18);
+    pub const FIRST_PERSON: Lexeme = Lexeme(1 << 19);
+    pub const COMMON_VERB: Lexeme = Lexeme(1 << 20);
+    pub const AFTER_FIRST: Lexeme = Lexeme(1 << 21);
+    pub const OPINION_NOUN: Lexeme = Lexeme(1 << 22);
+    pub const THAN: Lexeme = Lexeme(1 << 23);
+
+    /// True when the word belongs to `class`.
+    pub fn has(self, class: Lexeme) -> bool {
+        self.0 & class.0 != 0
+    }
+}
+
+/// Looks up the classes of `word`, ignoring ASCII case.
+pub fn lexeme_of(word: &str) -> Lexeme {
+    // No listed word starts with a digit; skipping numbers saves a lookup.
+    if word.as_bytes().first().is_none_or(u8::is_ascii_digit) {
+        return Lexeme::NONE;
+    }
+    let lexicon = lexicon();
+    // Most words are in no list; the (first letter, length) filter rejects
+    // many of them before any lower-casing or hashing. It uses the raw byte
+    // length, so listed words with an apostrophe are entered under the
+    // lengths of both spellings (the straight apostrophe is 1 byte, the
+    // curly one 3).
+    let first_letter = usize::from(word.as_bytes()[0].to_ascii_lowercase().wrapping_sub(b'a'));
+    let lengths = lexicon
+        .lengths_by_first_letter
+        .get(first_letter)
+        .copied()
+        .unwrap_or(0);
+    if word.len() >= 32 || lengths & (1 << word.len()) == 0 {
+        return Lexeme::NONE;
+    }
+    let mut buffer = [0u8; 24];
+    let Some(key) = lower_key(word, &mut buffer) else {
+        return Lexeme::NONE;
+    };
+    lexicon.table.get(key).copied().unwrap_or_default()
+}
+
+/// The lookup table, built once from the lists below.
+struct Lexicon {
+    table: HashMap<&'static str, Lexeme, BuildHasherDefault<WordHasher>>,
+    /// Bit `n` of entry `i` is set when a listed word of `n` bytes starts with
+    /// the `i`-th letter; listed words are under 32 bytes even with curly
+    /// apostrophes, so a u32 holds all lengths.
+    lengths_by_first_letter: [u32; 26],
+}
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let mut table: HashMap<&'static str, Lexeme, BuildHasherDefault<WordHasher>> = HashMap::default();
+        let mut lengths_by_first_letter = [0u32; 26];
+        for (class, list) in CLASS_LISTS {
+            for word in *list {
+                table.entry(*word).or_default().0 |= class.0;
+                let first_letter = usize::from(word.as_bytes()[0] - b'a');
+                let n_apostrophes = word.bytes().filter(|byte| *byte == b'\'').count();
+                lengths_by_first_letter[first_letter] |= 1 << word.len();
+                lengths_by_first_letter[first_letter] |= 1 << (word.len() + 2 * n_apostrophes);
+            }
+        }
+        Lexicon {
+            table,
+            lengths_by_first_letter,
+        }
+    })
+}
+
+/// A fast multiplicative hash for short keys. The table is fixed and not
+/// exposed to untrusted insertions, so collision resistance is not needed.
+#[derive(Debug, Default)]
+struct WordHasher {
+    hash: u64,
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.write_u64(u64::from(byte));
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+const CLASS_LISTS: &[(Lexeme, &[&str])] = &[
+    (Lexeme::NUMBER_WORD, NUMBER_WORDS),
+    (Lexeme::PERCENT_WORD, PERCENT_WORDS),
+    (Lexeme::MONEY_WORD, MONEY_WORDS),
+    (Lexeme::DATE_WORD, DATE_WORDS),
+    (Lexeme::DAY_OR_MONTH, DAY_AND_MONTH_NAMES),
+    (Lexeme::REPORTING_VERB, REPORTING_VERBS),
+    (Lexeme::INVERTIBLE_VERB, INVERTIBLE_VERBS),
+    (Lexeme::AUXILIARY_OR_ADVERB, AUXILIARIES_AND_ADVERBS),
+    (Lexeme::ROLE_NOUN, ROLE_NOUNS),
+    (Lexeme::CLAUSE_OPENER, CLAUSE_OPENERS),
+    (Lexeme::PHRASE_PREPOSITION, PHRASE_PREPOSITIONS),
+    (Lexeme::ORDINARY_CAPITALISED, ORDINARY_CAPITALISED),
+    (Lexeme::TITLE_WORD, TITLE_WORDS),
+    (Lexeme::HONORIFIC, HONORIFICS),
+    (Lexeme::PRONOUN, PRONOUNS),
+    (Lexeme::SUPERLATIVE, SUPERLATIVES),
+    (Lexeme::COMPARATIVE_HEAD, COMPARATIVE_HEADS),
+    (Lexeme::HEDGE, HEDGES),
+    (Lexeme::OPINION_VERB, OPINION_VERBS),
+    (Lexeme::FIRST_PERSON, FIRST_PERSON),
+    (Lexeme::COMMON_VERB, COMMON_VERBS),
+    (Lexeme::AFTER_FIRST, AFTER_FIRST),
+    (Lexeme::OPINION_NOUN, OPINION_NOUNS),
+    (Lexeme::THAN, &["than"]),
+];
+
+/// Number words: "million", "dozen", "twice".
+const NUMBER_WORDS: &[&str] = &[
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "millions",
+    "billion",
+    "billions",
+    "trillion",
+    "dozen",
+    "dozens",
+    "half",
+    "twice",
+    "double",
+    "triple",
+    "quarter",
+    "third",
+];
+
+/// Percent words; "per" counts only before "cent".
+const PERCENT_WORDS: &[&str] = &["percent", "per", "percentage", "pc"];
+
+/// Currency names.
+const MONEY_WORDS: &[&str] = &[
+    "dollar", "dollars", "pound", "pounds", "euro", "euros", "yen", "yuan", "rupees", "cents", "pence",
+    "roubles", "rubles", "usd", "gbp", "eur",
+];
+
+/// Month and weekday names, their abbreviations, and relative dates ("yesterday", "week"); "may" is left out because it is usually the verb.
+const DATE_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "yesterday",
+    "today",
+    "tomorrow",
+    "tonight",
+    "weekend",
+    "week",
+    "month",
+    "year",
+    "decade",
+    "century",
+    "quarter",
+];
+
+/// Full weekday and month names, which are never part of a person's name.
+const DAY_AND_MONTH_NAMES: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Reporting verbs: "said", "denies", "warned".
+const REPORTING_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "stated",
+    "warned",
+    "warns",
+    "denied",
+    "denies",
+    "deny",
+    "reiterated",
+    "reiterates",
+    "claimed",
+    "claims",
+    "argued",
+    "argues",
+    "insisted",
+    "insists",
+    "announced",
+    "announces",
+    "confirmed",
+    "confirms",
+    "noted",
+    "notes",
+    "explained",
+    "admitted",
+    "admits",
+    "acknowledged",
+    "alleged",
+    "alleges",
+    "contended",
+    "maintained",
+    "reported",
+    "estimated",
+];
+
+/// Reporting verbs that may precede their subject ("..., said the minister"). "told", "denied" and the like are left out: after a comma they usually start a new clause rather than an inverted attribution.
+const INVERTIBLE_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "added",
+    "adds",
+    "stated",
+    "warned",
+    "warns",
+    "insisted",
+    "argued",
+    "claimed",
+    "noted",
+    "explained",
+    "admitted",
+    "acknowledged",
+    "maintained",
+];
+
+/// Words that may stand between a subject and its reporting verb ("has", "also").
+const AUXILIARIES_AND_ADVERBS: &[&str] = &[
+    "has",
+    "have",
+    "had",
+    "also",
+    "previously",
+    "repeatedly",
+    "later",
+    "then",
+    "again",
+    "once",
+    "not",
+    "never",
+    "recently",
+    "earlier",
+    "yesterday",
+    "today",
+    "reportedly",
+    "allegedly",
+    "publicly",
+    "privately",
+    "separately",
+    "firmly",
+    "flatly",
+    "would",
+    "will",
+    "had",
+];
+
+/// Common nouns that name a source even without a capital letter.
+const ROLE_NOUNS: &[&str] = &[
+    "official",
+    "officials",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "aide",
+    "aides",
+    "minister",
+    "ministry",
+    "secretary",
+    "president",
+    "chairman",
+    "chairwoman",
+    "chief",
+    "director",
+    "police",
+    "government",
+    "authorities",
+    "analyst",
+    "analysts",
+    "expert",
+    "experts",
+    "source",
+    "sources",
+    "lawmaker",
+    "lawmakers",
+    "diplomat",
+    "diplomats",
+    "leader",
+    "leaders",
+    "statement",
+    "report",
+    "study",
+    "survey",
+    "researchers",
+    "scientists",
+    "economists",
+    "prosecutors",
+    "witnesses",
+    "residents",
+    "company",
+    "group",
+    "agency",
+    "department",
+    "ministers",
+    "council",
+    "court",
+    "judge",
+    "campaign",
+    "union",
+    "officer",
+    "officers",
+    "mayor",
+    "governor",
+    "senator",
+    "critics",
+    "opponents",
+    "supporters",
+];
+
+/// Words that start a clause but are not part of its subject.
+const CLAUSE_OPENERS: &[&str] = &[
+    "and",
+    "but",
+    "so",
+    "yet",
+    "meanwhile",
+    "however",
+    "also",
+    "then",
+    "while",
+    "as",
+    "now",
+    "still",
+    "moreover",
+    "instead",
+    "that",
+];
+
+/// Prepositions and conjunctions that open an adverbial phrase: a subject phrase starting with one holds the real subject at its end.
+const PHRASE_PREPOSITIONS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "after",
+    "during",
+    "for",
+    "with",
+    "from",
+    "by",
+    "despite",
+    "since",
+    "before",
+    "when",
+    "if",
+    "because",
+    "speaking",
+    "writing",
+    "asked",
+    "under",
+    "over",
+    "amid",
+    "following",
+];
+
+/// Capitalised words that are not names: sentence starters, pronouns, determiners.
+const ORDINARY_CAPITALISED: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "you",
+    "but",
+    "and",
+    "in",
+    "on",
+    "at",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "then",
+    "however",
+    "meanwhile",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "my",
+    "so",
+    "yet",
+    "or",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "as",
+    "for",
+    "with",
+    "also",
+    "some",
+    "many",
+    "most",
+    "still",
+    "now",
+    "what",
+    "let",
+    "one",
+    "both",
+    "all",
+    "despite",
+    "according",
+    "other",
+    "another",
+    "such",
+];
+
+/// Words that form a title before a name ("President Putin") rather than a first name.
+const TITLE_WORDS: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "president",
+    "prime",
+    "minister",
+    "chancellor",
+    "secretary",
+    "general",
+    "gen",
+    "senator",
+    "sen",
+    "governor",
+    "gov",
+    "rep",
+    "representative",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "judge",
+    "justice",
+    "mayor",
+    "leader",
+    "chairman",
+    "captain",
+    "capt",
+    "colonel",
+    "col",
+    "sheikh",
+    "rev",
+    "st",
+    "saint",
+    "premier",
+    "commissioner",
+    "ambassador",
+    "aide",
+    "spokesman",
+    "spokeswoman",
+    "coach",
+    "manager",
+    "director",
+    "chief",
+    "officer",
+    "inspector",
+    "sergeant",
+    "lieutenant",
+    "admiral",
+    "major",
+    "deputy",
+    "vice",
+];
+
+/// Honorifics that, followed by a surname, may be resolved to a full name.
+const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "prof", "mx"];
+
+/// Subject pronouns that refer back to an earlier speaker.
+const PRONOUNS: &[&str] = &["he", "she", "they", "it"];
+
+/// Superlatives and record words: "highest", "unprecedented".
+const SUPERLATIVES: &[&str] = &[
+    "highest",
+    "lowest",
+    "largest",
+    "biggest",
+    "smallest",
+    "greatest",
+    "fastest",
+    "slowest",
+    "worst",
+    "best",
+    "most",
+    "least",
+    "record",
+    "all-time",
+    "unprecedented",
+    "doubled",
+    "tripled",
+    "halved",
+    "fewest",
+    "longest",
+    "shortest",
+    "richest",
+    "poorest",
+    "only",
+];
+
+/// Words that make a comparison with a following "than", besides those ending in "-er".
+const COMPARATIVE_HEADS: &[&str] = &["more", "less", "fewer", "rather", "other"];
+
+/// Hedges: "may", "might", "reportedly".
+const HEDGES: &[&str] = &[
+    "may",
+    "might",
+    "could",
+    "perhaps",
+    "reportedly",
+    "allegedly",
+    "possibly",
+    "probably",
+    "likely",
+    "apparently",
+    "seemingly",
+    "maybe",
+    "suggests",
+    "suggested",
+    "unclear",
+    "seems",
+    "appears",
+];
+
+/// Verbs of opinion, which after "I" or "we" mark a first-person opinion.
+const OPINION_VERBS: &[&str] = &[
+    "think", "believe", "feel", "guess", "suppose", "hope", "reckon", "wish", "doubt",
+];
+
+/// First-person pronouns and their contractions.
+const FIRST_PERSON: &[&str] = &[
+    "i", "me", "my", "mine", "we", "us", "our", "ours", "i'm", "i've", "i'd", "i'll", "we're", "we've",
+    "we'd", "we'll", "let's",
+];
+
+/// Common verb forms without a regular ending, auxiliaries and contractions.
+const COMMON_VERBS: &[&str] = &[
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "am",
+    "has",
+    "have",
+    "had",
+    "do",
+    "does",
+    "did",
+    "will",
+    "would",
+    "can",
+    "could",
+    "shall",
+    "should",
+    "may",
+    "might",
+    "must",
+    "said",
+    "say",
+    "get",
+    "got",
+    "make",
+    "made",
+    "go",
+    "went",
+    "gone",
+    "take",
+    "took",
+    "taken",
+    "see",
+    "saw",
+    "seen",
+    "know",
+    "knew",
+    "known",
+    "think",
+    "thought",
+    "come",
+    "came",
+    "give",
+    "gave",
+    "given",
+    "find",
+    "found",
+    "tell",
+    "told",
+    "become",
+    "became",
+    "show",
+    "leave",
+    "left",
+    "feel",
+    "felt",
+    "put",
+    "bring",
+    "brought",
+    "begin",
+    "began",
+    "keep",
+    "kept",
+    "hold",
+    "held",
+    "write",
+    "wrote",
+    "stand",
+    "stood",
+    "hear",
+    "heard",
+    "let",
+    "mean",
+    "meant",
+    "set",
+    "meet",
+    "met",
+    "run",
+    "ran",
+    "pay",
+    "paid",
+    "sit",
+    "sat",
+    "speak",
+    "spoke",
+    "lead",
+    "led",
+    "read",
+    "grow",
+    "grew",
+    "lose",
+    "lost",
+    "fall",
+    "fell",
+    "send",
+    "sent",
+    "build",
+    "built",
+    "understand",
+    "understood",
+    "cut",
+    "rise",
+    "rose",
+    "win",
+    "won",
+    "buy",
+    "bought",
+    "sell",
+    "sold",
+    "spend",
+    "spent",
+    "hit",
+    "need",
+    "want",
+    "use",
+    "like",
+    "help",
+    "try",
+    "ask",
+    "work",
+    "seem",
+    "call",
+    "play",
+    "move",
+    "live",
+    "believe",
+    "happen",
+    "include",
+    "continue",
+    "change",
+    "add",
+    "remain",
+    "expect",
+    "face",
+    "plan",
+    "aim",
+    "agree",
+    "deny",
+    "warn",
+    "fear",
+    "hope",
+    "claim",
+    "rule",
+    "vote",
+    "back",
+    "urge",
+    "drop",
+    "ban",
+    "fail",
+    "hurt",
+    "quit",
+    "beat",
+    "bet",
+    "shut",
+    "cost",
+    "let's",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "won't",
+    "can't",
+    "couldn't",
+    "shouldn't",
+    "wouldn't",
+    "hasn't",
+    "haven't",
+    "hadn't",
+    "it's",
+    "that's",
+    "there's",
+    "he's",
+    "she's",
+    "what's",
+    "i'm",
+    "you're",
+    "we're",
+    "they're",
+    "i've",
+    "we've",
+    "they've",
+    "i'll",
+    "we'll",
+    "they'll",
+    "i'd",
+    "we'd",
+];
+
+/// Words that, after "first", make a record claim ("first time", "first ever").
+const AFTER_FIRST: &[&str] = &["time", "ever"];
+
+/// Nouns that, after "my" or "our", mark a first-person opinion.
+const OPINION_NOUNS: &[&str] = &["opinion", "view"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_ignore_case_and_combine_classes() {
+        assert!(lexeme_of("Said").has(Lexeme::REPORTING_VERB));
+        assert!(lexeme_of("said").has(Lexeme::INVERTIBLE_VERB));
+        assert!(lexeme_of("said").has(Lexeme::COMMON_VERB));
+        assert!(lexeme_of("MAY").has(Lexeme::HEDGE));
+        assert!(lexeme_of("we\u{2019}re").has(Lexeme::FIRST_PERSON));
+        assert!(!lexeme_of("Ukraine").has(Lexeme::ROLE_NOUN));
+        assert_eq!(lexeme_of("caf\u{e9}"), Lexeme::NONE);
+        assert_eq!(lexeme_of(""), Lexeme::NONE);
+    }
+
+    #[test]
+    fn every_listed_word_is_a_valid_key() {
+        for (_, list) in CLASS_LISTS {
+            for word in *list {
+                assert!(word.len() < 24 && word.starts_with(|c: char| c.is_ascii_lowercase()));
+                let mut buffer = [0u8; 24];
+                assert_eq!(lower_key(word, &mut buffer), Some(*word));
+            }
+        }
+    }
+}

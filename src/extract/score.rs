@@ -1,0 +1,299 @@
+//! Check-worthiness: cheap surface features of a sentence and a hand-weighted logistic score.
+//!
+//! The features are public so that a later learned model can be trained on
+//! exactly what this version sees; [`checkworthiness`] is only the v1 weighting.
+
+use super::lexicon::Lexeme;
+use super::words::Word;
+
+/// Surface features of one sentence.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Features {
+    pub n_words: usize,
+    /// Digit-led tokens ("50", "3.5", "2021") and number words ("million", "dozen").
+    pub n_numbers: usize,
+    /// A `%` sign or "percent"/"per cent".
+    pub has_percent: bool,
+    /// A currency sign or currency word.
+    pub has_money: bool,
+    /// Month and weekday names, years, "yesterday" and the like.
+    pub n_date_words: usize,
+    /// Runs of capitalised words, not counting a single ordinary word at the sentence start.
+    pub n_named_entities: usize,
+    pub has_reporting_verb: bool,
+    /// "more than", "highest", "for the first time", "record" and the like.
+    pub has_comparative: bool,
+    /// "may", "might", "could", "perhaps", "reportedly" and the like.
+    pub n_hedges: usize,
+    /// "I think", "we believe", "in my opinion".
+    pub has_first_person_opinion: bool,
+    /// "I", "me", "we", "our" and contractions of them.
+    pub n_first_person: usize,
+    pub is_question: bool,
+    pub has_quotation: bool,
+}
+
+/// Computes the features of `sentence`, whose words are `words`.
+pub fn sentence_features(sentence: &str, words: &[Word<'_>]) -> Features {
+    let mut features = Features {
+        n_words: words.len(),
+        is_question: sentence
+            .trim_end_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | '\u{201D}' | '\u{2019}' | ')')
+            })
+            .ends_with(['?', '\u{FF1F}']),
+        ..Features::default()
+    };
+    // Searching for single bytes is memchr-fast; the slower character scan
+    // runs only when a lead byte of a non-ASCII currency sign or curly quote
+    // (0xC2 or 0xE2) is present.
+    let bytes = sentence.as_bytes();
+    features.has_percent = bytes.contains(&b'%');
+    features.has_money = bytes.contains(&b'$');
+    features.has_quotation = bytes.contains(&b'"');
+    if bytes.contains(&0xC2) || bytes.contains(&0xE2) {
+        for c in sentence.chars() {
+            match c {
+                '\u{A3}' | '\u{A5}' | '\u{20AC}' | '\u{20B9}' | '\u{20BD}' | '\u{20A9}' => {
+                    features.has_money = true;
+                }
+                '\u{201C}' | '\u{201D}' => features.has_quotation = true,
+                _ => {}
+            }
+        }
+    }
+    let mut run_start_idx = None;
+    for (word_idx, word) in words.iter().enumerate() {
+        let lexeme = word.lexeme;
+        let previous = word_idx.checked_sub(1).map(|previous_idx| &words[previous_idx]);
+        let previous_is =
+            |text: &str| previous.is_some_and(|previous| previous.text.eq_ignore_ascii_case(text));
+        let is_capitalised = word.is_capitalised();
+        if word.starts_with_digit() {
+            features.n_numbers += 1;
+            if is_year(word.text) {
+                features.n_date_words += 1;
+            }
+        }
+        // Named entities: runs of capitalised words. A lone word at the
+        // sentence start, or a lone ordinary word ("The", "He"), does not count.
+        if is_capitalised && run_start_idx.is_none() {
+            run_start_idx = Some(word_idx);
+        }
+        if let Some(start_idx) = run_start_idx {
+            let run_ends =
+                !is_capitalised || words.get(word_idx + 1).is_none_or(|next| !next.is_capitalised());
+            if run_ends {
+                let run_len = if is_capitalised { word_idx + 1 } else { word_idx } - start_idx;
+                let counts = run_len > 1
+                    || (start_idx > 0 && !words[start_idx].lexeme.has(Lexeme::ORDINARY_CAPITALISED));
+                if counts {
+                    features.n_named_entities += 1;
+                }
+                run_start_idx = None;
+            }
+        }
+        if lexeme == Lexeme::NONE {
+            continue;
+        }
+        if lexeme.has(Lexeme::NUMBER_WORD) {
+            features.n_numbers += 1;
+        }
+        let is_per_without_cent = word.text.eq_ignore_ascii_case("per")
+            && !words
+                .get(word_idx + 1)
+                .is_some_and(|next| next.text.eq_ignore_ascii_case("cent"));
+        if lexeme.has(Lexeme::PERCENT_WORD) && !is_per_without_cent {
+            features.has_percent = true;
+        }
+        if lexeme.has(Lexeme::MONEY_WORD) {
+            features.has_money = true;
+        }
+        // "May" the month is capitalised mid-sentence; "may" the hedge is not.
+        let is_month_may = is_capitalised && word_idx > 0 && word.text.eq_ignore_ascii_case("may");
+        if lexeme.has(Lexeme::DATE_WORD) || is_month_may {
+            features.n_date_words += 1;
+        }
+        if lexeme.has(Lexeme::REPORTING_VERB) {
+            features.has_reporting_verb = true;
+        }
+        let is_comparative = lexeme.has(Lexeme::SUPERLATIVE)
+            || (lexeme.has(Lexeme::THAN)
+                && previous.is_some_and(|previous| {
+                    previous.lexeme.has(Lexeme::COMPARATIVE_HEAD) || previous.text.ends_with("er")
+                }))
+            || (lexeme.has(Lexeme::AFTER_FIRST) && previous_is("first"));
+        if is_comparative {
+            features.has_comparative = true;
+        }
+        if lexeme.has(Lexeme::HEDGE) && !is_month_may {
+            features.n_hedges += 1;
+        }
+        if lexeme.has(Lexeme::FIRST_PERSON) {
+            features.n_first_person += 1;
+        }
+        let is_opinion = (lexeme.has(Lexeme::OPINION_VERB) && (previous_is("i") || previous_is("we")))
+            || (lexeme.has(Lexeme::OPINION_NOUN) && (previous_is("my") || previous_is("our")));
+        if is_opinion {
+            features.has_first_person_opinion = true;
+        }
+    }
+    // "according to" is a reporting phrase even without a reporting verb.
+    if !features.has_reporting_verb {
+        features.has_reporting_verb = words.windows(2).any(|pair| {
+            pair[0].text.eq_ignore_ascii_case("according") && pair[1].text.eq_ignore_ascii_case("to")
+        });
+    }
+    features
+}
+
+fn is_year(text: &str) -> bool {
+    let digits = text.trim_end_matches('s');
+    digits.len() == 4
+        && digits.bytes().all(|byte| byte.is_ascii_digit())
+        && matches!(&digits[..2], "18" | "19" | "20")
+}
+
+/// Hand-set weights of the v1 logistic score; see [`checkworthiness`].
+const BIAS: f64 = -1.0;
+const WEIGHT_FIRST_NUMBER: f64 = 1.4;
+const WEIGHT_EXTRA_NUMBER: f64 = 0.3;
+const WEIGHT_PERCENT: f64 = 0.8;
+const WEIGHT_MONEY: f64 = 0.6;
+const WEIGHT_FIRST_DATE: f64 = 0.5;
+const WEIGHT_EXTRA_DATE: f64 = 0.2;
+const WEIGHT_NAMED_ENTITY: f64 = 0.35;
+const WEIGHT_REPORTING_VERB: f64 = 0.4;
+const WEIGHT_COMPARATIVE: f64 = 0.7;
+const WEIGHT_HEDGE: f64 = -0.4;
+const WEIGHT_OPINION: f64 = -1.5;
+const WEIGHT_FIRST_PERSON: f64 = -0.25;
+const WEIGHT_QUESTION: f64 = -2.0;
+const WEIGHT_VERY_SHORT: f64 = -1.0;
+const WEIGHT_GOOD_LENGTH: f64 = 0.3;
+
+/// Scores how worth checking a sentence is, in 0..=1.
+///
+/// A logistic function of a weighted sum. Counts are capped so that a long
+/// list of numbers or names cannot dominate: the question is whether there is
+/// something concrete to check, not how much.
+pub fn checkworthiness(features: &Features) -> f64 {
+    let capped = |count: usize, cap: usize| count.min(cap) as f64;
+    let flag = |value: bool| if value { 1.0 } else { 0.0 };
+    let mut z = BIAS;
+    z += WEIGHT_FIRST_NUMBER * capped(features.n_numbers, 1);
+    z += WEIGHT_EXTRA_NUMBER * capped(features.n_numbers.saturating_sub(1), 2);
+    z += WEIGHT_PERCENT * flag(features.has_percent);
+    z += WEIGHT_MONEY * flag(features.has_money);
+    z += WEIGHT_FIRST_DATE * capped(features.n_date_words, 1);
+    z += WEIGHT_EXTRA_DATE * capped(features.n_date_words.saturating_sub(1), 1);
+    z += WEIGHT_NAMED_ENTITY * capped(features.n_named_entities, 3);
+    z += WEIGHT_REPORTING_VERB * flag(features.has_reporting_verb);
+    z += WEIGHT_COMPARATIVE * flag(features.has_comparative);
+    z += WEIGHT_HEDGE * capped(features.n_hedges, 2);
+    z += WEIGHT_OPINION * flag(features.has_first_person_opinion);
+    z += WEIGHT_FIRST_PERSON * capped(features.n_first_person, 2);
+    z += WEIGHT_QUESTION * flag(features.is_question);
+    if features.n_words < 6 {
+        z += WEIGHT_VERY_SHORT;
+    } else if (8..=40).contains(&features.n_words) {
+        z += WEIGHT_GOOD_LENGTH;
+    }
+    let score = 1.0 / (1.0 + (-z).exp());
+    score.clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::words::words;
+
+    fn features_of(sentence: &str) -> Features {
+        let sentence_words: Vec<Word<'_>> = words(sentence).collect();
+        sentence_features(sentence, &sentence_words)
+    }
+
+    fn score(sentence: &str) -> f64 {
+        checkworthiness(&features_of(sentence))
+    }
+
+    #[test]
+    fn numbers_percentages_and_money() {
+        let features = features_of("Prices rose 3.5% to $1.2bn, or 50 percent more than in 2021.");
+        assert_eq!(features.n_numbers, 4);
+        assert!(features.has_percent && features.has_money && features.has_comparative);
+        assert_eq!(features.n_date_words, 1);
+        assert!(features_of("It fell by half per cent.").has_percent);
+        assert!(!features_of("Sales per store fell.").has_percent);
+    }
+
+    #[test]
+    fn named_entities_ignore_ordinary_sentence_starts() {
+        assert_eq!(
+            features_of("The call was requested by Mr Putin.").n_named_entities,
+            1
+        );
+        assert_eq!(
+            features_of("US President Joe Biden spoke to Vladimir Putin on Thursday.").n_named_entities,
+            3
+        );
+        assert_eq!(features_of("Growth slowed.").n_named_entities, 0);
+    }
+
+    #[test]
+    fn may_is_a_month_only_when_capitalised_mid_sentence() {
+        let month = features_of("Inflation rose in May.");
+        assert_eq!((month.n_date_words, month.n_hedges), (1, 0));
+        let hedge = features_of("Inflation may rise.");
+        assert_eq!((hedge.n_date_words, hedge.n_hedges), (0, 1));
+    }
+
+    #[test]
+    fn opinions_questions_and_hedges() {
+        assert!(features_of("I think taxes are too high.").has_first_person_opinion);
+        assert!(features_of("In my opinion it failed.").has_first_person_opinion);
+        assert!(features_of("Is it true?\u{201D}").is_question);
+        assert_eq!(features_of("It could perhaps reportedly rise.").n_hedges, 3);
+    }
+
+    #[test]
+    fn scores_rank_concrete_claims_above_rhetoric() {
+        let cocaine = score("We're consuming 50 percent of the world's cocaine.");
+        let harbor = score("That answer was about as clear as Boston harbor.");
+        let governor = score("Let me help the governor.");
+        assert!(cocaine > 0.7, "{cocaine}");
+        assert!(cocaine > harbor + 0.25, "{cocaine} vs {harbor}");
+        assert!(harbor < 0.5 && governor < 0.2, "{harbor} {governor}");
+        assert!(score("I think we should do better?") < 0.1);
+        let hedged = score("Unemployment may have risen to 5% in March.");
+        let plain = score("Unemployment rose to 5% in March.");
+        assert!(hedged < plain);
+    }
+
+    #[test]
+    fn score_stays_in_range() {
+        let maximal = Features {
+            n_words: 20,
+            n_numbers: 100,
+            has_percent: true,
+            has_money: true,
+            n_date_words: 100,
+            n_named_entities: 100,
+            has_reporting_verb: true,
+            has_comparative: true,
+            ..Features::default()
+        };
+        let minimal = Features {
+            n_words: 1,
+            n_hedges: 100,
+            has_first_person_opinion: true,
+            n_first_person: 100,
+            is_question: true,
+            ..Features::default()
+        };
+        for features in [maximal, minimal, Features::default()] {
+            let value = checkworthiness(&features);
+            assert!((0.0..=1.0).contains(&value));
+        }
+    }
+}
