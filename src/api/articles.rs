@@ -1,0 +1,85 @@
+//! The `ArticleService`: stores articles with their claims and reads them back.
+
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status};
+
+use super::auth::authorize;
+use super::error::{field_problems, invalid_field};
+use super::pagination::{PageTokens, page_size};
+use super::{convert, pb, run_cpu};
+use crate::ingest;
+use crate::model::{ArticleId, Role};
+use crate::store::Store;
+
+pub struct ArticleApi {
+    pub store: Arc<dyn Store>,
+    pub page_tokens: PageTokens,
+}
+
+#[tonic::async_trait]
+impl pb::article_service_server::ArticleService for ArticleApi {
+    async fn create_article(
+        &self,
+        request: Request<pb::CreateArticleRequest>,
+    ) -> Result<Response<pb::CreateArticleResponse>, Status> {
+        let principal = authorize(&*self.store, &request, "CreateArticle", Role::Admin).await?;
+        let article = request
+            .into_inner()
+            .article
+            .ok_or_else(|| invalid_field("article", "is required"))?;
+        let given = convert::given_metadata(&article);
+        let problems = ingest::check_article(&article.body, &given);
+        if !problems.is_empty() {
+            return Err(field_problems("article.", &problems));
+        }
+        let body = article.body;
+        let prepared = run_cpu(move || ingest::prepare_article(body, given)).await?;
+        let stored = self.store.create_article(prepared.article).await?;
+        tracing::info!(
+            article = stored.article.id.0,
+            claims = stored.claims.len(),
+            created = stored.created,
+            by = principal.name,
+            "CreateArticle"
+        );
+        Ok(Response::new(pb::CreateArticleResponse {
+            article: Some(convert::article(stored.article)),
+            claims: stored.claims.into_iter().map(convert::claim).collect(),
+            already_exists: !stored.created,
+        }))
+    }
+
+    async fn get_article(
+        &self,
+        request: Request<pb::GetArticleRequest>,
+    ) -> Result<Response<pb::Article>, Status> {
+        authorize(&*self.store, &request, "GetArticle", Role::Reader).await?;
+        let id = convert::parse_article_name("name", &request.get_ref().name)?;
+        let article = self.store.get_article(id).await?;
+        Ok(Response::new(convert::article(article)))
+    }
+
+    async fn list_articles(
+        &self,
+        request: Request<pb::ListArticlesRequest>,
+    ) -> Result<Response<pb::ListArticlesResponse>, Status> {
+        authorize(&*self.store, &request, "ListArticles", Role::Reader).await?;
+        let request = request.into_inner();
+        let limit = page_size(request.page_size)?;
+        const SCOPE: &str = "articles";
+        let after = self
+            .page_tokens
+            .decode(SCOPE, &request.page_token)?
+            .map(ArticleId);
+        // One more than asked tells whether another page follows.
+        let mut articles = self.store.list_articles(after, limit + 1).await?;
+        let next_page_token = self
+            .page_tokens
+            .finish_page(SCOPE, &mut articles, limit, |article| article.id.0);
+        Ok(Response::new(pb::ListArticlesResponse {
+            articles: articles.into_iter().map(convert::article).collect(),
+            next_page_token,
+        }))
+    }
+}

@@ -1,0 +1,160 @@
+//! Turns failures into gRPC statuses with `google.rpc` details (AIP-193): a code, a message that
+//! names the field, `BadRequest` field violations and one `ErrorInfo`.
+
+use std::collections::HashMap;
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
+
+use crate::ingest::FieldProblem;
+use crate::store::StoreError;
+
+/// The `ErrorInfo.domain` of every error claimdb sends.
+pub const ERROR_DOMAIN: &str = "claimdb";
+
+fn status(code: Code, reason: &str, message: String, mut details: ErrorDetails) -> Status {
+    details.set_error_info(reason, ERROR_DOMAIN, HashMap::new());
+    Status::with_error_details(code, message, details)
+}
+
+/// One field is wrong: `INVALID_ARGUMENT`.
+pub fn invalid_field(field: &str, description: impl Into<String>) -> Status {
+    let description = description.into();
+    status(
+        Code::InvalidArgument,
+        "INVALID_FIELD",
+        format!("{field} {description}"),
+        ErrorDetails::with_bad_request_violation(field, description),
+    )
+}
+
+/// Problems found in a submitted article, with `prefix` naming where the
+/// article stands in the request (e.g. `article.`). All of them are
+/// reported; the code is `RESOURCE_EXHAUSTED` when size is the only problem.
+pub fn field_problems(prefix: &str, problems: &[FieldProblem]) -> Status {
+    let violations: Vec<FieldViolation> = problems
+        .iter()
+        .map(|problem| FieldViolation::new(format!("{prefix}{}", problem.field), problem.description.clone()))
+        .collect();
+    let message = violations
+        .iter()
+        .map(|violation| format!("{} {}", violation.field, violation.description))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let (code, reason) = if problems.iter().all(|problem| problem.too_large) {
+        (Code::ResourceExhausted, "TOO_LARGE")
+    } else {
+        (Code::InvalidArgument, "INVALID_FIELD")
+    };
+    status(code, reason, message, ErrorDetails::with_bad_request(violations))
+}
+
+/// The caller sent no usable credentials: `UNAUTHENTICATED`.
+pub fn unauthenticated(reason: &str, message: impl Into<String>) -> Status {
+    status(Code::Unauthenticated, reason, message.into(), ErrorDetails::new())
+}
+
+/// The caller's role may not do this: `PERMISSION_DENIED`.
+pub fn permission_denied(message: impl Into<String>) -> Status {
+    status(
+        Code::PermissionDenied,
+        "ROLE_NOT_ALLOWED",
+        message.into(),
+        ErrorDetails::new(),
+    )
+}
+
+impl From<StoreError> for Status {
+    fn from(err: StoreError) -> Status {
+        match err {
+            StoreError::NotFound(name) => {
+                let details = ErrorDetails::with_resource_info(
+                    name.split('/').next().unwrap_or_default(),
+                    name.clone(),
+                    "",
+                    format!("{name} does not exist"),
+                );
+                status(Code::NotFound, "NOT_FOUND", format!("{name} not found"), details)
+            }
+            StoreError::AlreadyExists(name) => status(
+                Code::AlreadyExists,
+                "ALREADY_EXISTS",
+                format!("{name} already exists"),
+                ErrorDetails::new(),
+            ),
+            StoreError::Closed => status(
+                Code::Unavailable,
+                "SHUTTING_DOWN",
+                "the server is shutting down".into(),
+                ErrorDetails::new(),
+            ),
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, _))
+                if failure.code == rusqlite::ErrorCode::DatabaseBusy =>
+            {
+                tracing::warn!("database busy: {failure}");
+                status(
+                    Code::Unavailable,
+                    "DATABASE_BUSY",
+                    "the database is busy; try again".into(),
+                    ErrorDetails::new(),
+                )
+            }
+            StoreError::Sqlite(_) | StoreError::Migration(_) | StoreError::Corrupt(_) => {
+                // The details stay in the server's log: they may show SQL or
+                // stored data the caller has no business seeing.
+                tracing::error!("storage error: {err}");
+                status(
+                    Code::Internal,
+                    "STORAGE_ERROR",
+                    "internal storage error".into(),
+                    ErrorDetails::new(),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_errors_name_the_field_in_message_and_details() {
+        let status = invalid_field("page_size", "must be between 0 and 1000");
+        assert_eq!(status.code(), Code::InvalidArgument);
+        assert_eq!(status.message(), "page_size must be between 0 and 1000");
+        let details = status.get_error_details();
+        let violations = &details.bad_request().unwrap().field_violations;
+        assert_eq!(violations[0].field, "page_size");
+        assert_eq!(details.error_info().unwrap().domain, ERROR_DOMAIN);
+    }
+
+    #[test]
+    fn size_alone_is_a_resource_limit() {
+        let too_large = FieldProblem {
+            field: "body",
+            description: "is too large".into(),
+            too_large: true,
+        };
+        let malformed = FieldProblem {
+            field: "source_url",
+            description: "must be a URL".into(),
+            too_large: false,
+        };
+        let size_only = field_problems("article.", std::slice::from_ref(&too_large));
+        assert_eq!(size_only.code(), Code::ResourceExhausted);
+        let both = field_problems("article.", &[too_large, malformed]);
+        assert_eq!(both.code(), Code::InvalidArgument);
+        assert_eq!(
+            both.message(),
+            "article.body is too large; article.source_url must be a URL"
+        );
+    }
+
+    #[test]
+    fn not_found_names_the_resource() {
+        let status = Status::from(StoreError::NotFound("claims/7".into()));
+        assert_eq!(status.code(), Code::NotFound);
+        assert_eq!(status.message(), "claims/7 not found");
+    }
+}

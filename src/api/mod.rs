@@ -1,0 +1,109 @@
+//! The gRPC layer: tonic services that check the caller, validate, call the domain and the store,
+//! and translate. The only module that sees tonic or generated proto types.
+
+mod articles;
+mod auth;
+mod claims;
+mod convert;
+mod error;
+mod pagination;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::Status;
+use tonic::transport::Server;
+
+use crate::ingest::MAX_BODY_BYTES;
+use crate::store::{Store, StoreError};
+
+pub use error::ERROR_DOMAIN;
+pub use pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+
+/// The code generated from `proto/claimdb/v1`, for servers and clients.
+pub mod pb {
+    #![allow(clippy::all, missing_docs)]
+    tonic::include_proto!("claimdb.v1");
+
+    /// The compiled proto files, served by reflection.
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/claimdb_descriptor.bin"));
+}
+
+/// The largest request message accepted. Bodies over [`MAX_BODY_BYTES`] get
+/// a clear error naming the field; this bound leaves room for that and
+/// stops anything far larger before it is decoded.
+const MAX_MESSAGE_BYTES: usize = 4 * MAX_BODY_BYTES;
+
+/// The key under which the page-token signing key is stored.
+const PAGE_TOKEN_KEY: &str = "page_token_key";
+
+/// Why the server stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("transport: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    #[error("reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+}
+
+/// Serves claimdb's services, health and reflection on `listener` until
+/// `shutdown` completes.
+pub async fn serve(
+    store: Arc<dyn Store>,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
+    let page_tokens = pagination::PageTokens::new(store.secret(PAGE_TOKEN_KEY).await?);
+    let article_service = pb::article_service_server::ArticleServiceServer::new(articles::ArticleApi {
+        store: Arc::clone(&store),
+        page_tokens: page_tokens.clone(),
+    })
+    .max_decoding_message_size(MAX_MESSAGE_BYTES);
+    let claim_service = pb::claim_service_server::ClaimServiceServer::new(claims::ClaimApi {
+        store: Arc::clone(&store),
+        page_tokens,
+    })
+    .max_decoding_message_size(MAX_MESSAGE_BYTES);
+
+    let (health_reporter, health_service) = tonic_health::server::health_reporter();
+    health_reporter
+        .set_serving::<pb::article_service_server::ArticleServiceServer<articles::ArticleApi>>()
+        .await;
+    health_reporter
+        .set_serving::<pb::claim_service_server::ClaimServiceServer<claims::ClaimApi>>()
+        .await;
+
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    // Python's grpcio reflection client speaks only v1alpha.
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+
+    Server::builder()
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(article_service)
+        .add_service(claim_service)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+        .await?;
+    Ok(())
+}
+
+/// Runs CPU-bound domain work (extraction) on the blocking pool, so that a
+/// large article does not stall the async workers serving other calls.
+async fn run_cpu<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Status> {
+    tokio::task::spawn_blocking(work).await.map_err(|err| {
+        tracing::error!("extraction task failed: {err}");
+        Status::internal("internal error while extracting claims")
+    })
+}

@@ -1,0 +1,25 @@
+//! `claimdb extract`: runs the extractor on a file and prints the claims as JSON lines.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::ingest;
+use crate::model::ArticleMetadata;
+
+use super::output::ClaimJson;
+
+pub fn run(file: &Path) -> anyhow::Result<()> {
+    let body = super::read_input(file)?;
+    if let Err(problem) = ingest::check_body(&body) {
+        anyhow::bail!("{}: {} {}", file.display(), problem.field, problem.description);
+    }
+    let prepared = ingest::prepare_article(body, ArticleMetadata::default());
+    let article = prepared.article;
+    let mut out = std::io::stdout().lock();
+    for claim in &article.claims {
+        let line = ClaimJson::unstored(claim, &article.extractor_version);
+        serde_json::to_writer(&mut out, &line)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! Domain types: what claimdb stores and serves, free of proto, SQL and serde.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::SystemTime;
+
+/// Identifies a stored article; its resource name is `articles/{id}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ArticleId(pub i64);
+
+/// Identifies a stored claim; its resource name is `claims/{id}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClaimId(pub i64);
+
+/// A half-open range of UTF-8 byte offsets into an article body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The descriptive fields of an article, given by the caller or parsed from its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleMetadata {
+    pub title: Option<String>,
+    pub source_url: Option<String>,
+    pub publisher: Option<String>,
+    pub credit: Option<String>,
+    pub dateline: Option<String>,
+    /// An ISO 8601 calendar date, `YYYY-MM-DD`.
+    pub published_date: Option<String>,
+}
+
+impl ArticleMetadata {
+    /// Fills every field left empty in `self` from `parsed`, so that what a
+    /// caller gave explicitly wins over what was parsed from the text.
+    pub fn or(self, parsed: ArticleMetadata) -> ArticleMetadata {
+        ArticleMetadata {
+            title: self.title.or(parsed.title),
+            source_url: self.source_url.or(parsed.source_url),
+            publisher: self.publisher.or(parsed.publisher),
+            credit: self.credit.or(parsed.credit),
+            dateline: self.dateline.or(parsed.dateline),
+            published_date: self.published_date.or(parsed.published_date),
+        }
+    }
+}
+
+/// An article ready to be stored, with the claims extracted from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewArticle {
+    pub body: String,
+    /// SHA-256 of `body`; two articles with the same body are the same article.
+    pub sha256: [u8; 32],
+    pub metadata: ArticleMetadata,
+    pub extractor_version: String,
+    pub claims: Vec<NewClaim>,
+}
+
+/// A claim ready to be stored with its article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewClaim {
+    pub text: String,
+    pub sentence: String,
+    pub span: Span,
+    pub speaker: String,
+    pub checkworthiness: f64,
+}
+
+/// A stored article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub id: ArticleId,
+    pub body: String,
+    pub sha256: [u8; 32],
+    pub metadata: ArticleMetadata,
+    pub extractor_version: String,
+    pub claim_count: u32,
+    pub create_time: SystemTime,
+}
+
+/// A stored claim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    pub id: ClaimId,
+    pub article_id: ArticleId,
+    pub text: String,
+    pub sentence: String,
+    pub span: Span,
+    pub speaker: String,
+    pub checkworthiness: f64,
+    pub extractor_version: String,
+    pub status: ClaimStatus,
+    pub create_time: SystemTime,
+}
+
+/// Where a claim stands in review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimStatus {
+    Unreviewed,
+    Reviewed,
+}
+
+impl ClaimStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimStatus::Unreviewed => "UNREVIEWED",
+            ClaimStatus::Reviewed => "REVIEWED",
+        }
+    }
+}
+
+impl FromStr for ClaimStatus {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "UNREVIEWED" => Ok(ClaimStatus::Unreviewed),
+            "REVIEWED" => Ok(ClaimStatus::Reviewed),
+            _ => Err(UnknownName(s.to_owned())),
+        }
+    }
+}
+
+/// What a token's holder may do. Each role may do everything the roles
+/// before it may: readers read, reviewers also review, admins also create
+/// and import articles and manage tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Reader,
+    Reviewer,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Reader, Role::Reviewer, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Reviewer => "reviewer",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Whether a holder of this role may do what `required` may do.
+    pub fn includes(self, required: Role) -> bool {
+        self >= required
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
+/// A name that is not one of an enumeration's values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown name {0:?}")]
+pub struct UnknownName(pub String);
+
+/// Who is calling: the holder of a valid token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub token_id: i64,
+    /// The token's owner, e.g. a reviewer's name.
+    pub name: String,
+    pub role: Role,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_include_the_roles_below_them() {
+        assert!(Role::Admin.includes(Role::Reviewer));
+        assert!(Role::Admin.includes(Role::Reader));
+        assert!(Role::Reviewer.includes(Role::Reader));
+        assert!(!Role::Reader.includes(Role::Reviewer));
+        assert!(!Role::Reviewer.includes(Role::Admin));
+    }
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+        assert!("root".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn explicit_metadata_wins_over_parsed() {
+        let given = ArticleMetadata {
+            title: Some("Given".into()),
+            ..Default::default()
+        };
+        let parsed = ArticleMetadata {
+            title: Some("Parsed".into()),
+            dateline: Some("MOSCOW".into()),
+            ..Default::default()
+        };
+        let merged = given.or(parsed);
+        assert_eq!(merged.title.as_deref(), Some("Given"));
+        assert_eq!(merged.dateline.as_deref(), Some("MOSCOW"));
+    }
+}

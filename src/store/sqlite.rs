@@ -1,0 +1,193 @@
+//! The SQLite backend of [`Store`]: an embedded database file, nothing to install.
+
+use std::path::Path;
+
+use async_trait::async_trait;
+
+use super::pool::Connections;
+use super::{ClaimQuery, Result, Store, StoreError, StoredArticle, TokenInfo};
+use super::{articles, claims, settings, tokens};
+use crate::model::{Article, ArticleId, Claim, ClaimId, NewArticle, Principal, Role};
+
+/// Read connections kept open; reads beyond this many wait their turn.
+const N_READERS: usize = 8;
+
+/// claimdb's storage in one SQLite file (WAL mode, foreign keys on).
+pub struct SqliteStore {
+    connections: Connections,
+}
+
+impl SqliteStore {
+    /// Opens the database at `path`, creating and migrating it as needed.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        Ok(SqliteStore {
+            connections: Connections::open(path, N_READERS)?,
+        })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn create_article(&self, article: NewArticle) -> Result<StoredArticle> {
+        self.connections
+            .write(move |conn| articles::create(conn, article))
+            .await
+    }
+
+    async fn get_article(&self, id: ArticleId) -> Result<Article> {
+        self.connections.read(move |conn| articles::get(conn, id)).await
+    }
+
+    async fn list_articles(&self, after: Option<ArticleId>, limit: u32) -> Result<Vec<Article>> {
+        self.connections
+            .read(move |conn| articles::list(conn, after, limit))
+            .await
+    }
+
+    async fn get_claim(&self, id: ClaimId) -> Result<Claim> {
+        self.connections.read(move |conn| claims::get(conn, id)).await
+    }
+
+    async fn list_claims(&self, query: ClaimQuery) -> Result<Vec<Claim>> {
+        self.connections.read(move |conn| claims::list(conn, query)).await
+    }
+
+    async fn find_token(&self, token_sha256: [u8; 32]) -> Result<Option<Principal>> {
+        self.connections
+            .read(move |conn| tokens::find(conn, &token_sha256))
+            .await
+    }
+
+    async fn create_token(&self, name: String, role: Role, token_sha256: [u8; 32]) -> Result<TokenInfo> {
+        self.connections
+            .write(move |conn| tokens::create(conn, &name, role, &token_sha256))
+            .await
+    }
+
+    async fn count_tokens(&self) -> Result<u64> {
+        self.connections.read(tokens::count).await
+    }
+
+    async fn secret(&self, key: &'static str) -> Result<[u8; 32]> {
+        let mut fresh = [0u8; 32];
+        getrandom::fill(&mut fresh).map_err(|err| StoreError::Corrupt(format!("no randomness: {err}")))?;
+        self.connections
+            .write(move |conn| settings::secret_or_insert(conn, key, fresh))
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest;
+    use crate::model::ArticleMetadata;
+
+    fn open() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("claimdb.sqlite")).unwrap();
+        (dir, store)
+    }
+
+    const BODY: &str = "The council spent 4 million euros on roads in 2021. \
+                        The mayor said the budget would rise by 10% next year.";
+
+    #[tokio::test]
+    async fn an_article_and_its_claims_are_stored_together() {
+        let (_dir, store) = open();
+        let new = ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article;
+        let n_claims = new.claims.len();
+        assert!(n_claims > 0);
+        let stored = store.create_article(new).await.unwrap();
+        assert!(stored.created);
+        assert_eq!(stored.claims.len(), n_claims);
+        assert_eq!(stored.article.claim_count as usize, n_claims);
+        let listed = store
+            .list_claims(ClaimQuery {
+                article: Some(stored.article.id),
+                after: None,
+                limit: 100,
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed, stored.claims);
+        for claim in &listed {
+            assert_eq!(&BODY[claim.span.start..claim.span.end], claim.sentence);
+        }
+    }
+
+    #[tokio::test]
+    async fn the_same_body_is_stored_once() {
+        let (_dir, store) = open();
+        let first = store
+            .create_article(ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article)
+            .await
+            .unwrap();
+        let second = store
+            .create_article(ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article)
+            .await
+            .unwrap();
+        assert!(!second.created);
+        assert_eq!(second.article, first.article);
+        assert_eq!(second.claims, first.claims);
+        assert_eq!(store.list_articles(None, 10).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_failing_article_leaves_nothing_behind() {
+        let (_dir, store) = open();
+        let mut new = ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article;
+        // A score outside 0..1 breaks a CHECK constraint on the second claim,
+        // after the article row and the first claim were inserted.
+        new.claims.last_mut().unwrap().checkworthiness = 7.0;
+        assert!(store.create_article(new).await.is_err());
+        assert!(store.list_articles(None, 10).await.unwrap().is_empty());
+        let claims = store
+            .list_claims(ClaimQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(claims.is_empty());
+    }
+
+    #[tokio::test]
+    async fn unknown_ids_are_not_found() {
+        let (_dir, store) = open();
+        assert!(matches!(
+            store.get_article(ArticleId(9)).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(
+            store.get_claim(ClaimId(9)).await,
+            Err(StoreError::NotFound(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn tokens_are_found_by_hash_only() {
+        let (_dir, store) = open();
+        assert_eq!(store.count_tokens().await.unwrap(), 0);
+        let hash = [7u8; 32];
+        let info = store
+            .create_token("alice".into(), Role::Reviewer, hash)
+            .await
+            .unwrap();
+        let found = store.find_token(hash).await.unwrap().unwrap();
+        assert_eq!(found.token_id, info.id);
+        assert_eq!(found.role, Role::Reviewer);
+        assert_eq!(store.find_token([8u8; 32]).await.unwrap(), None);
+        assert_eq!(store.count_tokens().await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn secrets_are_made_once_and_kept() {
+        let (dir, store) = open();
+        let first = store.secret("page_token_key").await.unwrap();
+        assert_eq!(store.secret("page_token_key").await.unwrap(), first);
+        drop(store);
+        let reopened = SqliteStore::open(&dir.path().join("claimdb.sqlite")).unwrap();
+        assert_eq!(reopened.secret("page_token_key").await.unwrap(), first);
+    }
+}

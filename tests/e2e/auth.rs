@@ -1,0 +1,137 @@
+//! Token rules: every RPC but health and reflection needs a known token whose role allows it.
+
+use claimdb::api::pb;
+use tonic::Code;
+
+use crate::support::{MISSION_ARTICLE, TestServer, spawn_server};
+
+/// Calls every claimdb RPC with `token` and returns each one's name and code.
+async fn call_everything(server: &TestServer, token: Option<&str>) -> Vec<(&'static str, Code)> {
+    let mut articles = server.articles(token).await;
+    let mut claims = server.claims(token).await;
+    let code = |result: Result<(), tonic::Status>| result.err().map_or(Code::Ok, |status| status.code());
+    vec![
+        (
+            "CreateArticle",
+            code(
+                articles
+                    .create_article(pb::CreateArticleRequest {
+                        article: Some(pb::Article {
+                            body: MISSION_ARTICLE.to_owned(),
+                            ..Default::default()
+                        }),
+                    })
+                    .await
+                    .map(drop),
+            ),
+        ),
+        (
+            "GetArticle",
+            code(
+                articles
+                    .get_article(pb::GetArticleRequest {
+                        name: "articles/1".into(),
+                    })
+                    .await
+                    .map(drop),
+            ),
+        ),
+        (
+            "ListArticles",
+            code(
+                articles
+                    .list_articles(pb::ListArticlesRequest::default())
+                    .await
+                    .map(drop),
+            ),
+        ),
+        (
+            "ExtractClaims",
+            code(
+                claims
+                    .extract_claims(pb::ExtractClaimsRequest {
+                        body: "The river rose by 3 metres on Monday.".into(),
+                    })
+                    .await
+                    .map(drop),
+            ),
+        ),
+        (
+            "GetClaim",
+            code(
+                claims
+                    .get_claim(pb::GetClaimRequest {
+                        name: "claims/1".into(),
+                    })
+                    .await
+                    .map(drop),
+            ),
+        ),
+        (
+            "ListClaims",
+            code(
+                claims
+                    .list_claims(pb::ListClaimsRequest::default())
+                    .await
+                    .map(drop),
+            ),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn calls_without_a_known_token_are_unauthenticated() {
+    let server = spawn_server().await;
+    for token in [None, Some("cdb_not-a-real-token"), Some("")] {
+        for (method, code) in call_everything(&server, token).await {
+            assert_eq!(code, Code::Unauthenticated, "{method} with {token:?}");
+        }
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn malformed_authorization_is_unauthenticated() {
+    let server = spawn_server().await;
+    let channel = server.channel().await;
+    let mut client = pb::article_service_client::ArticleServiceClient::new(channel);
+    for header in ["Basic dXNlcjpwYXNz", "Bearer", server.admin.as_str()] {
+        let mut request = tonic::Request::new(pb::ListArticlesRequest::default());
+        request
+            .metadata_mut()
+            .insert("authorization", header.parse().unwrap());
+        let status = client.list_articles(request).await.unwrap_err();
+        assert_eq!(status.code(), Code::Unauthenticated, "{header:?}");
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn roles_decide_what_each_caller_may_do() {
+    let server = spawn_server().await;
+    // The admin goes first, so the reads below find what it stored.
+    for (method, code) in call_everything(&server, Some(&server.admin)).await {
+        assert_eq!(code, Code::Ok, "admin {method}");
+    }
+    for token in [&server.reviewer, &server.reader] {
+        for (method, code) in call_everything(&server, Some(token)).await {
+            let expected = if method == "CreateArticle" {
+                Code::PermissionDenied
+            } else {
+                Code::Ok
+            };
+            assert_eq!(code, expected, "{method}");
+        }
+    }
+    let status = server
+        .articles(Some(&server.reader))
+        .await
+        .create_article(pb::CreateArticleRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        status.message(),
+        "CreateArticle needs the admin role; token \"test-reader\" has the reader role"
+    );
+    server.stop().await;
+}

@@ -1,0 +1,145 @@
+//! The `claimdb` command: local extraction, tokens, and the client subcommands against a server.
+
+use std::process::{Command, Output};
+
+use crate::support::spawn_server;
+
+const MISSION_PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/extract/2022-01-01-biden-putin-call.txt"
+);
+
+/// Runs `claimdb` off the async runtime, so the server in this test keeps serving.
+async fn claimdb(args: Vec<String>, envs: Vec<(&'static str, String)>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_claimdb"))
+            .args(args)
+            .env_remove("CLAIMDB_TOKEN")
+            .envs(envs)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|arg| arg.to_string()).collect()
+}
+
+fn stdout_json_lines(output: &Output) -> Vec<serde_json::Value> {
+    assert!(
+        output.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn extract_prints_claims_as_json_lines_without_a_server() {
+    let output = claimdb(strings(&["extract", MISSION_PATH]), vec![]).await;
+    let claims = stdout_json_lines(&output);
+    assert_eq!(claims.len(), 25);
+    let body = std::fs::read_to_string(MISSION_PATH).unwrap();
+    for claim in &claims {
+        let [start, end] = [0, 1].map(|i| claim["span"][i].as_u64().unwrap() as usize);
+        assert_eq!(body[start..end], *claim["sentence"].as_str().unwrap());
+    }
+}
+
+#[tokio::test]
+async fn the_client_subcommands_store_and_list_through_the_server() {
+    let server = spawn_server().await;
+    let addr = server.addr.to_string();
+    let env = vec![("CLAIMDB_TOKEN", server.admin.clone())];
+
+    let created = claimdb(
+        strings(&["articles", "create", MISSION_PATH, "--addr", &addr, "--json"]),
+        env.clone(),
+    )
+    .await;
+    let lines = stdout_json_lines(&created);
+    let article = &lines[0];
+    assert_eq!(article["dateline"], "WILMINGTON/MOSCOW");
+    assert_eq!(article["already_exists"], false);
+    let name = article["name"].as_str().unwrap().to_owned();
+    let n_claims = lines.len() - 1;
+    assert_eq!(article["claim_count"].as_u64().unwrap() as usize, n_claims);
+
+    let listed = claimdb(
+        strings(&[
+            "claims",
+            "list",
+            "--article",
+            &name,
+            "--page-size",
+            "7",
+            "--addr",
+            &addr,
+            "--json",
+        ]),
+        env.clone(),
+    )
+    .await;
+    assert_eq!(
+        stdout_json_lines(&listed).len(),
+        n_claims,
+        "all pages are followed"
+    );
+
+    let shown = claimdb(
+        strings(&["claims", "show", "claims/1", "--addr", &addr]),
+        env.clone(),
+    )
+    .await;
+    assert!(shown.status.success());
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("speaker"));
+
+    // Without a token the server refuses, and the CLI says why.
+    let refused = claimdb(strings(&["articles", "list", "--addr", &addr]), vec![]).await;
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Unauthenticated"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn token_create_prints_a_token_that_the_database_knows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("claimdb.sqlite").display().to_string();
+    let output = claimdb(
+        strings(&[
+            "token", "create", "--role", "reviewer", "--name", "alice", "--db", &db,
+        ]),
+        vec![],
+    )
+    .await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let token = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    assert!(token.starts_with("cdb_"));
+    let store = claimdb::store::SqliteStore::open(std::path::Path::new(&db)).unwrap();
+    use claimdb::store::Store;
+    let principal = store
+        .find_token(claimdb::auth::token_sha256(&token))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(principal.name, "alice");
+    assert_eq!(principal.role, claimdb::model::Role::Reviewer);
+
+    let refused = claimdb(
+        strings(&["token", "create", "--role", "root", "--db", &db]),
+        vec![],
+    )
+    .await;
+    assert!(!refused.status.success());
+}
