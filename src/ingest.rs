@@ -132,7 +132,10 @@ pub struct Prepared {
 /// Extracts the claims of an article and merges the metadata parsed from its
 /// text under what the caller gave. The body must have passed [`check_body`].
 pub fn prepare_article(body: String, given: ArticleMetadata) -> Prepared {
-    let extraction = extract::extract(&body);
+    let options = extract::Options {
+        reference_date: given.published_date.clone(),
+    };
+    let extraction = extract::extract_with(&body, &options);
     let parsed = ArticleMetadata {
         title: extraction.meta.title,
         dateline: extraction.meta.dateline,
@@ -159,6 +162,7 @@ pub fn prepare_article(body: String, given: ArticleMetadata) -> Prepared {
             },
             speaker: draft.speaker.unwrap_or_else(|| publication.clone()),
             checkworthiness: draft.checkworthiness,
+            details: draft.details,
         })
         .collect();
     Prepared {

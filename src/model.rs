@@ -65,6 +65,197 @@ pub struct NewClaim {
     pub span: Span,
     pub speaker: String,
     pub checkworthiness: f64,
+    pub details: ClaimDetails,
+}
+
+/// What the extractor says about a claim beyond its text and provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimDetails {
+    /// The proposition without the reporting frame: for "Russia denies
+    /// planning to attack Ukraine", "planning to attack Ukraine". Equal to
+    /// the claim text when nobody is reported as saying it.
+    pub content: String,
+    pub kind: ClaimKind,
+    /// False for opinions and for predictions not yet due.
+    pub checkable: bool,
+    /// The stance: the reporting verb as written ("says", "denies", "warned");
+    /// `None` when the claim is not attributed by a reporting verb.
+    pub reporting_verb: Option<String>,
+    pub polarity: Polarity,
+    pub entities: Vec<Entity>,
+    pub quantities: Vec<Quantity>,
+    pub dates: Vec<DateRange>,
+    /// Every change the extractor made to the article's words to make the
+    /// claim stand alone.
+    pub rewrites: Vec<Rewrite>,
+}
+
+impl Default for ClaimDetails {
+    fn default() -> ClaimDetails {
+        ClaimDetails {
+            content: String::new(),
+            kind: ClaimKind::Statement,
+            checkable: true,
+            reporting_verb: None,
+            polarity: Polarity::Affirms,
+            entities: Vec::new(),
+            quantities: Vec::new(),
+            dates: Vec::new(),
+            rewrites: Vec::new(),
+        }
+    }
+}
+
+/// What sort of assertion a claim is, which decides how it is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClaimKind {
+    /// A number or quantity.
+    Statistic,
+    /// Something happened.
+    Event,
+    /// Someone said or denied something.
+    Statement,
+    /// A future or conditional outcome, a threat, a plan.
+    Prediction,
+    /// A value judgement.
+    Opinion,
+}
+
+impl ClaimKind {
+    pub const ALL: [ClaimKind; 5] = [
+        ClaimKind::Statistic,
+        ClaimKind::Event,
+        ClaimKind::Statement,
+        ClaimKind::Prediction,
+        ClaimKind::Opinion,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimKind::Statistic => "STATISTIC",
+            ClaimKind::Event => "EVENT",
+            ClaimKind::Statement => "STATEMENT",
+            ClaimKind::Prediction => "PREDICTION",
+            ClaimKind::Opinion => "OPINION",
+        }
+    }
+}
+
+impl FromStr for ClaimKind {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ClaimKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
+/// Whether the speaker asserts the content or denies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Polarity {
+    Affirms,
+    Denies,
+}
+
+impl Polarity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Polarity::Affirms => "AFFIRMS",
+            Polarity::Denies => "DENIES",
+        }
+    }
+}
+
+impl FromStr for Polarity {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "AFFIRMS" => Ok(Polarity::Affirms),
+            "DENIES" => Ok(Polarity::Denies),
+            _ => Err(UnknownName(s.to_owned())),
+        }
+    }
+}
+
+/// A person, organisation or place a claim is about, by its normalised name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Entity {
+    pub name: String,
+    pub kind: EntityKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityKind {
+    Person,
+    Organisation,
+    Place,
+    Other,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 4] = [
+        EntityKind::Person,
+        EntityKind::Organisation,
+        EntityKind::Place,
+        EntityKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "PERSON",
+            EntityKind::Organisation => "ORGANISATION",
+            EntityKind::Place => "PLACE",
+            EntityKind::Other => "OTHER",
+        }
+    }
+}
+
+impl FromStr for EntityKind {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        EntityKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
+/// A number a claim states, e.g. "60,000 to 90,000 troops".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    pub value: f64,
+    /// The upper end when the text gives a range.
+    pub upper: Option<f64>,
+    /// What is counted or measured ("troops", "%", "USD", "minute"); empty when unknown.
+    pub unit: String,
+    /// The words as written in the article.
+    pub text: String,
+}
+
+/// A calendar date or range a claim refers to, resolved against the article's date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateRange {
+    /// ISO `YYYY-MM-DD`; `start <= end`.
+    pub start: String,
+    pub end: String,
+    /// The words as written ("on Thursday", "Jan 9-10").
+    pub text: String,
+}
+
+/// One change the extractor made to the article's words in a claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewrite {
+    /// The words as written.
+    pub original: String,
+    /// Where they stand in the article body.
+    pub span: Span,
+    pub replacement: String,
+    /// Why: "metonym", "pronoun", "honorific", "acronym", "decomposition".
+    pub rule: String,
 }
 
 /// A stored article.
@@ -89,6 +280,7 @@ pub struct Claim {
     pub span: Span,
     pub speaker: String,
     pub checkworthiness: f64,
+    pub details: ClaimDetails,
     pub extractor_version: String,
     pub status: ClaimStatus,
     pub create_time: SystemTime,

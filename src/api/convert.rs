@@ -7,7 +7,10 @@ use tonic::Status;
 use super::error::invalid_field;
 use super::pb;
 use crate::extract;
-use crate::model::{Article, ArticleId, ArticleMetadata, Claim, ClaimId, ClaimStatus, NewClaim, Span};
+use crate::model::{
+    Article, ArticleId, ArticleMetadata, Claim, ClaimDetails, ClaimId, ClaimKind, ClaimStatus, DateRange,
+    Entity, EntityKind, NewClaim, Polarity, Quantity, Rewrite, Span,
+};
 
 /// Parses a resource name `{collection}/{id}` with a positive integer id.
 fn parse_name(field: &str, name: &str, collection: &str) -> Result<i64, Status> {
@@ -98,34 +101,128 @@ fn status(status: ClaimStatus) -> pb::claim::Status {
     }
 }
 
+fn kind(kind: ClaimKind) -> pb::claim::Kind {
+    match kind {
+        ClaimKind::Statistic => pb::claim::Kind::Statistic,
+        ClaimKind::Event => pb::claim::Kind::Event,
+        ClaimKind::Statement => pb::claim::Kind::Statement,
+        ClaimKind::Prediction => pb::claim::Kind::Prediction,
+        ClaimKind::Opinion => pb::claim::Kind::Opinion,
+    }
+}
+
+fn entity_kind(kind: EntityKind) -> pb::entity::Kind {
+    match kind {
+        EntityKind::Person => pb::entity::Kind::Person,
+        EntityKind::Organisation => pb::entity::Kind::Organisation,
+        EntityKind::Place => pb::entity::Kind::Place,
+        EntityKind::Other => pb::entity::Kind::Other,
+    }
+}
+
+fn polarity(polarity: Polarity) -> pb::stance::Polarity {
+    match polarity {
+        Polarity::Affirms => pb::stance::Polarity::Affirms,
+        Polarity::Denies => pb::stance::Polarity::Denies,
+    }
+}
+
+fn entity(entity: Entity) -> pb::Entity {
+    pb::Entity {
+        name: entity.name,
+        kind: entity_kind(entity.kind).into(),
+    }
+}
+
+fn quantity(quantity: Quantity) -> pb::Quantity {
+    pb::Quantity {
+        value: quantity.value,
+        upper: quantity.upper,
+        unit: quantity.unit,
+        text: quantity.text,
+    }
+}
+
+fn date_range(date: DateRange) -> pb::DateRange {
+    pb::DateRange {
+        start: date.start,
+        end: date.end,
+        text: date.text,
+    }
+}
+
+fn rewrite(rewrite: Rewrite) -> pb::Rewrite {
+    pb::Rewrite {
+        original: rewrite.original,
+        span: Some(span(rewrite.span)),
+        replacement: rewrite.replacement,
+        rule: rewrite.rule,
+    }
+}
+
+/// A claim with only the fields every claim has; the caller sets name,
+/// article, status, times and the sentence index.
+fn claim_with_details(
+    text: String,
+    sentence: String,
+    claim_span: Span,
+    speaker: String,
+    checkworthiness: f64,
+    details: ClaimDetails,
+) -> pb::Claim {
+    let stance = details.reporting_verb.map(|verb| pb::Stance {
+        verb,
+        polarity: polarity(details.polarity).into(),
+    });
+    pb::Claim {
+        text,
+        sentence,
+        span: Some(span(claim_span)),
+        speaker,
+        checkworthiness,
+        kind: kind(details.kind).into(),
+        checkable: details.checkable,
+        content: details.content,
+        stance,
+        entities: details.entities.into_iter().map(entity).collect(),
+        quantities: details.quantities.into_iter().map(quantity).collect(),
+        dates: details.dates.into_iter().map(date_range).collect(),
+        rewrites: details.rewrites.into_iter().map(rewrite).collect(),
+        ..Default::default()
+    }
+}
+
 pub fn claim(claim: Claim) -> pb::Claim {
     pb::Claim {
         name: claim_name(claim.id),
         article: article_name(claim.article_id),
-        text: claim.text,
-        sentence: claim.sentence,
-        span: Some(span(claim.span)),
-        speaker: claim.speaker,
-        checkworthiness: claim.checkworthiness,
         extractor_version: claim.extractor_version,
         status: status(claim.status).into(),
         create_time: Some(timestamp(claim.create_time)),
+        ..claim_with_details(
+            claim.text,
+            claim.sentence,
+            claim.span,
+            claim.speaker,
+            claim.checkworthiness,
+            claim.details,
+        )
     }
 }
 
 /// A claim the extractor found but nothing stored: no name, article or time.
 pub fn unstored_claim(claim: NewClaim, extractor_version: &str) -> pb::Claim {
     pb::Claim {
-        name: String::new(),
-        article: String::new(),
-        text: claim.text,
-        sentence: claim.sentence,
-        span: Some(span(claim.span)),
-        speaker: claim.speaker,
-        checkworthiness: claim.checkworthiness,
         extractor_version: extractor_version.to_owned(),
         status: pb::claim::Status::Unreviewed.into(),
-        create_time: None,
+        ..claim_with_details(
+            claim.text,
+            claim.sentence,
+            claim.span,
+            claim.speaker,
+            claim.checkworthiness,
+            claim.details,
+        )
     }
 }
 

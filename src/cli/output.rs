@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::api::pb;
-use crate::model::NewClaim;
+use crate::model::{ClaimDetails, NewClaim};
 
 /// A claim as one JSON line.
 #[derive(Debug, Serialize)]
@@ -21,6 +21,160 @@ pub struct ClaimJson<'a> {
     pub status: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
+    #[serde(flatten)]
+    pub details: DetailsJson,
+}
+
+/// The extractor's description of a claim, as JSON.
+#[derive(Debug, Serialize)]
+pub struct DetailsJson {
+    pub content: String,
+    pub kind: String,
+    pub checkable: bool,
+    /// `null` when the claim is not reported speech.
+    pub reporting_verb: Option<String>,
+    pub polarity: String,
+    pub entities: Vec<EntityJson>,
+    pub quantities: Vec<QuantityJson>,
+    pub dates: Vec<DateJson>,
+    pub rewrites: Vec<RewriteJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EntityJson {
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuantityJson {
+    pub value: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upper: Option<f64>,
+    pub unit: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DateJson {
+    pub start: String,
+    pub end: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RewriteJson {
+    pub original: String,
+    pub span: [u32; 2],
+    pub replacement: String,
+    pub rule: String,
+}
+
+fn offset(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+impl DetailsJson {
+    fn from_proto(claim: &pb::Claim) -> DetailsJson {
+        let stance = claim.stance.as_ref();
+        DetailsJson {
+            content: claim.content.clone(),
+            kind: claim.kind().as_str_name().to_owned(),
+            checkable: claim.checkable,
+            reporting_verb: stance.map(|stance| stance.verb.clone()),
+            polarity: stance
+                .map_or(pb::stance::Polarity::Affirms, |stance| stance.polarity())
+                .as_str_name()
+                .to_owned(),
+            entities: claim
+                .entities
+                .iter()
+                .map(|entity| EntityJson {
+                    name: entity.name.clone(),
+                    kind: entity.kind().as_str_name().to_owned(),
+                })
+                .collect(),
+            quantities: claim
+                .quantities
+                .iter()
+                .map(|quantity| QuantityJson {
+                    value: quantity.value,
+                    upper: quantity.upper,
+                    unit: quantity.unit.clone(),
+                    text: quantity.text.clone(),
+                })
+                .collect(),
+            dates: claim
+                .dates
+                .iter()
+                .map(|date| DateJson {
+                    start: date.start.clone(),
+                    end: date.end.clone(),
+                    text: date.text.clone(),
+                })
+                .collect(),
+            rewrites: claim
+                .rewrites
+                .iter()
+                .map(|rewrite| {
+                    let span = rewrite.span.unwrap_or_default();
+                    RewriteJson {
+                        original: rewrite.original.clone(),
+                        span: [span.start, span.end],
+                        replacement: rewrite.replacement.clone(),
+                        rule: rewrite.rule.clone(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn from_model(details: &ClaimDetails) -> DetailsJson {
+        DetailsJson {
+            content: details.content.clone(),
+            kind: details.kind.as_str().to_owned(),
+            checkable: details.checkable,
+            reporting_verb: details.reporting_verb.clone(),
+            polarity: details.polarity.as_str().to_owned(),
+            entities: details
+                .entities
+                .iter()
+                .map(|entity| EntityJson {
+                    name: entity.name.clone(),
+                    kind: entity.kind.as_str().to_owned(),
+                })
+                .collect(),
+            quantities: details
+                .quantities
+                .iter()
+                .map(|quantity| QuantityJson {
+                    value: quantity.value,
+                    upper: quantity.upper,
+                    unit: quantity.unit.clone(),
+                    text: quantity.text.clone(),
+                })
+                .collect(),
+            dates: details
+                .dates
+                .iter()
+                .map(|date| DateJson {
+                    start: date.start.clone(),
+                    end: date.end.clone(),
+                    text: date.text.clone(),
+                })
+                .collect(),
+            rewrites: details
+                .rewrites
+                .iter()
+                .map(|rewrite| RewriteJson {
+                    original: rewrite.original.clone(),
+                    span: [offset(rewrite.span.start), offset(rewrite.span.end)],
+                    replacement: rewrite.replacement.clone(),
+                    rule: rewrite.rule.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl<'a> ClaimJson<'a> {
@@ -37,6 +191,7 @@ impl<'a> ClaimJson<'a> {
             extractor_version: &claim.extractor_version,
             status: claim.status().as_str_name(),
             create_time: claim.create_time.map(|time| time.to_string()),
+            details: DetailsJson::from_proto(claim),
         }
     }
 
@@ -55,6 +210,7 @@ impl<'a> ClaimJson<'a> {
             extractor_version,
             status: pb::claim::Status::Unreviewed.as_str_name(),
             create_time: None,
+            details: DetailsJson::from_model(&claim.details),
         }
     }
 }
@@ -146,30 +302,73 @@ pub fn article_text(article: &pb::Article) -> String {
 /// One line per claim for a listing.
 pub fn claim_line(claim: &pb::Claim) -> String {
     format!(
-        "{:<12} {:.2}  {:<24} {}",
+        "{:<12} {:.2}  {:<10} {:<24} {}",
         claim.name,
         claim.checkworthiness,
+        claim.kind().as_str_name(),
         shorten(&claim.speaker, 24),
         shorten(&claim.text, 90)
     )
 }
 
-/// A claim's fields, one per line.
+/// A claim's fields, one per line; lists get one line per item.
 pub fn claim_text(claim: &pb::Claim) -> String {
     let span = claim.span.unwrap_or_default();
-    format!(
-        "name       {}\narticle    {}\nstatus     {}\nspeaker    {}\nworthiness {:.2}\ntext       {}\nsentence   {}\nspan       {}..{}\nextractor  {}\n",
+    let stance = match &claim.stance {
+        Some(stance) => format!("{} ({})", stance.verb, stance.polarity().as_str_name()),
+        None => "-".to_owned(),
+    };
+    let mut text = format!(
+        "name       {}\narticle    {}\nstatus     {}\nspeaker    {}\nstance     {}\nkind       {}\ncheckable  {}\nworthiness {:.2}\ntext       {}\ncontent    {}\nsentence   {}\nspan       {}..{}\nextractor  {}\n",
         claim.name,
         claim.article,
         claim.status().as_str_name(),
         claim.speaker,
+        stance,
+        claim.kind().as_str_name(),
+        if claim.checkable { "yes" } else { "no" },
         claim.checkworthiness,
         claim.text,
+        claim.content,
         claim.sentence,
         span.start,
         span.end,
         claim.extractor_version
-    )
+    );
+    for entity in &claim.entities {
+        text.push_str(&format!(
+            "entity     {} ({})\n",
+            entity.name,
+            entity.kind().as_str_name()
+        ));
+    }
+    for quantity in &claim.quantities {
+        let value = match quantity.upper {
+            Some(upper) => format!("{}..{}", quantity.value, upper),
+            None => quantity.value.to_string(),
+        };
+        text.push_str(&format!(
+            "quantity   {value} {} ({:?})\n",
+            or_dash(&quantity.unit),
+            quantity.text
+        ));
+    }
+    for date in &claim.dates {
+        let range = if date.start == date.end {
+            date.start.clone()
+        } else {
+            format!("{}..{}", date.start, date.end)
+        };
+        text.push_str(&format!("date       {range} ({:?})\n", date.text));
+    }
+    for rewrite in &claim.rewrites {
+        let span = rewrite.span.unwrap_or_default();
+        text.push_str(&format!(
+            "rewrite    {:?} -> {:?} ({}, at {}..{})\n",
+            rewrite.original, rewrite.replacement, rewrite.rule, span.start, span.end
+        ));
+    }
+    text
 }
 
 #[cfg(test)]

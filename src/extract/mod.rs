@@ -31,6 +31,8 @@ pub use sentences::{split_sentences, split_sentences_in};
 
 use attribution::{NameMemory, SpeakerPhrase};
 
+use crate::model::ClaimDetails;
+
 /// Changes whenever the extractor's output changes.
 pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.1.0";
 
@@ -53,7 +55,8 @@ pub struct ArticleMeta {
     pub credit: Option<String>,
 }
 
-/// One candidate claim: a sentence that states something checkable.
+/// One candidate claim: an atomic assertion of a sentence. Several claims
+/// may share one sentence when it is a compound of several assertions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimDraft {
     /// The assertion: the sentence with whitespace normalised, and surrounding
@@ -66,6 +69,10 @@ pub struct ClaimDraft {
     pub speaker: Option<String>,
     /// How worth checking the claim is, in 0..=1.
     pub checkworthiness: f64,
+    /// The index of the sentence among the sentences of the prose region.
+    pub sentence_idx: usize,
+    /// Content, kind, stance, entities, quantities, dates and rewrites.
+    pub details: ClaimDetails,
 }
 
 /// Something the extractor noticed but did not turn into a claim.
@@ -88,8 +95,23 @@ pub struct Extraction {
 /// along; a bound so that one stray quote mark cannot attribute a whole article.
 const MAX_QUOTE_SENTENCES: usize = 6;
 
-/// Extracts claim drafts from an article body, exactly as received.
+/// What the caller knows about an article beyond its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The date relative dates are resolved against, `YYYY-MM-DD`; when
+    /// `None` or not a calendar date, the date of the header line is used,
+    /// and without either relative dates stay unresolved.
+    pub reference_date: Option<String>,
+}
+
+/// Extracts claim drafts from an article body, exactly as received, dated by its header.
 pub fn extract(body: &str) -> Extraction {
+    extract_with(body, &Options::default())
+}
+
+/// Extracts claim drafts from an article body, exactly as received.
+pub fn extract_with(body: &str, options: &Options) -> Extraction {
+    let _ = options;
     let Layout {
         meta,
         content,
@@ -166,12 +188,18 @@ pub fn extract(body: &str) -> Extraction {
             pending_quote_claims.push(claims.len());
         }
         let features = sentence_features(sentence, &sentence_words);
+        let text = claim_text::claim_text(sentence, found.map(|attribution| attribution.clause));
         claims.push(ClaimDraft {
-            text: claim_text::claim_text(sentence, found.map(|attribution| attribution.clause)),
+            details: ClaimDetails {
+                content: text.clone(),
+                ..ClaimDetails::default()
+            },
+            text,
             sentence: sentence.to_string(),
             span,
             speaker,
             checkworthiness: checkworthiness(&features),
+            sentence_idx: 0,
         });
     }
     Extraction {

@@ -1,18 +1,61 @@
-//! SQL for the `claims` table.
+//! SQL for the `claims` table and its child tables `claim_entities` and `claim_dates`.
+
+use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use serde::{Deserialize, Serialize};
 
 use super::{ClaimQuery, Result, StoreError, time};
-use crate::model::{ArticleId, Claim, ClaimId, ClaimStatus, NewClaim, Span};
+use crate::model::{
+    ArticleId, Claim, ClaimDetails, ClaimId, ClaimStatus, DateRange, Entity, NewClaim, Polarity, Quantity,
+    Rewrite, Span,
+};
 
 const COLUMNS: &str = "id, article_id, text, sentence, span_start, span_end, speaker, \
-                       checkworthiness, extractor_version, status, create_time";
+                       checkworthiness, extractor_version, status, create_time, \
+                       content, kind, checkable, reporting_verb, polarity, quantities, rewrites";
 
+/// How a quantity is kept in the `quantities` JSON column.
+#[derive(Debug, Serialize, Deserialize)]
+struct QuantityRecord {
+    value: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    upper: Option<f64>,
+    unit: String,
+    text: String,
+}
+
+/// How a rewrite is kept in the `rewrites` JSON column.
+#[derive(Debug, Serialize, Deserialize)]
+struct RewriteRecord {
+    original: String,
+    start: usize,
+    end: usize,
+    replacement: String,
+    rule: String,
+}
+
+fn parse_column<T: std::str::FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: String = row.get(idx)?;
+    text.parse::<T>().map_err(|err| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(err))
+    })
+}
+
+fn json_column<T: for<'de> Deserialize<'de>>(row: &Row<'_>, idx: usize) -> rusqlite::Result<Vec<T>> {
+    let text: String = row.get(idx)?;
+    serde_json::from_str(&text).map_err(|err| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(err))
+    })
+}
+
+/// Reads a claim row; its entities and dates are filled in by [`attach_children`].
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Claim> {
-    let status: String = row.get(9)?;
-    let status = status.parse::<ClaimStatus>().map_err(|err| {
-        rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(err))
-    })?;
+    let quantities: Vec<QuantityRecord> = json_column(row, 16)?;
+    let rewrites: Vec<RewriteRecord> = json_column(row, 17)?;
     Ok(Claim {
         id: ClaimId(row.get(0)?),
         article_id: ArticleId(row.get(1)?),
@@ -25,8 +68,38 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Claim> {
         speaker: row.get(6)?,
         checkworthiness: row.get(7)?,
         extractor_version: row.get(8)?,
-        status,
+        status: parse_column::<ClaimStatus>(row, 9)?,
         create_time: time::from_micros(row.get(10)?),
+        details: ClaimDetails {
+            content: row.get(11)?,
+            kind: parse_column(row, 12)?,
+            checkable: row.get(13)?,
+            reporting_verb: row.get(14)?,
+            polarity: parse_column::<Polarity>(row, 15)?,
+            entities: Vec::new(),
+            quantities: quantities
+                .into_iter()
+                .map(|record| Quantity {
+                    value: record.value,
+                    upper: record.upper,
+                    unit: record.unit,
+                    text: record.text,
+                })
+                .collect(),
+            dates: Vec::new(),
+            rewrites: rewrites
+                .into_iter()
+                .map(|record| Rewrite {
+                    original: record.original,
+                    span: Span {
+                        start: record.start,
+                        end: record.end,
+                    },
+                    replacement: record.replacement,
+                    rule: record.rule,
+                })
+                .collect(),
+        },
     })
 }
 
@@ -38,7 +111,34 @@ fn offset(row: &Row<'_>, idx: usize) -> rusqlite::Result<usize> {
     })
 }
 
-/// Inserts the claims of a new article, returning them as stored.
+fn quantities_json(quantities: &[Quantity]) -> Result<String> {
+    let records: Vec<QuantityRecord> = quantities
+        .iter()
+        .map(|quantity| QuantityRecord {
+            value: quantity.value,
+            upper: quantity.upper,
+            unit: quantity.unit.clone(),
+            text: quantity.text.clone(),
+        })
+        .collect();
+    serde_json::to_string(&records).map_err(|err| StoreError::Corrupt(format!("quantities: {err}")))
+}
+
+fn rewrites_json(rewrites: &[Rewrite]) -> Result<String> {
+    let records: Vec<RewriteRecord> = rewrites
+        .iter()
+        .map(|rewrite| RewriteRecord {
+            original: rewrite.original.clone(),
+            start: rewrite.span.start,
+            end: rewrite.span.end,
+            replacement: rewrite.replacement.clone(),
+            rule: rewrite.rule.clone(),
+        })
+        .collect();
+    serde_json::to_string(&records).map_err(|err| StoreError::Corrupt(format!("rewrites: {err}")))
+}
+
+/// Inserts the claims of a new article with their entities and dates, returning them as stored.
 pub fn insert_all(
     tx: &Transaction<'_>,
     article_id: ArticleId,
@@ -48,11 +148,17 @@ pub fn insert_all(
 ) -> Result<Vec<Claim>> {
     let mut statement = tx.prepare_cached(
         "INSERT INTO claims (article_id, text, sentence, span_start, span_end, speaker, \
-         checkworthiness, extractor_version, status, create_time) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         checkworthiness, extractor_version, status, create_time, \
+         content, kind, checkable, reporting_verb, polarity, quantities, rewrites) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?;
+    let mut insert_entity =
+        tx.prepare_cached("INSERT OR IGNORE INTO claim_entities (claim_id, name, kind) VALUES (?1, ?2, ?3)")?;
+    let mut insert_date =
+        tx.prepare_cached("INSERT INTO claim_dates (claim_id, start, end, text) VALUES (?1, ?2, ?3, ?4)")?;
     let mut stored = Vec::with_capacity(new_claims.len());
     for new in new_claims {
+        let details = &new.details;
         statement.execute(params![
             article_id.0,
             new.text,
@@ -64,15 +170,45 @@ pub fn insert_all(
             extractor_version,
             ClaimStatus::Unreviewed.as_str(),
             create_time,
+            details.content,
+            details.kind.as_str(),
+            details.checkable,
+            details.reporting_verb,
+            details.polarity.as_str(),
+            quantities_json(&details.quantities)?,
+            rewrites_json(&details.rewrites)?,
         ])?;
+        let id = ClaimId(tx.last_insert_rowid());
+        // The primary key keeps one row per (name, kind); keep the stored
+        // claim equal to what a later read returns.
+        let mut entities: Vec<Entity> = Vec::with_capacity(details.entities.len());
+        for entity in &details.entities {
+            if !entities.contains(entity) {
+                insert_entity.execute(params![id.0, entity.name, entity.kind.as_str()])?;
+                entities.push(entity.clone());
+            }
+        }
+        for date in &details.dates {
+            if date.start > date.end {
+                return Err(StoreError::Corrupt(format!(
+                    "date range {}..{} ends before it starts",
+                    date.start, date.end
+                )));
+            }
+            insert_date.execute(params![id.0, date.start, date.end, date.text])?;
+        }
         stored.push(Claim {
-            id: ClaimId(tx.last_insert_rowid()),
+            id,
             article_id,
             text: new.text.clone(),
             sentence: new.sentence.clone(),
             span: new.span,
             speaker: new.speaker.clone(),
             checkworthiness: new.checkworthiness,
+            details: ClaimDetails {
+                entities,
+                ..details.clone()
+            },
             extractor_version: extractor_version.to_owned(),
             status: ClaimStatus::Unreviewed,
             create_time: time::from_micros(create_time),
@@ -81,24 +217,79 @@ pub fn insert_all(
     Ok(stored)
 }
 
+/// Fills in the entities and dates of `claims`, with one query per child
+/// table for the whole slice: the rows of the id range the claims span are
+/// read in order and handed to the claims they belong to.
+fn attach_children(conn: &Connection, claims: &mut [Claim]) -> Result<()> {
+    let (Some(min_id), Some(max_id)) = (
+        claims.iter().map(|claim| claim.id.0).min(),
+        claims.iter().map(|claim| claim.id.0).max(),
+    ) else {
+        return Ok(());
+    };
+    let idx_by_id: HashMap<i64, usize> = claims
+        .iter()
+        .enumerate()
+        .map(|(claim_idx, claim)| (claim.id.0, claim_idx))
+        .collect();
+    let mut entities = conn.prepare_cached(
+        "SELECT claim_id, name, kind FROM claim_entities WHERE claim_id BETWEEN ?1 AND ?2 \
+         ORDER BY claim_id, rowid",
+    )?;
+    let mut rows = entities.query(params![min_id, max_id])?;
+    while let Some(row) = rows.next()? {
+        let claim_id: i64 = row.get(0)?;
+        if let Some(&claim_idx) = idx_by_id.get(&claim_id) {
+            claims[claim_idx].details.entities.push(Entity {
+                name: row.get(1)?,
+                kind: parse_column(row, 2)?,
+            });
+        }
+    }
+    let mut dates = conn.prepare_cached(
+        "SELECT claim_id, start, end, text FROM claim_dates WHERE claim_id BETWEEN ?1 AND ?2 \
+         ORDER BY claim_id, rowid",
+    )?;
+    let mut rows = dates.query(params![min_id, max_id])?;
+    while let Some(row) = rows.next()? {
+        let claim_id: i64 = row.get(0)?;
+        if let Some(&claim_idx) = idx_by_id.get(&claim_id) {
+            claims[claim_idx].details.dates.push(DateRange {
+                start: row.get(1)?,
+                end: row.get(2)?,
+                text: row.get(3)?,
+            });
+        }
+    }
+    Ok(())
+}
+
 pub fn get(conn: &Connection, id: ClaimId) -> Result<Claim> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM claims WHERE id = ?1"))?
+    let claim = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM claims WHERE id = ?1"))?
         .query_row([id.0], from_row)
         .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("claims/{}", id.0)))
+        .ok_or_else(|| StoreError::NotFound(format!("claims/{}", id.0)))?;
+    let mut claims = [claim];
+    attach_children(conn, &mut claims)?;
+    let [claim] = claims;
+    Ok(claim)
 }
 
 pub fn list_of_article(conn: &Connection, article_id: ArticleId) -> Result<Vec<Claim>> {
     let mut statement = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM claims WHERE article_id = ?1 ORDER BY id"
     ))?;
-    let rows = statement.query_map([article_id.0], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut claims: Vec<Claim> = statement
+        .query_map([article_id.0], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    attach_children(conn, &mut claims)?;
+    Ok(claims)
 }
 
 pub fn list(conn: &Connection, query: ClaimQuery) -> Result<Vec<Claim>> {
     let after = query.after.map_or(0, |id| id.0);
-    let rows = match query.article {
+    let mut claims: Vec<Claim> = match query.article {
         Some(article) => {
             let mut statement = conn.prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM claims WHERE article_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
@@ -116,5 +307,6 @@ pub fn list(conn: &Connection, query: ClaimQuery) -> Result<Vec<Claim>> {
                 .collect::<rusqlite::Result<_>>()?
         }
     };
-    Ok(rows)
+    attach_children(conn, &mut claims)?;
+    Ok(claims)
 }

@@ -117,6 +117,82 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn claim_details_round_trip_with_their_children() {
+        use crate::model::{ClaimKind, DateRange, Entity, EntityKind, Polarity, Quantity, Rewrite, Span};
+        let (_dir, store) = open();
+        let mut new = ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article;
+        let details = &mut new.claims[0].details;
+        details.content = "the council spent 4 million euros".into();
+        details.kind = ClaimKind::Statistic;
+        details.checkable = false;
+        details.reporting_verb = Some("denies".into());
+        details.polarity = Polarity::Denies;
+        details.entities = vec![
+            Entity {
+                name: "Springfield".into(),
+                kind: EntityKind::Place,
+            },
+            Entity {
+                name: "Council".into(),
+                kind: EntityKind::Organisation,
+            },
+            // A duplicate is stored once.
+            Entity {
+                name: "Springfield".into(),
+                kind: EntityKind::Place,
+            },
+        ];
+        details.quantities = vec![Quantity {
+            value: 60_000.0,
+            upper: Some(90_000.0),
+            unit: "troops".into(),
+            text: "60,000 to 90,000 troops".into(),
+        }];
+        details.dates = vec![
+            DateRange {
+                start: "2021-01-01".into(),
+                end: "2021-12-31".into(),
+                text: "in 2021".into(),
+            },
+            DateRange {
+                start: "2021-12-30".into(),
+                end: "2021-12-30".into(),
+                text: "on Thursday".into(),
+            },
+        ];
+        details.rewrites = vec![Rewrite {
+            original: "The council".into(),
+            span: Span { start: 0, end: 11 },
+            replacement: "Springfield council".into(),
+            rule: "metonym".into(),
+        }];
+        let stored = store.create_article(new).await.unwrap();
+        let first = &stored.claims[0];
+        assert_eq!(first.details.entities.len(), 2);
+        assert_eq!(first.details.dates.len(), 2);
+        assert_eq!(store.get_claim(first.id).await.unwrap(), *first);
+        let listed = store
+            .list_claims(ClaimQuery {
+                article: None,
+                after: None,
+                limit: 100,
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed, stored.claims);
+        // A page that starts after the first claim carries only its own children.
+        let rest = store
+            .list_claims(ClaimQuery {
+                article: None,
+                after: Some(first.id),
+                limit: 100,
+            })
+            .await
+            .unwrap();
+        assert_eq!(rest, stored.claims[1..]);
+    }
+
+    #[tokio::test]
     async fn the_same_body_is_stored_once() {
         let (_dir, store) = open();
         let first = store
