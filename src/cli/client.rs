@@ -196,6 +196,7 @@ async fn list_claims(
                 article: article.clone(),
                 page_size: page.page_size,
                 page_token,
+                ..Default::default()
             })
             .await
             .map_err(call_failed)?

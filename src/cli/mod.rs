@@ -37,6 +37,13 @@ enum Command {
         /// The address to listen on.
         #[arg(long, default_value = DEFAULT_ADDR, env = "CLAIMDB_ADDR")]
         addr: String,
+        /// How long AcquireClaim leases a claim to a reviewer, in minutes.
+        #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=24 * 60))]
+        lease_minutes: u64,
+        /// Makes a verdict final only once a second, different reviewer
+        /// agrees; a disagreement marks the claim DISPUTED and requeues it.
+        #[arg(long)]
+        second_review: bool,
     },
     /// Extracts claims from an article file (or - for standard input) and
     /// prints them as JSON lines. Needs no server.
@@ -181,7 +188,18 @@ pub fn run(cli: Cli) -> ExitCode {
 
 async fn dispatch(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { db, addr } => serve::run(&db, &addr).await,
+        Command::Serve {
+            db,
+            addr,
+            lease_minutes,
+            second_review,
+        } => {
+            let options = crate::api::ServeOptions {
+                lease: std::time::Duration::from_secs(lease_minutes * 60),
+                policy: crate::review::rules::ReviewPolicy { second_review },
+            };
+            serve::run(&db, &addr, options).await
+        }
         Command::Extract { file } => extract::run(&file),
         Command::Token {
             command: TokenCommand::Create { role, name, db },

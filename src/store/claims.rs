@@ -3,16 +3,39 @@
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::{ClaimQuery, Result, StoreError, time};
-use crate::model::{ArticleId, Claim, ClaimId, ClaimStatus, NewClaim, Span};
+use crate::model::{ArticleId, Claim, ClaimId, ClaimReview, ClaimStatus, Lease, NewClaim, Span, Verdict};
 
-const COLUMNS: &str = "id, article_id, text, sentence, span_start, span_end, speaker, \
-                       checkworthiness, extractor_version, status, create_time";
+/// The columns [`from_row`] reads, qualified so that queries can join
+/// `claims c` with other tables.
+pub const COLUMNS: &str = "c.id, c.article_id, c.text, c.sentence, c.span_start, c.span_end, c.speaker, \
+                           c.checkworthiness, c.extractor_version, c.review_state, c.create_time, \
+                           c.verdict, c.verdict_final, c.last_reviewer, c.version, c.lease_holder, \
+                           c.lease_expire_time, c.update_time";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Claim> {
-    let status: String = row.get(9)?;
-    let status = status.parse::<ClaimStatus>().map_err(|err| {
-        rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(err))
-    })?;
+fn parsed<T: std::str::FromStr>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let text: String = row.get(idx)?;
+    text.parse::<T>().map_err(|err| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(err))
+    })
+}
+
+pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Claim> {
+    let status: ClaimStatus = parsed(row, 9)?;
+    let verdict = match row.get_ref(11)? {
+        rusqlite::types::ValueRef::Null => None,
+        _ => Some(parsed::<Verdict>(row, 11)?),
+    };
+    let lease = match (row.get::<_, Option<String>>(15)?, row.get::<_, Option<i64>>(16)?) {
+        // A lease whose time has passed is no lease.
+        (Some(holder), Some(expire)) if expire > time::now_micros() => Some(Lease {
+            holder,
+            expire_time: time::from_micros(expire),
+        }),
+        _ => None,
+    };
     Ok(Claim {
         id: ClaimId(row.get(0)?),
         article_id: ArticleId(row.get(1)?),
@@ -27,6 +50,14 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Claim> {
         extractor_version: row.get(8)?,
         status,
         create_time: time::from_micros(row.get(10)?),
+        review: ClaimReview {
+            verdict,
+            verdict_final: row.get(12)?,
+            last_reviewer: row.get(13)?,
+            version: row.get(14)?,
+            lease,
+            update_time: row.get::<_, Option<i64>>(17)?.map(time::from_micros),
+        },
     })
 }
 
@@ -76,13 +107,17 @@ pub fn insert_all(
             extractor_version: extractor_version.to_owned(),
             status: ClaimStatus::Unreviewed,
             create_time: time::from_micros(create_time),
+            review: ClaimReview {
+                version: 1,
+                ..ClaimReview::default()
+            },
         });
     }
     Ok(stored)
 }
 
 pub fn get(conn: &Connection, id: ClaimId) -> Result<Claim> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM claims WHERE id = ?1"))?
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM claims c WHERE c.id = ?1"))?
         .query_row([id.0], from_row)
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("claims/{}", id.0)))
@@ -90,7 +125,7 @@ pub fn get(conn: &Connection, id: ClaimId) -> Result<Claim> {
 
 pub fn list_of_article(conn: &Connection, article_id: ArticleId) -> Result<Vec<Claim>> {
     let mut statement = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM claims WHERE article_id = ?1 ORDER BY id"
+        "SELECT {COLUMNS} FROM claims c WHERE c.article_id = ?1 ORDER BY c.id"
     ))?;
     let rows = statement.query_map([article_id.0], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -101,7 +136,7 @@ pub fn list(conn: &Connection, query: ClaimQuery) -> Result<Vec<Claim>> {
     let rows = match query.article {
         Some(article) => {
             let mut statement = conn.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM claims WHERE article_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+                "SELECT {COLUMNS} FROM claims c WHERE c.article_id = ?1 AND c.id > ?2 ORDER BY c.id LIMIT ?3"
             ))?;
             statement
                 .query_map(params![article.0, after, query.limit], from_row)?
@@ -109,7 +144,7 @@ pub fn list(conn: &Connection, query: ClaimQuery) -> Result<Vec<Claim>> {
         }
         None => {
             let mut statement = conn.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM claims WHERE id > ?1 ORDER BY id LIMIT ?2"
+                "SELECT {COLUMNS} FROM claims c WHERE c.id > ?1 ORDER BY c.id LIMIT ?2"
             ))?;
             statement
                 .query_map(params![after, query.limit], from_row)?
