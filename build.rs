@@ -6,7 +6,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=proto");
     println!("cargo:rerun-if-changed=migrations");
 
-    let files = ["proto/claimdb/v1/articles.proto", "proto/claimdb/v1/claims.proto"];
+    let files = [
+        "proto/claimdb/v1/articles.proto",
+        "proto/claimdb/v1/claims.proto",
+        "proto/claimdb/v1/reviews.proto",
+    ];
     let file_descriptors = protox::compile(files, ["proto"])?;
 
     // The descriptor set also feeds server reflection, so generic clients work

@@ -14,4 +14,5 @@ pub mod cli;
 pub mod extract;
 pub mod ingest;
 pub mod model;
+pub mod review;
 pub mod store;

@@ -284,20 +284,55 @@ pub struct Claim {
     pub extractor_version: String,
     pub status: ClaimStatus,
     pub create_time: SystemTime,
+    /// The review side of the claim (issue 4).
+    pub review: ClaimReview,
+}
+
+/// A stored claim's review state: verdict, version and lease.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClaimReview {
+    /// The latest review's verdict.
+    pub verdict: Option<Verdict>,
+    /// Whether the verdict needs no further review.
+    pub verdict_final: bool,
+    /// Who gave the latest verdict.
+    pub last_reviewer: Option<String>,
+    /// Grows by one on every change; the etag is made from it.
+    pub version: i64,
+    /// Who holds the claim for review, while the lease lasts.
+    pub lease: Option<Lease>,
+    /// When the claim last changed.
+    pub update_time: Option<SystemTime>,
+}
+
+/// A reviewer's exclusive hold on a claim, until `expire_time`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    pub holder: String,
+    pub expire_time: SystemTime,
 }
 
 /// Where a claim stands in review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClaimStatus {
     Unreviewed,
     Reviewed,
+    /// Two reviewers disagreed; the claim is back in the queue.
+    Disputed,
 }
 
 impl ClaimStatus {
+    pub const ALL: [ClaimStatus; 3] = [
+        ClaimStatus::Unreviewed,
+        ClaimStatus::Reviewed,
+        ClaimStatus::Disputed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ClaimStatus::Unreviewed => "UNREVIEWED",
             ClaimStatus::Reviewed => "REVIEWED",
+            ClaimStatus::Disputed => "DISPUTED",
         }
     }
 }
@@ -306,12 +341,94 @@ impl FromStr for ClaimStatus {
     type Err = UnknownName;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "UNREVIEWED" => Ok(ClaimStatus::Unreviewed),
-            "REVIEWED" => Ok(ClaimStatus::Reviewed),
-            _ => Err(UnknownName(s.to_owned())),
+        ClaimStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
+/// A reviewer's judgement of a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Verdict {
+    True,
+    MostlyTrue,
+    Mixed,
+    MostlyFalse,
+    False,
+    Misleading,
+    Unverifiable,
+    NotAClaim,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 8] = [
+        Verdict::True,
+        Verdict::MostlyTrue,
+        Verdict::Mixed,
+        Verdict::MostlyFalse,
+        Verdict::False,
+        Verdict::Misleading,
+        Verdict::Unverifiable,
+        Verdict::NotAClaim,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::True => "TRUE",
+            Verdict::MostlyTrue => "MOSTLY_TRUE",
+            Verdict::Mixed => "MIXED",
+            Verdict::MostlyFalse => "MOSTLY_FALSE",
+            Verdict::False => "FALSE",
+            Verdict::Misleading => "MISLEADING",
+            Verdict::Unverifiable => "UNVERIFIABLE",
+            Verdict::NotAClaim => "NOT_A_CLAIM",
         }
     }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Verdict {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Verdict::ALL
+            .into_iter()
+            .find(|verdict| verdict.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
+/// Identifies a stored review; its resource name is `claims/{claim}/reviews/{id}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ReviewId(pub i64);
+
+/// A review as submitted, after its fields were checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReview {
+    pub claim_id: ClaimId,
+    /// The claim's etag as the reviewer saw it.
+    pub etag: String,
+    pub verdict: Verdict,
+    pub rationale: String,
+    pub evidence_urls: Vec<String>,
+}
+
+/// A stored review: one entry in a claim's append-only history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub id: ReviewId,
+    pub claim_id: ClaimId,
+    pub reviewer: String,
+    pub verdict: Verdict,
+    pub rationale: String,
+    pub evidence_urls: Vec<String>,
+    pub create_time: SystemTime,
 }
 
 /// What a token's holder may do. Each role may do everything the roles

@@ -6,6 +6,7 @@ use tonic::{Request, Response, Status};
 
 use super::auth::authorize;
 use super::error::{field_problems, invalid_field};
+use super::events::{EventKind, Events};
 use super::pagination::{PageTokens, page_size};
 use super::{convert, pb, run_cpu};
 use crate::ingest;
@@ -15,6 +16,7 @@ use crate::store::Store;
 pub struct ArticleApi {
     pub store: Arc<dyn Store>,
     pub page_tokens: PageTokens,
+    pub events: Events,
 }
 
 #[tonic::async_trait]
@@ -35,7 +37,16 @@ impl pb::article_service_server::ArticleService for ArticleApi {
         }
         let body = article.body;
         let prepared = run_cpu(move || ingest::prepare_article(body, given)).await?;
-        let stored = self.store.create_article(prepared.article).await?;
+        let stored = self
+            .store
+            .create_article_as(prepared.article, principal.clone())
+            .await?;
+        if stored.created {
+            for claim in &stored.claims {
+                self.events
+                    .publish(EventKind::Created, claim.clone(), &principal.name);
+            }
+        }
         tracing::info!(
             article = stored.article.id.0,
             claims = stored.claims.len(),

@@ -1,20 +1,27 @@
-//! The `ClaimService`: runs the extractor on request and reads stored claims.
+//! The `ClaimService`: runs the extractor on request; lists, searches, corrects and watches stored
+//! claims.
 
 use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
 
+use tokio_stream::wrappers::ReceiverStream;
+
 use super::auth::authorize;
-use super::error::field_problems;
-use super::pagination::{PageTokens, page_size};
+use super::error::{field_problems, invalid_field, review_problems, syntax_error};
+use super::events::{EventKind, Events};
+use super::pagination::{PageTokens, page_size, scope};
 use super::{convert, pb, run_cpu};
 use crate::ingest;
 use crate::model::{ArticleMetadata, ClaimId, Role};
-use crate::store::{ClaimQuery, Store};
+use crate::review::filter::{self, Condition, Field, Op, SortValue, Value};
+use crate::review::{rules, search};
+use crate::store::{ClaimEdit, ClaimListQuery, SearchQuery, Store};
 
 pub struct ClaimApi {
     pub store: Arc<dyn Store>,
     pub page_tokens: PageTokens,
+    pub events: Events,
 }
 
 #[tonic::async_trait]
@@ -59,30 +66,159 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
         authorize(&*self.store, &request, "ListClaims", Role::Reader).await?;
         let request = request.into_inner();
         let limit = page_size(request.page_size)?;
-        let article = if request.article.is_empty() {
-            None
-        } else {
+        let mut filter = filter::parse(&request.filter).map_err(|err| syntax_error("filter", &err))?;
+        let order =
+            filter::parse_order_by(&request.order_by).map_err(|err| syntax_error("order_by", &err))?;
+        if !request.article.is_empty() {
             let id = convert::parse_article_name("article", &request.article)?;
             // An unknown article is a mistake worth reporting, not an empty list.
             self.store.get_article(id).await?;
-            Some(id)
-        };
-        let scope = format!("claims?article={}", request.article);
-        let after = self.page_tokens.decode(&scope, &request.page_token)?.map(ClaimId);
+            filter.conditions.push(Condition {
+                field: Field::Article,
+                op: Op::Eq,
+                value: Value::Int(id.0),
+            });
+        }
+        let scope = scope("claims", &[&request.article, &request.filter, &request.order_by]);
+        let after = self
+            .page_tokens
+            .decode_position(&scope, &request.page_token, order.len())?;
         let mut claims = self
             .store
-            .list_claims(ClaimQuery {
-                article,
+            .query_claims(ClaimListQuery {
+                filter,
+                order: order.clone(),
                 after,
                 limit: limit + 1,
             })
             .await?;
-        let next_page_token = self
-            .page_tokens
-            .finish_page(&scope, &mut claims, limit, |claim| claim.id.0);
+        let mut next_page_token = String::new();
+        if claims.len() > limit as usize {
+            claims.truncate(limit as usize);
+            if let Some(last) = claims.last() {
+                next_page_token = self
+                    .page_tokens
+                    .encode_position(&scope, &filter::sort_key(last, &order));
+            }
+        }
         Ok(Response::new(pb::ListClaimsResponse {
             claims: claims.into_iter().map(convert::claim).collect(),
             next_page_token,
         }))
+    }
+
+    async fn search_claims(
+        &self,
+        request: Request<pb::SearchClaimsRequest>,
+    ) -> Result<Response<pb::SearchClaimsResponse>, Status> {
+        authorize(&*self.store, &request, "SearchClaims", Role::Reader).await?;
+        let request = request.into_inner();
+        let limit = page_size(request.page_size)?;
+        let fts =
+            search::fts_query(&request.query).map_err(|description| invalid_field("query", description))?;
+        let filter = filter::parse(&request.filter).map_err(|err| syntax_error("filter", &err))?;
+        let scope = scope("search", &[&request.query, &request.filter]);
+        let after = match self.page_tokens.decode_position(&scope, &request.page_token, 2)? {
+            Some(position) => match position.as_slice() {
+                [SortValue::Real(score), SortValue::Int(id)] => Some((*score, ClaimId(*id))),
+                _ => {
+                    return Err(invalid_field(
+                        "page_token",
+                        "is malformed: pass a next_page_token unchanged",
+                    ));
+                }
+            },
+            None => None,
+        };
+        let mut hits = self
+            .store
+            .search_claims(SearchQuery {
+                fts,
+                filter,
+                after,
+                limit: limit + 1,
+            })
+            .await?;
+        let mut next_page_token = String::new();
+        if hits.len() > limit as usize {
+            hits.truncate(limit as usize);
+            if let Some(last) = hits.last() {
+                next_page_token = self.page_tokens.encode_position(
+                    &scope,
+                    &[SortValue::Real(last.score), SortValue::Int(last.claim.id.0)],
+                );
+            }
+        }
+        Ok(Response::new(pb::SearchClaimsResponse {
+            results: hits.into_iter().map(convert::search_result).collect(),
+            next_page_token,
+        }))
+    }
+
+    async fn update_claim(
+        &self,
+        request: Request<pb::UpdateClaimRequest>,
+    ) -> Result<Response<pb::Claim>, Status> {
+        let principal = authorize(&*self.store, &request, "UpdateClaim", Role::Reviewer).await?;
+        let request = request.into_inner();
+        let claim = request
+            .claim
+            .ok_or_else(|| invalid_field("claim", "is required"))?;
+        let id = convert::parse_claim_name("claim.name", &claim.name)?;
+        if request.etag.is_empty() {
+            return Err(invalid_field(
+                "etag",
+                "is required: pass the etag of the claim as you read it",
+            ));
+        }
+        let paths = request.update_mask.map(|mask| mask.paths).unwrap_or_default();
+        if paths.is_empty() {
+            return Err(invalid_field(
+                "update_mask",
+                "is required: name the fields to change (text, speaker)",
+            ));
+        }
+        let mut edit = ClaimEdit::default();
+        let mut problems = Vec::new();
+        for path in &paths {
+            // The extractor's kind and checkable (issue 3) join this table
+            // once migration 0002 is merged.
+            let (slot, value) = match path.as_str() {
+                "text" => (&mut edit.text, &claim.text),
+                "speaker" => (&mut edit.speaker, &claim.speaker),
+                other => {
+                    return Err(invalid_field(
+                        "update_mask",
+                        format!("cannot change {other:?}: only text and speaker can be corrected"),
+                    ));
+                }
+            };
+            if let Some(problem) = rules::check_claim_field(&format!("claim.{path}"), value) {
+                problems.push(problem);
+            }
+            *slot = Some(value.clone());
+        }
+        if !problems.is_empty() {
+            return Err(review_problems(&problems));
+        }
+        let updated = self
+            .store
+            .update_claim(principal.clone(), id, request.etag, edit)
+            .await?;
+        tracing::info!(claim = id.0, by = principal.name, "UpdateClaim");
+        self.events
+            .publish(EventKind::Updated, updated.clone(), &principal.name);
+        Ok(Response::new(convert::claim(updated)))
+    }
+
+    type WatchClaimsStream = ReceiverStream<Result<pb::ClaimEvent, Status>>;
+
+    async fn watch_claims(
+        &self,
+        request: Request<pb::WatchClaimsRequest>,
+    ) -> Result<Response<Self::WatchClaimsStream>, Status> {
+        authorize(&*self.store, &request, "WatchClaims", Role::Reader).await?;
+        let filter = filter::parse(&request.get_ref().filter).map_err(|err| syntax_error("filter", &err))?;
+        Ok(Response::new(self.events.watch(Arc::clone(&self.store), filter)))
     }
 }

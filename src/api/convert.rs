@@ -5,12 +5,15 @@ use std::time::SystemTime;
 use tonic::Status;
 
 use super::error::invalid_field;
+use super::events::{ClaimEvent, EventKind};
 use super::pb;
 use crate::extract;
 use crate::model::{
     Article, ArticleId, ArticleMetadata, Claim, ClaimDetails, ClaimId, ClaimKind, ClaimStatus, DateRange,
-    Entity, EntityKind, NewClaim, Polarity, Quantity, Rewrite, Span,
+    Entity, EntityKind, NewClaim, Polarity, Quantity, Review, Rewrite, Span, Verdict,
 };
+use crate::review::{kappa, rules};
+use crate::store::{AuditEvent, ReviewStats, SearchHit};
 
 /// Parses a resource name `{collection}/{id}` with a positive integer id.
 fn parse_name(field: &str, name: &str, collection: &str) -> Result<i64, Status> {
@@ -98,6 +101,103 @@ fn status(status: ClaimStatus) -> pb::claim::Status {
     match status {
         ClaimStatus::Unreviewed => pb::claim::Status::Unreviewed,
         ClaimStatus::Reviewed => pb::claim::Status::Reviewed,
+        ClaimStatus::Disputed => pb::claim::Status::Disputed,
+    }
+}
+
+pub fn verdict(verdict: Verdict) -> pb::Verdict {
+    match verdict {
+        Verdict::True => pb::Verdict::True,
+        Verdict::MostlyTrue => pb::Verdict::MostlyTrue,
+        Verdict::Mixed => pb::Verdict::Mixed,
+        Verdict::MostlyFalse => pb::Verdict::MostlyFalse,
+        Verdict::False => pb::Verdict::False,
+        Verdict::Misleading => pb::Verdict::Misleading,
+        Verdict::Unverifiable => pb::Verdict::Unverifiable,
+        Verdict::NotAClaim => pb::Verdict::NotAClaim,
+    }
+}
+
+/// The verdict of a request; `field` names it in errors.
+pub fn parse_verdict(field: &str, value: i32) -> Result<Verdict, Status> {
+    let verdict = match pb::Verdict::try_from(value) {
+        Ok(pb::Verdict::True) => Verdict::True,
+        Ok(pb::Verdict::MostlyTrue) => Verdict::MostlyTrue,
+        Ok(pb::Verdict::Mixed) => Verdict::Mixed,
+        Ok(pb::Verdict::MostlyFalse) => Verdict::MostlyFalse,
+        Ok(pb::Verdict::False) => Verdict::False,
+        Ok(pb::Verdict::Misleading) => Verdict::Misleading,
+        Ok(pb::Verdict::Unverifiable) => Verdict::Unverifiable,
+        Ok(pb::Verdict::NotAClaim) => Verdict::NotAClaim,
+        Ok(pb::Verdict::Unspecified) => return Err(invalid_field(field, "is required")),
+        Err(_) => return Err(invalid_field(field, format!("{value} is not a verdict"))),
+    };
+    Ok(verdict)
+}
+
+pub fn review_name(review: &Review) -> String {
+    format!("claims/{}/reviews/{}", review.claim_id.0, review.id.0)
+}
+
+pub fn review(review: Review) -> pb::Review {
+    pb::Review {
+        name: review_name(&review),
+        claim: claim_name(review.claim_id),
+        reviewer: review.reviewer,
+        verdict: verdict(review.verdict).into(),
+        rationale: review.rationale,
+        evidence_urls: review.evidence_urls,
+        create_time: Some(timestamp(review.create_time)),
+    }
+}
+
+pub fn audit_event(event: AuditEvent) -> pb::AuditEvent {
+    pb::AuditEvent {
+        name: format!("auditEvents/{}", event.id),
+        create_time: Some(timestamp(event.create_time)),
+        actor: event.actor,
+        method: event.method,
+        resource: event.resource,
+        details: event.details,
+    }
+}
+
+pub fn search_result(hit: SearchHit) -> pb::SearchResult {
+    pb::SearchResult {
+        claim: Some(claim(hit.claim)),
+        text_snippet: hit.text_snippet,
+        sentence_snippet: hit.sentence_snippet,
+        score: hit.score,
+    }
+}
+
+fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+pub fn review_stats(stats: ReviewStats, second_review: bool) -> pb::ReviewStats {
+    let queue = stats.queue;
+    pb::ReviewStats {
+        queue: Some(pb::QueueCounts {
+            unreviewed: count(queue.unreviewed),
+            leased: count(queue.leased),
+            awaiting_second: count(queue.awaiting_second),
+            disputed: count(queue.disputed),
+            r#final: count(queue.final_verdicts),
+        }),
+        reviewers: stats
+            .reviewers
+            .into_iter()
+            .map(|reviewer| pb::ReviewerThroughput {
+                reviewer: reviewer.reviewer,
+                reviews: count(reviewer.reviews),
+                reviews_last_day: count(reviewer.recent_reviews),
+                last_review_time: Some(timestamp(reviewer.last_review_time)),
+            })
+            .collect(),
+        double_reviewed_claims: count(stats.verdict_pairs.len() as u64),
+        cohens_kappa: kappa::cohens_kappa(&stats.verdict_pairs),
+        second_review,
     }
 }
 
@@ -199,6 +299,22 @@ pub fn claim(claim: Claim) -> pb::Claim {
         extractor_version: claim.extractor_version,
         status: status(claim.status).into(),
         create_time: Some(timestamp(claim.create_time)),
+        etag: rules::etag(claim.review.version),
+        verdict: claim
+            .review
+            .verdict
+            .map_or(pb::Verdict::Unspecified, verdict)
+            .into(),
+        verdict_final: claim.review.verdict_final,
+        last_reviewer: claim.review.last_reviewer.unwrap_or_default(),
+        lease_holder: claim
+            .review
+            .lease
+            .as_ref()
+            .map(|lease| lease.holder.clone())
+            .unwrap_or_default(),
+        lease_expire_time: claim.review.lease.map(|lease| timestamp(lease.expire_time)),
+        update_time: claim.review.update_time.map(timestamp),
         ..claim_with_details(
             claim.text,
             claim.sentence,
@@ -223,6 +339,33 @@ pub fn unstored_claim(claim: NewClaim, extractor_version: &str) -> pb::Claim {
             claim.checkworthiness,
             claim.details,
         )
+    }
+}
+
+pub fn claim_event(event: &ClaimEvent) -> pb::ClaimEvent {
+    let kind = match event.kind {
+        EventKind::Created => pb::claim_event::Type::Created,
+        EventKind::Leased => pb::claim_event::Type::Leased,
+        EventKind::Released => pb::claim_event::Type::Released,
+        EventKind::Reviewed => pb::claim_event::Type::Reviewed,
+        EventKind::Updated => pb::claim_event::Type::Updated,
+    };
+    pb::ClaimEvent {
+        r#type: kind.into(),
+        claim: Some(claim(event.claim.clone())),
+        actor: event.actor.clone(),
+        event_time: Some(timestamp(event.time)),
+        dropped_events: 0,
+    }
+}
+
+pub fn dropped_events(n_dropped: u64) -> pb::ClaimEvent {
+    pb::ClaimEvent {
+        r#type: pb::claim_event::Type::EventsDropped.into(),
+        claim: None,
+        actor: String::new(),
+        event_time: Some(timestamp(SystemTime::now())),
+        dropped_events: i64::try_from(n_dropped).unwrap_or(i64::MAX),
     }
 }
 

@@ -7,6 +7,8 @@ use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 
 use crate::ingest::FieldProblem;
+use crate::review::filter::SyntaxError;
+use crate::review::rules::Problem;
 use crate::store::StoreError;
 
 /// The `ErrorInfo.domain` of every error claimdb sends.
@@ -49,6 +51,32 @@ pub fn field_problems(prefix: &str, problems: &[FieldProblem]) -> Status {
     status(code, reason, message, ErrorDetails::with_bad_request(violations))
 }
 
+/// Problems found in a review or a claim correction: `INVALID_ARGUMENT`
+/// with one field violation each.
+pub fn review_problems(problems: &[Problem]) -> Status {
+    let violations: Vec<FieldViolation> = problems
+        .iter()
+        .map(|problem| FieldViolation::new(problem.field.clone(), problem.description.clone()))
+        .collect();
+    let message = violations
+        .iter()
+        .map(|violation| format!("{} {}", violation.field, violation.description))
+        .collect::<Vec<_>>()
+        .join("; ");
+    status(
+        Code::InvalidArgument,
+        "INVALID_FIELD",
+        message,
+        ErrorDetails::with_bad_request(violations),
+    )
+}
+
+/// A malformed filter, order or query expression: `INVALID_ARGUMENT` naming
+/// the field and the position of the error.
+pub fn syntax_error(field: &str, err: &SyntaxError) -> Status {
+    invalid_field(field, err.to_string())
+}
+
 /// The caller sent no usable credentials: `UNAUTHENTICATED`.
 pub fn unauthenticated(reason: &str, message: impl Into<String>) -> Status {
     status(Code::Unauthenticated, reason, message.into(), ErrorDetails::new())
@@ -80,6 +108,21 @@ impl From<StoreError> for Status {
                 Code::AlreadyExists,
                 "ALREADY_EXISTS",
                 format!("{name} already exists"),
+                ErrorDetails::new(),
+            ),
+            StoreError::Aborted(message) => {
+                status(Code::Aborted, "ETAG_MISMATCH", message, ErrorDetails::new())
+            }
+            StoreError::FailedPrecondition(message) => status(
+                Code::FailedPrecondition,
+                "FAILED_PRECONDITION",
+                message,
+                ErrorDetails::new(),
+            ),
+            StoreError::Invalid(message) => status(
+                Code::InvalidArgument,
+                "INVALID_ARGUMENT",
+                message,
                 ErrorDetails::new(),
             ),
             StoreError::Closed => status(

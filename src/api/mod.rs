@@ -6,10 +6,13 @@ mod auth;
 mod claims;
 mod convert;
 mod error;
+mod events;
 mod pagination;
+mod reviews;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
@@ -17,6 +20,7 @@ use tonic::Status;
 use tonic::transport::Server;
 
 use crate::ingest::MAX_BODY_BYTES;
+use crate::review::rules::{DEFAULT_LEASE, ReviewPolicy};
 use crate::store::{Store, StoreError};
 
 pub use error::ERROR_DOMAIN;
@@ -51,22 +55,68 @@ pub enum ServeError {
     Reflection(#[from] tonic_reflection::server::Error),
 }
 
+/// How the server runs reviews.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServeOptions {
+    /// How long AcquireClaim leases a claim.
+    pub lease: Duration,
+    /// Whether verdicts need a second reviewer's agreement.
+    pub policy: ReviewPolicy,
+}
+
+impl Default for ServeOptions {
+    fn default() -> ServeOptions {
+        ServeOptions {
+            lease: DEFAULT_LEASE,
+            policy: ReviewPolicy::default(),
+        }
+    }
+}
+
 /// Serves claimdb's services, health and reflection on `listener` until
-/// `shutdown` completes.
+/// `shutdown` completes, with the default options.
 pub async fn serve(
     store: Arc<dyn Store>,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
+    serve_with(store, listener, ServeOptions::default(), shutdown).await
+}
+
+/// Serves claimdb's services, health and reflection on `listener` until
+/// `shutdown` completes.
+pub async fn serve_with(
+    store: Arc<dyn Store>,
+    listener: TcpListener,
+    options: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
     let page_tokens = pagination::PageTokens::new(store.secret(PAGE_TOKEN_KEY).await?);
+    // Watch streams never end on their own; they end when this turns true,
+    // so that a graceful shutdown does not wait for them forever.
+    let (stopping, stopping_watch) = tokio::sync::watch::channel(false);
+    let events = events::Events::new(stopping_watch);
+    let shutdown = async move {
+        shutdown.await;
+        let _ = stopping.send(true);
+    };
     let article_service = pb::article_service_server::ArticleServiceServer::new(articles::ArticleApi {
         store: Arc::clone(&store),
         page_tokens: page_tokens.clone(),
+        events: events.clone(),
     })
     .max_decoding_message_size(MAX_MESSAGE_BYTES);
     let claim_service = pb::claim_service_server::ClaimServiceServer::new(claims::ClaimApi {
         store: Arc::clone(&store),
+        page_tokens: page_tokens.clone(),
+        events: events.clone(),
+    })
+    .max_decoding_message_size(MAX_MESSAGE_BYTES);
+    let review_service = pb::review_service_server::ReviewServiceServer::new(reviews::ReviewApi {
+        store: Arc::clone(&store),
         page_tokens,
+        events,
+        options,
     })
     .max_decoding_message_size(MAX_MESSAGE_BYTES);
 
@@ -76,6 +126,9 @@ pub async fn serve(
         .await;
     health_reporter
         .set_serving::<pb::claim_service_server::ClaimServiceServer<claims::ClaimApi>>()
+        .await;
+    health_reporter
+        .set_serving::<pb::review_service_server::ReviewServiceServer<reviews::ReviewApi>>()
         .await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
@@ -94,6 +147,7 @@ pub async fn serve(
         .add_service(reflection_v1alpha)
         .add_service(article_service)
         .add_service(claim_service)
+        .add_service(review_service)
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
         .await?;
     Ok(())

@@ -8,6 +8,7 @@ use sha2::Sha256;
 use tonic::Status;
 
 use super::error::invalid_field;
+use crate::review::filter::SortValue;
 
 /// The page size used when a request asks for none.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
@@ -41,10 +42,14 @@ impl PageTokens {
     }
 
     fn mac(&self, scope: &str, last_id: i64) -> [u8; MAC_LEN] {
+        self.mac_payload(scope, &last_id.to_be_bytes())
+    }
+
+    fn mac_payload(&self, scope: &str, payload: &[u8]) -> [u8; MAC_LEN] {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes keys of any length");
         mac.update(scope.as_bytes());
         mac.update(&[0]);
-        mac.update(&last_id.to_be_bytes());
+        mac.update(payload);
         let full = mac.finalize().into_bytes();
         let mut short = [0u8; MAC_LEN];
         short.copy_from_slice(&full[..MAC_LEN]);
@@ -79,6 +84,64 @@ impl PageTokens {
             .unwrap_or_default()
     }
 
+    /// A token to continue after the keyset `position` (one value per key of
+    /// the listing's order). `scope` binds it to the request's parameters.
+    pub fn encode_position(&self, scope: &str, position: &[SortValue]) -> String {
+        let mut payload = Vec::with_capacity(position.len() * 9);
+        for value in position {
+            match value {
+                SortValue::Int(int) => {
+                    payload.push(b'i');
+                    payload.extend_from_slice(&int.to_be_bytes());
+                }
+                SortValue::Real(real) => {
+                    payload.push(b'r');
+                    payload.extend_from_slice(&real.to_bits().to_be_bytes());
+                }
+            }
+        }
+        let mac = self.mac_payload(scope, &payload);
+        payload.extend_from_slice(&mac);
+        URL_SAFE_NO_PAD.encode(payload)
+    }
+
+    /// The keyset position in `token`, which must hold `n_keys` values;
+    /// `None` for an empty token (the first page).
+    pub fn decode_position(
+        &self,
+        scope: &str,
+        token: &str,
+        n_keys: usize,
+    ) -> Result<Option<Vec<SortValue>>, Status> {
+        if token.is_empty() {
+            return Ok(None);
+        }
+        let malformed = || invalid_field("page_token", "is malformed: pass a next_page_token unchanged");
+        let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| malformed())?;
+        if bytes.len() != n_keys * 9 + MAC_LEN {
+            return Err(malformed());
+        }
+        let (payload, mac) = bytes.split_at(n_keys * 9);
+        if self.mac_payload(scope, payload).as_slice() != mac {
+            return Err(invalid_field(
+                "page_token",
+                "does not belong to this request: it was altered, or the other parameters changed",
+            ));
+        }
+        payload
+            .chunks_exact(9)
+            .map(|chunk| {
+                let raw = <[u8; 8]>::try_from(&chunk[1..]).map_err(|_| malformed())?;
+                match chunk[0] {
+                    b'i' => Ok(SortValue::Int(i64::from_be_bytes(raw))),
+                    b'r' => Ok(SortValue::Real(f64::from_bits(u64::from_be_bytes(raw)))),
+                    _ => Err(malformed()),
+                }
+            })
+            .collect::<Result<Vec<_>, Status>>()
+            .map(Some)
+    }
+
     /// The last id served before `token`; `None` for an empty token (the first page).
     pub fn decode(&self, scope: &str, token: &str) -> Result<Option<i64>, Status> {
         if token.is_empty() {
@@ -99,6 +162,16 @@ impl PageTokens {
         }
         Ok(Some(last_id))
     }
+}
+
+/// A page-token scope made of a listing's name and its parameters, each
+/// length-prefixed so that no two different requests share a scope.
+pub fn scope(listing: &str, parameters: &[&str]) -> String {
+    let mut scope = listing.to_owned();
+    for parameter in parameters {
+        scope.push_str(&format!("|{}:{parameter}", parameter.len()));
+    }
+    scope
 }
 
 #[cfg(test)]
@@ -126,6 +199,30 @@ mod tests {
                 .is_err()
         );
         assert_eq!(tokens.decode("claims", "").unwrap(), None);
+    }
+
+    #[test]
+    fn positions_round_trip_and_bind_their_scope() {
+        let tokens = PageTokens::new([1; 32]);
+        let position = [SortValue::Real(0.75), SortValue::Int(-3), SortValue::Int(99)];
+        let here = scope("claims", &["", "status = REVIEWED", "checkworthiness desc"]);
+        let token = tokens.encode_position(&here, &position);
+        assert_eq!(
+            tokens.decode_position(&here, &token, 3).unwrap().unwrap(),
+            position
+        );
+        let other_filter = scope("claims", &["", "status = UNREVIEWED", "checkworthiness desc"]);
+        assert!(tokens.decode_position(&other_filter, &token, 3).is_err());
+        assert!(tokens.decode_position(&here, &token, 2).is_err());
+        // Moving text between parameters makes another scope.
+        assert_ne!(scope("claims", &["ab", "c"]), scope("claims", &["a", "bc"]));
+        let mut forged = URL_SAFE_NO_PAD.decode(&token).unwrap();
+        forged[3] ^= 1;
+        assert!(
+            tokens
+                .decode_position(&here, &URL_SAFE_NO_PAD.encode(forged), 3)
+                .is_err()
+        );
     }
 
     #[test]

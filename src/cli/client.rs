@@ -6,11 +6,12 @@ use tonic::metadata::MetadataValue;
 use tonic::service::Interceptor;
 use tonic::transport::{Channel, Endpoint};
 
-use super::output::{self, ArticleJson, ClaimJson};
-use super::{ArticlesCommand, ClaimsCommand, ClientArgs, PageArgs};
+use super::output::{self, ArticleJson, AuditJson, ClaimJson, ReviewJson, SearchResultJson, StatsJson};
+use super::{ArticlesCommand, ClaimsCommand, ClientArgs, PageArgs, ReviewCommand};
 use crate::api::pb;
 use crate::api::pb::article_service_client::ArticleServiceClient;
 use crate::api::pb::claim_service_client::ClaimServiceClient;
+use crate::api::pb::review_service_client::ReviewServiceClient;
 
 /// Adds `authorization: Bearer <token>` to every call.
 #[derive(Clone)]
@@ -57,6 +58,11 @@ async fn article_client(args: &ClientArgs) -> anyhow::Result<ArticleServiceClien
 async fn claim_client(args: &ClientArgs) -> anyhow::Result<ClaimServiceClient<Intercepted>> {
     let (channel, token) = connect(args).await?;
     Ok(ClaimServiceClient::with_interceptor(channel, token).max_decoding_message_size(usize::MAX))
+}
+
+async fn review_client(args: &ClientArgs) -> anyhow::Result<ReviewServiceClient<Intercepted>> {
+    let (channel, token) = connect(args).await?;
+    Ok(ReviewServiceClient::with_interceptor(channel, token).max_decoding_message_size(usize::MAX))
 }
 
 /// Turns a failed call into an error that shows the server's code and message.
@@ -163,39 +169,88 @@ pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Res
 pub async fn claims(args: ClientArgs, command: ClaimsCommand) -> anyhow::Result<()> {
     let mut client = claim_client(&args).await?;
     match command {
-        ClaimsCommand::List { article, page } => {
-            list_claims(&mut client, &args, article.unwrap_or_default(), page).await
+        ClaimsCommand::List {
+            article,
+            filter,
+            order_by,
+            page,
+        } => {
+            let request = pb::ListClaimsRequest {
+                article: article.unwrap_or_default(),
+                filter,
+                order_by,
+                ..Default::default()
+            };
+            list_claims(&mut client, &args, request, page).await
+        }
+        ClaimsCommand::Search { query, filter, page } => {
+            search_claims(&mut client, &args, query, filter, page).await
         }
         ClaimsCommand::Show { name } => {
             let claim = client
-                .get_claim(pb::GetClaimRequest { name })
+                .get_claim(pb::GetClaimRequest { name: name.clone() })
                 .await
                 .map_err(call_failed)?
                 .into_inner();
+            let reviews = all_reviews(&args, &name).await?;
             if args.json {
-                print_json(&ClaimJson::stored(&claim))
+                print_json(&ClaimJson::stored(&claim))?;
+                for review in &reviews {
+                    print_json(&ReviewJson::new(review))?;
+                }
             } else {
                 print!("{}", output::claim_text(&claim));
-                Ok(())
+                if !reviews.is_empty() {
+                    println!("reviews");
+                    for review in &reviews {
+                        println!("{}", output::review_line(review));
+                    }
+                }
             }
+            Ok(())
         }
+    }
+}
+
+async fn all_reviews(args: &ClientArgs, claim: &str) -> anyhow::Result<Vec<pb::Review>> {
+    let mut client = review_client(args).await?;
+    let mut reviews = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let page = client
+            .list_reviews(pb::ListReviewsRequest {
+                parent: claim.to_owned(),
+                page_size: 1000,
+                page_token,
+            })
+            .await
+            .map_err(call_failed)?
+            .into_inner();
+        reviews.extend(page.reviews);
+        if page.next_page_token.is_empty() {
+            return Ok(reviews);
+        }
+        page_token = page.next_page_token;
     }
 }
 
 async fn list_claims(
     client: &mut ClaimServiceClient<Intercepted>,
     args: &ClientArgs,
-    article: String,
+    request: pb::ListClaimsRequest,
     page: PageArgs,
 ) -> anyhow::Result<()> {
     let mut page_token = String::new();
     let mut n_shown = 0;
+    if !args.json {
+        println!("{}", output::CLAIM_HEADER);
+    }
     loop {
         let response = client
             .list_claims(pb::ListClaimsRequest {
-                article: article.clone(),
                 page_size: page.page_size,
                 page_token,
+                ..request.clone()
             })
             .await
             .map_err(call_failed)?
@@ -208,6 +263,253 @@ async fn list_claims(
                 print_json(&ClaimJson::stored(claim))?;
             } else {
                 println!("{}", output::claim_line(claim));
+            }
+            n_shown += 1;
+        }
+        if response.next_page_token.is_empty() {
+            return Ok(());
+        }
+        page_token = response.next_page_token;
+    }
+}
+
+async fn search_claims(
+    client: &mut ClaimServiceClient<Intercepted>,
+    args: &ClientArgs,
+    query: String,
+    filter: String,
+    page: PageArgs,
+) -> anyhow::Result<()> {
+    let mut page_token = String::new();
+    let mut n_shown = 0;
+    loop {
+        let response = client
+            .search_claims(pb::SearchClaimsRequest {
+                query: query.clone(),
+                filter: filter.clone(),
+                page_size: page.page_size,
+                page_token,
+            })
+            .await
+            .map_err(call_failed)?
+            .into_inner();
+        for result in &response.results {
+            if page.limit.is_some_and(|limit| n_shown >= limit) {
+                return Ok(());
+            }
+            let claim = result.claim.clone().unwrap_or_default();
+            if args.json {
+                print_json(&SearchResultJson {
+                    claim: ClaimJson::stored(&claim),
+                    text_snippet: &result.text_snippet,
+                    sentence_snippet: &result.sentence_snippet,
+                    score: result.score,
+                })?;
+            } else {
+                println!("{:<12} {:<24} {}", claim.name, claim.speaker, result.text_snippet);
+            }
+            n_shown += 1;
+        }
+        if response.next_page_token.is_empty() {
+            return Ok(());
+        }
+        page_token = response.next_page_token;
+    }
+}
+
+/// Reviewed claims like `claim`: a search for its longest words, fewer
+/// until something is found, limited to claims with a verdict.
+async fn similar_reviewed(args: &ClientArgs, claim: &pb::Claim) -> anyhow::Result<Vec<pb::SearchResult>> {
+    let mut client = claim_client(args).await?;
+    let mut words: Vec<&str> = claim
+        .text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| word.chars().count() > 3)
+        .collect();
+    words.sort_by_key(|word| std::cmp::Reverse(word.len()));
+    words.dedup();
+    for n_words in (1..=words.len().min(3)).rev() {
+        let results = client
+            .search_claims(pb::SearchClaimsRequest {
+                query: words[..n_words].join(" "),
+                filter: "status != UNREVIEWED".into(),
+                page_size: 4,
+                page_token: String::new(),
+            })
+            .await
+            .map_err(call_failed)?
+            .into_inner()
+            .results;
+        let others: Vec<pb::SearchResult> = results
+            .into_iter()
+            .filter(|result| {
+                result
+                    .claim
+                    .as_ref()
+                    .is_some_and(|other| other.name != claim.name)
+            })
+            .take(3)
+            .collect();
+        if !others.is_empty() {
+            return Ok(others);
+        }
+    }
+    Ok(Vec::new())
+}
+
+pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<()> {
+    let mut client = review_client(&args).await?;
+    match command {
+        ReviewCommand::Next { filter } => {
+            let claim = client
+                .acquire_claim(pb::AcquireClaimRequest { filter })
+                .await
+                .map_err(call_failed)?
+                .into_inner()
+                .claim;
+            let Some(claim) = claim else {
+                if args.json {
+                    println!("{{}}");
+                } else {
+                    println!("The queue is empty: no claim matches that nobody holds.");
+                }
+                return Ok(());
+            };
+            let article = article_client(&args)
+                .await?
+                .get_article(pb::GetArticleRequest {
+                    name: claim.article.clone(),
+                })
+                .await
+                .map_err(call_failed)?
+                .into_inner();
+            let similar = similar_reviewed(&args, &claim).await?;
+            if args.json {
+                print_json(&ClaimJson::stored(&claim))?;
+                print_json(&ArticleJson::new(&article, false))?;
+                for result in &similar {
+                    let other = result.claim.clone().unwrap_or_default();
+                    print_json(&SearchResultJson {
+                        claim: ClaimJson::stored(&other),
+                        text_snippet: &result.text_snippet,
+                        sentence_snippet: &result.sentence_snippet,
+                        score: result.score,
+                    })?;
+                }
+            } else {
+                print!("{}", output::claim_text(&claim));
+                println!(
+                    "from       {} ({}, {})",
+                    article.name,
+                    if article.title.is_empty() {
+                        "untitled"
+                    } else {
+                        &article.title
+                    },
+                    if article.published_date.is_empty() {
+                        "undated"
+                    } else {
+                        &article.published_date
+                    }
+                );
+                if !similar.is_empty() {
+                    println!("similar reviewed claims");
+                    for result in &similar {
+                        let other = result.claim.clone().unwrap_or_default();
+                        println!(
+                            "  {:<12} {:<13} {}",
+                            other.name,
+                            other.verdict().as_str_name(),
+                            result.text_snippet
+                        );
+                    }
+                }
+                println!(
+                    "\nclaimdb review submit {} --etag '{}' --verdict VERDICT --rationale '...' [--evidence URL]",
+                    claim.name, claim.etag
+                );
+            }
+        }
+        ReviewCommand::Submit {
+            claim,
+            etag,
+            verdict,
+            rationale,
+            evidence,
+        } => {
+            let response = client
+                .submit_review(pb::SubmitReviewRequest {
+                    claim,
+                    etag,
+                    verdict: verdict.into(),
+                    rationale,
+                    evidence_urls: evidence,
+                })
+                .await
+                .map_err(call_failed)?
+                .into_inner();
+            let claim = response.claim.unwrap_or_default();
+            let review = response.review.unwrap_or_default();
+            if args.json {
+                print_json(&ReviewJson::new(&review))?;
+                print_json(&ClaimJson::stored(&claim))?;
+            } else {
+                println!("Recorded {}.", review.name);
+                print!("{}", output::claim_text(&claim));
+            }
+        }
+        ReviewCommand::Release { claim } => {
+            let claim = client
+                .release_claim(pb::ReleaseClaimRequest { name: claim })
+                .await
+                .map_err(call_failed)?
+                .into_inner();
+            if args.json {
+                print_json(&ClaimJson::stored(&claim))?;
+            } else {
+                println!("Released {}.", claim.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn stats(args: ClientArgs) -> anyhow::Result<()> {
+    let stats = review_client(&args)
+        .await?
+        .get_review_stats(pb::GetReviewStatsRequest {})
+        .await
+        .map_err(call_failed)?
+        .into_inner();
+    if args.json {
+        print_json(&StatsJson::new(&stats))
+    } else {
+        print!("{}", output::stats_text(&stats));
+        Ok(())
+    }
+}
+
+pub async fn audit(args: ClientArgs, page: PageArgs) -> anyhow::Result<()> {
+    let mut client = review_client(&args).await?;
+    let mut page_token = String::new();
+    let mut n_shown = 0;
+    loop {
+        let response = client
+            .list_audit_events(pb::ListAuditEventsRequest {
+                page_size: page.page_size,
+                page_token,
+            })
+            .await
+            .map_err(call_failed)?
+            .into_inner();
+        for event in &response.events {
+            if page.limit.is_some_and(|limit| n_shown >= limit) {
+                return Ok(());
+            }
+            if args.json {
+                print_json(&AuditJson::new(event))?;
+            } else {
+                println!("{}", output::audit_line(event));
             }
             n_shown += 1;
         }

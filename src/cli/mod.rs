@@ -37,6 +37,13 @@ enum Command {
         /// The address to listen on.
         #[arg(long, default_value = DEFAULT_ADDR, env = "CLAIMDB_ADDR")]
         addr: String,
+        /// How long AcquireClaim leases a claim to a reviewer, in minutes.
+        #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=24 * 60))]
+        lease_minutes: u64,
+        /// Makes a verdict final only once a second, different reviewer
+        /// agrees; a disagreement marks the claim DISPUTED and requeues it.
+        #[arg(long)]
+        second_review: bool,
     },
     /// Extracts claims from an article file (or - for standard input) and
     /// prints them as JSON lines. Needs no server.
@@ -56,12 +63,31 @@ enum Command {
         #[command(subcommand)]
         command: ArticlesCommand,
     },
-    /// Reads claims on a running server.
+    /// Reads, filters and searches claims on a running server.
     Claims {
         #[command(flatten)]
         client: ClientArgs,
         #[command(subcommand)]
         command: ClaimsCommand,
+    },
+    /// Reviews claims on a running server: take the next one, give a verdict.
+    Review {
+        #[command(flatten)]
+        client: ClientArgs,
+        #[command(subcommand)]
+        command: ReviewCommand,
+    },
+    /// Shows the review queue, throughput per reviewer and agreement (admin).
+    Stats {
+        #[command(flatten)]
+        client: ClientArgs,
+    },
+    /// Lists the audit log: every write, with who and when (admin).
+    Audit {
+        #[command(flatten)]
+        client: ClientArgs,
+        #[command(flatten)]
+        page: PageArgs,
     },
 }
 
@@ -126,16 +152,66 @@ enum ArticlesCommand {
 
 #[derive(Debug, Subcommand)]
 enum ClaimsCommand {
-    /// Lists stored claims, oldest first.
+    /// Lists stored claims, oldest first unless --order-by says otherwise.
     List {
         /// Only the claims of this article, e.g. `articles/1`.
         #[arg(long)]
         article: Option<String>,
+        /// A filter, e.g. `status = UNREVIEWED AND checkworthiness >= 0.5`.
+        #[arg(long, default_value = "")]
+        filter: String,
+        /// An order, e.g. `checkworthiness desc`.
+        #[arg(long, default_value = "")]
+        order_by: String,
         #[command(flatten)]
         page: PageArgs,
     },
-    /// Shows one claim, e.g. `claims/3`.
+    /// Searches claim text, sentence and speaker, best match first.
+    Search {
+        /// Words that must all occur; "quoted phrases"; word* for prefixes.
+        query: String,
+        /// A filter, as for `claims list`.
+        #[arg(long, default_value = "")]
+        filter: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
+    /// Shows one claim, e.g. `claims/3`, with its reviews.
     Show { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewCommand {
+    /// Takes the most check-worthy claim nobody holds (leased to you) and
+    /// shows it with its article and similar reviewed claims.
+    Next {
+        /// Only claims matching this filter.
+        #[arg(long, default_value = "")]
+        filter: String,
+    },
+    /// Gives a verdict on a claim.
+    Submit {
+        /// The claim, e.g. `claims/3`.
+        claim: String,
+        /// The claim's etag as shown by `review next` or `claims show`.
+        #[arg(long)]
+        etag: String,
+        /// TRUE, MOSTLY_TRUE, MIXED, MOSTLY_FALSE, FALSE, MISLEADING,
+        /// UNVERIFIABLE or NOT_A_CLAIM.
+        #[arg(long, value_parser = parse_verdict)]
+        verdict: crate::api::pb::Verdict,
+        /// Why the verdict holds.
+        #[arg(long)]
+        rationale: String,
+        /// A source (http or https URL); repeat for several.
+        #[arg(long = "evidence")]
+        evidence: Vec<String>,
+    },
+    /// Gives a claim you hold back to the queue.
+    Release {
+        /// The claim, e.g. `claims/3`.
+        claim: String,
+    },
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -146,6 +222,17 @@ struct PageArgs {
     /// Stops after this many; all when not given.
     #[arg(long)]
     limit: Option<usize>,
+}
+
+fn parse_verdict(value: &str) -> Result<crate::api::pb::Verdict, String> {
+    crate::api::pb::Verdict::from_str_name(&value.to_ascii_uppercase())
+        .filter(|verdict| *verdict != crate::api::pb::Verdict::Unspecified)
+        .ok_or_else(|| {
+            format!(
+                "{value:?} is not a verdict: use TRUE, MOSTLY_TRUE, MIXED, MOSTLY_FALSE, FALSE, \
+                 MISLEADING, UNVERIFIABLE or NOT_A_CLAIM"
+            )
+        })
 }
 
 fn parse_role(value: &str) -> Result<Role, String> {
@@ -181,13 +268,27 @@ pub fn run(cli: Cli) -> ExitCode {
 
 async fn dispatch(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { db, addr } => serve::run(&db, &addr).await,
+        Command::Serve {
+            db,
+            addr,
+            lease_minutes,
+            second_review,
+        } => {
+            let options = crate::api::ServeOptions {
+                lease: std::time::Duration::from_secs(lease_minutes * 60),
+                policy: crate::review::rules::ReviewPolicy { second_review },
+            };
+            serve::run(&db, &addr, options).await
+        }
         Command::Extract { file } => extract::run(&file),
         Command::Token {
             command: TokenCommand::Create { role, name, db },
         } => token::create(&db, role, name).await,
         Command::Articles { client, command } => client::articles(client, command).await,
         Command::Claims { client, command } => client::claims(client, command).await,
+        Command::Review { client, command } => client::review(client, command).await,
+        Command::Stats { client } => client::stats(client).await,
+        Command::Audit { client, page } => client::audit(client, page).await,
     }
 }
 

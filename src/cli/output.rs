@@ -21,6 +21,16 @@ pub struct ClaimJson<'a> {
     pub status: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub etag: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub verdict_final: bool,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub lease_holder: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lease_expire_time: Option<String>,
     #[serde(flatten)]
     pub details: DetailsJson,
 }
@@ -192,6 +202,11 @@ impl<'a> ClaimJson<'a> {
             status: claim.status().as_str_name(),
             create_time: claim.create_time.map(|time| time.to_string()),
             details: DetailsJson::from_proto(claim),
+            etag: &claim.etag,
+            verdict: verdict_name(claim),
+            verdict_final: claim.verdict_final,
+            lease_holder: &claim.lease_holder,
+            lease_expire_time: claim.lease_expire_time.map(|time| time.to_string()),
         }
     }
 
@@ -211,6 +226,124 @@ impl<'a> ClaimJson<'a> {
             status: pb::claim::Status::Unreviewed.as_str_name(),
             create_time: None,
             details: DetailsJson::from_model(&claim.details),
+            etag: "",
+            verdict: None,
+            verdict_final: false,
+            lease_holder: "",
+            lease_expire_time: None,
+        }
+    }
+}
+
+fn verdict_name(claim: &pb::Claim) -> Option<&'static str> {
+    match claim.verdict() {
+        pb::Verdict::Unspecified => None,
+        verdict => Some(verdict.as_str_name()),
+    }
+}
+
+/// A review as one JSON line.
+#[derive(Debug, Serialize)]
+pub struct ReviewJson<'a> {
+    pub name: &'a str,
+    pub claim: &'a str,
+    pub reviewer: &'a str,
+    pub verdict: &'a str,
+    pub rationale: &'a str,
+    pub evidence_urls: &'a [String],
+    pub create_time: Option<String>,
+}
+
+impl<'a> ReviewJson<'a> {
+    pub fn new(review: &'a pb::Review) -> ReviewJson<'a> {
+        ReviewJson {
+            name: &review.name,
+            claim: &review.claim,
+            reviewer: &review.reviewer,
+            verdict: review.verdict().as_str_name(),
+            rationale: &review.rationale,
+            evidence_urls: &review.evidence_urls,
+            create_time: review.create_time.map(|time| time.to_string()),
+        }
+    }
+}
+
+/// A search result as one JSON line.
+#[derive(Debug, Serialize)]
+pub struct SearchResultJson<'a> {
+    #[serde(flatten)]
+    pub claim: ClaimJson<'a>,
+    pub text_snippet: &'a str,
+    pub sentence_snippet: &'a str,
+    pub score: f64,
+}
+
+/// The review statistics as one JSON object.
+#[derive(Debug, Serialize)]
+pub struct StatsJson<'a> {
+    pub unreviewed: i64,
+    pub leased: i64,
+    pub awaiting_second: i64,
+    pub disputed: i64,
+    pub r#final: i64,
+    pub second_review: bool,
+    pub double_reviewed_claims: i64,
+    pub cohens_kappa: Option<f64>,
+    pub reviewers: Vec<ReviewerJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReviewerJson<'a> {
+    pub reviewer: &'a str,
+    pub reviews: i64,
+    pub reviews_last_day: i64,
+}
+
+impl<'a> StatsJson<'a> {
+    pub fn new(stats: &'a pb::ReviewStats) -> StatsJson<'a> {
+        let queue = stats.queue.unwrap_or_default();
+        StatsJson {
+            unreviewed: queue.unreviewed,
+            leased: queue.leased,
+            awaiting_second: queue.awaiting_second,
+            disputed: queue.disputed,
+            r#final: queue.r#final,
+            second_review: stats.second_review,
+            double_reviewed_claims: stats.double_reviewed_claims,
+            cohens_kappa: stats.cohens_kappa,
+            reviewers: stats
+                .reviewers
+                .iter()
+                .map(|reviewer| ReviewerJson {
+                    reviewer: &reviewer.reviewer,
+                    reviews: reviewer.reviews,
+                    reviews_last_day: reviewer.reviews_last_day,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An audit event as one JSON line.
+#[derive(Debug, Serialize)]
+pub struct AuditJson<'a> {
+    pub name: &'a str,
+    pub create_time: Option<String>,
+    pub actor: &'a str,
+    pub method: &'a str,
+    pub resource: &'a str,
+    pub details: &'a str,
+}
+
+impl<'a> AuditJson<'a> {
+    pub fn new(event: &'a pb::AuditEvent) -> AuditJson<'a> {
+        AuditJson {
+            name: &event.name,
+            create_time: event.create_time.map(|time| time.to_string()),
+            actor: &event.actor,
+            method: &event.method,
+            resource: &event.resource,
+            details: &event.details,
         }
     }
 }
@@ -299,16 +432,90 @@ pub fn article_text(article: &pb::Article) -> String {
     text
 }
 
+/// The header of a claim listing.
+pub const CLAIM_HEADER: &str =
+    "NAME         WORTH  STATUS      VERDICT       KIND       SPEAKER                  TEXT";
+
 /// One line per claim for a listing.
 pub fn claim_line(claim: &pb::Claim) -> String {
     format!(
-        "{:<12} {:.2}  {:<10} {:<24} {}",
+        "{:<12} {:.2}   {:<11} {:<13} {:<10} {:<24} {}",
         claim.name,
         claim.checkworthiness,
+        claim.status().as_str_name(),
+        verdict_name(claim).unwrap_or("-"),
         claim.kind().as_str_name(),
         shorten(&claim.speaker, 24),
         shorten(&claim.text, 90)
     )
+}
+
+/// One line per review.
+pub fn review_line(review: &pb::Review) -> String {
+    let evidence = if review.evidence_urls.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", review.evidence_urls.join(" "))
+    };
+    format!(
+        "  {} {:<13} by {:<16} {}{}",
+        review
+            .create_time
+            .map(|time| time.to_string())
+            .unwrap_or_default(),
+        review.verdict().as_str_name(),
+        review.reviewer,
+        shorten(&review.rationale, 80),
+        evidence
+    )
+}
+
+/// One audit event per line.
+pub fn audit_line(event: &pb::AuditEvent) -> String {
+    format!(
+        "{} {:<16} {:<15} {:<14} {}",
+        event.create_time.map(|time| time.to_string()).unwrap_or_default(),
+        event.actor,
+        event.method,
+        event.resource,
+        event.details
+    )
+}
+
+/// The review statistics as tables.
+pub fn stats_text(stats: &pb::ReviewStats) -> String {
+    let queue = stats.queue.unwrap_or_default();
+    let mut text = String::from("QUEUE\n");
+    for (label, n) in [
+        ("unreviewed", queue.unreviewed),
+        ("leased", queue.leased),
+        ("awaiting second", queue.awaiting_second),
+        ("disputed", queue.disputed),
+        ("final", queue.r#final),
+    ] {
+        text.push_str(&format!("  {label:<16}{n:>10}\n"));
+    }
+    text.push_str(&format!(
+        "second review    {}\n",
+        if stats.second_review { "on" } else { "off" }
+    ));
+    text.push_str(&format!(
+        "agreement        Cohen's kappa {} over {} double-reviewed claims\n",
+        stats
+            .cohens_kappa
+            .map_or_else(|| "undefined".to_owned(), |kappa| format!("{kappa:.3}")),
+        stats.double_reviewed_claims
+    ));
+    text.push_str("REVIEWER                  REVIEWS  LAST 24 H\n");
+    for reviewer in &stats.reviewers {
+        text.push_str(&format!(
+            "{:<24}{:>9}{:>11}\n",
+            shorten(&reviewer.reviewer, 24),
+            reviewer.reviews,
+            reviewer.reviews_last_day
+        ));
+    }
+    text
 }
 
 /// A claim's fields, one per line; lists get one line per item.
@@ -319,7 +526,7 @@ pub fn claim_text(claim: &pb::Claim) -> String {
         None => "-".to_owned(),
     };
     let mut text = format!(
-        "name       {}\narticle    {}\nstatus     {}\nspeaker    {}\nstance     {}\nkind       {}\ncheckable  {}\nworthiness {:.2}\ntext       {}\ncontent    {}\nsentence   {}\nspan       {}..{}\nextractor  {}\n",
+        "name       {}\narticle    {}\nstatus     {}\nspeaker    {}\nstance     {}\nkind       {}\ncheckable  {}\nworthiness {:.2}\ntext       {}\ncontent    {}\nsentence   {}\nspan       {}..{}\nextractor  {}\netag       {}\n",
         claim.name,
         claim.article,
         claim.status().as_str_name(),
@@ -333,7 +540,8 @@ pub fn claim_text(claim: &pb::Claim) -> String {
         claim.sentence,
         span.start,
         span.end,
-        claim.extractor_version
+        claim.extractor_version,
+        claim.etag
     );
     for entity in &claim.entities {
         text.push_str(&format!(
@@ -366,6 +574,23 @@ pub fn claim_text(claim: &pb::Claim) -> String {
         text.push_str(&format!(
             "rewrite    {:?} -> {:?} ({}, at {}..{})\n",
             rewrite.original, rewrite.replacement, rewrite.rule, span.start, span.end
+        ));
+    }
+    if let Some(verdict) = verdict_name(claim) {
+        let finality = if claim.verdict_final { "final" } else { "not final" };
+        text.push_str(&format!(
+            "verdict    {verdict} ({finality}, by {})\n",
+            claim.last_reviewer
+        ));
+    }
+    if !claim.lease_holder.is_empty() {
+        text.push_str(&format!(
+            "leased to  {} until {}\n",
+            claim.lease_holder,
+            claim
+                .lease_expire_time
+                .map(|time| time.to_string())
+                .unwrap_or_default()
         ));
     }
     text

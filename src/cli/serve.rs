@@ -10,7 +10,7 @@ use crate::api;
 use crate::model::Role;
 use crate::store::{SqliteStore, Store};
 
-pub async fn run(db: &Path, addr: &str) -> anyhow::Result<()> {
+pub async fn run(db: &Path, addr: &str, options: api::ServeOptions) -> anyhow::Result<()> {
     let store = SqliteStore::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     let store: Arc<dyn Store> = Arc::new(store);
     if store.count_tokens().await? == 0 {
@@ -22,8 +22,14 @@ pub async fn run(db: &Path, addr: &str) -> anyhow::Result<()> {
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
-    tracing::info!(addr = %listener.local_addr()?, db = %db.display(), "claimdb serving");
-    api::serve(store, listener, shutdown_signal()).await?;
+    tracing::info!(
+        addr = %listener.local_addr()?,
+        db = %db.display(),
+        lease_seconds = options.lease.as_secs(),
+        second_review = options.policy.second_review,
+        "claimdb serving"
+    );
+    api::serve_with(store, listener, options, shutdown_signal()).await?;
     tracing::info!("claimdb stopped");
     Ok(())
 }

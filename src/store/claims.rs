@@ -7,13 +7,18 @@ use serde::{Deserialize, Serialize};
 
 use super::{ClaimQuery, Result, StoreError, time};
 use crate::model::{
-    ArticleId, Claim, ClaimDetails, ClaimId, ClaimStatus, DateRange, Entity, NewClaim, Polarity, Quantity,
-    Rewrite, Span,
+    ArticleId, Claim, ClaimDetails, ClaimId, ClaimReview, ClaimStatus, DateRange, Entity, Lease, NewClaim,
+    Polarity, Quantity, Rewrite, Span, Verdict,
 };
 
-const COLUMNS: &str = "id, article_id, text, sentence, span_start, span_end, speaker, \
-                       checkworthiness, extractor_version, status, create_time, \
-                       content, kind, checkable, reporting_verb, polarity, quantities, rewrites";
+/// The columns [`from_row`] reads, qualified so that queries can join
+/// `claims c` with other tables. A claim read with them still needs
+/// [`attach_children`] for its entities and dates.
+pub const COLUMNS: &str = "c.id, c.article_id, c.text, c.sentence, c.span_start, c.span_end, c.speaker, \
+                           c.checkworthiness, c.extractor_version, c.review_state, c.create_time, \
+                           c.verdict, c.verdict_final, c.last_reviewer, c.version, c.lease_holder, \
+                           c.lease_expire_time, c.update_time, \
+                           c.content, c.kind, c.checkable, c.reporting_verb, c.polarity, c.quantities, c.rewrites";
 
 /// How a quantity is kept in the `quantities` JSON column.
 #[derive(Debug, Serialize, Deserialize)]
@@ -52,10 +57,23 @@ fn json_column<T: for<'de> Deserialize<'de>>(row: &Row<'_>, idx: usize) -> rusql
     })
 }
 
-/// Reads a claim row; its entities and dates are filled in by [`attach_children`].
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Claim> {
-    let quantities: Vec<QuantityRecord> = json_column(row, 16)?;
-    let rewrites: Vec<RewriteRecord> = json_column(row, 17)?;
+/// Reads a claim row selected with [`COLUMNS`]; its entities and dates are
+/// filled in by [`attach_children`].
+pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Claim> {
+    let verdict = match row.get_ref(11)? {
+        rusqlite::types::ValueRef::Null => None,
+        _ => Some(parse_column::<Verdict>(row, 11)?),
+    };
+    let lease = match (row.get::<_, Option<String>>(15)?, row.get::<_, Option<i64>>(16)?) {
+        // A lease whose time has passed is no lease.
+        (Some(holder), Some(expire)) if expire > time::now_micros() => Some(Lease {
+            holder,
+            expire_time: time::from_micros(expire),
+        }),
+        _ => None,
+    };
+    let quantities: Vec<QuantityRecord> = json_column(row, 23)?;
+    let rewrites: Vec<RewriteRecord> = json_column(row, 24)?;
     Ok(Claim {
         id: ClaimId(row.get(0)?),
         article_id: ArticleId(row.get(1)?),
@@ -70,12 +88,20 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Claim> {
         extractor_version: row.get(8)?,
         status: parse_column::<ClaimStatus>(row, 9)?,
         create_time: time::from_micros(row.get(10)?),
+        review: ClaimReview {
+            verdict,
+            verdict_final: row.get(12)?,
+            last_reviewer: row.get(13)?,
+            version: row.get(14)?,
+            lease,
+            update_time: row.get::<_, Option<i64>>(17)?.map(time::from_micros),
+        },
         details: ClaimDetails {
-            content: row.get(11)?,
-            kind: parse_column(row, 12)?,
-            checkable: row.get(13)?,
-            reporting_verb: row.get(14)?,
-            polarity: parse_column::<Polarity>(row, 15)?,
+            content: row.get(18)?,
+            kind: parse_column(row, 19)?,
+            checkable: row.get(20)?,
+            reporting_verb: row.get(21)?,
+            polarity: parse_column::<Polarity>(row, 22)?,
             entities: Vec::new(),
             quantities: quantities
                 .into_iter()
@@ -212,6 +238,10 @@ pub fn insert_all(
             extractor_version: extractor_version.to_owned(),
             status: ClaimStatus::Unreviewed,
             create_time: time::from_micros(create_time),
+            review: ClaimReview {
+                version: 1,
+                ..ClaimReview::default()
+            },
         });
     }
     Ok(stored)
@@ -220,7 +250,7 @@ pub fn insert_all(
 /// Fills in the entities and dates of `claims`, with one query per child
 /// table for the whole slice: the rows of the id range the claims span are
 /// read in order and handed to the claims they belong to.
-fn attach_children(conn: &Connection, claims: &mut [Claim]) -> Result<()> {
+pub fn attach_children(conn: &Connection, claims: &mut [Claim]) -> Result<()> {
     let (Some(min_id), Some(max_id)) = (
         claims.iter().map(|claim| claim.id.0).min(),
         claims.iter().map(|claim| claim.id.0).max(),
@@ -266,7 +296,7 @@ fn attach_children(conn: &Connection, claims: &mut [Claim]) -> Result<()> {
 
 pub fn get(conn: &Connection, id: ClaimId) -> Result<Claim> {
     let claim = conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM claims WHERE id = ?1"))?
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM claims c WHERE c.id = ?1"))?
         .query_row([id.0], from_row)
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("claims/{}", id.0)))?;
@@ -278,7 +308,7 @@ pub fn get(conn: &Connection, id: ClaimId) -> Result<Claim> {
 
 pub fn list_of_article(conn: &Connection, article_id: ArticleId) -> Result<Vec<Claim>> {
     let mut statement = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM claims WHERE article_id = ?1 ORDER BY id"
+        "SELECT {COLUMNS} FROM claims c WHERE c.article_id = ?1 ORDER BY c.id"
     ))?;
     let mut claims: Vec<Claim> = statement
         .query_map([article_id.0], from_row)?
@@ -292,7 +322,7 @@ pub fn list(conn: &Connection, query: ClaimQuery) -> Result<Vec<Claim>> {
     let mut claims: Vec<Claim> = match query.article {
         Some(article) => {
             let mut statement = conn.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM claims WHERE article_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3"
+                "SELECT {COLUMNS} FROM claims c WHERE c.article_id = ?1 AND c.id > ?2 ORDER BY c.id LIMIT ?3"
             ))?;
             statement
                 .query_map(params![article.0, after, query.limit], from_row)?
@@ -300,7 +330,7 @@ pub fn list(conn: &Connection, query: ClaimQuery) -> Result<Vec<Claim>> {
         }
         None => {
             let mut statement = conn.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM claims WHERE id > ?1 ORDER BY id LIMIT ?2"
+                "SELECT {COLUMNS} FROM claims c WHERE c.id > ?1 ORDER BY c.id LIMIT ?2"
             ))?;
             statement
                 .query_map(params![after, query.limit], from_row)?

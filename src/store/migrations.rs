@@ -6,6 +6,7 @@ use rusqlite_migration::{M, Migrations};
 const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_claim_details.sql"),
+    include_str!("../../migrations/0003_reviews.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -8,15 +8,23 @@ mod articles;
 mod claims;
 mod migrations;
 mod pool;
+mod reviews;
 mod settings;
 mod sqlite;
 mod time;
 mod tokens;
 
+use std::time::{Duration, SystemTime};
+
 use async_trait::async_trait;
 
-use crate::model::{Article, ArticleId, Claim, ClaimId, NewArticle, Principal, Role};
+use crate::model::{
+    Article, ArticleId, Claim, ClaimId, NewArticle, NewReview, Principal, Review, ReviewId, Role, Verdict,
+};
+use crate::review::filter::{Filter, OrderKey, SortValue};
+use crate::review::rules::ReviewPolicy;
 
+pub use reviews::CHECKABLE_CONDITION;
 pub use sqlite::SqliteStore;
 
 /// What can go wrong in storage.
@@ -28,6 +36,16 @@ pub enum StoreError {
     AlreadyExists(String),
     #[error("invalid stored data: {0}")]
     Corrupt(String),
+    /// A conditional write whose condition (an etag) no longer holds.
+    #[error("{0}")]
+    Aborted(String),
+    /// The resource is not in a state that allows the write (e.g. another
+    /// reviewer holds the claim).
+    #[error("{0}")]
+    FailedPrecondition(String),
+    /// A request the store cannot run as given.
+    #[error("{0}")]
+    Invalid(String),
     #[error("storage is shutting down")]
     Closed,
     #[error("sqlite: {0}")]
@@ -57,6 +75,108 @@ pub struct ClaimQuery {
     pub limit: u32,
 }
 
+/// Which claims to list: a filter, an order (ending with the id, so it is
+/// total) and a keyset position in that order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClaimListQuery {
+    pub filter: Filter,
+    pub order: Vec<OrderKey>,
+    /// Only claims after this position (one value per order key).
+    pub after: Option<Vec<SortValue>>,
+    pub limit: u32,
+}
+
+/// A full-text search: an FTS5 expression made by `review::search`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchQuery {
+    pub fts: String,
+    pub filter: Filter,
+    /// Only hits after this (score, id), best (lowest score) first.
+    pub after: Option<(f64, ClaimId)>,
+    pub limit: u32,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub claim: Claim,
+    /// BM25 as SQLite computes it: lower is better.
+    pub score: f64,
+    /// The claim text with matches marked `**like this**`.
+    pub text_snippet: String,
+    /// A stretch of the sentence around the matches, marked the same way.
+    pub sentence_snippet: String,
+}
+
+/// What AcquireClaim asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcquireQuery {
+    pub holder: Principal,
+    pub filter: Filter,
+    pub lease: Duration,
+    pub policy: ReviewPolicy,
+}
+
+/// Corrections to a claim; `None` leaves a field as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClaimEdit {
+    pub text: Option<String>,
+    pub speaker: Option<String>,
+}
+
+/// One corrected field of a claim, as the history keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimChange {
+    /// The claim's version the old value belonged to.
+    pub version: i64,
+    pub field: String,
+    pub old_value: String,
+    pub new_value: String,
+    pub editor: String,
+}
+
+/// How many claims stand where in review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QueueCounts {
+    pub unreviewed: u64,
+    /// Held by a reviewer right now.
+    pub leased: u64,
+    /// Reviewed once, waiting for a second reviewer.
+    pub awaiting_second: u64,
+    pub disputed: u64,
+    pub final_verdicts: u64,
+}
+
+/// One reviewer's throughput.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewerCount {
+    pub reviewer: String,
+    pub reviews: u64,
+    /// Reviews within the window asked for.
+    pub recent_reviews: u64,
+    pub last_review_time: SystemTime,
+}
+
+/// The review statistics; agreement is computed from `verdict_pairs`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReviewStats {
+    pub queue: QueueCounts,
+    pub reviewers: Vec<ReviewerCount>,
+    /// (first reviewer's verdict, second reviewer's) per double-reviewed claim.
+    pub verdict_pairs: Vec<(Verdict, Verdict)>,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub create_time: SystemTime,
+    pub actor: String,
+    pub method: String,
+    pub resource: String,
+    pub details: String,
+}
+
 /// A token as listed, without its secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenInfo {
@@ -71,11 +191,48 @@ pub trait Store: Send + Sync + 'static {
     /// Stores an article and its claims in one transaction, or returns the
     /// article already stored with the same body.
     async fn create_article(&self, article: NewArticle) -> Result<StoredArticle>;
+    /// As [`Store::create_article`], recording `actor` in the audit log in
+    /// the same transaction.
+    async fn create_article_as(&self, article: NewArticle, actor: Principal) -> Result<StoredArticle>;
     async fn get_article(&self, id: ArticleId) -> Result<Article>;
     /// Articles in id order, after `after`, at most `limit`.
     async fn list_articles(&self, after: Option<ArticleId>, limit: u32) -> Result<Vec<Article>>;
     async fn get_claim(&self, id: ClaimId) -> Result<Claim>;
     async fn list_claims(&self, query: ClaimQuery) -> Result<Vec<Claim>>;
+    /// Claims matching a filter, in an order, from a keyset position.
+    async fn query_claims(&self, query: ClaimListQuery) -> Result<Vec<Claim>>;
+    /// Whether claim `id` matches `filter`.
+    async fn claim_matches(&self, id: ClaimId, filter: Filter) -> Result<bool>;
+    /// Full-text search over claim text, sentence and speaker, best first.
+    async fn search_claims(&self, query: SearchQuery) -> Result<Vec<SearchHit>>;
+    /// Leases the most check-worthy queued claim matching the filter that
+    /// nobody holds; `None` when there is none.
+    async fn acquire_claim(&self, query: AcquireQuery) -> Result<Option<Claim>>;
+    /// Ends the caller's lease on a claim.
+    async fn release_claim(&self, holder: Principal, id: ClaimId) -> Result<Claim>;
+    /// Stores a review if its etag is current (else [`StoreError::Aborted`]).
+    async fn submit_review(
+        &self,
+        reviewer: Principal,
+        review: NewReview,
+        policy: ReviewPolicy,
+    ) -> Result<(Claim, Review)>;
+    /// A claim's reviews, oldest first.
+    async fn list_reviews(&self, id: ClaimId, after: Option<ReviewId>, limit: u32) -> Result<Vec<Review>>;
+    /// Corrects a claim if `etag` is current, keeping the old values.
+    async fn update_claim(
+        &self,
+        editor: Principal,
+        id: ClaimId,
+        etag: String,
+        edit: ClaimEdit,
+    ) -> Result<Claim>;
+    /// The corrections made to a claim, oldest first.
+    async fn claim_history(&self, id: ClaimId) -> Result<Vec<ClaimChange>>;
+    /// Queue counts, throughput (recent = within `window`) and verdict pairs.
+    async fn review_stats(&self, window: Duration) -> Result<ReviewStats>;
+    /// The audit log, oldest first.
+    async fn list_audit_events(&self, after: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>>;
     /// The holder of the token with this SHA-256, if any.
     async fn find_token(&self, token_sha256: [u8; 32]) -> Result<Option<Principal>>;
     async fn create_token(&self, name: String, role: Role, token_sha256: [u8; 32]) -> Result<TokenInfo>;

@@ -5,9 +5,18 @@ use std::path::Path;
 use async_trait::async_trait;
 
 use super::pool::Connections;
-use super::{ClaimQuery, Result, Store, StoreError, StoredArticle, TokenInfo};
-use super::{articles, claims, settings, tokens};
-use crate::model::{Article, ArticleId, Claim, ClaimId, NewArticle, Principal, Role};
+use std::time::Duration;
+
+use super::{
+    AcquireQuery, AuditEvent, ClaimChange, ClaimEdit, ClaimListQuery, ClaimQuery, Result, ReviewStats,
+    SearchHit, SearchQuery, Store, StoreError, StoredArticle, TokenInfo,
+};
+use super::{articles, claims, reviews, settings, tokens};
+use crate::model::{
+    Article, ArticleId, Claim, ClaimId, NewArticle, NewReview, Principal, Review, ReviewId, Role,
+};
+use crate::review::filter::Filter;
+use crate::review::rules::ReviewPolicy;
 
 /// Read connections kept open; reads beyond this many wait their turn.
 const N_READERS: usize = 8;
@@ -24,13 +33,28 @@ impl SqliteStore {
             connections: Connections::open(path, N_READERS)?,
         })
     }
+
+    /// Stores many articles in one transaction, skipping bodies already
+    /// stored, and returns how many were new: for loading test and
+    /// benchmark data fast. Not audited.
+    pub async fn create_articles_bulk(&self, articles: Vec<NewArticle>) -> Result<usize> {
+        self.connections
+            .write(move |conn| articles::create_many(conn, &articles))
+            .await
+    }
 }
 
 #[async_trait]
 impl Store for SqliteStore {
     async fn create_article(&self, article: NewArticle) -> Result<StoredArticle> {
         self.connections
-            .write(move |conn| articles::create(conn, article))
+            .write(move |conn| articles::create(conn, article, None))
+            .await
+    }
+
+    async fn create_article_as(&self, article: NewArticle, actor: Principal) -> Result<StoredArticle> {
+        self.connections
+            .write(move |conn| articles::create(conn, article, Some(&actor)))
             .await
     }
 
@@ -50,6 +74,83 @@ impl Store for SqliteStore {
 
     async fn list_claims(&self, query: ClaimQuery) -> Result<Vec<Claim>> {
         self.connections.read(move |conn| claims::list(conn, query)).await
+    }
+
+    async fn query_claims(&self, query: ClaimListQuery) -> Result<Vec<Claim>> {
+        self.connections
+            .read(move |conn| reviews::list(conn, &query))
+            .await
+    }
+
+    async fn claim_matches(&self, id: ClaimId, filter: Filter) -> Result<bool> {
+        self.connections
+            .read(move |conn| reviews::matches(conn, id, &filter))
+            .await
+    }
+
+    async fn search_claims(&self, query: SearchQuery) -> Result<Vec<SearchHit>> {
+        self.connections
+            .read(move |conn| reviews::search(conn, &query))
+            .await
+    }
+
+    async fn acquire_claim(&self, query: AcquireQuery) -> Result<Option<Claim>> {
+        self.connections
+            .write(move |conn| reviews::acquire(conn, &query))
+            .await
+    }
+
+    async fn release_claim(&self, holder: Principal, id: ClaimId) -> Result<Claim> {
+        self.connections
+            .write(move |conn| reviews::release(conn, &holder, id))
+            .await
+    }
+
+    async fn submit_review(
+        &self,
+        reviewer: Principal,
+        review: NewReview,
+        policy: ReviewPolicy,
+    ) -> Result<(Claim, Review)> {
+        self.connections
+            .write(move |conn| reviews::submit(conn, &reviewer, &review, policy))
+            .await
+    }
+
+    async fn list_reviews(&self, id: ClaimId, after: Option<ReviewId>, limit: u32) -> Result<Vec<Review>> {
+        self.connections
+            .read(move |conn| reviews::list_reviews(conn, id, after, limit))
+            .await
+    }
+
+    async fn update_claim(
+        &self,
+        editor: Principal,
+        id: ClaimId,
+        etag: String,
+        edit: ClaimEdit,
+    ) -> Result<Claim> {
+        self.connections
+            .write(move |conn| reviews::update(conn, &editor, id, &etag, &edit))
+            .await
+    }
+
+    async fn claim_history(&self, id: ClaimId) -> Result<Vec<ClaimChange>> {
+        self.connections
+            .read(move |conn| reviews::claim_history(conn, id))
+            .await
+    }
+
+    async fn review_stats(&self, window: Duration) -> Result<ReviewStats> {
+        self.connections
+            .read(move |conn| reviews::stats(conn, window))
+            .await
+    }
+
+    async fn list_audit_events(&self, after: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>> {
+        self.connections
+            .read(move |conn| reviews::list_audit(conn, after, limit))
+            .await
     }
 
     async fn find_token(&self, token_sha256: [u8; 32]) -> Result<Option<Principal>> {

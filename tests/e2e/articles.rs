@@ -76,6 +76,7 @@ async fn the_mission_article_is_stored_with_its_claims_and_provenance() {
             article: stored.name.clone(),
             page_size: 1000,
             page_token: String::new(),
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -211,6 +212,7 @@ async fn pages_cover_every_article_and_claim_exactly_once() {
                 article: String::new(),
                 page_size: 4,
                 page_token: page_token.clone(),
+                ..Default::default()
             })
             .await
             .unwrap()

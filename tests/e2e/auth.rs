@@ -1,6 +1,7 @@
 //! Token rules: every RPC but health and reflection needs a known token whose role allows it.
 
 use claimdb::api::pb;
+use claimdb::model::Role;
 use tonic::Code;
 
 use crate::support::{MISSION_ARTICLE, TestServer, spawn_server};
@@ -9,6 +10,7 @@ use crate::support::{MISSION_ARTICLE, TestServer, spawn_server};
 async fn call_everything(server: &TestServer, token: Option<&str>) -> Vec<(&'static str, Code)> {
     let mut articles = server.articles(token).await;
     let mut claims = server.claims(token).await;
+    let mut reviews = server.reviews(token).await;
     let code = |result: Result<(), tonic::Status>| result.err().map_or(Code::Ok, |status| status.code());
     vec![
         (
@@ -76,7 +78,124 @@ async fn call_everything(server: &TestServer, token: Option<&str>) -> Vec<(&'sta
                     .map(drop),
             ),
         ),
+        (
+            "SearchClaims",
+            code(
+                claims
+                    .search_claims(pb::SearchClaimsRequest {
+                        query: "Putin".into(),
+                        ..Default::default()
+                    })
+                    .await
+                    .map(drop),
+            ),
+        ),
+        (
+            "WatchClaims",
+            code(
+                claims
+                    .watch_claims(pb::WatchClaimsRequest::default())
+                    .await
+                    .map(drop),
+            ),
+        ),
+        (
+            "UpdateClaim",
+            code(
+                claims
+                    .update_claim(pb::UpdateClaimRequest {
+                        claim: Some(pb::Claim {
+                            name: "claims/1".into(),
+                            speaker: "Someone".into(),
+                            ..Default::default()
+                        }),
+                        update_mask: Some(prost_types::FieldMask {
+                            paths: vec!["speaker".into()],
+                        }),
+                        etag: "stale".into(),
+                    })
+                    .await
+                    .map(drop),
+            ),
+        ),
+        (
+            "AcquireClaim",
+            code(
+                reviews
+                    .acquire_claim(pb::AcquireClaimRequest::default())
+                    .await
+                    .map(drop),
+            ),
+        ),
+        (
+            "ReleaseClaim",
+            code(
+                reviews
+                    .release_claim(pb::ReleaseClaimRequest {
+                        name: "claims/1".into(),
+                    })
+                    .await
+                    .map(drop),
+            ),
+        ),
+        (
+            "SubmitReview",
+            code(
+                reviews
+                    .submit_review(pb::SubmitReviewRequest {
+                        claim: "claims/2".into(),
+                        etag: "stale".into(),
+                        verdict: pb::Verdict::True.into(),
+                        rationale: "Checked.".into(),
+                        evidence_urls: vec![],
+                    })
+                    .await
+                    .map(drop),
+            ),
+        ),
+        (
+            "ListReviews",
+            code(
+                reviews
+                    .list_reviews(pb::ListReviewsRequest {
+                        parent: "claims/1".into(),
+                        ..Default::default()
+                    })
+                    .await
+                    .map(drop),
+            ),
+        ),
+        (
+            "GetReviewStats",
+            code(
+                reviews
+                    .get_review_stats(pb::GetReviewStatsRequest {})
+                    .await
+                    .map(drop),
+            ),
+        ),
+        (
+            "ListAuditEvents",
+            code(
+                reviews
+                    .list_audit_events(pb::ListAuditEventsRequest::default())
+                    .await
+                    .map(drop),
+            ),
+        ),
     ]
+}
+
+/// The role each method needs, and what a caller allowed to call it gets
+/// with the requests above (a stale etag, a claim it does not hold).
+fn rule(method: &str) -> (Role, Code) {
+    match method {
+        "CreateArticle" | "GetReviewStats" | "ListAuditEvents" => (Role::Admin, Code::Ok),
+        "AcquireClaim" => (Role::Reviewer, Code::Ok),
+        "UpdateClaim" | "SubmitReview" => (Role::Reviewer, Code::Aborted),
+        "ReleaseClaim" => (Role::Reviewer, Code::FailedPrecondition),
+        _ => (Role::Reader, Code::Ok),
+    }
 }
 
 #[tokio::test]
@@ -110,17 +229,19 @@ async fn malformed_authorization_is_unauthenticated() {
 async fn roles_decide_what_each_caller_may_do() {
     let server = spawn_server().await;
     // The admin goes first, so the reads below find what it stored.
-    for (method, code) in call_everything(&server, Some(&server.admin)).await {
-        assert_eq!(code, Code::Ok, "admin {method}");
-    }
-    for token in [&server.reviewer, &server.reader] {
+    for (token, role) in [
+        (&server.admin, Role::Admin),
+        (&server.reviewer, Role::Reviewer),
+        (&server.reader, Role::Reader),
+    ] {
         for (method, code) in call_everything(&server, Some(token)).await {
-            let expected = if method == "CreateArticle" {
-                Code::PermissionDenied
+            let (required, allowed) = rule(method);
+            let expected = if role.includes(required) {
+                allowed
             } else {
-                Code::Ok
+                Code::PermissionDenied
             };
-            assert_eq!(code, expected, "{method}");
+            assert_eq!(code, expected, "{role} {method}");
         }
     }
     let status = server

@@ -245,6 +245,7 @@ async fn bad_pagination_is_refused() {
             article: String::new(),
             page_size: 1,
             page_token: first.next_page_token,
+            ..Default::default()
         })
         .await
         .unwrap_err();

@@ -143,3 +143,140 @@ async fn token_create_prints_a_token_that_the_database_knows() {
     .await;
     assert!(!refused.status.success());
 }
+
+#[tokio::test]
+async fn a_reviewer_works_through_the_queue_from_the_command_line() {
+    let server = spawn_server().await;
+    let addr = server.addr.to_string();
+    let admin = vec![("CLAIMDB_TOKEN", server.admin.clone())];
+    let reviewer = vec![("CLAIMDB_TOKEN", server.reviewer.clone())];
+    let created = claimdb(
+        strings(&["articles", "create", MISSION_PATH, "--addr", &addr]),
+        admin.clone(),
+    )
+    .await;
+    assert!(created.status.success());
+
+    let next = claimdb(
+        strings(&["review", "next", "--addr", &addr, "--json"]),
+        reviewer.clone(),
+    )
+    .await;
+    let lines = stdout_json_lines(&next);
+    let claim = &lines[0];
+    let name = claim["name"].as_str().unwrap().to_owned();
+    let etag = claim["etag"].as_str().unwrap().to_owned();
+    assert_eq!(claim["lease_holder"], "test-reviewer");
+    assert_eq!(
+        lines[1]["name"], "articles/1",
+        "the claim's article comes with it"
+    );
+
+    let text_next = claimdb(strings(&["review", "next", "--addr", &addr]), reviewer.clone()).await;
+    let shown = String::from_utf8_lossy(&text_next.stdout).into_owned();
+    assert!(shown.contains("claimdb review submit claims/"), "{shown}");
+
+    let submitted = claimdb(
+        strings(&[
+            "review",
+            "submit",
+            &name,
+            "--etag",
+            &etag,
+            "--verdict",
+            "mostly_false",
+            "--rationale",
+            "The transcript says otherwise.",
+            "--evidence",
+            "https://example.org/transcript",
+            "--addr",
+            &addr,
+        ]),
+        reviewer.clone(),
+    )
+    .await;
+    assert!(
+        submitted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&submitted.stderr)
+    );
+
+    // The same etag again: the server's ABORTED reaches the user.
+    let stale = claimdb(
+        strings(&[
+            "review",
+            "submit",
+            &name,
+            "--etag",
+            &etag,
+            "--verdict",
+            "TRUE",
+            "--rationale",
+            "x",
+            "--addr",
+            &addr,
+        ]),
+        reviewer.clone(),
+    )
+    .await;
+    assert!(!stale.status.success());
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("Aborted"));
+
+    let reviewed = claimdb(
+        strings(&[
+            "claims",
+            "list",
+            "--filter",
+            "verdict = MOSTLY_FALSE",
+            "--addr",
+            &addr,
+            "--json",
+        ]),
+        reviewer.clone(),
+    )
+    .await;
+    let reviewed = stdout_json_lines(&reviewed);
+    assert_eq!(reviewed.len(), 1);
+    assert_eq!(reviewed[0]["name"], name.as_str());
+
+    let show = claimdb(
+        strings(&["claims", "show", &name, "--addr", &addr]),
+        reviewer.clone(),
+    )
+    .await;
+    let shown = String::from_utf8_lossy(&show.stdout).into_owned();
+    assert!(shown.contains("MOSTLY_FALSE"), "{shown}");
+    assert!(shown.contains("https://example.org/transcript"), "{shown}");
+
+    let search = claimdb(
+        strings(&[
+            "claims", "search", "Putin", "--addr", &addr, "--json", "--limit", "3",
+        ]),
+        reviewer.clone(),
+    )
+    .await;
+    let results = stdout_json_lines(&search);
+    assert!(!results.is_empty());
+    assert!(results[0]["text_snippet"].as_str().unwrap().contains("**"));
+
+    let stats = claimdb(strings(&["stats", "--addr", &addr, "--json"]), admin.clone()).await;
+    let stats = stdout_json_lines(&stats);
+    assert_eq!(stats[0]["final"], 1);
+    assert_eq!(
+        stats[0]["leased"], 1,
+        "the second `review next` still holds its claim"
+    );
+    let denied = claimdb(strings(&["stats", "--addr", &addr]), reviewer.clone()).await;
+    assert!(String::from_utf8_lossy(&denied.stderr).contains("PermissionDenied"));
+
+    let audit = claimdb(strings(&["audit", "--addr", &addr, "--json"]), admin).await;
+    let methods: Vec<String> = stdout_json_lines(&audit)
+        .iter()
+        .map(|event| event["method"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        methods,
+        ["CreateArticle", "AcquireClaim", "AcquireClaim", "SubmitReview"]
+    );
+    server.stop().await;
+}

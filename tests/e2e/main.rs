@@ -5,4 +5,6 @@ mod auth;
 mod bad_input;
 mod cli;
 mod discovery;
+mod filters;
+mod reviews;
 mod support;

@@ -3,10 +3,14 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use claimdb::api::ServeOptions;
 use claimdb::api::pb::article_service_client::ArticleServiceClient;
 use claimdb::api::pb::claim_service_client::ClaimServiceClient;
+use claimdb::api::pb::review_service_client::ReviewServiceClient;
 use claimdb::auth;
-use claimdb::model::Role;
+use claimdb::model::{
+    ArticleMetadata, ClaimDetails, ClaimKind, DateRange, Entity, EntityKind, NewArticle, NewClaim, Role, Span,
+};
 use claimdb::store::{SqliteStore, Store};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
@@ -25,6 +29,8 @@ pub struct TestServer {
     pub admin: String,
     pub reviewer: String,
     pub reader: String,
+    /// The server's store, for loading many claims fast and making tokens.
+    pub store: Arc<SqliteStore>,
     pub _dir: TempDir,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<()>>,
@@ -48,9 +54,14 @@ pub type Authed = InterceptedService<Channel, Bearer>;
 
 /// Binds 127.0.0.1:0 first, then serves, so clients can connect at once.
 pub async fn spawn_server() -> TestServer {
+    spawn_server_with(ServeOptions::default()).await
+}
+
+/// As [`spawn_server`], with server options (lease length, second review).
+pub async fn spawn_server_with(options: ServeOptions) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("claimdb.sqlite")).unwrap();
-    let store: Arc<dyn Store> = Arc::new(store);
+    let sqlite = Arc::new(SqliteStore::open(&dir.path().join("claimdb.sqlite")).unwrap());
+    let store: Arc<dyn Store> = sqlite.clone();
     let mut tokens = Vec::new();
     for role in [Role::Admin, Role::Reviewer, Role::Reader] {
         let token = auth::new_token().unwrap();
@@ -64,7 +75,7 @@ pub async fn spawn_server() -> TestServer {
     let addr = listener.local_addr().unwrap();
     let (shutdown, stop) = oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
-        claimdb::api::serve(store, listener, async {
+        claimdb::api::serve_with(store, listener, options, async {
             let _ = stop.await;
         })
         .await
@@ -76,6 +87,7 @@ pub async fn spawn_server() -> TestServer {
         admin,
         reviewer,
         reader,
+        store: sqlite,
         _dir: dir,
         shutdown: Some(shutdown),
         handle: Some(handle),
@@ -101,6 +113,78 @@ impl TestServer {
         ClaimServiceClient::with_interceptor(self.channel().await, Bearer(token.map(str::to_owned)))
             .max_decoding_message_size(usize::MAX)
             .max_encoding_message_size(usize::MAX)
+    }
+
+    pub async fn reviews(&self, token: Option<&str>) -> ReviewServiceClient<Authed> {
+        ReviewServiceClient::with_interceptor(self.channel().await, Bearer(token.map(str::to_owned)))
+            .max_decoding_message_size(usize::MAX)
+    }
+
+    /// Makes a token for `name` with `role`.
+    pub async fn token(&self, role: Role, name: &str) -> String {
+        let token = auth::new_token().unwrap();
+        self.store
+            .create_token(name.to_owned(), role, auth::token_sha256(&token))
+            .await
+            .unwrap();
+        token
+    }
+
+    /// Stores `n_articles` synthetic articles of `claims_per_article` claims
+    /// each straight through the store, in one transaction. Claim `i`
+    /// (counting from 0 over all) has speaker `speaker{i % 7}` and
+    /// check-worthiness `(i % 100) / 100`, and its text holds the word
+    /// `alpha` when `i` is a multiple of 3, `beta` otherwise. Its kind is
+    /// `ClaimKind::ALL[i % 5]`, it is checkable unless `i % 4 == 0`, it names
+    /// the organisation `Agency{i % 11}`, and it refers to the day
+    /// `2022-01-{1 + i % 28}`.
+    pub async fn load_claims(&self, n_articles: usize, claims_per_article: usize) {
+        let mut articles = Vec::with_capacity(n_articles);
+        for article_idx in 0..n_articles {
+            let mut body = String::new();
+            let mut claims = Vec::with_capacity(claims_per_article);
+            for claim_idx in 0..claims_per_article {
+                let i = article_idx * claims_per_article + claim_idx;
+                let word = if i.is_multiple_of(3) { "alpha" } else { "beta" };
+                let sentence = format!("Figure {i} says the {word} index rose by {} percent.", i % 50);
+                let start = body.len();
+                body.push_str(&sentence);
+                claims.push(NewClaim {
+                    text: sentence.clone(),
+                    sentence,
+                    span: Span {
+                        start,
+                        end: body.len(),
+                    },
+                    speaker: format!("speaker{}", i % 7),
+                    checkworthiness: (i % 100) as f64 / 100.0,
+                    details: ClaimDetails {
+                        content: format!("the {word} index rose"),
+                        kind: ClaimKind::ALL[i % 5],
+                        checkable: !i.is_multiple_of(4),
+                        entities: vec![Entity {
+                            name: format!("Agency{}", i % 11),
+                            kind: EntityKind::Organisation,
+                        }],
+                        dates: vec![DateRange {
+                            start: format!("2022-01-{:02}", 1 + i % 28),
+                            end: format!("2022-01-{:02}", 1 + i % 28),
+                            text: "that day".into(),
+                        }],
+                        ..ClaimDetails::default()
+                    },
+                });
+                body.push(' ');
+            }
+            articles.push(NewArticle {
+                sha256: claimdb::ingest::sha256(&body),
+                body,
+                metadata: ArticleMetadata::default(),
+                extractor_version: "test".into(),
+                claims,
+            });
+        }
+        self.store.create_articles_bulk(articles).await.unwrap();
     }
 
     /// Stops the server and waits until it has.

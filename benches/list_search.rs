@@ -1,0 +1,336 @@
+//! Latency of ListClaims with a filter and of SearchClaims over a large database (issue 4).
+//!
+//! Generates synthetic claims straight into SQLite through the store (big
+//! transactions) unless the database already holds enough, serves it on
+//! 127.0.0.1:0 and times real gRPC calls. Run with
+//! `nice cargo bench --bench list_search -- [DB_PATH] [N_CLAIMS]`
+//! (defaults /tmp/claimdb-bench.sqlite and 1,000,000). Never commit the data.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use claimdb::api::pb;
+use claimdb::api::pb::claim_service_client::ClaimServiceClient;
+use claimdb::auth;
+use claimdb::model::{
+    ArticleMetadata, ClaimDetails, ClaimKind, Entity, EntityKind, NewArticle, NewClaim, Role, Span,
+};
+use claimdb::store::{ClaimListQuery, SqliteStore, Store};
+use tokio::net::TcpListener;
+
+const CLAIMS_PER_ARTICLE: usize = 10;
+const ARTICLES_PER_TRANSACTION: usize = 2000;
+const N_SPEAKERS: u64 = 500;
+const N_WORDS: usize = 5000;
+const REQUESTS_PER_SCENARIO: usize = 400;
+
+/// xorshift64*: deterministic data without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// Roughly Zipf-distributed index below `n`: a few words are common,
+    /// most are rare, as in news text.
+    fn zipf(&mut self, n: usize) -> usize {
+        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        ((n as f64).powf(u) as usize).saturating_sub(1).min(n - 1)
+    }
+}
+
+fn vocabulary() -> Vec<String> {
+    const SYLLABLES: [&str; 24] = [
+        "ka", "lo", "mi", "ran", "te", "sul", "vor", "pe", "dan", "ri", "mo", "zen", "ta", "bel", "nu",
+        "gar", "is", "ot", "fen", "li", "cro", "mar", "du", "sk",
+    ];
+    (0..N_WORDS)
+        .map(|idx| {
+            let mut word = String::new();
+            let mut rest = idx + 24;
+            while rest > 0 {
+                word.push_str(SYLLABLES[rest % 24]);
+                rest /= 24;
+            }
+            word
+        })
+        .collect()
+}
+
+fn sentence(rng: &mut Rng, words: &[String]) -> String {
+    let n_words = 8 + rng.below(10) as usize;
+    let mut text = String::new();
+    for idx in 0..n_words {
+        if idx > 0 {
+            text.push(' ');
+        }
+        if idx == n_words / 2 {
+            text.push_str(&format!("{}", rng.below(10_000)));
+        } else {
+            text.push_str(&words[rng.zipf(words.len())]);
+        }
+    }
+    text.push('.');
+    text
+}
+
+async fn generate(store: &SqliteStore, n_claims: usize) {
+    let words = vocabulary();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let n_articles = n_claims.div_ceil(CLAIMS_PER_ARTICLE);
+    let started = Instant::now();
+    let mut article_idx = 0;
+    while article_idx < n_articles {
+        let batch_end = (article_idx + ARTICLES_PER_TRANSACTION).min(n_articles);
+        let mut batch = Vec::with_capacity(batch_end - article_idx);
+        for idx in article_idx..batch_end {
+            let mut body = format!("Article {idx}. ");
+            let mut claims = Vec::with_capacity(CLAIMS_PER_ARTICLE);
+            for _ in 0..CLAIMS_PER_ARTICLE {
+                let text = sentence(&mut rng, &words);
+                let start = body.len();
+                body.push_str(&text);
+                claims.push(NewClaim {
+                    sentence: text.clone(),
+                    text,
+                    span: Span {
+                        start,
+                        end: body.len(),
+                    },
+                    speaker: format!("Speaker {}", rng.below(N_SPEAKERS)),
+                    checkworthiness: rng.below(1001) as f64 / 1000.0,
+                    details: ClaimDetails {
+                        content: String::new(),
+                        kind: ClaimKind::ALL[rng.below(5) as usize],
+                        checkable: rng.below(4) != 0,
+                        entities: vec![Entity {
+                            name: format!("Agency {}", rng.below(100)),
+                            kind: EntityKind::Organisation,
+                        }],
+                        ..ClaimDetails::default()
+                    },
+                });
+                body.push(' ');
+            }
+            batch.push(NewArticle {
+                sha256: claimdb::ingest::sha256(&body),
+                body,
+                metadata: ArticleMetadata::default(),
+                extractor_version: "bench".into(),
+                claims,
+            });
+        }
+        store.create_articles_bulk(batch).await.unwrap();
+        article_idx = batch_end;
+        if article_idx % (ARTICLES_PER_TRANSACTION * 10) == 0 || article_idx == n_articles {
+            eprintln!(
+                "generated {} claims in {:.0} s",
+                article_idx * CLAIMS_PER_ARTICLE,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+}
+
+fn summary(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let pick = |q: f64| samples[((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1];
+    println!(
+        "| {name} | {} | {:.2} | {:.2} | {:.2} |",
+        samples.len(),
+        pick(0.5).as_secs_f64() * 1000.0,
+        pick(0.99).as_secs_f64() * 1000.0,
+        samples.last().unwrap().as_secs_f64() * 1000.0
+    );
+}
+
+type AddToken = Box<dyn FnMut(tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> + Send>;
+type Client =
+    ClaimServiceClient<tonic::service::interceptor::InterceptedService<tonic::transport::Channel, AddToken>>;
+
+/// Times ListClaims pages: each sample a first page or a following one.
+async fn list_scenario(client: &mut Client, name: &str, filters: &[String], order_by: &str) {
+    let mut samples = Vec::new();
+    let mut n_results = 0;
+    'outer: for round in 0.. {
+        let filter = &filters[round % filters.len()];
+        let mut page_token = String::new();
+        for _ in 0..4 {
+            let started = Instant::now();
+            let page = client
+                .list_claims(pb::ListClaimsRequest {
+                    filter: filter.clone(),
+                    order_by: order_by.into(),
+                    page_size: 50,
+                    page_token,
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .into_inner();
+            samples.push(started.elapsed());
+            n_results += page.claims.len();
+            if samples.len() == REQUESTS_PER_SCENARIO {
+                break 'outer;
+            }
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            page_token = page.next_page_token;
+        }
+    }
+    eprintln!(
+        "{name}: {:.1} claims per page",
+        n_results as f64 / samples.len() as f64
+    );
+    summary(name, samples);
+}
+
+async fn search_scenario(client: &mut Client, name: &str, queries: &[String], filter: &str) {
+    let mut samples = Vec::new();
+    let mut n_results = 0;
+    for idx in 0..REQUESTS_PER_SCENARIO {
+        let started = Instant::now();
+        let page = client
+            .search_claims(pb::SearchClaimsRequest {
+                query: queries[idx % queries.len()].clone(),
+                filter: filter.into(),
+                page_size: 50,
+                page_token: String::new(),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        samples.push(started.elapsed());
+        n_results += page.results.len();
+    }
+    eprintln!(
+        "{name}: {:.1} results per page",
+        n_results as f64 / samples.len() as f64
+    );
+    summary(name, samples);
+}
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1).filter(|arg| arg != "--bench");
+    let path = PathBuf::from(args.next().unwrap_or_else(|| "/tmp/claimdb-bench.sqlite".into()));
+    let n_claims: usize = args
+        .next()
+        .map_or(1_000_000, |n| n.parse().expect("N_CLAIMS is a number"));
+
+    let store = Arc::new(SqliteStore::open(&path).unwrap());
+    let stored = store
+        .query_claims(ClaimListQuery {
+            order: claimdb::review::filter::parse_order_by("name desc").unwrap(),
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .first()
+        .map_or(0, |claim| claim.id.0 as usize);
+    if stored < n_claims {
+        eprintln!("{} holds {stored} claims; generating {n_claims}", path.display());
+        generate(&store, n_claims - stored).await;
+    }
+    let token = auth::new_token().unwrap();
+    store
+        .create_token("bench".into(), Role::Reader, auth::token_sha256(&token))
+        .await
+        .unwrap();
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let served: Arc<dyn Store> = store.clone();
+    tokio::spawn(async move {
+        claimdb::api::serve(served, listener, std::future::pending())
+            .await
+            .unwrap();
+    });
+    let channel = tonic::transport::Channel::from_shared(format!("http://{addr}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let header: tonic::metadata::MetadataValue<_> = format!("Bearer {token}").parse().unwrap();
+    let interceptor: AddToken = Box::new(move |mut request: tonic::Request<()>| {
+        request.metadata_mut().insert("authorization", header.clone());
+        Ok(request)
+    });
+    let mut client: Client = ClaimServiceClient::with_interceptor(channel, interceptor);
+
+    let words = vocabulary();
+    let mut rng = Rng(42);
+    let speakers: Vec<String> = (0..20)
+        .map(|_| format!("speaker = \"Speaker {}\"", rng.below(N_SPEAKERS)))
+        .collect();
+    println!("database: {} ({} claims)", path.display(), stored.max(n_claims));
+    println!();
+    println!("| scenario (page of 50) | requests | median ms | p99 ms | max ms |");
+    println!("| --- | --- | --- | --- | --- |");
+    list_scenario(
+        &mut client,
+        "ListClaims `status = UNREVIEWED AND checkworthiness >= 0.8`, order_by `checkworthiness desc`, 4 pages deep",
+        &["status = UNREVIEWED AND checkworthiness >= 0.8".to_owned()],
+        "checkworthiness desc",
+    )
+    .await;
+    list_scenario(
+        &mut client,
+        "ListClaims `speaker = \"Speaker N\"` (20 speakers), oldest first, 4 pages deep",
+        &speakers,
+        "",
+    )
+    .await;
+    let combined: Vec<String> = speakers
+        .iter()
+        .map(|speaker| format!("{speaker} AND checkworthiness >= 0.5 AND create_time >= 2020-01-01"))
+        .collect();
+    list_scenario(
+        &mut client,
+        "ListClaims speaker AND `checkworthiness >= 0.5` AND create_time, order_by `create_time desc`",
+        &combined,
+        "create_time desc",
+    )
+    .await;
+    // Word ranks: 10..60 are common (each in several percent of claims),
+    // 500..1000 middling, 3000..5000 rare.
+    let pick =
+        |range: std::ops::Range<usize>| -> Vec<String> { words[range].iter().step_by(7).cloned().collect() };
+    search_scenario(&mut client, "SearchClaims, one common word", &pick(10..60), "").await;
+    search_scenario(
+        &mut client,
+        "SearchClaims, one middling word",
+        &pick(500..1000),
+        "",
+    )
+    .await;
+    search_scenario(&mut client, "SearchClaims, one rare word", &pick(3000..5000), "").await;
+    let pairs: Vec<String> = (0..50)
+        .map(|idx| format!("{} {}", words[10 + idx], words[500 + idx * 7]))
+        .collect();
+    search_scenario(
+        &mut client,
+        "SearchClaims, a common and a middling word",
+        &pairs,
+        "",
+    )
+    .await;
+    search_scenario(
+        &mut client,
+        "SearchClaims, one middling word, filter `checkworthiness >= 0.5`",
+        &pick(500..1000),
+        "checkworthiness >= 0.5",
+    )
+    .await;
+}

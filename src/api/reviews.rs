@@ -1,0 +1,161 @@
+//! The `ReviewService`: the review queue with leases, verdicts with etags, review history,
+//! statistics and the audit log.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tonic::{Request, Response, Status};
+
+use super::auth::authorize;
+use super::error::{review_problems, syntax_error};
+use super::events::{EventKind, Events};
+use super::pagination::{PageTokens, page_size, scope};
+use super::{ServeOptions, convert, pb};
+use crate::model::{NewReview, ReviewId, Role};
+use crate::review::{filter, rules};
+use crate::store::{AcquireQuery, Store};
+
+/// The window "reviews in the last day" counts over.
+const THROUGHPUT_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
+
+pub struct ReviewApi {
+    pub store: Arc<dyn Store>,
+    pub page_tokens: PageTokens,
+    pub events: Events,
+    pub options: ServeOptions,
+}
+
+#[tonic::async_trait]
+impl pb::review_service_server::ReviewService for ReviewApi {
+    async fn acquire_claim(
+        &self,
+        request: Request<pb::AcquireClaimRequest>,
+    ) -> Result<Response<pb::AcquireClaimResponse>, Status> {
+        let principal = authorize(&*self.store, &request, "AcquireClaim", Role::Reviewer).await?;
+        let filter = filter::parse(&request.get_ref().filter).map_err(|err| syntax_error("filter", &err))?;
+        let claim = self
+            .store
+            .acquire_claim(AcquireQuery {
+                holder: principal.clone(),
+                filter,
+                lease: self.options.lease,
+                policy: self.options.policy,
+            })
+            .await?;
+        if let Some(claim) = &claim {
+            tracing::info!(claim = claim.id.0, by = principal.name, "AcquireClaim");
+            self.events
+                .publish(EventKind::Leased, claim.clone(), &principal.name);
+        }
+        Ok(Response::new(pb::AcquireClaimResponse {
+            claim: claim.map(convert::claim),
+        }))
+    }
+
+    async fn release_claim(
+        &self,
+        request: Request<pb::ReleaseClaimRequest>,
+    ) -> Result<Response<pb::Claim>, Status> {
+        let principal = authorize(&*self.store, &request, "ReleaseClaim", Role::Reviewer).await?;
+        let id = convert::parse_claim_name("name", &request.get_ref().name)?;
+        let claim = self.store.release_claim(principal.clone(), id).await?;
+        self.events
+            .publish(EventKind::Released, claim.clone(), &principal.name);
+        Ok(Response::new(convert::claim(claim)))
+    }
+
+    async fn submit_review(
+        &self,
+        request: Request<pb::SubmitReviewRequest>,
+    ) -> Result<Response<pb::SubmitReviewResponse>, Status> {
+        let principal = authorize(&*self.store, &request, "SubmitReview", Role::Reviewer).await?;
+        let request = request.into_inner();
+        let claim_id = convert::parse_claim_name("claim", &request.claim)?;
+        if request.etag.is_empty() {
+            return Err(super::error::invalid_field(
+                "etag",
+                "is required: pass the etag of the claim as you read it",
+            ));
+        }
+        let verdict = convert::parse_verdict("verdict", request.verdict)?;
+        let problems = rules::check_review(&request.rationale, &request.evidence_urls);
+        if !problems.is_empty() {
+            return Err(review_problems(&problems));
+        }
+        let (claim, review) = self
+            .store
+            .submit_review(
+                principal.clone(),
+                NewReview {
+                    claim_id,
+                    etag: request.etag,
+                    verdict,
+                    rationale: request.rationale,
+                    evidence_urls: request.evidence_urls,
+                },
+                self.options.policy,
+            )
+            .await?;
+        tracing::info!(claim = claim.id.0, verdict = %review.verdict, by = principal.name, "SubmitReview");
+        self.events
+            .publish(EventKind::Reviewed, claim.clone(), &principal.name);
+        Ok(Response::new(pb::SubmitReviewResponse {
+            review: Some(convert::review(review)),
+            claim: Some(convert::claim(claim)),
+        }))
+    }
+
+    async fn list_reviews(
+        &self,
+        request: Request<pb::ListReviewsRequest>,
+    ) -> Result<Response<pb::ListReviewsResponse>, Status> {
+        authorize(&*self.store, &request, "ListReviews", Role::Reader).await?;
+        let request = request.into_inner();
+        let limit = page_size(request.page_size)?;
+        let claim_id = convert::parse_claim_name("parent", &request.parent)?;
+        let scope = scope("reviews", &[&request.parent]);
+        let after = self
+            .page_tokens
+            .decode(&scope, &request.page_token)?
+            .map(ReviewId);
+        let mut reviews = self.store.list_reviews(claim_id, after, limit + 1).await?;
+        let next_page_token = self
+            .page_tokens
+            .finish_page(&scope, &mut reviews, limit, |review| review.id.0);
+        Ok(Response::new(pb::ListReviewsResponse {
+            reviews: reviews.into_iter().map(convert::review).collect(),
+            next_page_token,
+        }))
+    }
+
+    async fn get_review_stats(
+        &self,
+        request: Request<pb::GetReviewStatsRequest>,
+    ) -> Result<Response<pb::ReviewStats>, Status> {
+        authorize(&*self.store, &request, "GetReviewStats", Role::Admin).await?;
+        let stats = self.store.review_stats(THROUGHPUT_WINDOW).await?;
+        Ok(Response::new(convert::review_stats(
+            stats,
+            self.options.policy.second_review,
+        )))
+    }
+
+    async fn list_audit_events(
+        &self,
+        request: Request<pb::ListAuditEventsRequest>,
+    ) -> Result<Response<pb::ListAuditEventsResponse>, Status> {
+        authorize(&*self.store, &request, "ListAuditEvents", Role::Admin).await?;
+        let request = request.into_inner();
+        let limit = page_size(request.page_size)?;
+        const SCOPE: &str = "auditEvents";
+        let after = self.page_tokens.decode(SCOPE, &request.page_token)?;
+        let mut events = self.store.list_audit_events(after, limit + 1).await?;
+        let next_page_token = self
+            .page_tokens
+            .finish_page(SCOPE, &mut events, limit, |event| event.id);
+        Ok(Response::new(pb::ListAuditEventsResponse {
+            events: events.into_iter().map(convert::audit_event).collect(),
+            next_page_token,
+        }))
+    }
+}

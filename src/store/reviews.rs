@@ -1,0 +1,706 @@
+//! SQL for reviewing: the review queue and leases, reviews, claim corrections, filtered and
+//! full-text listing, statistics and the audit log. Filters arrive as ASTs from
+//! `review::filter`; user input reaches SQL only as bound parameters.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
+
+use super::claims::{self, COLUMNS};
+use super::{
+    AcquireQuery, AuditEvent, ClaimChange, ClaimEdit, ClaimListQuery, QueueCounts, Result, ReviewStats,
+    ReviewerCount, SearchHit, SearchQuery, StoreError, time,
+};
+use crate::model::{Claim, ClaimId, ClaimStatus, NewReview, Principal, Review, ReviewId, Verdict};
+use crate::review::filter::{Condition, Field, Filter, Op, OrderField, OrderKey, SortValue, Value};
+use crate::review::rules::{self, Judgement, ReviewPolicy};
+
+/// Only checkable claims are handed out for review. Migration 0002 (issue 3)
+/// adds `claims.checkable`; once it is merged this becomes
+/// `" AND c.checkable = 1"`. It is the one place the queue needs changing.
+pub const CHECKABLE_CONDITION: &str = "";
+
+/// How a filter field reads in SQL. Every value is a bound parameter.
+enum FieldSql {
+    /// A column of `claims c`, compared directly; `!=` treats NULL as a value.
+    Column(&'static str),
+    /// A correlated subquery: `= x` means a matching row exists, `!= x` that none does.
+    Exists(&'static str),
+    /// A date range test over `claim_dates d`; all date conditions of a
+    /// filter must hold for the same date.
+    Dates,
+}
+
+/// The SQL side of the filter table in `review::filter`. `kind`,
+/// `checkable`, `entity` and `date` read what migration 0002 (issue 3) adds.
+fn field_sql(field: Field) -> FieldSql {
+    match field {
+        Field::Status => FieldSql::Column("c.review_state"),
+        Field::Verdict => FieldSql::Column("c.verdict"),
+        Field::Kind => FieldSql::Column("c.kind"),
+        Field::Checkable => FieldSql::Column("c.checkable"),
+        Field::Speaker => FieldSql::Column("c.speaker"),
+        Field::Article => FieldSql::Column("c.article_id"),
+        Field::Checkworthiness => FieldSql::Column("c.checkworthiness"),
+        Field::CreateTime => FieldSql::Column("c.create_time"),
+        Field::Entity => {
+            FieldSql::Exists("SELECT 1 FROM claim_entities e WHERE e.claim_id = c.id AND e.name = ?")
+        }
+        Field::Reviewer => {
+            FieldSql::Exists("SELECT 1 FROM reviews r WHERE r.claim_id = c.id AND r.reviewer = ?")
+        }
+        Field::Date => FieldSql::Dates,
+    }
+}
+
+fn sql_value(value: &Value) -> SqlValue {
+    match value {
+        Value::Text(text) => SqlValue::Text(text.clone()),
+        Value::Int(int) => SqlValue::Integer(*int),
+        Value::Real(real) => SqlValue::Real(*real),
+        Value::Bool(flag) => SqlValue::Integer(i64::from(*flag)),
+    }
+}
+
+/// SQL text with its bound parameters, built in order.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    params: Vec<SqlValue>,
+}
+
+impl Sql {
+    fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    fn bind(&mut self, value: SqlValue) {
+        self.params.push(value);
+    }
+}
+
+/// Appends ` AND …` for each condition of `filter`.
+fn push_filter(sql: &mut Sql, filter: &Filter) {
+    let mut dates: Vec<&Condition> = Vec::new();
+    for condition in &filter.conditions {
+        match field_sql(condition.field) {
+            FieldSql::Column(column) => {
+                let op = match condition.op {
+                    // NULL (no verdict yet) is "not FALSE" too.
+                    Op::Ne => "IS NOT",
+                    op => op.as_str(),
+                };
+                sql.push(&format!(" AND {column} {op} ?"));
+                sql.bind(sql_value(&condition.value));
+            }
+            FieldSql::Exists(subquery) => {
+                let negation = if condition.op == Op::Ne { "NOT " } else { "" };
+                sql.push(&format!(" AND {negation}EXISTS ({subquery})"));
+                sql.bind(sql_value(&condition.value));
+            }
+            FieldSql::Dates => dates.push(condition),
+        }
+    }
+    if !dates.is_empty() {
+        sql.push(" AND EXISTS (SELECT 1 FROM claim_dates d WHERE d.claim_id = c.id");
+        for condition in dates {
+            let value = sql_value(&condition.value);
+            // A claim date is a range [start, end]; `date op x` asks whether
+            // some day of it stands in that relation to x.
+            let test = match condition.op {
+                Op::Eq => " AND d.start <= ? AND d.\"end\" >= ?",
+                Op::Ne => " AND NOT (d.start <= ? AND d.\"end\" >= ?)",
+                Op::Lt => " AND d.start < ?",
+                Op::Le => " AND d.start <= ?",
+                Op::Gt => " AND d.\"end\" > ?",
+                Op::Ge => " AND d.\"end\" >= ?",
+            };
+            let n_params = test.matches('?').count();
+            sql.push(test);
+            for _ in 0..n_params {
+                sql.bind(value.clone());
+            }
+        }
+        sql.push(")");
+    }
+}
+
+fn order_column(field: OrderField) -> &'static str {
+    match field {
+        OrderField::CreateTime => "c.create_time",
+        OrderField::Checkworthiness => "c.checkworthiness",
+        OrderField::Name => "c.id",
+    }
+}
+
+fn sort_sql_value(value: SortValue) -> SqlValue {
+    match value {
+        SortValue::Int(int) => SqlValue::Integer(int),
+        SortValue::Real(real) => SqlValue::Real(real),
+    }
+}
+
+/// Appends the keyset condition "after `after` in the order `keys`".
+fn push_after(sql: &mut Sql, keys: &[OrderKey], after: &[SortValue]) -> Result<()> {
+    if keys.len() != after.len() {
+        return Err(StoreError::Invalid(
+            "the page position does not fit the order".into(),
+        ));
+    }
+    let uniform = keys.iter().all(|key| key.descending == keys[0].descending);
+    if uniform {
+        // One row-value comparison, which SQLite can run as an index range.
+        let columns: Vec<&str> = keys.iter().map(|key| order_column(key.field)).collect();
+        let marks = vec!["?"; keys.len()].join(", ");
+        let op = if keys[0].descending { "<" } else { ">" };
+        sql.push(&format!(" AND ({}) {op} ({marks})", columns.join(", ")));
+        for value in after {
+            sql.bind(sort_sql_value(*value));
+        }
+        return Ok(());
+    }
+    let mut alternatives = Vec::new();
+    let mut params = Vec::new();
+    for (idx, key) in keys.iter().enumerate() {
+        let mut parts = Vec::new();
+        for (earlier, value) in keys[..idx].iter().zip(after) {
+            parts.push(format!("{} = ?", order_column(earlier.field)));
+            params.push(sort_sql_value(*value));
+        }
+        let op = if key.descending { "<" } else { ">" };
+        parts.push(format!("{} {op} ?", order_column(key.field)));
+        params.push(sort_sql_value(after[idx]));
+        alternatives.push(format!("({})", parts.join(" AND ")));
+    }
+    sql.push(&format!(" AND ({})", alternatives.join(" OR ")));
+    sql.params.extend(params);
+    Ok(())
+}
+
+fn push_order(sql: &mut Sql, keys: &[OrderKey]) {
+    let terms: Vec<String> = keys
+        .iter()
+        .map(|key| {
+            let direction = if key.descending { "DESC" } else { "ASC" };
+            format!("{} {direction}", order_column(key.field))
+        })
+        .collect();
+    sql.push(&format!(" ORDER BY {}", terms.join(", ")));
+}
+
+/// Claims matching a filter, in the order asked, after a keyset position.
+pub fn list(conn: &Connection, query: &ClaimListQuery) -> Result<Vec<Claim>> {
+    let mut sql = Sql::default();
+    sql.push(&format!("SELECT {COLUMNS} FROM claims c WHERE 1"));
+    push_filter(&mut sql, &query.filter);
+    if let Some(after) = &query.after {
+        push_after(&mut sql, &query.order, after)?;
+    }
+    push_order(&mut sql, &query.order);
+    sql.push(" LIMIT ?");
+    sql.bind(SqlValue::Integer(i64::from(query.limit)));
+    let mut statement = conn.prepare_cached(&sql.text)?;
+    let mut claims: Vec<Claim> = statement
+        .query_map(params_from_iter(sql.params.iter()), claims::from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    claims::attach_children(conn, &mut claims)?;
+    Ok(claims)
+}
+
+/// Whether claim `id` matches `filter`.
+pub fn matches(conn: &Connection, id: ClaimId, filter: &Filter) -> Result<bool> {
+    let mut sql = Sql::default();
+    sql.push("SELECT 1 FROM claims c WHERE c.id = ?");
+    sql.bind(SqlValue::Integer(id.0));
+    push_filter(&mut sql, filter);
+    Ok(conn
+        .prepare_cached(&sql.text)?
+        .query_row(params_from_iter(sql.params.iter()), |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// The BM25 weights of the indexed columns: the claim text counts most,
+/// then its sentence, then the speaker.
+const BM25: &str = "bm25(claims_fts, 10.0, 4.0, 2.0)";
+
+/// Full-text search, best match first (lowest BM25 score), with snippets.
+pub fn search(conn: &Connection, query: &SearchQuery) -> Result<Vec<SearchHit>> {
+    let mut sql = Sql::default();
+    sql.push(&format!(
+        "SELECT {COLUMNS}, {BM25} AS score, \
+         highlight(claims_fts, 0, '**', '**'), \
+         snippet(claims_fts, 1, '**', '**', '…', 24) \
+         FROM claims_fts JOIN claims c ON c.id = claims_fts.rowid \
+         WHERE claims_fts MATCH ?"
+    ));
+    sql.bind(SqlValue::Text(query.fts.clone()));
+    push_filter(&mut sql, &query.filter);
+    if let Some((score, id)) = query.after {
+        sql.push(&format!(" AND ({BM25} > ? OR ({BM25} = ? AND c.id > ?))"));
+        sql.bind(SqlValue::Real(score));
+        sql.bind(SqlValue::Real(score));
+        sql.bind(SqlValue::Integer(id.0));
+    }
+    sql.push(" ORDER BY score, c.id LIMIT ?");
+    sql.bind(SqlValue::Integer(i64::from(query.limit)));
+    let n_columns = COLUMNS.split(',').count();
+    let mut statement = conn.prepare_cached(&sql.text)?;
+    let rows = statement.query_map(params_from_iter(sql.params.iter()), |row| {
+        Ok(SearchHit {
+            claim: claims::from_row(row)?,
+            score: row.get(n_columns)?,
+            text_snippet: row.get(n_columns + 1)?,
+            sentence_snippet: row.get(n_columns + 2)?,
+        })
+    })?;
+    let mut hits: Vec<SearchHit> = rows.collect::<rusqlite::Result<_>>()?;
+    for hit in &mut hits {
+        claims::attach_children(conn, std::slice::from_mut(&mut hit.claim))?;
+    }
+    Ok(hits)
+}
+
+/// Records one write in the audit log, inside the write's transaction.
+pub fn audit(
+    tx: &Transaction<'_>,
+    actor: &Principal,
+    method: &str,
+    resource: &str,
+    details: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit_events (create_time, actor, token_id, method, resource, details) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        time::now_micros(),
+        actor.name,
+        actor.token_id,
+        method,
+        resource,
+        details
+    ])?;
+    Ok(())
+}
+
+fn claim_name(id: ClaimId) -> String {
+    format!("claims/{}", id.0)
+}
+
+/// Hands `query.holder` the most check-worthy claim in the queue that
+/// matches the filter and nobody holds, leased until `now + lease`; `None`
+/// when there is none. One transaction on the single writer, so two
+/// callers can never be handed the same claim.
+pub fn acquire(conn: &mut Connection, query: &AcquireQuery) -> Result<Option<Claim>> {
+    let tx = conn.transaction()?;
+    let now = time::now_micros();
+    let mut sql = Sql::default();
+    sql.push("SELECT c.id FROM claims c WHERE (c.lease_expire_time IS NULL OR c.lease_expire_time <= ?)");
+    sql.bind(SqlValue::Integer(now));
+    if query.policy.second_review {
+        // Also claims waiting for a second opinion, or disputed, from
+        // someone other than whoever judged them last.
+        sql.push(" AND (c.review_state = 'UNREVIEWED' OR (c.verdict_final = 0 AND c.last_reviewer != ?))");
+        sql.bind(SqlValue::Text(query.holder.name.clone()));
+    } else {
+        sql.push(" AND c.review_state = 'UNREVIEWED'");
+    }
+    sql.push(CHECKABLE_CONDITION);
+    push_filter(&mut sql, &query.filter);
+    sql.push(" ORDER BY c.checkworthiness DESC, c.id DESC LIMIT 1");
+    let id: Option<i64> = tx
+        .prepare_cached(&sql.text)?
+        .query_row(params_from_iter(sql.params.iter()), |row| row.get(0))
+        .optional()?;
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let expire = now.saturating_add(i64::try_from(query.lease.as_micros()).unwrap_or(i64::MAX));
+    tx.prepare_cached("UPDATE claims SET lease_holder = ?1, lease_expire_time = ?2 WHERE id = ?3")?
+        .execute(params![query.holder.name, expire, id])?;
+    audit(
+        &tx,
+        &query.holder,
+        "AcquireClaim",
+        &claim_name(ClaimId(id)),
+        &format!("leased for {} s", query.lease.as_secs()),
+    )?;
+    let claim = claims::get(&tx, ClaimId(id))?;
+    tx.commit()?;
+    Ok(Some(claim))
+}
+
+/// Whether someone other than `name` holds `claim` now.
+fn held_by_other(claim: &Claim, name: &str, now: i64) -> Option<String> {
+    claim
+        .review
+        .lease
+        .as_ref()
+        .filter(|lease| time::to_micros(lease.expire_time) > now && lease.holder != name)
+        .map(|lease| lease.holder.clone())
+}
+
+/// Gives a claim back before its lease ends. Only its holder may.
+pub fn release(conn: &mut Connection, holder: &Principal, id: ClaimId) -> Result<Claim> {
+    let tx = conn.transaction()?;
+    let now = time::now_micros();
+    let claim = claims::get(&tx, id)?;
+    let held = claim
+        .review
+        .lease
+        .as_ref()
+        .is_some_and(|lease| lease.holder == holder.name && time::to_micros(lease.expire_time) > now);
+    if !held {
+        return Err(StoreError::FailedPrecondition(format!(
+            "{} is not leased to {}",
+            claim_name(id),
+            holder.name
+        )));
+    }
+    tx.prepare_cached("UPDATE claims SET lease_holder = NULL, lease_expire_time = NULL WHERE id = ?1")?
+        .execute([id.0])?;
+    audit(&tx, holder, "ReleaseClaim", &claim_name(id), "")?;
+    let claim = claims::get(&tx, id)?;
+    tx.commit()?;
+    Ok(claim)
+}
+
+fn check_etag(claim: &Claim, etag: &str) -> Result<()> {
+    if rules::etag_matches(etag, claim.review.version) {
+        Ok(())
+    } else {
+        Err(StoreError::Aborted(format!(
+            "etag {etag:?} is not the current etag of {}: it changed since it was read; read it again",
+            claim_name(claim.id)
+        )))
+    }
+}
+
+fn history(tx: &Transaction<'_>, id: ClaimId) -> Result<Vec<(String, Verdict)>> {
+    let mut statement =
+        tx.prepare_cached("SELECT reviewer, verdict FROM reviews WHERE claim_id = ?1 ORDER BY id")?;
+    let rows = statement.query_map([id.0], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
+    let mut history = Vec::new();
+    for row in rows {
+        let (reviewer, verdict) = row?;
+        let verdict = verdict
+            .parse::<Verdict>()
+            .map_err(|err| StoreError::Corrupt(format!("review of {}: {err}", claim_name(id))))?;
+        history.push((reviewer, verdict));
+    }
+    Ok(history)
+}
+
+fn judgements(history: &[(String, Verdict)]) -> Vec<Judgement<'_>> {
+    history
+        .iter()
+        .map(|(reviewer, verdict)| Judgement {
+            reviewer,
+            verdict: *verdict,
+        })
+        .collect()
+}
+
+/// Stores a review if `review.etag` is the claim's current etag and nobody
+/// else holds the claim, and sets the claim's state from its history.
+pub fn submit(
+    conn: &mut Connection,
+    reviewer: &Principal,
+    review: &NewReview,
+    policy: ReviewPolicy,
+) -> Result<(Claim, Review)> {
+    let tx = conn.transaction()?;
+    let now = time::now_micros();
+    let claim = claims::get(&tx, review.claim_id)?;
+    check_etag(&claim, &review.etag)?;
+    if let Some(holder) = held_by_other(&claim, &reviewer.name, now) {
+        return Err(StoreError::FailedPrecondition(format!(
+            "{} is leased to {holder}",
+            claim_name(claim.id)
+        )));
+    }
+    tx.prepare_cached(
+        "INSERT INTO reviews (claim_id, reviewer, token_id, verdict, rationale, create_time) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        claim.id.0,
+        reviewer.name,
+        reviewer.token_id,
+        review.verdict.as_str(),
+        review.rationale,
+        now
+    ])?;
+    let review_id = ReviewId(tx.last_insert_rowid());
+    {
+        let mut insert =
+            tx.prepare_cached("INSERT INTO review_evidence (review_id, idx, url) VALUES (?1, ?2, ?3)")?;
+        for (idx, url) in review.evidence_urls.iter().enumerate() {
+            insert.execute(params![review_id.0, idx as i64, url])?;
+        }
+    }
+    let history = history(&tx, claim.id)?;
+    let outcome = rules::outcome(&judgements(&history), policy);
+    let legacy_status = if outcome.status == ClaimStatus::Unreviewed {
+        "UNREVIEWED"
+    } else {
+        "REVIEWED"
+    };
+    tx.prepare_cached(
+        "UPDATE claims SET review_state = ?1, status = ?2, verdict = ?3, verdict_final = ?4, \
+         last_reviewer = ?5, version = version + 1, lease_holder = NULL, lease_expire_time = NULL, \
+         update_time = ?6 WHERE id = ?7",
+    )?
+    .execute(params![
+        outcome.status.as_str(),
+        legacy_status,
+        outcome.verdict.map(Verdict::as_str),
+        outcome.verdict_final,
+        reviewer.name,
+        now,
+        claim.id.0
+    ])?;
+    audit(
+        &tx,
+        reviewer,
+        "SubmitReview",
+        &claim_name(claim.id),
+        &format!(
+            "verdict {} → claim {}{}",
+            review.verdict,
+            outcome.status.as_str(),
+            if outcome.verdict_final { ", final" } else { "" }
+        ),
+    )?;
+    let claim = claims::get(&tx, claim.id)?;
+    tx.commit()?;
+    let stored = Review {
+        id: review_id,
+        claim_id: claim.id,
+        reviewer: reviewer.name.clone(),
+        verdict: review.verdict,
+        rationale: review.rationale.clone(),
+        evidence_urls: review.evidence_urls.clone(),
+        create_time: time::from_micros(now),
+    };
+    Ok((claim, stored))
+}
+
+/// A claim's reviews, oldest first, after `after`.
+pub fn list_reviews(
+    conn: &Connection,
+    id: ClaimId,
+    after: Option<ReviewId>,
+    limit: u32,
+) -> Result<Vec<Review>> {
+    claims::get(conn, id)?;
+    let mut statement = conn.prepare_cached(
+        "SELECT id, reviewer, verdict, rationale, create_time FROM reviews \
+         WHERE claim_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+    )?;
+    let rows = statement.query_map(params![id.0, after.map_or(0, |after| after.0), limit], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, i64>(4)?,
+        ))
+    })?;
+    let mut evidence =
+        conn.prepare_cached("SELECT url FROM review_evidence WHERE review_id = ?1 ORDER BY idx")?;
+    let mut reviews = Vec::new();
+    for row in rows {
+        let (review_id, reviewer, verdict, rationale, create_time) = row?;
+        let verdict = verdict
+            .parse::<Verdict>()
+            .map_err(|err| StoreError::Corrupt(format!("review {review_id}: {err}")))?;
+        let evidence_urls = evidence
+            .query_map([review_id], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        reviews.push(Review {
+            id: ReviewId(review_id),
+            claim_id: id,
+            reviewer,
+            verdict,
+            rationale,
+            evidence_urls,
+            create_time: time::from_micros(create_time),
+        });
+    }
+    Ok(reviews)
+}
+
+/// Corrects a claim's text or speaker if `etag` is current, keeping the
+/// earlier values in `claim_history`.
+pub fn update(
+    conn: &mut Connection,
+    editor: &Principal,
+    id: ClaimId,
+    etag: &str,
+    edit: &ClaimEdit,
+) -> Result<Claim> {
+    let tx = conn.transaction()?;
+    let now = time::now_micros();
+    let claim = claims::get(&tx, id)?;
+    check_etag(&claim, etag)?;
+    if let Some(holder) = held_by_other(&claim, &editor.name, now) {
+        return Err(StoreError::FailedPrecondition(format!(
+            "{} is leased to {holder}",
+            claim_name(id)
+        )));
+    }
+    let changes: Vec<(&str, &str, &str)> = [
+        ("text", claim.text.as_str(), edit.text.as_deref()),
+        ("speaker", claim.speaker.as_str(), edit.speaker.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(field, old, new)| new.filter(|new| *new != old).map(|new| (field, old, new)))
+    .collect();
+    if changes.is_empty() {
+        return Ok(claim);
+    }
+    let mut details = Vec::new();
+    for (field, old, new) in &changes {
+        tx.prepare_cached(
+            "INSERT INTO claim_history (claim_id, version, field, old_value, new_value, editor, create_time) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            id.0,
+            claim.review.version,
+            field,
+            old,
+            new,
+            editor.name,
+            now
+        ])?;
+        details.push(format!("{field}: {old:?} → {new:?}"));
+    }
+    tx.prepare_cached(
+        "UPDATE claims SET text = ?1, speaker = ?2, version = version + 1, update_time = ?3 WHERE id = ?4",
+    )?
+    .execute(params![
+        edit.text.as_deref().unwrap_or(&claim.text),
+        edit.speaker.as_deref().unwrap_or(&claim.speaker),
+        now,
+        id.0
+    ])?;
+    audit(&tx, editor, "UpdateClaim", &claim_name(id), &details.join("; "))?;
+    let claim = claims::get(&tx, id)?;
+    tx.commit()?;
+    Ok(claim)
+}
+
+/// The earlier values of a claim's corrected fields, oldest first.
+pub fn claim_history(conn: &Connection, id: ClaimId) -> Result<Vec<ClaimChange>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT version, field, old_value, new_value, editor FROM claim_history WHERE claim_id = ?1 ORDER BY id",
+    )?;
+    let rows = statement.query_map([id.0], |row| {
+        Ok(ClaimChange {
+            version: row.get(0)?,
+            field: row.get(1)?,
+            old_value: row.get(2)?,
+            new_value: row.get(3)?,
+            editor: row.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The queue, throughput per reviewer and the verdict pairs of claims two
+/// reviewers judged.
+pub fn stats(conn: &Connection, throughput_window: Duration) -> Result<ReviewStats> {
+    let now = time::now_micros();
+    let count = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> Result<u64> {
+        let n: i64 = conn.prepare_cached(sql)?.query_row(params, |row| row.get(0))?;
+        Ok(n.unsigned_abs())
+    };
+    let queue = QueueCounts {
+        unreviewed: count(
+            "SELECT count(*) FROM claims WHERE review_state = 'UNREVIEWED'",
+            &[],
+        )?,
+        leased: count(
+            "SELECT count(*) FROM claims WHERE lease_expire_time > ?1",
+            &[&now],
+        )?,
+        awaiting_second: count(
+            "SELECT count(*) FROM claims WHERE review_state = 'REVIEWED' AND verdict_final = 0",
+            &[],
+        )?,
+        disputed: count("SELECT count(*) FROM claims WHERE review_state = 'DISPUTED'", &[])?,
+        final_verdicts: count("SELECT count(*) FROM claims WHERE verdict_final = 1", &[])?,
+    };
+    let since = now.saturating_sub(i64::try_from(throughput_window.as_micros()).unwrap_or(i64::MAX));
+    let mut statement = conn.prepare_cached(
+        "SELECT reviewer, count(*), sum(create_time >= ?1), max(create_time) FROM reviews \
+         GROUP BY reviewer ORDER BY count(*) DESC, reviewer",
+    )?;
+    let reviewers = statement
+        .query_map([since], |row| {
+            Ok(ReviewerCount {
+                reviewer: row.get(0)?,
+                reviews: row.get::<_, i64>(1)?.unsigned_abs(),
+                recent_reviews: row.get::<_, i64>(2)?.unsigned_abs(),
+                last_review_time: time::from_micros(row.get(3)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut statement = conn.prepare_cached(
+        "SELECT claim_id, reviewer, verdict FROM reviews WHERE claim_id IN \
+         (SELECT claim_id FROM reviews GROUP BY claim_id HAVING count(DISTINCT reviewer) >= 2) \
+         ORDER BY claim_id, id",
+    )?;
+    let mut by_claim: HashMap<i64, Vec<(String, Verdict)>> = HashMap::new();
+    let rows = statement.query_map([], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (claim_id, reviewer, verdict) = row?;
+        let verdict = verdict
+            .parse::<Verdict>()
+            .map_err(|err| StoreError::Corrupt(format!("review of claims/{claim_id}: {err}")))?;
+        by_claim.entry(claim_id).or_default().push((reviewer, verdict));
+    }
+    let mut claim_ids: Vec<i64> = by_claim.keys().copied().collect();
+    claim_ids.sort_unstable();
+    let verdict_pairs = claim_ids
+        .iter()
+        .filter_map(|id| rules::first_two_opinions(&judgements(&by_claim[id])))
+        .collect();
+    Ok(ReviewStats {
+        queue,
+        reviewers,
+        verdict_pairs,
+    })
+}
+
+/// Audit events, oldest first, after `after`.
+pub fn list_audit(conn: &Connection, after: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, create_time, actor, method, resource, details FROM audit_events \
+         WHERE id > ?1 ORDER BY id LIMIT ?2",
+    )?;
+    let rows = statement.query_map(params![after.unwrap_or(0), limit], |row| {
+        Ok(AuditEvent {
+            id: row.get(0)?,
+            create_time: time::from_micros(row.get(1)?),
+            actor: row.get(2)?,
+            method: row.get(3)?,
+            resource: row.get(4)?,
+            details: row.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
