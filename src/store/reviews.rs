@@ -271,14 +271,37 @@ pub fn audit(
     resource: &str,
     details: &str,
 ) -> Result<()> {
+    insert_audit(tx, &actor.name, Some(actor.token_id), method, resource, details)
+}
+
+/// Records a write made without a token (on the server's machine, e.g.
+/// `claimdb token create`), with `actor` naming where it came from.
+pub fn audit_local(
+    tx: &Transaction<'_>,
+    actor: &str,
+    method: &str,
+    resource: &str,
+    details: &str,
+) -> Result<()> {
+    insert_audit(tx, actor, None, method, resource, details)
+}
+
+fn insert_audit(
+    tx: &Transaction<'_>,
+    actor: &str,
+    token_id: Option<i64>,
+    method: &str,
+    resource: &str,
+    details: &str,
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO audit_events (create_time, actor, token_id, method, resource, details) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         time::now_micros(),
-        actor.name,
-        actor.token_id,
+        actor,
+        token_id,
         method,
         resource,
         details
@@ -703,4 +726,288 @@ pub fn list_audit(conn: &Connection, after: Option<i64>, limit: u32) -> Result<V
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ArticleMetadata, NewArticle, NewClaim, Role, Span};
+    use crate::review::filter;
+    use crate::store::{ClaimQuery, SqliteStore, Store};
+
+    fn principal(name: &str) -> Principal {
+        Principal {
+            token_id: 1,
+            name: name.to_owned(),
+            role: Role::Reviewer,
+        }
+    }
+
+    /// One article whose claims have these check-worthiness scores.
+    async fn store_with(scores: &[f64]) -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("t.sqlite")).unwrap();
+        let mut body = String::new();
+        let mut claims = Vec::new();
+        for (idx, score) in scores.iter().enumerate() {
+            let sentence = format!("Claim number {idx} about bridges.");
+            let start = body.len();
+            body.push_str(&sentence);
+            claims.push(NewClaim {
+                text: sentence.clone(),
+                sentence,
+                span: Span {
+                    start,
+                    end: body.len(),
+                },
+                speaker: format!("speaker{}", idx % 2),
+                checkworthiness: *score,
+            });
+            body.push(' ');
+        }
+        let article = NewArticle {
+            sha256: crate::ingest::sha256(&body),
+            body,
+            metadata: ArticleMetadata::default(),
+            extractor_version: "test".into(),
+            claims,
+        };
+        store.create_articles_bulk(vec![article]).await.unwrap();
+        (dir, store)
+    }
+
+    fn acquire_query(name: &str, lease: Duration) -> AcquireQuery {
+        AcquireQuery {
+            holder: principal(name),
+            filter: Filter::default(),
+            lease,
+            policy: ReviewPolicy::default(),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_queue_hands_out_the_most_check_worthy_claim_nobody_holds() {
+        let (_dir, store) = store_with(&[0.2, 0.9, 0.5]).await;
+        let lease = Duration::from_secs(60);
+        let first = store
+            .acquire_claim(acquire_query("ann", lease))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.id, ClaimId(2));
+        let second = store
+            .acquire_claim(acquire_query("bob", lease))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(second.id, ClaimId(3));
+        let mut filtered = acquire_query("bob", lease);
+        filtered.filter = filter::parse("speaker = speaker0").unwrap();
+        let third = store.acquire_claim(filtered).await.unwrap().unwrap();
+        assert_eq!(third.id, ClaimId(1));
+        assert!(
+            store
+                .acquire_claim(acquire_query("cy", lease))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(matches!(
+            store.release_claim(principal("bob"), ClaimId(2)).await,
+            Err(StoreError::FailedPrecondition(_))
+        ));
+        store.release_claim(principal("ann"), ClaimId(2)).await.unwrap();
+        let again = store
+            .acquire_claim(acquire_query("cy", lease))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(again.id, ClaimId(2));
+    }
+
+    #[tokio::test]
+    async fn a_stale_etag_changes_nothing() {
+        let (_dir, store) = store_with(&[0.5]).await;
+        let claim = store.get_claim(ClaimId(1)).await.unwrap();
+        let review = |etag: String| NewReview {
+            claim_id: ClaimId(1),
+            etag,
+            verdict: Verdict::False,
+            rationale: "No.".into(),
+            evidence_urls: vec!["https://example.org/a".into(), "https://example.org/b".into()],
+        };
+        let (after, stored) = store
+            .submit_review(
+                principal("ann"),
+                review(rules::etag(claim.review.version)),
+                ReviewPolicy::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(after.review.version, claim.review.version + 1);
+        assert_eq!(after.status, ClaimStatus::Reviewed);
+        let stale = store
+            .submit_review(
+                principal("bob"),
+                review(rules::etag(claim.review.version)),
+                ReviewPolicy::default(),
+            )
+            .await;
+        assert!(matches!(stale, Err(StoreError::Aborted(_))));
+        let listed = store.list_reviews(ClaimId(1), None, 10).await.unwrap();
+        assert_eq!(listed, [stored]);
+        assert_eq!(store.get_claim(ClaimId(1)).await.unwrap(), after);
+        // The review history cannot be rewritten.
+        let audit = store.list_audit_events(None, 10).await.unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].actor, "ann");
+    }
+
+    #[tokio::test]
+    async fn filters_compile_to_bound_sql_for_the_fields_on_this_schema() {
+        let (_dir, store) = store_with(&[0.1, 0.6, 0.7, 0.8]).await;
+        let list = |text: &str, order: &str| {
+            let query = ClaimListQuery {
+                filter: filter::parse(text).unwrap(),
+                order: filter::parse_order_by(order).unwrap(),
+                after: None,
+                limit: 100,
+            };
+            let store = &store;
+            async move {
+                store
+                    .query_claims(query)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|claim| claim.id.0)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(list("checkworthiness > 0.6", "").await, [3, 4]);
+        assert_eq!(
+            list("checkworthiness >= 0.6", "checkworthiness desc").await,
+            [4, 3, 2]
+        );
+        assert_eq!(
+            list("speaker = speaker1 AND article = articles/1", "").await,
+            [2, 4]
+        );
+        assert_eq!(list("speaker != speaker1", "name desc").await, [3, 1]);
+        assert_eq!(
+            list("status = UNREVIEWED AND verdict != FALSE", "").await,
+            [1, 2, 3, 4]
+        );
+        assert_eq!(list("verdict = FALSE", "").await, Vec::<i64>::new());
+        assert_eq!(
+            list("create_time > 2000-01-01 AND create_time < 2999-01-01", "").await,
+            [1, 2, 3, 4]
+        );
+        assert_eq!(list("reviewer = ann", "").await, Vec::<i64>::new());
+        assert_eq!(list("reviewer != ann", "").await, [1, 2, 3, 4]);
+        // Keyset pages: after (0.7, 3) in checkworthiness order.
+        let after = store
+            .query_claims(ClaimListQuery {
+                filter: Filter::default(),
+                order: filter::parse_order_by("checkworthiness").unwrap(),
+                after: Some(vec![SortValue::Real(0.7), SortValue::Int(3)]),
+                limit: 10,
+            })
+            .await
+            .unwrap();
+        assert_eq!(after.iter().map(|claim| claim.id.0).collect::<Vec<_>>(), [4]);
+        // Mixed directions use the expanded keyset condition.
+        let mixed = store
+            .query_claims(ClaimListQuery {
+                filter: Filter::default(),
+                order: filter::parse_order_by("checkworthiness desc, create_time asc").unwrap(),
+                after: Some(vec![
+                    SortValue::Real(0.7),
+                    SortValue::Int(i64::MIN),
+                    SortValue::Int(0),
+                ]),
+                limit: 10,
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            mixed.iter().map(|claim| claim.id.0).collect::<Vec<_>>(),
+            [3, 2, 1]
+        );
+    }
+
+    #[tokio::test]
+    async fn the_full_text_index_follows_corrections() {
+        let (_dir, store) = store_with(&[0.5, 0.6]).await;
+        let search = |words: &str| {
+            let query = SearchQuery {
+                fts: crate::review::search::fts_query(words).unwrap(),
+                filter: Filter::default(),
+                after: None,
+                limit: 10,
+            };
+            let store = &store;
+            async move { store.search_claims(query).await.unwrap() }
+        };
+        assert_eq!(search("bridges").await.len(), 2);
+        let claim = store.get_claim(ClaimId(2)).await.unwrap();
+        let edit = ClaimEdit {
+            text: Some("Tunnels cost more.".into()),
+            speaker: None,
+        };
+        store
+            .update_claim(
+                principal("ann"),
+                ClaimId(2),
+                rules::etag(claim.review.version),
+                edit,
+            )
+            .await
+            .unwrap();
+        assert_eq!(search("tunnels").await[0].text_snippet, "**Tunnels** cost more.");
+        // The sentence still mentions bridges; the text no longer does.
+        let hits = search("bridges").await;
+        assert_eq!(hits.len(), 2);
+        assert!(
+            !hits
+                .iter()
+                .any(|hit| hit.text_snippet.contains("Tunnels") && hit.text_snippet.contains("**"))
+        );
+        let listed = store
+            .list_claims(ClaimQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed[1].text, "Tunnels cost more.");
+    }
+
+    #[test]
+    fn migration_indexes_claims_stored_before_it() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let migrations = crate::store::migrations::migrations();
+        migrations.to_version(&mut conn, 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO articles (id, sha256, body, extractor_version, claim_count, create_time) \
+             VALUES (1, zeroblob(32), 'Old text.', 'v', 1, 0); \
+             INSERT INTO claims (article_id, text, sentence, span_start, span_end, speaker, checkworthiness, \
+             extractor_version, status, create_time) VALUES (1, 'Old text.', 'Old text.', 0, 9, 'x', 0.5, 'v', \
+             'UNREVIEWED', 0);",
+        )
+        .unwrap();
+        migrations.to_latest(&mut conn).unwrap();
+        let n: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM claims_fts WHERE claims_fts MATCH 'old'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+        let state: String = conn
+            .query_row("SELECT review_state FROM claims", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(state, "UNREVIEWED");
+    }
 }

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Result, StoreError, TokenInfo, time};
+use super::{Result, StoreError, TokenInfo, reviews, time};
 use crate::model::{Principal, Role};
 
 pub fn find(conn: &Connection, token_sha256: &[u8; 32]) -> Result<Option<Principal>> {
@@ -32,6 +32,13 @@ pub fn create(conn: &mut Connection, name: &str, role: Role, token_sha256: &[u8;
         params![name, role.as_str(), token_sha256, time::now_micros()],
     )?;
     let id = tx.last_insert_rowid();
+    reviews::audit_local(
+        &tx,
+        "local",
+        "CreateToken",
+        &format!("tokens/{id}"),
+        &format!("{} token for {name:?}", role.as_str()),
+    )?;
     tx.commit()?;
     Ok(TokenInfo {
         id,

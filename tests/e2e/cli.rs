@@ -276,7 +276,15 @@ async fn a_reviewer_works_through_the_queue_from_the_command_line() {
         .collect();
     assert_eq!(
         methods,
-        ["CreateArticle", "AcquireClaim", "AcquireClaim", "SubmitReview"]
+        [
+            "CreateToken",
+            "CreateToken",
+            "CreateToken",
+            "CreateArticle",
+            "AcquireClaim",
+            "AcquireClaim",
+            "SubmitReview"
+        ]
     );
     server.stop().await;
 }

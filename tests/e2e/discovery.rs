@@ -12,7 +12,12 @@ use crate::support::spawn_server;
 async fn health_reports_serving_without_a_token() {
     let server = spawn_server().await;
     let mut health = HealthClient::new(server.channel().await);
-    for service in ["", "claimdb.v1.ArticleService", "claimdb.v1.ClaimService"] {
+    for service in [
+        "",
+        "claimdb.v1.ArticleService",
+        "claimdb.v1.ClaimService",
+        "claimdb.v1.ReviewService",
+    ] {
         let response = health
             .check(HealthCheckRequest {
                 service: service.into(),
@@ -31,6 +36,7 @@ async fn reflection_lists_the_services_in_v1_and_v1alpha() {
     let expected = [
         "claimdb.v1.ArticleService",
         "claimdb.v1.ClaimService",
+        "claimdb.v1.ReviewService",
         "grpc.health.v1.Health",
     ];
 

@@ -189,16 +189,20 @@ async fn the_whole_review_path() {
     assert_eq!(
         methods,
         [
+            ("CreateToken", "local"),
+            ("CreateToken", "local"),
+            ("CreateToken", "local"),
             ("CreateArticle", "test-admin"),
             ("AcquireClaim", "test-reviewer"),
             ("SubmitReview", "test-reviewer"),
             ("SubmitReview", "test-reviewer"),
             ("AcquireClaim", "test-reviewer"),
+            ("CreateToken", "local"),
             ("ReleaseClaim", "test-reviewer"),
             ("AcquireClaim", "test-reviewer"),
         ]
     );
-    assert_eq!(events[2].resource, claim.name);
+    assert_eq!(events[5].resource, claim.name);
     server.stop().await;
 }
 
