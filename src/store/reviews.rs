@@ -17,10 +17,9 @@ use crate::model::{Claim, ClaimId, ClaimStatus, NewReview, Principal, Review, Re
 use crate::review::filter::{Condition, Field, Filter, Op, OrderField, OrderKey, SortValue, Value};
 use crate::review::rules::{self, Judgement, ReviewPolicy};
 
-/// Only checkable claims are handed out for review. Migration 0002 (issue 3)
-/// adds `claims.checkable`; once it is merged this becomes
-/// `" AND c.checkable = 1"`. It is the one place the queue needs changing.
-pub const CHECKABLE_CONDITION: &str = "";
+/// Only checkable claims are handed out for review: opinions and predictions
+/// not yet due cannot be checked against facts.
+pub const CHECKABLE_CONDITION: &str = " AND c.checkable = 1";
 
 /// How a filter field reads in SQL. Every value is a bound parameter.
 enum FieldSql {
@@ -731,7 +730,7 @@ pub fn list_audit(conn: &Connection, after: Option<i64>, limit: u32) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ArticleMetadata, NewArticle, NewClaim, Role, Span};
+    use crate::model::{ArticleMetadata, ClaimDetails, NewArticle, NewClaim, Role, Span};
     use crate::review::filter;
     use crate::store::{ClaimQuery, SqliteStore, Store};
 
@@ -743,13 +742,15 @@ mod tests {
         }
     }
 
-    /// One article whose claims have these check-worthiness scores.
+    /// One article whose claims have these check-worthiness scores; a
+    /// negative score stores its magnitude on a claim the extractor found
+    /// uncheckable.
     async fn store_with(scores: &[f64]) -> (tempfile::TempDir, SqliteStore) {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("t.sqlite")).unwrap();
         let mut body = String::new();
         let mut claims = Vec::new();
-        for (idx, score) in scores.iter().enumerate() {
+        for (idx, &signed_score) in scores.iter().enumerate() {
             let sentence = format!("Claim number {idx} about bridges.");
             let start = body.len();
             body.push_str(&sentence);
@@ -761,7 +762,11 @@ mod tests {
                     end: body.len(),
                 },
                 speaker: format!("speaker{}", idx % 2),
-                checkworthiness: *score,
+                checkworthiness: signed_score.abs(),
+                details: ClaimDetails {
+                    checkable: signed_score >= 0.0,
+                    ..ClaimDetails::default()
+                },
             });
             body.push(' ');
         }
@@ -823,6 +828,26 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(again.id, ClaimId(2));
+    }
+
+    #[tokio::test]
+    async fn uncheckable_claims_are_never_handed_out() {
+        // The most check-worthy claim is uncheckable (an opinion, say).
+        let (_dir, store) = store_with(&[0.3, -0.95]).await;
+        let lease = Duration::from_secs(60);
+        let first = store
+            .acquire_claim(acquire_query("ann", lease))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.id, ClaimId(1));
+        assert!(
+            store
+                .acquire_claim(acquire_query("bob", lease))
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[tokio::test]

@@ -438,3 +438,50 @@ async fn reviewers_correct_claims_with_etags_and_history() {
     assert_eq!(history[1].editor, "test-reviewer");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn filters_on_what_the_extractor_found() {
+    let server = spawn_server().await;
+    // 500 claims; claim i (from 0) has kind ClaimKind::ALL[i % 5] (STATISTIC,
+    // EVENT, STATEMENT, PREDICTION, OPINION), is checkable unless i % 4 == 3,
+    // names Agency{i % 11} and refers to 2022-01-{1 + i % 28}.
+    server.load_claims(50, 10).await;
+    let mut client = server.claims(Some(&server.reader)).await;
+    let expect = |keep: &dyn Fn(usize) -> bool| -> HashSet<String> {
+        (0..500)
+            .filter(|&i| keep(i))
+            .map(|i| format!("claims/{}", i + 1))
+            .collect()
+    };
+    let cases: Vec<(&str, HashSet<String>)> = vec![
+        ("kind = PREDICTION", expect(&|i| i % 5 == 3)),
+        (
+            "kind != STATEMENT AND checkable = false",
+            expect(&|i| i % 5 != 2 && i % 4 == 3),
+        ),
+        ("entity = \"Agency7\"", expect(&|i| i % 11 == 7)),
+        (
+            "entity = \"Agency7\" AND kind = OPINION",
+            expect(&|i| i % 11 == 7 && i % 5 == 4),
+        ),
+        ("date >= 2022-01-27", expect(&|i| 1 + i % 28 >= 27)),
+        (
+            "date >= 2022-01-03 AND date <= 2022-01-04 AND checkable = true",
+            expect(&|i| (3..=4).contains(&(1 + i % 28)) && i % 4 != 3),
+        ),
+    ];
+    for (filter, expected) in cases {
+        let served = list_all(&mut client, filter, "", 37).await;
+        assert_each_once(&served);
+        let served: HashSet<String> = names(&served).into_iter().collect();
+        assert_eq!(served, expected, "{filter}");
+    }
+    // The details come back with each listed claim.
+    let one = list_all(&mut client, "entity = \"Agency3\"", "", 5).await;
+    assert!(
+        one.iter()
+            .all(|claim| claim.entities.iter().any(|entity| entity.name == "Agency3"))
+    );
+    assert!(one.iter().all(|claim| claim.dates.len() == 1));
+    server.stop().await;
+}

@@ -235,8 +235,9 @@ async fn many_concurrent_reviewers_never_get_the_same_claim() {
         handed_out.extend(task.await.unwrap());
     }
     let distinct: HashSet<&String> = handed_out.iter().collect();
-    assert_eq!(handed_out.len(), 200, "every claim handed out");
-    assert_eq!(distinct.len(), 200, "and each exactly once");
+    // Every fourth loaded claim is not checkable and never handed out.
+    assert_eq!(handed_out.len(), 150, "every checkable claim handed out");
+    assert_eq!(distinct.len(), 150, "and each exactly once");
     server.stop().await;
 }
 

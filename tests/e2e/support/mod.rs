@@ -135,7 +135,7 @@ impl TestServer {
     /// (counting from 0 over all) has speaker `speaker{i % 7}` and
     /// check-worthiness `(i % 100) / 100`, and its text holds the word
     /// `alpha` when `i` is a multiple of 3, `beta` otherwise. Its kind is
-    /// `ClaimKind::ALL[i % 5]`, it is checkable unless `i % 4 == 0`, it names
+    /// `ClaimKind::ALL[i % 5]`, it is checkable unless `i % 4 == 3`, it names
     /// the organisation `Agency{i % 11}`, and it refers to the day
     /// `2022-01-{1 + i % 28}`.
     pub async fn load_claims(&self, n_articles: usize, claims_per_article: usize) {
@@ -161,7 +161,7 @@ impl TestServer {
                     details: ClaimDetails {
                         content: format!("the {word} index rose"),
                         kind: ClaimKind::ALL[i % 5],
-                        checkable: !i.is_multiple_of(4),
+                        checkable: i % 4 != 3,
                         entities: vec![Entity {
                             name: format!("Agency{}", i % 11),
                             kind: EntityKind::Organisation,
