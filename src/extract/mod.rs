@@ -20,6 +20,7 @@ mod attribution;
 pub mod claim_text;
 mod header;
 pub mod lexicon;
+pub mod model;
 pub mod score;
 pub mod sentences;
 mod skip;
@@ -32,7 +33,7 @@ pub use sentences::{split_sentences, split_sentences_in};
 use attribution::{NameMemory, SpeakerPhrase};
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.1.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.2.0";
 
 /// A byte range `start..end` into the article body, on UTF-8 char boundaries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,7 +172,7 @@ pub fn extract(body: &str) -> Extraction {
             sentence: sentence.to_string(),
             span,
             speaker,
-            checkworthiness: checkworthiness(&features),
+            checkworthiness: checkworthiness(&sentence_words, &features),
         });
     }
     Extraction {
