@@ -23,6 +23,10 @@ pub struct TrainArgs {
     /// and the threshold (more than 0, at most 0.5).
     #[arg(long, default_value_t = 0.1)]
     holdout: f64,
+    /// Whether to hash character 3/4-grams: `auto` lets the hold-out decide,
+    /// `yes` and `no` force it.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "yes", "no"])]
+    char_ngrams: String,
 }
 
 pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
@@ -57,8 +61,14 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         seed: args.seed,
         holdout_fraction: args.holdout,
     };
-    let trained = train::train(&sentences, &train::default_candidates(), options)
-        .context("no candidate hyperparameters to train")?;
+    let mut candidates = train::default_candidates();
+    match args.char_ngrams.as_str() {
+        "yes" => candidates.retain(|candidate| candidate.config.char_ngrams),
+        "no" => candidates.retain(|candidate| !candidate.config.char_ngrams),
+        _ => {}
+    }
+    let trained =
+        train::train(&sentences, &candidates, options).context("no candidate hyperparameters to train")?;
     println!(
         "fit={} holdout={} seed={}",
         trained.n_fit, trained.n_holdout, args.seed
