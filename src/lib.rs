@@ -5,7 +5,9 @@
 //! caller gave with what was parsed, and [`store`] keeps the article and its
 //! claims in SQLite in one transaction. [`model`] holds the domain types all
 //! of them share; [`auth`] makes and hashes API tokens; [`cli`] is the
-//! command line (server, local extraction, tokens and a gRPC client).
+//! command line (server, local extraction, tokens and a gRPC client);
+//! [`train`] trains and evaluates the extractor's check-worthiness model
+//! from labelled data files.
 #![forbid(unsafe_code)]
 
 pub mod api;
@@ -16,3 +18,4 @@ pub mod ingest;
 pub mod model;
 pub mod review;
 pub mod store;
+pub mod train;

@@ -1,11 +1,13 @@
-//! The command line: the server, local extraction, token management and a gRPC client.
+//! The command line: the server, local extraction, model training and evaluation, token management and a gRPC client.
 //! The only module that uses anyhow.
 
 mod client;
+mod eval;
 mod extract;
 mod output;
 mod serve;
 mod token;
+mod train;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +53,12 @@ enum Command {
         /// The article text file, or - for standard input.
         file: PathBuf,
     },
+    /// Trains the check-worthiness model on a labelled data set and writes
+    /// its weights. Needs no server.
+    Train(train::TrainArgs),
+    /// Prints precision, recall and F1 of the check-worthiness model on a
+    /// labelled data set. Needs no server.
+    Eval(eval::EvalArgs),
     /// Manages API tokens in a database.
     Token {
         #[command(subcommand)]
@@ -281,6 +289,8 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             serve::run(&db, &addr, options).await
         }
         Command::Extract { file } => extract::run(&file),
+        Command::Train(args) => train::run(&args),
+        Command::Eval(args) => eval::run(&args),
         Command::Token {
             command: TokenCommand::Create { role, name, db },
         } => token::create(&db, role, name).await,

@@ -20,6 +20,7 @@ mod attribution;
 pub mod claim_text;
 mod header;
 pub mod lexicon;
+pub mod model;
 pub mod score;
 pub mod sentences;
 mod skip;
@@ -34,7 +35,7 @@ use attribution::{NameMemory, SpeakerPhrase};
 use crate::model::ClaimDetails;
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.1.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.2.0";
 
 /// A byte range `start..end` into the article body, on UTF-8 char boundaries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,7 +199,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
             sentence: sentence.to_string(),
             span,
             speaker,
-            checkworthiness: checkworthiness(&features),
+            checkworthiness: checkworthiness(&sentence_words, &features),
             sentence_idx: 0,
         });
     }

@@ -1,10 +1,12 @@
-//! Check-worthiness: cheap surface features of a sentence and a hand-weighted logistic score.
+//! Check-worthiness: cheap surface features of a sentence and the learned score over them.
 //!
-//! The features are public so that a later learned model can be trained on
-//! exactly what this version sees; [`checkworthiness`] is only the v1 weighting.
+//! [`sentence_features`] computes the structural features (numbers, dates,
+//! named entities, stance); [`checkworthiness`] feeds them, with the words,
+//! to the learned [`model`](super::model).
 
 use super::lexicon::Lexeme;
-use super::words::Word;
+use super::model;
+use super::words::{Word, words};
 
 /// Surface features of one sentence.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -154,67 +156,35 @@ fn is_year(text: &str) -> bool {
         && matches!(&digits[..2], "18" | "19" | "20")
 }
 
-/// Hand-set weights of the v1 logistic score; see [`checkworthiness`].
-const BIAS: f64 = -1.0;
-const WEIGHT_FIRST_NUMBER: f64 = 1.4;
-const WEIGHT_EXTRA_NUMBER: f64 = 0.3;
-const WEIGHT_PERCENT: f64 = 0.8;
-const WEIGHT_MONEY: f64 = 0.6;
-const WEIGHT_FIRST_DATE: f64 = 0.5;
-const WEIGHT_EXTRA_DATE: f64 = 0.2;
-const WEIGHT_NAMED_ENTITY: f64 = 0.35;
-const WEIGHT_REPORTING_VERB: f64 = 0.4;
-const WEIGHT_COMPARATIVE: f64 = 0.7;
-const WEIGHT_HEDGE: f64 = -0.4;
-const WEIGHT_OPINION: f64 = -1.5;
-const WEIGHT_FIRST_PERSON: f64 = -0.25;
-const WEIGHT_QUESTION: f64 = -2.0;
-const WEIGHT_VERY_SHORT: f64 = -1.0;
-const WEIGHT_GOOD_LENGTH: f64 = 0.3;
-
-/// Scores how worth checking a sentence is, in 0..=1.
+/// A score at or above this marks a sentence as check-worthy.
 ///
-/// A logistic function of a weighted sum. Counts are capped so that a long
-/// list of numbers or names cannot dominate: the question is whether there is
-/// something concrete to check, not how much.
-pub fn checkworthiness(features: &Features) -> f64 {
-    let capped = |count: usize, cap: usize| count.min(cap) as f64;
-    let flag = |value: bool| if value { 1.0 } else { 0.0 };
-    let mut z = BIAS;
-    z += WEIGHT_FIRST_NUMBER * capped(features.n_numbers, 1);
-    z += WEIGHT_EXTRA_NUMBER * capped(features.n_numbers.saturating_sub(1), 2);
-    z += WEIGHT_PERCENT * flag(features.has_percent);
-    z += WEIGHT_MONEY * flag(features.has_money);
-    z += WEIGHT_FIRST_DATE * capped(features.n_date_words, 1);
-    z += WEIGHT_EXTRA_DATE * capped(features.n_date_words.saturating_sub(1), 1);
-    z += WEIGHT_NAMED_ENTITY * capped(features.n_named_entities, 3);
-    z += WEIGHT_REPORTING_VERB * flag(features.has_reporting_verb);
-    z += WEIGHT_COMPARATIVE * flag(features.has_comparative);
-    z += WEIGHT_HEDGE * capped(features.n_hedges, 2);
-    z += WEIGHT_OPINION * flag(features.has_first_person_opinion);
-    z += WEIGHT_FIRST_PERSON * capped(features.n_first_person, 2);
-    z += WEIGHT_QUESTION * flag(features.is_question);
-    if features.n_words < 6 {
-        z += WEIGHT_VERY_SHORT;
-    } else if (8..=40).contains(&features.n_words) {
-        z += WEIGHT_GOOD_LENGTH;
-    }
-    let score = 1.0 / (1.0 + (-z).exp());
-    score.clamp(0.0, 1.0)
+/// `claimdb train` picks the decision threshold on a held-out slice of the
+/// training data and folds it into the model's bias, so that it is always 0.5.
+pub const CHECKWORTHY_THRESHOLD: f64 = 0.5;
+
+/// Scores how worth checking a sentence is, in 0..=1, with the learned model
+/// embedded in the binary (see [`model`](super::model)).
+///
+/// `words` are the sentence's words and `features` its [`sentence_features`].
+pub fn checkworthiness(words: &[Word<'_>], features: &Features) -> f64 {
+    model::embedded().score(words, features)
+}
+
+/// Tokenises `sentence`, computes its features and scores it: the whole
+/// scoring path for a sentence that is not part of an article.
+pub fn checkworthiness_of_sentence(sentence: &str) -> f64 {
+    let sentence_words: Vec<Word<'_>> = words(sentence).collect();
+    let features = sentence_features(sentence, &sentence_words);
+    checkworthiness(&sentence_words, &features)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::words::words;
 
     fn features_of(sentence: &str) -> Features {
         let sentence_words: Vec<Word<'_>> = words(sentence).collect();
         sentence_features(sentence, &sentence_words)
-    }
-
-    fn score(sentence: &str) -> f64 {
-        checkworthiness(&features_of(sentence))
     }
 
     #[test]
@@ -258,42 +228,22 @@ mod tests {
 
     #[test]
     fn scores_rank_concrete_claims_above_rhetoric() {
-        let cocaine = score("We're consuming 50 percent of the world's cocaine.");
-        let harbor = score("That answer was about as clear as Boston harbor.");
-        let governor = score("Let me help the governor.");
-        assert!(cocaine > 0.7, "{cocaine}");
-        assert!(cocaine > harbor + 0.25, "{cocaine} vs {harbor}");
-        assert!(harbor < 0.5 && governor < 0.2, "{harbor} {governor}");
-        assert!(score("I think we should do better?") < 0.1);
-        let hedged = score("Unemployment may have risen to 5% in March.");
-        let plain = score("Unemployment rose to 5% in March.");
-        assert!(hedged < plain);
+        let cocaine = checkworthiness_of_sentence("We're consuming 50 percent of the world's cocaine.");
+        let governor = checkworthiness_of_sentence("Let me help the governor.");
+        assert!(cocaine > governor, "{cocaine} vs {governor}");
+        assert!(cocaine >= CHECKWORTHY_THRESHOLD, "{cocaine}");
+        assert!(governor < CHECKWORTHY_THRESHOLD, "{governor}");
+        let statistic =
+            checkworthiness_of_sentence("Unemployment rose to 5% in March, the highest since 2009.");
+        let opinion = checkworthiness_of_sentence("I think we should do better.");
+        assert!(statistic > opinion, "{statistic} vs {opinion}");
     }
 
     #[test]
     fn score_stays_in_range() {
-        let maximal = Features {
-            n_words: 20,
-            n_numbers: 100,
-            has_percent: true,
-            has_money: true,
-            n_date_words: 100,
-            n_named_entities: 100,
-            has_reporting_verb: true,
-            has_comparative: true,
-            ..Features::default()
-        };
-        let minimal = Features {
-            n_words: 1,
-            n_hedges: 100,
-            has_first_person_opinion: true,
-            n_first_person: 100,
-            is_question: true,
-            ..Features::default()
-        };
-        for features in [maximal, minimal, Features::default()] {
-            let value = checkworthiness(&features);
-            assert!((0.0..=1.0).contains(&value));
+        for sentence in ["", ".", "50% 50% 50%", "?", &"word ".repeat(10_000), "\u{1F600}"] {
+            let value = checkworthiness_of_sentence(sentence);
+            assert!((0.0..=1.0).contains(&value), "{sentence:?}: {value}");
         }
     }
 }

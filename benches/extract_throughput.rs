@@ -1,0 +1,117 @@
+//! Extraction throughput: MB/s of article text through `extract::extract` on one core.
+//!
+//! Reads JSON-lines corpora (one article per line with a `body`), by default
+//! every `../shared/corpus/*/articles.jsonl`, or the files given as arguments.
+//! Run with `cargo bench --bench extract_throughput`, or `benches/throughput.sh`
+//! to compare with spaCy's sentencizer in the same run.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use claimdb::extract;
+
+/// Timed passes over the whole corpus; the best and the median are reported.
+const N_PASSES: usize = 7;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Cargo passes `--bench` to bench targets; only paths are ours.
+    let mut paths: Vec<PathBuf> = std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with("--"))
+        .map(PathBuf::from)
+        .collect();
+    if paths.is_empty() {
+        let corpus_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        for entry in
+            std::fs::read_dir(&corpus_dir).map_err(|err| format!("{}: {err}", corpus_dir.display()))?
+        {
+            let file = entry?.path().join("articles.jsonl");
+            if file.is_file() {
+                paths.push(file);
+            }
+        }
+        paths.sort();
+    }
+    let mut bodies: Vec<String> = Vec::new();
+    for path in &paths {
+        let text = std::fs::read_to_string(path).map_err(|err| format!("{}: {err}", path.display()))?;
+        for line in text.lines().filter(|line| !line.trim().is_empty()) {
+            let article: serde_json::Value = serde_json::from_str(line)?;
+            if let Some(body) = article.get("body").and_then(|body| body.as_str()) {
+                bodies.push(body.to_string());
+            }
+        }
+    }
+    let n_bytes: usize = bodies.iter().map(String::len).sum();
+    if n_bytes == 0 {
+        return Err("no article bodies found".into());
+    }
+    let mut n_claims = 0;
+    let mut n_diagnostics = 0;
+    let extract_times = time_passes(|| {
+        n_claims = 0;
+        n_diagnostics = 0;
+        for body in &bodies {
+            let extraction = extract::extract(black_box(body));
+            n_claims += extraction.claims.len();
+            n_diagnostics += extraction.diagnostics.len();
+            black_box(extraction);
+        }
+    });
+    let mut n_sentences = 0;
+    let split_times = time_passes(|| {
+        n_sentences = 0;
+        for body in &bodies {
+            let spans = extract::split_sentences(black_box(body));
+            n_sentences += spans.len();
+            black_box(spans);
+        }
+    });
+    println!(
+        "corpus: {} files, {} articles, {:.2} MB; extractor {}: {} claims, {} diagnostics",
+        paths.len(),
+        bodies.len(),
+        n_bytes as f64 / 1e6,
+        extract::EXTRACTOR_VERSION,
+        n_claims,
+        n_diagnostics
+    );
+    report(
+        "claimdb extract::extract (whole extractor)",
+        n_bytes,
+        &extract_times,
+    );
+    report(
+        &format!("claimdb extract::split_sentences only ({n_sentences} sentences)"),
+        n_bytes,
+        &split_times,
+    );
+    let best_extract = n_bytes as f64 / 1e6 / extract_times[0].as_secs_f64();
+    println!("EXTRACT_MBPS={best_extract:.2}");
+    Ok(())
+}
+
+/// One warm-up pass, then [`N_PASSES`] timed passes, fastest first.
+fn time_passes(mut pass: impl FnMut()) -> Vec<Duration> {
+    pass();
+    let mut times: Vec<Duration> = (0..N_PASSES)
+        .map(|_| {
+            let started = Instant::now();
+            pass();
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    times
+}
+
+fn report(what: &str, n_bytes: usize, times: &[Duration]) {
+    let mbps = |time: Duration| n_bytes as f64 / 1e6 / time.as_secs_f64();
+    println!(
+        "{what}: best {:.1} MB/s, median {:.1} MB/s over {} passes",
+        mbps(times[0]),
+        mbps(times[times.len() / 2]),
+        times.len()
+    );
+}
