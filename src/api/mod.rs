@@ -6,6 +6,7 @@ mod auth;
 mod claims;
 mod convert;
 mod error;
+mod import;
 mod pagination;
 
 use std::future::Future;

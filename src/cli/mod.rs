@@ -3,6 +3,7 @@
 
 mod client;
 mod extract;
+mod import;
 mod output;
 mod serve;
 mod token;
@@ -56,6 +57,26 @@ enum Command {
         #[command(subcommand)]
         command: ArticlesCommand,
     },
+    /// Imports articles into a running server: `.txt` files (one article
+    /// each), `.jsonl` files (one article per line), directories (searched
+    /// recursively for both) or - for standard input. Running the same
+    /// import again stores nothing twice, so an interrupted import is
+    /// resumed by running it again.
+    Import {
+        #[command(flatten)]
+        client: ClientArgs,
+        /// Files, directories, or - for standard input.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Checks and extracts every article on the server and says what
+        /// would happen, storing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// How standard input is read: jsonl (one article per line) or txt
+        /// (one article).
+        #[arg(long, value_enum, default_value_t = StdinFormat::Jsonl)]
+        stdin_format: StdinFormat,
+    },
     /// Reads claims on a running server.
     Claims {
         #[command(flatten)]
@@ -63,6 +84,13 @@ enum Command {
         #[command(subcommand)]
         command: ClaimsCommand,
     },
+}
+
+/// How `claimdb import -` reads standard input.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum StdinFormat {
+    Jsonl,
+    Txt,
 }
 
 #[derive(Debug, Subcommand)]
@@ -188,6 +216,23 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         } => token::create(&db, role, name).await,
         Command::Articles { client, command } => client::articles(client, command).await,
         Command::Claims { client, command } => client::claims(client, command).await,
+        Command::Import {
+            client,
+            paths,
+            dry_run,
+            stdin_format,
+        } => {
+            let stdin_format = match stdin_format {
+                StdinFormat::Jsonl => crate::import::Format::JsonLines,
+                StdinFormat::Txt => crate::import::Format::Text,
+            };
+            let import_args = import::ImportArgs {
+                paths,
+                dry_run,
+                stdin_format,
+            };
+            import::run(client, import_args).await
+        }
     }
 }
 

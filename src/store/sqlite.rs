@@ -5,7 +5,7 @@ use std::path::Path;
 use async_trait::async_trait;
 
 use super::pool::Connections;
-use super::{ClaimQuery, Result, Store, StoreError, StoredArticle, TokenInfo};
+use super::{BatchOutcome, ClaimQuery, Result, Store, StoreError, StoredArticle, TokenInfo};
 use super::{articles, claims, settings, tokens};
 use crate::model::{Article, ArticleId, Claim, ClaimId, NewArticle, Principal, Role};
 
@@ -31,6 +31,16 @@ impl Store for SqliteStore {
     async fn create_article(&self, article: NewArticle) -> Result<StoredArticle> {
         self.connections
             .write(move |conn| articles::create(conn, article))
+            .await
+    }
+
+    async fn create_articles(
+        &self,
+        batch: Vec<NewArticle>,
+        dry_run: bool,
+    ) -> Result<Vec<Result<BatchOutcome>>> {
+        self.connections
+            .write(move |conn| articles::create_batch(conn, &batch, dry_run))
             .await
     }
 

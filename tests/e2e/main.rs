@@ -4,5 +4,7 @@ mod articles;
 mod auth;
 mod bad_input;
 mod cli;
+mod crash;
 mod discovery;
+mod import;
 mod support;
