@@ -3,7 +3,8 @@
 //! An article comes in over gRPC ([`api`]), the extractor ([`extract`])
 //! turns it into attributed, checkable claims, [`ingest`] merges what the
 //! caller gave with what was parsed, and [`store`] keeps the article and its
-//! claims in SQLite in one transaction. [`model`] holds the domain types all
+//! claims in SQLite in one transaction; [`import`] reads files of
+//! articles for batch import. [`model`] holds the domain types all
 //! of them share; [`auth`] makes and hashes API tokens; [`cli`] is the
 //! command line (server, local extraction, tokens and a gRPC client);
 //! [`train`] trains and evaluates the extractor's check-worthiness model
@@ -14,6 +15,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod extract;
+pub mod import;
 pub mod ingest;
 pub mod model;
 pub mod review;

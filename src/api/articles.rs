@@ -2,13 +2,14 @@
 
 use std::sync::Arc;
 
-use tonic::{Request, Response, Status};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status, Streaming};
 
 use super::auth::authorize;
 use super::error::{field_problems, invalid_field};
 use super::events::{EventKind, Events};
 use super::pagination::{PageTokens, page_size};
-use super::{convert, pb, run_cpu};
+use super::{convert, import, pb, run_cpu};
 use crate::ingest;
 use crate::model::{ArticleId, Role};
 use crate::store::Store;
@@ -59,6 +60,19 @@ impl pb::article_service_server::ArticleService for ArticleApi {
             claims: stored.claims.into_iter().map(convert::claim).collect(),
             already_exists: !stored.created,
         }))
+    }
+
+    type ImportArticlesStream = ReceiverStream<Result<pb::ImportArticlesResponse, Status>>;
+
+    async fn import_articles(
+        &self,
+        request: Request<Streaming<pb::ImportArticlesRequest>>,
+    ) -> Result<Response<Self::ImportArticlesStream>, Status> {
+        // Only the stream as a whole is refused here; each article is
+        // checked on its own and answered INVALID if it has to be.
+        let principal = authorize(&*self.store, &request, "ImportArticles", Role::Admin).await?;
+        let answers = import::start(Arc::clone(&self.store), request.into_inner(), principal);
+        Ok(Response::new(ReceiverStream::new(answers)))
     }
 
     async fn get_article(

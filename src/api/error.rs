@@ -38,11 +38,7 @@ pub fn field_problems(prefix: &str, problems: &[FieldProblem]) -> Status {
         .iter()
         .map(|problem| FieldViolation::new(format!("{prefix}{}", problem.field), problem.description.clone()))
         .collect();
-    let message = violations
-        .iter()
-        .map(|violation| format!("{} {}", violation.field, violation.description))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let message = field_problems_message(prefix, problems);
     let (code, reason) = if problems.iter().all(|problem| problem.too_large) {
         (Code::ResourceExhausted, "TOO_LARGE")
     } else {
@@ -75,6 +71,16 @@ pub fn review_problems(problems: &[Problem]) -> Status {
 /// the field and the position of the error.
 pub fn syntax_error(field: &str, err: &SyntaxError) -> Status {
     invalid_field(field, err.to_string())
+}
+
+/// The message of [`field_problems`]: each field with its problem, e.g.
+/// `article.body must not be empty or only whitespace; article.source_url ...`.
+pub fn field_problems_message(prefix: &str, problems: &[FieldProblem]) -> String {
+    problems
+        .iter()
+        .map(|problem| format!("{prefix}{} {}", problem.field, problem.description))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The caller sent no usable credentials: `UNAUTHENTICATED`.

@@ -7,6 +7,7 @@ mod claims;
 mod convert;
 mod error;
 mod events;
+mod import;
 mod pagination;
 mod reviews;
 

@@ -15,7 +15,7 @@ use crate::api::pb::review_service_client::ReviewServiceClient;
 
 /// Adds `authorization: Bearer <token>` to every call.
 #[derive(Clone)]
-struct BearerToken(Option<MetadataValue<tonic::metadata::Ascii>>);
+pub(super) struct BearerToken(Option<MetadataValue<tonic::metadata::Ascii>>);
 
 impl Interceptor for BearerToken {
     fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, tonic::Status> {
@@ -26,7 +26,7 @@ impl Interceptor for BearerToken {
     }
 }
 
-type Intercepted = tonic::service::interceptor::InterceptedService<Channel, BearerToken>;
+pub(super) type Intercepted = tonic::service::interceptor::InterceptedService<Channel, BearerToken>;
 
 async fn connect(args: &ClientArgs) -> anyhow::Result<(Channel, BearerToken)> {
     let token = match &args.token {
@@ -50,7 +50,7 @@ async fn connect(args: &ClientArgs) -> anyhow::Result<(Channel, BearerToken)> {
     Ok((channel, BearerToken(token)))
 }
 
-async fn article_client(args: &ClientArgs) -> anyhow::Result<ArticleServiceClient<Intercepted>> {
+pub(super) async fn article_client(args: &ClientArgs) -> anyhow::Result<ArticleServiceClient<Intercepted>> {
     let (channel, token) = connect(args).await?;
     Ok(ArticleServiceClient::with_interceptor(channel, token).max_decoding_message_size(usize::MAX))
 }
@@ -66,11 +66,11 @@ async fn review_client(args: &ClientArgs) -> anyhow::Result<ReviewServiceClient<
 }
 
 /// Turns a failed call into an error that shows the server's code and message.
-fn call_failed(status: tonic::Status) -> anyhow::Error {
+pub(super) fn call_failed(status: tonic::Status) -> anyhow::Error {
     anyhow::anyhow!("{:?}: {}", status.code(), status.message())
 }
 
-fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+pub(super) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string(value)?);
     Ok(())
 }

@@ -4,6 +4,7 @@
 mod client;
 mod eval;
 mod extract;
+mod import;
 mod output;
 mod serve;
 mod token;
@@ -71,6 +72,26 @@ enum Command {
         #[command(subcommand)]
         command: ArticlesCommand,
     },
+    /// Imports articles into a running server: `.txt` files (one article
+    /// each), `.jsonl` files (one article per line), directories (searched
+    /// recursively for both) or - for standard input. Running the same
+    /// import again stores nothing twice, so an interrupted import is
+    /// resumed by running it again.
+    Import {
+        #[command(flatten)]
+        client: ClientArgs,
+        /// Files, directories, or - for standard input.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Checks and extracts every article on the server and says what
+        /// would happen, storing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// How standard input is read: jsonl (one article per line) or txt
+        /// (one article).
+        #[arg(long, value_enum, default_value_t = StdinFormat::Jsonl)]
+        stdin_format: StdinFormat,
+    },
     /// Reads, filters and searches claims on a running server.
     Claims {
         #[command(flatten)]
@@ -97,6 +118,13 @@ enum Command {
         #[command(flatten)]
         page: PageArgs,
     },
+}
+
+/// How `claimdb import -` reads standard input.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum StdinFormat {
+    Jsonl,
+    Txt,
 }
 
 #[derive(Debug, Subcommand)]
@@ -299,6 +327,23 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Review { client, command } => client::review(client, command).await,
         Command::Stats { client } => client::stats(client).await,
         Command::Audit { client, page } => client::audit(client, page).await,
+        Command::Import {
+            client,
+            paths,
+            dry_run,
+            stdin_format,
+        } => {
+            let stdin_format = match stdin_format {
+                StdinFormat::Jsonl => crate::import::Format::JsonLines,
+                StdinFormat::Txt => crate::import::Format::Text,
+            };
+            let import_args = import::ImportArgs {
+                paths,
+                dry_run,
+                stdin_format,
+            };
+            import::run(client, import_args).await
+        }
     }
 }
 

@@ -388,6 +388,77 @@ impl<'a> ArticleJson<'a> {
     }
 }
 
+/// The outcome of one imported item as one JSON line.
+#[derive(Debug, Serialize)]
+pub struct ImportItemJson<'a> {
+    pub item_id: &'a str,
+    pub outcome: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub article: &'a str,
+    pub claim_count: i32,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub reason: &'a str,
+}
+
+impl<'a> ImportItemJson<'a> {
+    pub fn new(result: &'a pb::ImportItemResult) -> ImportItemJson<'a> {
+        ImportItemJson {
+            item_id: &result.item_id,
+            outcome: result.outcome().as_str_name(),
+            article: &result.article,
+            claim_count: result.claim_count,
+            reason: &result.reason,
+        }
+    }
+
+    /// A piece of input the client could not read, so never sent.
+    pub fn unreadable(item_id: &'a str, reason: &'a str) -> ImportItemJson<'a> {
+        ImportItemJson {
+            item_id,
+            outcome: pb::import_item_result::Outcome::Invalid.as_str_name(),
+            article: "",
+            claim_count: 0,
+            reason,
+        }
+    }
+}
+
+/// The totals of an import as the last JSON line, `{"summary": {...}}`.
+#[derive(Debug, Serialize)]
+pub struct ImportSummaryJson {
+    pub summary: ImportTotalsJson,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImportTotalsJson {
+    pub received: i64,
+    pub created: i64,
+    pub already_exists: i64,
+    /// Refused by the server, plus input the client could not read.
+    pub invalid: i64,
+    pub failed: i64,
+    pub claims_created: i64,
+    pub dry_run: bool,
+    pub seconds: f64,
+}
+
+impl ImportSummaryJson {
+    pub fn new(summary: &pb::ImportSummary, n_unreadable: i64, seconds: f64) -> ImportSummaryJson {
+        ImportSummaryJson {
+            summary: ImportTotalsJson {
+                received: summary.received,
+                created: summary.created,
+                already_exists: summary.already_exists,
+                invalid: summary.invalid + n_unreadable,
+                failed: summary.failed,
+                claims_created: summary.claims_created,
+                dry_run: summary.dry_run,
+                seconds,
+            },
+        }
+    }
+}
+
 fn or_dash(value: &str) -> &str {
     if value.is_empty() { "-" } else { value }
 }

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use super::{Result, StoreError, StoredArticle, claims, reviews, time};
+use super::{BatchOutcome, Result, StoreError, StoredArticle, claims, reviews, time};
 use crate::model::{Article, ArticleId, ArticleMetadata, Claim, NewArticle, Principal};
 
 const COLUMNS: &str = "id, sha256, body, title, source_url, publisher, credit, dateline, \
@@ -40,7 +40,8 @@ pub fn create(conn: &mut Connection, new: NewArticle, actor: Option<&Principal>)
             created: false,
         });
     }
-    let (article, claims) = insert(&tx, &new)?;
+    let (article_id, claims) = insert(&tx, &new, time::now_micros())?;
+    let article = get(&tx, article_id)?;
     if let Some(actor) = actor {
         reviews::audit(
             &tx,
@@ -65,7 +66,7 @@ pub fn create_many(conn: &mut Connection, news: &[NewArticle]) -> Result<usize> 
     let mut n_created = 0;
     for new in news {
         if find_by_sha256(&tx, &new.sha256)?.is_none() {
-            insert(&tx, new)?;
+            insert(&tx, new, time::now_micros())?;
             n_created += 1;
         }
     }
@@ -73,8 +74,57 @@ pub fn create_many(conn: &mut Connection, news: &[NewArticle]) -> Result<usize> 
     Ok(n_created)
 }
 
-fn insert(tx: &Transaction<'_>, new: &NewArticle) -> Result<(Article, Vec<Claim>)> {
+/// Stores a batch of articles in one transaction, each under its own
+/// savepoint so that an article that fails rolls back alone and the others
+/// are kept. An article whose body is stored already, or came earlier in
+/// the batch, is not written again. With `dry_run` the transaction is
+/// rolled back at the end, so the outcomes say what would happen.
+pub fn create_batch(
+    conn: &mut Connection,
+    batch: &[NewArticle],
+    dry_run: bool,
+) -> Result<Vec<Result<BatchOutcome>>> {
+    let tx = conn.transaction()?;
     let create_time = time::now_micros();
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for new in batch {
+        if let Some((id, claim_count)) = find_id_by_sha256(&tx, &new.sha256)? {
+            outcomes.push(Ok(BatchOutcome {
+                id,
+                claim_count,
+                created: false,
+            }));
+            continue;
+        }
+        tx.prepare_cached("SAVEPOINT batch_article")?.execute([])?;
+        match insert(&tx, new, create_time) {
+            Ok((id, claims)) => {
+                tx.prepare_cached("RELEASE batch_article")?.execute([])?;
+                outcomes.push(Ok(BatchOutcome {
+                    id,
+                    claim_count: claims.len() as u32,
+                    created: true,
+                }));
+            }
+            Err(err) => {
+                // Undoes this article's rows only; a failure to roll back
+                // leaves the transaction in doubt, so the whole batch fails.
+                tx.execute_batch("ROLLBACK TO batch_article; RELEASE batch_article")?;
+                tracing::warn!("an article of a batch was not stored: {err}");
+                outcomes.push(Err(err));
+            }
+        }
+    }
+    if dry_run {
+        tx.rollback()?;
+    } else {
+        tx.commit()?;
+    }
+    Ok(outcomes)
+}
+
+/// Inserts an article and its claims, returning its id and the claims as stored.
+fn insert(tx: &Transaction<'_>, new: &NewArticle, create_time: i64) -> Result<(ArticleId, Vec<Claim>)> {
     let meta = &new.metadata;
     let claim_count = u32::try_from(new.claims.len())
         .map_err(|_| StoreError::Corrupt("too many claims in one article".into()))?;
@@ -98,8 +148,7 @@ fn insert(tx: &Transaction<'_>, new: &NewArticle) -> Result<(Article, Vec<Claim>
     ])?;
     let article_id = ArticleId(tx.last_insert_rowid());
     let claims = claims::insert_all(tx, article_id, &new.extractor_version, create_time, &new.claims)?;
-    let article = get(tx, article_id)?;
-    Ok((article, claims))
+    Ok((article_id, claims))
 }
 
 pub fn get(conn: &Connection, id: ArticleId) -> Result<Article> {
@@ -107,6 +156,14 @@ pub fn get(conn: &Connection, id: ArticleId) -> Result<Article> {
         .query_row([id.0], from_row)
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("articles/{}", id.0)))
+}
+
+/// The id and claim count of the article with this body, if stored.
+fn find_id_by_sha256(conn: &Connection, sha256: &[u8; 32]) -> Result<Option<(ArticleId, u32)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, claim_count FROM articles WHERE sha256 = ?1")?
+        .query_row([sha256], |row| Ok((ArticleId(row.get(0)?), row.get(1)?)))
+        .optional()?)
 }
 
 fn find_by_sha256(conn: &Connection, sha256: &[u8; 32]) -> Result<Option<Article>> {

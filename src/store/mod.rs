@@ -66,6 +66,18 @@ pub struct StoredArticle {
     pub created: bool,
 }
 
+/// What a batch write did with one article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchOutcome {
+    /// The article written, or the one already stored with the same body.
+    /// On a dry run the id of a new article is one that was rolled back.
+    pub id: ArticleId,
+    pub claim_count: u32,
+    /// False when an article with the same body was stored already (or
+    /// came earlier in the batch) and nothing was written for this one.
+    pub created: bool,
+}
+
 /// Which claims to list: keyset pagination in id order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ClaimQuery {
@@ -194,6 +206,16 @@ pub trait Store: Send + Sync + 'static {
     /// As [`Store::create_article`], recording `actor` in the audit log in
     /// the same transaction.
     async fn create_article_as(&self, article: NewArticle, actor: Principal) -> Result<StoredArticle>;
+    /// Stores many articles in one transaction, each atomic on its own: the
+    /// outer error fails the whole batch (nothing written), an inner one
+    /// only its article. Outcomes come in the order of `articles`, with
+    /// duplicates (in the table or earlier in the batch) not written again.
+    /// With `dry_run` nothing is kept.
+    async fn create_articles(
+        &self,
+        articles: Vec<NewArticle>,
+        dry_run: bool,
+    ) -> Result<Vec<Result<BatchOutcome>>>;
     async fn get_article(&self, id: ArticleId) -> Result<Article>;
     /// Articles in id order, after `after`, at most `limit`.
     async fn list_articles(&self, after: Option<ArticleId>, limit: u32) -> Result<Vec<Article>>;

@@ -8,8 +8,8 @@ use super::pool::Connections;
 use std::time::Duration;
 
 use super::{
-    AcquireQuery, AuditEvent, ClaimChange, ClaimEdit, ClaimListQuery, ClaimQuery, Result, ReviewStats,
-    SearchHit, SearchQuery, Store, StoreError, StoredArticle, TokenInfo,
+    AcquireQuery, AuditEvent, BatchOutcome, ClaimChange, ClaimEdit, ClaimListQuery, ClaimQuery, Result,
+    ReviewStats, SearchHit, SearchQuery, Store, StoreError, StoredArticle, TokenInfo,
 };
 use super::{articles, claims, reviews, settings, tokens};
 use crate::model::{
@@ -55,6 +55,16 @@ impl Store for SqliteStore {
     async fn create_article_as(&self, article: NewArticle, actor: Principal) -> Result<StoredArticle> {
         self.connections
             .write(move |conn| articles::create(conn, article, Some(&actor)))
+            .await
+    }
+
+    async fn create_articles(
+        &self,
+        batch: Vec<NewArticle>,
+        dry_run: bool,
+    ) -> Result<Vec<Result<BatchOutcome>>> {
+        self.connections
+            .write(move |conn| articles::create_batch(conn, &batch, dry_run))
             .await
     }
 

@@ -40,6 +40,12 @@ pub struct TestServer {
 #[derive(Clone)]
 pub struct Bearer(Option<String>);
 
+impl Bearer {
+    pub fn new(token: &str) -> Bearer {
+        Bearer(Some(token.to_owned()))
+    }
+}
+
 impl Interceptor for Bearer {
     fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
         if let Some(token) = &self.0 {

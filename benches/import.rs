@@ -1,0 +1,263 @@
+//! Batch import benchmark (issue 5): `claimdb import` over gRPC into a fresh `claimdb serve`,
+//! side by side with the ceiling — plain rusqlite inserts of the same articles and claims,
+//! extracted beforehand, in one transaction.
+//!
+//! ```sh
+//! nice cargo bench --bench import -- ../shared/corpus 100000
+//! ```
+//!
+//! The corpus files (`CORPUS_DIR/*/articles.jsonl`) are copied into one
+//! JSON-lines file under the system temp directory until it holds N
+//! articles, each copy's body ending in a numbered line so that no two are
+//! the same. Nothing is written into the repository.
+
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+use claimdb::import::{self, Entry, Format, Input};
+use claimdb::ingest;
+use claimdb::model::NewArticle;
+use claimdb::store::SqliteStore;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|arg| arg != "--bench").collect();
+    let corpus_dir = PathBuf::from(args.first().map_or("../shared/corpus", String::as_str));
+    let n_articles: usize = args.get(1).map_or(100_000, |n| n.parse().expect("N is a number"));
+    let work = std::env::temp_dir().join("claimdb-import-bench");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).unwrap();
+
+    let input = work.join("corpus.jsonl");
+    let (n_written, input_bytes, body_bytes) = make_input(&corpus_dir, n_articles, &input);
+    println!(
+        "input: {n_written} articles, {:.1} MB of JSON lines, {:.1} MB of article text ({})",
+        mb(input_bytes),
+        mb(body_bytes),
+        input.display()
+    );
+
+    // The import over gRPC, server and client as separate processes.
+    let db = work.join("grpc.sqlite");
+    let (mut server, addr, token) = start_server(&db);
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .args(["import", input.to_str().unwrap(), "--addr", &addr])
+        .env("CLAIMDB_TOKEN", &token)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let grpc_seconds = started.elapsed().as_secs_f64();
+    let peak_rss_kb = peak_rss_kb(server.id());
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let summary = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{summary}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    print!("claimdb import: {summary}");
+
+    // The ceiling: the same articles extracted first (not timed), then
+    // inserted with plain rusqlite in one transaction.
+    let extract_started = Instant::now();
+    let prepared = prepare_all(&input);
+    let extract_seconds = extract_started.elapsed().as_secs_f64();
+    let n_claims: usize = prepared.iter().map(|article| article.claims.len()).sum();
+    let ceiling_db = work.join("ceiling.sqlite");
+    drop(SqliteStore::open(&ceiling_db).unwrap());
+    let ceiling_seconds = insert_all(&ceiling_db, &prepared);
+
+    let rate = |seconds: f64| (n_written as f64 / seconds, mb(body_bytes) / seconds);
+    let (grpc_articles, grpc_mb) = rate(grpc_seconds);
+    let (ceiling_articles, ceiling_mb) = rate(ceiling_seconds);
+    println!("articles: {n_written}, claims: {n_claims}");
+    println!(
+        "gRPC import (extract + store): {grpc_seconds:.1} s, {grpc_articles:.0} articles/s, {grpc_mb:.2} MB/s, server peak RSS {:.0} MB",
+        peak_rss_kb as f64 / 1024.0
+    );
+    println!(
+        "ceiling (rusqlite inserts, one transaction): {ceiling_seconds:.1} s, {ceiling_articles:.0} articles/s, {ceiling_mb:.2} MB/s"
+    );
+    println!(
+        "gRPC / ceiling: {:.2}; extraction alone, one thread: {extract_seconds:.1} s, {:.0} articles/s",
+        ceiling_seconds / grpc_seconds,
+        n_written as f64 / extract_seconds
+    );
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1e6
+}
+
+/// Writes `n_articles` articles to `out`, cycling through the corpus files
+/// and ending each copy's body with a line numbering the copy. Returns the
+/// number of articles and the bytes of the file and of the bodies.
+fn make_input(corpus_dir: &Path, n_articles: usize, out: &Path) -> (usize, u64, u64) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus_dir)
+        .unwrap_or_else(|err| panic!("{}: {err}", corpus_dir.display()))
+        .map(|entry| entry.unwrap().path().join("articles.jsonl"))
+        .filter(|path| path.exists())
+        .collect();
+    files.sort();
+    let mut lines = Vec::new();
+    for file in &files {
+        for line in BufReader::new(std::fs::File::open(file).unwrap()).lines() {
+            let line = line.unwrap();
+            if !line.trim().is_empty() {
+                lines.push(serde_json::from_str::<serde_json::Value>(&line).unwrap());
+            }
+        }
+    }
+    assert!(!lines.is_empty(), "no articles under {}", corpus_dir.display());
+    let mut writer = BufWriter::new(std::fs::File::create(out).unwrap());
+    let (mut input_bytes, mut body_bytes) = (0, 0);
+    for n in 0..n_articles {
+        let copy = n / lines.len();
+        let mut record = lines[n % lines.len()].clone();
+        let key = if record.get("text").is_some() {
+            "text"
+        } else {
+            "body"
+        };
+        let body = format!(
+            "{}\n\nArchive copy {copy}.\n",
+            record[key].as_str().unwrap().trim_end()
+        );
+        body_bytes += body.len() as u64;
+        record[key] = serde_json::Value::String(body);
+        let line = serde_json::to_string(&record).unwrap();
+        input_bytes += line.len() as u64 + 1;
+        writeln!(writer, "{line}").unwrap();
+    }
+    writer.flush().unwrap();
+    (n_articles, input_bytes, body_bytes)
+}
+
+/// Starts the release `claimdb serve` on a fresh database and a free port,
+/// returning it once it listens, with its address and admin token.
+fn start_server(db: &Path) -> (Child, String, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .args(["serve", "--db", db.to_str().unwrap(), "--addr", &addr])
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let token = stdout
+        .lines()
+        .map(Result::unwrap)
+        .find(|line| line.starts_with(claimdb::auth::TOKEN_PREFIX))
+        .expect("a fresh server prints its admin token");
+    let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in log.by_ref() {
+        if line.unwrap().contains("claimdb serving") {
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in log {});
+    (child, addr, token)
+}
+
+/// The peak resident set size of a process, from /proc (Linux).
+fn peak_rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Reads the input as `claimdb import` does and extracts every article.
+fn prepare_all(input: &Path) -> Vec<NewArticle> {
+    let mut prepared = Vec::new();
+    let input = Input {
+        path: input.to_owned(),
+        format: Format::JsonLines,
+        n_bytes: None,
+    };
+    import::read(&input, &mut |entry, _| {
+        if let Entry::Article(item) = entry {
+            prepared.push(ingest::prepare_article(item.body, item.metadata).article);
+        }
+        true
+    });
+    prepared
+}
+
+/// Inserts the articles and their claims with plain rusqlite in one
+/// transaction, on the server's settings (WAL, synchronous FULL, foreign
+/// keys on), and returns the seconds taken.
+fn insert_all(db: &Path, articles: &[NewArticle]) -> f64 {
+    let mut conn = rusqlite::Connection::open(db).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "FULL").unwrap();
+    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+    let started = Instant::now();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut insert_article = tx
+            .prepare(
+                "INSERT INTO articles (sha256, body, title, source_url, publisher, credit, dateline, \
+                 published_date, extractor_version, claim_count, create_time) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )
+            .unwrap();
+        let mut insert_claim = tx
+            .prepare(
+                "INSERT INTO claims (article_id, text, sentence, span_start, span_end, speaker, \
+                 checkworthiness, extractor_version, status, create_time) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'UNREVIEWED', ?9)",
+            )
+            .unwrap();
+        let now = 1_700_000_000_000_000_i64;
+        for article in articles {
+            let meta = &article.metadata;
+            insert_article
+                .execute(rusqlite::params![
+                    article.sha256,
+                    article.body,
+                    meta.title,
+                    meta.source_url,
+                    meta.publisher,
+                    meta.credit,
+                    meta.dateline,
+                    meta.published_date,
+                    article.extractor_version,
+                    article.claims.len() as i64,
+                    now,
+                ])
+                .unwrap();
+            let article_id = tx.last_insert_rowid();
+            for claim in &article.claims {
+                insert_claim
+                    .execute(rusqlite::params![
+                        article_id,
+                        claim.text,
+                        claim.sentence,
+                        claim.span.start as i64,
+                        claim.span.end as i64,
+                        claim.speaker,
+                        claim.checkworthiness,
+                        article.extractor_version,
+                        now,
+                    ])
+                    .unwrap();
+            }
+        }
+    }
+    tx.commit().unwrap();
+    started.elapsed().as_secs_f64()
+}

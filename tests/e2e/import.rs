@@ -1,0 +1,442 @@
+//! Batch import over `ImportArticles` and `claimdb import`: per-item outcomes, idempotence,
+//! dry runs, and claim counts that match a direct extraction. See: #5
+
+use std::process::{Command, Output};
+
+use claimdb::api::pb;
+use claimdb::ingest;
+use claimdb::model::ArticleMetadata;
+use pb::import_item_result::Outcome;
+
+use crate::support::{Authed, MISSION_ARTICLE, spawn_server};
+
+type ArticleClient = pb::article_service_client::ArticleServiceClient<Authed>;
+
+fn request(item_id: &str, body: &str, dry_run: bool) -> pb::ImportArticlesRequest {
+    pb::ImportArticlesRequest {
+        item_id: item_id.to_owned(),
+        article: Some(pb::Article {
+            body: body.to_owned(),
+            ..Default::default()
+        }),
+        dry_run,
+    }
+}
+
+/// A small article of its own for each `n`, with checkable sentences.
+pub fn generated_body(n: usize) -> String {
+    format!(
+        "The council of district {n} approved a budget of {n} million euros on Monday. \
+         The mayor said spending on its {n} schools would rise by 8% next year.\n"
+    )
+}
+
+/// Sends `requests` in one stream and returns the item results and the summary.
+async fn import(
+    client: &mut ArticleClient,
+    requests: Vec<pb::ImportArticlesRequest>,
+) -> Result<(Vec<pb::ImportItemResult>, pb::ImportSummary), tonic::Status> {
+    let mut answers = client
+        .import_articles(tokio_stream::iter(requests))
+        .await?
+        .into_inner();
+    let mut items = Vec::new();
+    let mut summary = None;
+    while let Some(answer) = answers.message().await? {
+        match answer.response.unwrap() {
+            pb::import_articles_response::Response::Item(item) => {
+                assert!(summary.is_none(), "the summary comes last");
+                items.push(item);
+            }
+            pb::import_articles_response::Response::Summary(last) => summary = Some(last),
+        }
+    }
+    Ok((items, summary.expect("a summary ends the stream")))
+}
+
+async fn n_articles(client: &mut ArticleClient) -> usize {
+    let mut n = 0;
+    let mut page_token = String::new();
+    loop {
+        let page = client
+            .list_articles(pb::ListArticlesRequest {
+                page_size: 1000,
+                page_token,
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        n += page.articles.len();
+        if page.next_page_token.is_empty() {
+            return n;
+        }
+        page_token = page.next_page_token;
+    }
+}
+
+fn direct_claim_count(body: &str, given: ArticleMetadata) -> i32 {
+    ingest::prepare_article(body.to_owned(), given)
+        .article
+        .claims
+        .len() as i32
+}
+
+#[tokio::test]
+async fn each_item_gets_its_own_outcome_and_a_bad_one_aborts_nothing() {
+    let server = spawn_server().await;
+    let mut client = server.articles(Some(&server.admin)).await;
+    let valid = generated_body(1);
+    let mut bad_url = request("bad-url", &generated_body(2), false);
+    bad_url.article.as_mut().unwrap().source_url = "not a url".into();
+    let mut bad_date = request("bad-date", &generated_body(3), false);
+    bad_date.article.as_mut().unwrap().published_date = "2021-02-30".into();
+    let mut requests = vec![
+        request("valid", &valid, false),
+        request("empty", "  \n", false),
+        bad_url,
+        pb::ImportArticlesRequest {
+            item_id: "no-article".into(),
+            article: None,
+            dry_run: false,
+        },
+        request("repeat", &valid, false),
+        bad_date,
+        request("mission", MISSION_ARTICLE, false),
+    ];
+    requests[6].article.as_mut().unwrap().publisher = "Wire Service".into();
+    let (items, summary) = import(&mut client, requests).await.unwrap();
+
+    let ids: Vec<_> = items.iter().map(|item| item.item_id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "valid",
+            "empty",
+            "bad-url",
+            "no-article",
+            "repeat",
+            "bad-date",
+            "mission"
+        ],
+        "answers come in the order sent"
+    );
+    let outcomes: Vec<_> = items.iter().map(|item| item.outcome()).collect();
+    use Outcome::*;
+    assert_eq!(
+        outcomes,
+        [
+            Created,
+            Invalid,
+            Invalid,
+            Invalid,
+            AlreadyExists,
+            Invalid,
+            Created
+        ]
+    );
+    assert!(
+        items[1].reason.starts_with("article.body "),
+        "{}",
+        items[1].reason
+    );
+    assert!(
+        items[2].reason.starts_with("article.source_url "),
+        "{}",
+        items[2].reason
+    );
+    assert!(items[3].reason.starts_with("article "), "{}", items[3].reason);
+    assert!(
+        items[5].reason.starts_with("article.published_date "),
+        "{}",
+        items[5].reason
+    );
+    assert_eq!(items[4].article, items[0].article, "a repeat names the first");
+    assert!(items[0].article.starts_with("articles/"));
+
+    // The claim counts are those of a direct extraction, and what is stored.
+    assert_eq!(
+        items[0].claim_count,
+        direct_claim_count(&valid, ArticleMetadata::default())
+    );
+    let mission_given = ArticleMetadata {
+        publisher: Some("Wire Service".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        items[6].claim_count,
+        direct_claim_count(MISSION_ARTICLE, mission_given)
+    );
+    assert_eq!(items[6].claim_count, 25);
+    let stored = client
+        .get_article(pb::GetArticleRequest {
+            name: items[6].article.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stored.claim_count, 25);
+    assert_eq!(stored.publisher, "Wire Service");
+    let mut claims = server.claims(Some(&server.admin)).await;
+    let listed = claims
+        .list_claims(pb::ListClaimsRequest {
+            article: items[6].article.clone(),
+            page_size: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .claims;
+    assert_eq!(listed.len(), 25);
+    assert!(listed.iter().all(|claim| !claim.speaker.is_empty()));
+
+    assert_eq!(summary.received, 7);
+    assert_eq!(summary.created, 2);
+    assert_eq!(summary.already_exists, 1);
+    assert_eq!(summary.invalid, 4);
+    assert_eq!(summary.failed, 0);
+    assert_eq!(
+        summary.claims_created,
+        i64::from(items[0].claim_count + items[6].claim_count)
+    );
+    assert!(!summary.dry_run);
+    assert_eq!(n_articles(&mut client).await, 2);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn importing_the_same_articles_again_writes_nothing() {
+    let server = spawn_server().await;
+    let mut client = server.articles(Some(&server.admin)).await;
+    // More than one batch's worth, so that repeats are found across batches.
+    let requests: Vec<_> = (0..700)
+        .map(|n| request(&format!("item-{n}"), &generated_body(n), false))
+        .collect();
+    let (first, first_summary) = import(&mut client, requests.clone()).await.unwrap();
+    assert_eq!(first_summary.created, 700);
+    let expected_claims: i64 = (0..700)
+        .map(|n| i64::from(direct_claim_count(&generated_body(n), ArticleMetadata::default())))
+        .sum();
+    assert_eq!(first_summary.claims_created, expected_claims);
+    assert!(first.iter().all(|item| item.outcome() == Outcome::Created));
+
+    let (again, again_summary) = import(&mut client, requests).await.unwrap();
+    assert_eq!(again_summary.created, 0);
+    assert_eq!(again_summary.already_exists, 700);
+    assert_eq!(again_summary.claims_created, 0);
+    for (before, after) in first.iter().zip(&again) {
+        assert_eq!(after.outcome(), Outcome::AlreadyExists);
+        assert_eq!(after.item_id, before.item_id);
+        assert_eq!(after.article, before.article);
+        assert_eq!(after.claim_count, before.claim_count);
+    }
+    assert_eq!(n_articles(&mut client).await, 700);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_dry_run_checks_and_extracts_but_stores_nothing() {
+    let server = spawn_server().await;
+    let mut client = server.articles(Some(&server.admin)).await;
+    let requests = |dry_run| {
+        vec![
+            request("a", &generated_body(1), dry_run),
+            request("b", &generated_body(2), dry_run),
+            request("a-again", &generated_body(1), dry_run),
+            request("empty", "", dry_run),
+        ]
+    };
+    let (items, summary) = import(&mut client, requests(true)).await.unwrap();
+    let outcomes: Vec<_> = items.iter().map(|item| item.outcome()).collect();
+    use Outcome::*;
+    assert_eq!(outcomes, [Created, Created, AlreadyExists, Invalid]);
+    assert!(
+        items.iter().all(|item| item.article.is_empty()),
+        "nothing has a name"
+    );
+    assert_eq!(
+        items[0].claim_count,
+        direct_claim_count(&generated_body(1), ArticleMetadata::default())
+    );
+    assert!(summary.dry_run);
+    assert_eq!(summary.created, 2);
+    assert_eq!(n_articles(&mut client).await, 0, "nothing was stored");
+
+    // Once stored, a dry run finds them.
+    let (_, stored) = import(&mut client, requests(false)).await.unwrap();
+    assert_eq!(stored.created, 2);
+    let (items, summary) = import(&mut client, requests(true)).await.unwrap();
+    assert_eq!(summary.already_exists, 3);
+    assert!(items[0].article.starts_with("articles/"));
+    assert_eq!(n_articles(&mut client).await, 2);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn only_admins_may_import_and_the_whole_call_is_refused_otherwise() {
+    let server = spawn_server().await;
+    for (token, code) in [
+        (None, tonic::Code::Unauthenticated),
+        (Some(&server.reviewer), tonic::Code::PermissionDenied),
+        (Some(&server.reader), tonic::Code::PermissionDenied),
+    ] {
+        let mut client = server.articles(token.map(String::as_str)).await;
+        let status = import(&mut client, vec![request("a", &generated_body(1), false)])
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), code);
+    }
+    let mut admin = server.articles(Some(&server.admin)).await;
+    assert_eq!(n_articles(&mut admin).await, 0);
+    server.stop().await;
+}
+
+const WIRE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/import/wire.jsonl");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/import/dir");
+
+/// Runs `claimdb import` off the async runtime, so the server keeps serving.
+async fn claimdb_import(args: &[&str], token: &str) -> Output {
+    let args: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
+    let token = token.to_owned();
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_claimdb"))
+            .arg("import")
+            .args(args)
+            .env("CLAIMDB_TOKEN", token)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn json_lines(output: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(output.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_cli_imports_files_and_directories_and_reports_what_it_refused() {
+    let server = spawn_server().await;
+    let addr = server.addr.to_string();
+
+    // A dry run first: what would happen, and nothing stored.
+    let dry = claimdb_import(&[WIRE, DIR, "--addr", &addr, "--dry-run"], &server.admin).await;
+    let text = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        text.starts_with("Dry run, nothing stored: 4 articles would be created"),
+        "{text}"
+    );
+    let mut client = server.articles(Some(&server.admin)).await;
+    assert_eq!(n_articles(&mut client).await, 0);
+
+    let output = claimdb_import(&[WIRE, DIR, "--addr", &addr, "--json"], &server.admin).await;
+    assert!(!output.status.success(), "refused input fails the command");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("4 input items were not imported"));
+    let lines = json_lines(&output);
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(summary["created"], 4, "{summary}");
+    assert_eq!(summary["already_exists"], 1);
+    assert_eq!(summary["invalid"], 4);
+    assert_eq!(summary["dry_run"], false);
+    let outcome_of = |suffix: &str| {
+        lines
+            .iter()
+            .find(|line| line["item_id"].as_str().is_some_and(|id| id.ends_with(suffix)))
+            .unwrap_or_else(|| panic!("no line for {suffix}"))
+            .clone()
+    };
+    assert_eq!(outcome_of("wire.jsonl:1 (w-1)")["outcome"], "CREATED");
+    assert_eq!(outcome_of("wire.jsonl:5 (w-5)")["outcome"], "ALREADY_EXISTS");
+    let not_json = outcome_of("wire.jsonl:3");
+    assert_eq!(not_json["outcome"], "INVALID");
+    assert!(not_json["reason"].as_str().unwrap().contains("not a JSON"));
+    let bad_date = outcome_of("wire.jsonl:4 (w-4)");
+    assert!(
+        bad_date["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("article.published_date")
+    );
+    assert!(outcome_of("wire.jsonl:6").is_object());
+    let bad_url = outcome_of("wire.jsonl:7 (w-7)");
+    assert!(
+        bad_url["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("article.source_url")
+    );
+    assert_eq!(outcome_of("dir/a.txt")["outcome"], "CREATED");
+    assert_eq!(outcome_of("dir/nested/b.txt")["outcome"], "CREATED");
+    assert!(lines.iter().all(|line| !line.to_string().contains("README")));
+
+    // What was given in the file wins over what is parsed, and the header
+    // of a text file is parsed.
+    let first = client
+        .get_article(pb::GetArticleRequest {
+            name: outcome_of("wire.jsonl:1 (w-1)")["article"]
+                .as_str()
+                .unwrap()
+                .into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(first.publisher, "The Gazette");
+    assert_eq!(first.published_date, "2021-03-04");
+    assert_eq!(first.source_url, "https://gazette.example/budget");
+    let lisbon = client
+        .get_article(pb::GetArticleRequest {
+            name: outcome_of("dir/a.txt")["article"].as_str().unwrap().into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(lisbon.dateline, "LISBON");
+    assert_eq!(lisbon.credit, "REUTERS");
+
+    // Running it again stores nothing and says so.
+    let again = claimdb_import(&[WIRE, DIR, "--addr", &addr], &server.admin).await;
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        text.starts_with("Imported 7 articles: 0 created (0 claims), 5 already there, 4 invalid, 0 failed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("wire.jsonl:3: is not a JSON article object"),
+        "{text}"
+    );
+    assert!(text.contains("wire.jsonl:6: has neither"), "{text}");
+    assert_eq!(n_articles(&mut client).await, 4);
+
+    // Standard input, as JSON lines by default.
+    let stdin = tokio::task::spawn_blocking({
+        let token = server.admin.clone();
+        let addr = addr.clone();
+        move || {
+            use std::io::Write;
+            let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+                .args(["import", "-", "--addr", &addr, "--json"])
+                .env("CLAIMDB_TOKEN", token)
+                .env("RUST_LOG", "warn")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let line = serde_json::json!({"text": generated_body(99), "id": 99});
+            writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
+            child.wait_with_output().unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    assert!(stdin.status.success());
+    let lines = json_lines(&stdin);
+    assert_eq!(lines[0]["item_id"], "-:1 (99)");
+    assert_eq!(lines[0]["outcome"], "CREATED");
+    server.stop().await;
+}
