@@ -263,22 +263,40 @@ pub fn search(conn: &Connection, query: &SearchQuery) -> Result<Vec<SearchHit>> 
             Ok((row.get(0)?, row.get(1)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut snippets = conn.prepare_cached(
-        "SELECT highlight(claims_fts, 0, '**', '**'), snippet(claims_fts, 1, '**', '**', '…', 24) \
-         FROM claims_fts WHERE claims_fts MATCH ?1 AND claims_fts.rowid = ?2",
-    )?;
+    if best.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One query each for the snippets and the claims of the whole page.
+    let marks = vec!["?"; best.len()].join(", ");
+    let ids: Vec<SqlValue> = best.iter().map(|(id, _)| SqlValue::Integer(*id)).collect();
+    let mut snippet_params = vec![SqlValue::Text(query.fts.clone())];
+    snippet_params.extend(ids.iter().cloned());
+    let mut snippets: HashMap<i64, (String, String)> = conn
+        .prepare(&format!(
+            "SELECT claims_fts.rowid, highlight(claims_fts, 0, '**', '**'), \
+             snippet(claims_fts, 1, '**', '**', '…', 24) \
+             FROM claims_fts WHERE claims_fts MATCH ? AND claims_fts.rowid IN ({marks})"
+        ))?
+        .query_map(params_from_iter(snippet_params.iter()), |row| {
+            Ok((row.get(0)?, (row.get(1)?, row.get(2)?)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut claims: HashMap<i64, Claim> = conn
+        .prepare(&format!("SELECT {COLUMNS} FROM claims c WHERE c.id IN ({marks})"))?
+        .query_map(params_from_iter(ids.iter()), claims::from_row)?
+        .map(|claim| claim.map(|claim| (claim.id.0, claim)))
+        .collect::<rusqlite::Result<_>>()?;
     let mut hits = Vec::with_capacity(best.len());
     for (id, score) in best {
-        let (text_snippet, sentence_snippet) =
-            snippets.query_row(params![query.fts, id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        let missing = || StoreError::Corrupt(format!("search hit claims/{id} vanished within a snapshot"));
+        let (text_snippet, sentence_snippet) = snippets.remove(&id).ok_or_else(missing)?;
         hits.push(SearchHit {
-            claim: claims::get(conn, ClaimId(id))?,
+            claim: claims.remove(&id).ok_or_else(missing)?,
             score,
             text_snippet,
             sentence_snippet,
         });
     }
-    drop(snippets);
     snapshot.finish()?;
     Ok(hits)
 }
