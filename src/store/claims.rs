@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params, params_from_iter};
 use serde::{Deserialize, Serialize};
 
 use super::{ClaimQuery, Result, StoreError, time};
@@ -248,25 +248,24 @@ pub fn insert_all(
 }
 
 /// Fills in the entities and dates of `claims`, with one query per child
-/// table for the whole slice: the rows of the id range the claims span are
-/// read in order and handed to the claims they belong to.
+/// table for the whole slice. The ids are bound one by one: a page ordered
+/// by anything but id spans the whole table, and a range would read it all.
 pub fn attach_children(conn: &Connection, claims: &mut [Claim]) -> Result<()> {
-    let (Some(min_id), Some(max_id)) = (
-        claims.iter().map(|claim| claim.id.0).min(),
-        claims.iter().map(|claim| claim.id.0).max(),
-    ) else {
+    if claims.is_empty() {
         return Ok(());
-    };
+    }
     let idx_by_id: HashMap<i64, usize> = claims
         .iter()
         .enumerate()
         .map(|(claim_idx, claim)| (claim.id.0, claim_idx))
         .collect();
-    let mut entities = conn.prepare_cached(
-        "SELECT claim_id, name, kind FROM claim_entities WHERE claim_id BETWEEN ?1 AND ?2 \
-         ORDER BY claim_id, rowid",
-    )?;
-    let mut rows = entities.query(params![min_id, max_id])?;
+    let ids: Vec<i64> = idx_by_id.keys().copied().collect();
+    let marks = vec!["?"; ids.len()].join(", ");
+    let mut entities = conn.prepare_cached(&format!(
+        "SELECT claim_id, name, kind FROM claim_entities WHERE claim_id IN ({marks}) \
+         ORDER BY claim_id, rowid"
+    ))?;
+    let mut rows = entities.query(params_from_iter(ids.iter()))?;
     while let Some(row) = rows.next()? {
         let claim_id: i64 = row.get(0)?;
         if let Some(&claim_idx) = idx_by_id.get(&claim_id) {
@@ -276,11 +275,11 @@ pub fn attach_children(conn: &Connection, claims: &mut [Claim]) -> Result<()> {
             });
         }
     }
-    let mut dates = conn.prepare_cached(
-        "SELECT claim_id, start, end, text FROM claim_dates WHERE claim_id BETWEEN ?1 AND ?2 \
-         ORDER BY claim_id, rowid",
-    )?;
-    let mut rows = dates.query(params![min_id, max_id])?;
+    let mut dates = conn.prepare_cached(&format!(
+        "SELECT claim_id, start, end, text FROM claim_dates WHERE claim_id IN ({marks}) \
+         ORDER BY claim_id, rowid"
+    ))?;
+    let mut rows = dates.query(params_from_iter(ids.iter()))?;
     while let Some(row) = rows.next()? {
         let claim_id: i64 = row.get(0)?;
         if let Some(&claim_idx) = idx_by_id.get(&claim_id) {

@@ -226,39 +226,81 @@ pub fn matches(conn: &Connection, id: ClaimId, filter: &Filter) -> Result<bool> 
 const BM25: &str = "bm25(claims_fts, 10.0, 4.0, 2.0)";
 
 /// Full-text search, best match first (lowest BM25 score), with snippets.
+///
+/// Two steps, because SQLite computes every result column of every
+/// matching row before it sorts: first only the ids and scores of the best
+/// `limit` matches (joining `claims` only when a filter needs it), then the
+/// claims and their highlighted snippets for those few.
 pub fn search(conn: &Connection, query: &SearchQuery) -> Result<Vec<SearchHit>> {
+    // One snapshot for both steps, so a claim corrected in between cannot
+    // lose its match.
+    let snapshot = conn.unchecked_transaction()?;
+    let conn: &Connection = &snapshot;
     let mut sql = Sql::default();
-    sql.push(&format!(
-        "SELECT {COLUMNS}, {BM25} AS score, \
-         highlight(claims_fts, 0, '**', '**'), \
-         snippet(claims_fts, 1, '**', '**', '…', 24) \
-         FROM claims_fts JOIN claims c ON c.id = claims_fts.rowid \
-         WHERE claims_fts MATCH ?"
-    ));
+    let id_column = if query.filter.conditions.is_empty() {
+        sql.push(&format!(
+            "SELECT claims_fts.rowid AS id, {BM25} AS score FROM claims_fts WHERE claims_fts MATCH ?"
+        ));
+        "claims_fts.rowid"
+    } else {
+        sql.push(&format!(
+            "SELECT c.id AS id, {BM25} AS score FROM claims_fts JOIN claims c ON c.id = claims_fts.rowid \
+             WHERE claims_fts MATCH ?"
+        ));
+        "c.id"
+    };
     sql.bind(SqlValue::Text(query.fts.clone()));
     push_filter(&mut sql, &query.filter);
     if let Some((score, id)) = query.after {
-        sql.push(&format!(" AND ({BM25} > ? OR ({BM25} = ? AND c.id > ?))"));
+        sql.push(&format!(" AND ({BM25} > ? OR ({BM25} = ? AND {id_column} > ?))"));
         sql.bind(SqlValue::Real(score));
         sql.bind(SqlValue::Real(score));
         sql.bind(SqlValue::Integer(id.0));
     }
-    sql.push(" ORDER BY score, c.id LIMIT ?");
+    sql.push(&format!(" ORDER BY score, {id_column} LIMIT ?"));
     sql.bind(SqlValue::Integer(i64::from(query.limit)));
-    let n_columns = COLUMNS.split(',').count();
-    let mut statement = conn.prepare_cached(&sql.text)?;
-    let rows = statement.query_map(params_from_iter(sql.params.iter()), |row| {
-        Ok(SearchHit {
-            claim: claims::from_row(row)?,
-            score: row.get(n_columns)?,
-            text_snippet: row.get(n_columns + 1)?,
-            sentence_snippet: row.get(n_columns + 2)?,
-        })
-    })?;
-    let mut hits: Vec<SearchHit> = rows.collect::<rusqlite::Result<_>>()?;
-    for hit in &mut hits {
-        claims::attach_children(conn, std::slice::from_mut(&mut hit.claim))?;
+    let best: Vec<(i64, f64)> = conn
+        .prepare_cached(&sql.text)?
+        .query_map(params_from_iter(sql.params.iter()), |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if best.is_empty() {
+        return Ok(Vec::new());
     }
+    // One query each for the snippets and the claims of the whole page.
+    let marks = vec!["?"; best.len()].join(", ");
+    let ids: Vec<SqlValue> = best.iter().map(|(id, _)| SqlValue::Integer(*id)).collect();
+    let mut snippet_params = vec![SqlValue::Text(query.fts.clone())];
+    snippet_params.extend(ids.iter().cloned());
+    let mut snippets: HashMap<i64, (String, String)> = conn
+        .prepare(&format!(
+            "SELECT claims_fts.rowid, highlight(claims_fts, 0, '**', '**'), \
+             snippet(claims_fts, 1, '**', '**', '…', 24) \
+             FROM claims_fts WHERE claims_fts MATCH ? AND claims_fts.rowid IN ({marks})"
+        ))?
+        .query_map(params_from_iter(snippet_params.iter()), |row| {
+            Ok((row.get(0)?, (row.get(1)?, row.get(2)?)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut page_claims: Vec<Claim> = conn
+        .prepare(&format!("SELECT {COLUMNS} FROM claims c WHERE c.id IN ({marks})"))?
+        .query_map(params_from_iter(ids.iter()), claims::from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    claims::attach_children(conn, &mut page_claims)?;
+    let mut claims: HashMap<i64, Claim> = page_claims.into_iter().map(|claim| (claim.id.0, claim)).collect();
+    let mut hits = Vec::with_capacity(best.len());
+    for (id, score) in best {
+        let missing = || StoreError::Corrupt(format!("search hit claims/{id} vanished within a snapshot"));
+        let (text_snippet, sentence_snippet) = snippets.remove(&id).ok_or_else(missing)?;
+        hits.push(SearchHit {
+            claim: claims.remove(&id).ok_or_else(missing)?,
+            score,
+            text_snippet,
+            sentence_snippet,
+        });
+    }
+    snapshot.finish()?;
     Ok(hits)
 }
 
