@@ -5,4 +5,5 @@ mod auth;
 mod bad_input;
 mod cli;
 mod discovery;
+mod model_cli;
 mod support;
