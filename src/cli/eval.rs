@@ -1,6 +1,6 @@
 //! `claimdb eval`: precision, recall and F1 of the check-worthiness model on a labelled data set.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -18,6 +18,11 @@ pub struct EvalArgs {
     /// binary when not given.
     #[arg(long)]
     weights: Option<PathBuf>,
+    /// Leaves out every sentence that also occurs (ignoring case and spacing)
+    /// in this data set, e.g. the training split, to measure on unseen
+    /// sentences only.
+    #[arg(long)]
+    exclude_seen: Option<PathBuf>,
 }
 
 pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
@@ -30,7 +35,18 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         }
         None => model::embedded(),
     };
-    let (layout, sentences) = train::read_dataset(&args.data)?;
+    let (layout, mut sentences) = train::read_dataset(&args.data)?;
+    if let Some(seen_path) = &args.exclude_seen {
+        let (_, seen) = train::read_dataset(seen_path)?;
+        let seen: HashSet<String> = seen.iter().map(|sentence| comparable(&sentence.text)).collect();
+        let n_before = sentences.len();
+        sentences.retain(|sentence| !seen.contains(&comparable(&sentence.text)));
+        println!(
+            "excluded {} of {n_before} sentences also in {}",
+            n_before - sentences.len(),
+            seen_path.display()
+        );
+    }
     let (scores, confusion) = train::evaluate(model, &sentences);
     println!(
         "precision={:.3} recall={:.3} F1={:.3}",
@@ -78,4 +94,13 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         Layout::Ct24 | Layout::ClaimBuster => {}
     }
     Ok(())
+}
+
+/// Lower case with runs of whitespace collapsed, so copies that differ only
+/// in case or spacing compare equal.
+fn comparable(text: &str) -> String {
+    text.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -79,28 +79,14 @@ pub fn fit(examples: &[Example], hyperparameters: Hyperparameters, seed: u64) ->
             }
         }
     }
-    Model {
-        config,
-        bias: bias as f32,
-        weights: weights.into_iter().map(|weight| weight as f32).collect(),
-    }
+    Model::quantise(config, bias, &weights)
 }
 
 /// Scores examples with `model`, as [`Model::score`] would the sentences.
 pub fn score_examples(model: &Model, examples: &[Example]) -> Vec<f64> {
     examples
         .iter()
-        .map(|example| {
-            let value = model.config.feature_value(example.buckets.len());
-            let z = f64::from(model.bias)
-                + value
-                    * example
-                        .buckets
-                        .iter()
-                        .map(|&bucket| f64::from(model.weights[bucket as usize]))
-                        .sum::<f64>();
-            model::sigmoid(z)
-        })
+        .map(|example| model.score_buckets(&example.buckets))
         .collect()
 }
 

@@ -8,5 +8,6 @@ mod crash;
 mod discovery;
 mod filters;
 mod import;
+mod model_cli;
 mod reviews;
 mod support;
