@@ -2,14 +2,15 @@
 //! blocking pool, written in batches through the store's one writer, answered in order.
 //!
 //! Three stages joined by bounded queues keep memory bounded and pass back
-//! pressure to the client: the *reader* takes a message off the stream only
-//! when the byte budget and a worker allow, and starts its check and
-//! extraction on the blocking pool; the *writer* takes the results in the
-//! order sent, groups them into batches (flushed when full or when the next
-//! result is not ready yet), stores each batch in one transaction and
-//! queues the answers; tonic sends them as the client reads them. A client
-//! that does not read its answers therefore stops the writer, which stops
-//! the reader, which stops reading the stream.
+//! pressure to the client: the *reader* takes messages off the stream only
+//! when the byte budget and a worker allow, and hands each worker a chunk of
+//! the articles already received to check and extract; the *writer* takes
+//! the results in the order sent, groups them into batches (flushed when
+//! full or when the reader has nothing more for now), stores each batch in
+//! one transaction while gathering the next, and queues the answers; tonic
+//! sends them as the client reads them. A client that does not read its
+//! answers therefore stops the writer, which stops the reader, which stops
+//! reading the stream.
 
 use std::collections::{HashSet, VecDeque};
 use std::pin::Pin;
