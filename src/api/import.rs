@@ -2,27 +2,31 @@
 //! blocking pool, written in batches through the store's one writer, answered in order.
 //!
 //! Three stages joined by bounded queues keep memory bounded and pass back
-//! pressure to the client: the *reader* takes a message off the stream only
-//! when the byte budget and a worker allow, and starts its check and
-//! extraction on the blocking pool; the *writer* takes the results in the
-//! order sent, groups them into batches (flushed when full or when the next
-//! result is not ready yet), stores each batch in one transaction and
-//! queues the answers; tonic sends them as the client reads them. A client
-//! that does not read its answers therefore stops the writer, which stops
-//! the reader, which stops reading the stream.
+//! pressure to the client: the *reader* takes messages off the stream only
+//! when the byte budget and a worker allow, and hands each worker a chunk of
+//! the articles already received to check and extract; the *writer* takes
+//! the results in the order sent, groups them into batches (flushed when
+//! full or when the reader has nothing more for now), stores each batch in
+//! one transaction while gathering the next, and queues the answers; tonic
+//! sends them as the client reads them. A client that does not read its
+//! answers therefore stops the writer, which stops the reader, which stops
+//! reading the stream.
 
 use std::collections::{HashSet, VecDeque};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::JoinHandle;
+use tokio_stream::Stream;
 use tonic::{Status, Streaming};
 
 use super::error::field_problems_message;
 use super::{convert, pb};
 use crate::ingest;
 use crate::model::{NewArticle, Principal};
-use crate::store::Store;
+use crate::store::{BatchOutcome, Store, StoreError};
 
 use pb::import_item_result::Outcome;
 
@@ -39,17 +43,19 @@ const ANSWER_QUEUE: usize = 512;
 
 type Answer = Result<pb::ImportArticlesResponse, Status>;
 
-/// One article on its way from the reader to the writer.
-struct Slot {
-    item_id: String,
-    n_bytes: usize,
+/// A run of consecutive articles on its way from the reader to the
+/// writer, checked and extracted together by one worker (handing workers
+/// one article at a time costs more in thread wake-ups than the work).
+struct Chunk {
+    /// The `item_id` and body size of each article, in order.
+    items: Vec<(String, usize)>,
     /// Whether the stream is a dry run, as its first message said.
     dry_run: bool,
-    /// The article's share of [`MAX_BYTES_IN_FLIGHT`], given back once it
-    /// is answered.
+    /// The chunk's share of [`MAX_BYTES_IN_FLIGHT`], given back once it is
+    /// taken into a batch.
     _budget: OwnedSemaphorePermit,
-    /// The checked and prepared article, or why it is invalid.
-    work: JoinHandle<Checked>,
+    /// The checked and prepared articles, in order.
+    work: JoinHandle<Vec<Checked>>,
 }
 
 /// An article after its check and extraction.
@@ -64,10 +70,15 @@ enum Checked {
 
 /// What the reader hands the writer.
 enum Step {
-    Item(Slot),
+    Chunk(Chunk),
     /// The request stream broke (e.g. the client went away).
     Broken(Status),
 }
+
+/// The most articles a worker takes at once.
+const MAX_CHUNK_ARTICLES: usize = 32;
+/// A chunk is closed once its bodies reach this many bytes.
+const MAX_CHUNK_BYTES: usize = 256 << 10;
 
 /// Starts an import of `inbound` and returns the queue of its answers.
 pub fn start(
@@ -76,15 +87,26 @@ pub fn start(
     principal: Principal,
 ) -> mpsc::Receiver<Answer> {
     let (answers, answer_queue) = mpsc::channel(ANSWER_QUEUE);
-    let (steps, step_queue) = mpsc::channel(MAX_BATCH_ARTICLES);
     let n_workers = std::thread::available_parallelism().map_or(2, usize::from);
+    let (steps, step_queue) = mpsc::channel(2 * n_workers + MAX_BATCH_ARTICLES / MAX_CHUNK_ARTICLES);
     tokio::spawn(read(inbound, steps, n_workers));
     tokio::spawn(write(store, step_queue, answers, principal));
     answer_queue
 }
 
+/// Polls `stream` once: its next item if one is there already, `None` if
+/// it would have to wait.
+async fn next_if_ready<S: Stream + Unpin>(stream: &mut S) -> Option<Option<S::Item>> {
+    std::future::poll_fn(|cx| match Pin::new(&mut *stream).poll_next(cx) {
+        Poll::Ready(item) => Poll::Ready(Some(item)),
+        Poll::Pending => Poll::Ready(None),
+    })
+    .await
+}
+
 /// Takes articles off the stream as the budget allows and starts checking
-/// and extracting each on the blocking pool, at most `n_workers` at once.
+/// and extracting them on the blocking pool, in chunks of what has already
+/// arrived, at most `n_workers` chunks at once.
 async fn read(
     mut inbound: Streaming<pb::ImportArticlesRequest>,
     steps: mpsc::Sender<Step>,
@@ -94,7 +116,7 @@ async fn read(
     let budget = Arc::new(Semaphore::new(MAX_BYTES_IN_FLIGHT));
     let mut stream_dry_run = None;
     loop {
-        let request = match inbound.message().await {
+        let first = match inbound.message().await {
             Ok(Some(request)) => request,
             Ok(None) => return,
             Err(status) => {
@@ -102,33 +124,67 @@ async fn read(
                 return;
             }
         };
-        let dry_run = *stream_dry_run.get_or_insert(request.dry_run);
-        let n_bytes = request.article.as_ref().map_or(0, |article| article.body.len());
-        // Bodies are at most a few MiB (the message limit), so this fits.
-        let cost = n_bytes.clamp(1, MAX_BYTES_IN_FLIGHT) as u32;
+        let dry_run = *stream_dry_run.get_or_insert(first.dry_run);
+        let body_len = |request: &pb::ImportArticlesRequest| {
+            request.article.as_ref().map_or(0, |article| article.body.len())
+        };
+        let mut chunk_bytes = body_len(&first);
+        let mut requests = vec![first];
+        let mut last = None;
+        while requests.len() < MAX_CHUNK_ARTICLES && chunk_bytes < MAX_CHUNK_BYTES {
+            match next_if_ready(&mut inbound).await {
+                Some(Some(Ok(request))) => {
+                    chunk_bytes += body_len(&request);
+                    requests.push(request);
+                }
+                Some(Some(Err(status))) => {
+                    last = Some(Some(status));
+                    break;
+                }
+                Some(None) => {
+                    last = Some(None);
+                    break;
+                }
+                None => break,
+            }
+        }
+        // Messages are at most a few MiB (the message limit), so this fits.
+        let cost = chunk_bytes.clamp(1, MAX_BYTES_IN_FLIGHT) as u32;
         let (Ok(budget), Ok(worker)) = (
             Arc::clone(&budget).acquire_many_owned(cost).await,
             Arc::clone(&workers).acquire_owned().await,
         ) else {
             return;
         };
-        let item_id = request.item_id;
-        let article = request.article;
+        let items = requests
+            .iter_mut()
+            .map(|request| (std::mem::take(&mut request.item_id), body_len(request)))
+            .collect();
         let work = tokio::task::spawn_blocking(move || {
-            let prepared = check_and_prepare(article);
+            let checked = requests
+                .into_iter()
+                .map(|request| check_and_prepare(request.article))
+                .collect();
             drop(worker);
-            prepared
+            checked
         });
-        let slot = Slot {
-            item_id,
-            n_bytes,
+        let chunk = Chunk {
+            items,
             dry_run,
             _budget: budget,
             work,
         };
-        if steps.send(Step::Item(slot)).await.is_err() {
+        if steps.send(Step::Chunk(chunk)).await.is_err() {
             // The writer stopped: the call has failed or the client left.
             return;
+        }
+        match last {
+            None => {}
+            Some(None) => return,
+            Some(Some(status)) => {
+                let _ = steps.send(Step::Broken(status)).await;
+                return;
+            }
         }
     }
 }
@@ -158,7 +214,8 @@ struct Totals {
 }
 
 /// Takes the prepared articles in order, writes them in batches and queues
-/// the answers, then the summary.
+/// the answers, then the summary. One batch is written while the next is
+/// gathered, so the writer thread and the extraction workers both stay busy.
 async fn write(
     store: Arc<dyn Store>,
     mut steps: mpsc::Receiver<Step>,
@@ -166,65 +223,44 @@ async fn write(
     principal: Principal,
 ) {
     let mut writer = Writer {
-        store,
         answers,
         totals: Totals::default(),
         dry_run: None,
         seen_in_dry_run: HashSet::new(),
     };
-    let mut ready: VecDeque<Slot> = VecDeque::new();
+    let mut ready: VecDeque<Chunk> = VecDeque::new();
     let mut broken = None;
+    let mut in_flight: Option<InFlight> = None;
     loop {
-        if ready.is_empty() && broken.is_none() {
-            match steps.recv().await {
-                Some(Step::Item(slot)) => ready.push_back(slot),
-                Some(Step::Broken(status)) => broken = Some(status),
-                None => {}
-            }
-        }
-        if ready.is_empty() {
+        let batch = gather(&mut steps, &mut ready, &mut broken).await;
+        if batch.is_empty() {
             break;
         }
-        let mut batch = Vec::new();
-        let mut batch_bytes = 0;
-        loop {
-            while ready.len() < MAX_BATCH_ARTICLES && broken.is_none() {
-                match steps.try_recv() {
-                    Ok(Step::Item(slot)) => ready.push_back(slot),
-                    Ok(Step::Broken(status)) => broken = Some(status),
-                    Err(_) => break,
-                }
+        tracing::debug!(n_articles = batch.len(), "ImportArticles batch");
+        let (pending, to_store) = writer.sort(batch);
+        let dry_run = writer.dry_run.unwrap_or(false);
+        let store = Arc::clone(&store);
+        let write = tokio::spawn(async move {
+            if to_store.is_empty() {
+                Ok(Vec::new())
+            } else {
+                store.create_articles(to_store, dry_run).await
             }
-            // Once the batch has something, a result that is not ready yet
-            // means the input has paused: write what there is.
-            let Some(front) = ready.front() else { break };
-            if !batch.is_empty() && !front.work.is_finished() {
-                break;
-            }
-            let Some(mut slot) = ready.pop_front() else { break };
-            let checked = (&mut slot.work).await.unwrap_or_else(|err| {
-                tracing::error!("extraction task failed: {err}");
-                Checked::Broken
-            });
-            batch_bytes += slot.n_bytes;
-            batch.push((slot, checked));
-            if batch.len() >= MAX_BATCH_ARTICLES || batch_bytes >= MAX_BATCH_BYTES {
-                break;
-            }
-        }
-        if let Err(status) = writer.flush(batch).await {
-            tracing::warn!(
-                by = principal.name,
-                "ImportArticles stopped: {}",
-                status.message()
-            );
-            let _ = writer.answers.send(Err(status)).await;
-            return;
+        });
+        if let Some(previous) = in_flight.replace(InFlight { pending, write })
+            && let Err(status) = writer.answer(previous).await
+        {
+            return writer.fail(status, &principal).await;
         }
         if writer.answers.is_closed() {
             tracing::info!(by = principal.name, "ImportArticles: the client went away");
             return;
         }
+    }
+    if let Some(last) = in_flight.take()
+        && let Err(status) = writer.answer(last).await
+    {
+        return writer.fail(status, &principal).await;
     }
     let totals = &writer.totals;
     tracing::info!(
@@ -257,9 +293,72 @@ async fn write(
     let _ = writer.answers.send(last).await;
 }
 
+/// One article taken into a batch.
+struct Gathered {
+    item_id: String,
+    dry_run: bool,
+    checked: Checked,
+}
+
+/// Gathers the next batch in the order sent: waits for the first chunk,
+/// then takes the next ones as long as the reader has any (waiting for
+/// their extraction), up to a full batch. When the reader has nothing
+/// more for now, the input has paused and the batch is written as it is.
+/// Empty when the stream has ended (or broken) and everything was taken.
+async fn gather(
+    steps: &mut mpsc::Receiver<Step>,
+    ready: &mut VecDeque<Chunk>,
+    broken: &mut Option<Status>,
+) -> Vec<Gathered> {
+    if ready.is_empty() && broken.is_none() {
+        match steps.recv().await {
+            Some(Step::Chunk(chunk)) => ready.push_back(chunk),
+            Some(Step::Broken(status)) => *broken = Some(status),
+            None => {}
+        }
+    }
+    let mut batch = Vec::new();
+    let mut batch_bytes = 0;
+    loop {
+        while broken.is_none() {
+            match steps.try_recv() {
+                Ok(Step::Chunk(chunk)) => ready.push_back(chunk),
+                Ok(Step::Broken(status)) => *broken = Some(status),
+                Err(_) => break,
+            }
+        }
+        let Some(mut chunk) = ready.pop_front() else {
+            return batch;
+        };
+        let mut checked = (&mut chunk.work)
+            .await
+            .unwrap_or_else(|err| {
+                tracing::error!("extraction task failed: {err}");
+                Vec::new()
+            })
+            .into_iter();
+        for (item_id, n_bytes) in chunk.items {
+            batch_bytes += n_bytes;
+            batch.push(Gathered {
+                item_id,
+                dry_run: chunk.dry_run,
+                checked: checked.next().unwrap_or(Checked::Broken),
+            });
+        }
+        if batch.len() >= MAX_BATCH_ARTICLES || batch_bytes >= MAX_BATCH_BYTES {
+            return batch;
+        }
+    }
+}
+
+/// A batch being written, with the answers that wait for it.
+struct InFlight {
+    pending: Vec<Pending>,
+    write: JoinHandle<Result<Vec<Result<BatchOutcome, StoreError>>, StoreError>>,
+}
+
 /// The writer's state for one stream.
 struct Writer {
-    store: Arc<dyn Store>,
     answers: mpsc::Sender<Answer>,
     totals: Totals,
     dry_run: Option<bool>,
@@ -269,31 +368,28 @@ struct Writer {
 }
 
 impl Writer {
-    /// Writes the valid articles of a batch in one transaction and queues
-    /// an answer for every article, in order. Fails only when the whole
-    /// batch could not be written.
-    async fn flush(&mut self, batch: Vec<(Slot, Checked)>) -> Result<(), Status> {
+    /// Splits a batch into the articles to store and, for every article in
+    /// order, its answer or a place for it.
+    fn sort(&mut self, batch: Vec<Gathered>) -> (Vec<Pending>, Vec<NewArticle>) {
         let dry_run = *self
             .dry_run
-            .get_or_insert_with(|| batch.first().is_some_and(|(slot, _)| slot.dry_run));
+            .get_or_insert_with(|| batch.first().is_some_and(|gathered| gathered.dry_run));
         let mut to_store = Vec::with_capacity(batch.len());
-        let mut answers = Vec::with_capacity(batch.len());
-        for (slot, checked) in batch {
+        let mut pending = Vec::with_capacity(batch.len());
+        for Gathered { item_id, checked, .. } in batch {
             self.totals.received += 1;
-            let answer = match checked {
+            pending.push(match checked {
                 Checked::Broken => Pending::Done(item(
-                    slot.item_id,
+                    item_id,
                     Outcome::Failed,
                     "",
                     0,
                     "internal error while extracting claims",
                 )),
-                Checked::Invalid(reason) => {
-                    Pending::Done(item(slot.item_id, Outcome::Invalid, "", 0, &reason))
-                }
+                Checked::Invalid(reason) => Pending::Done(item(item_id, Outcome::Invalid, "", 0, &reason)),
                 Checked::Ready(article) if dry_run && !self.seen_in_dry_run.insert(article.sha256) => {
                     Pending::Done(item(
-                        slot.item_id,
+                        item_id,
                         Outcome::AlreadyExists,
                         "",
                         article.claims.len() as u32,
@@ -302,19 +398,24 @@ impl Writer {
                 }
                 Checked::Ready(article) => {
                     to_store.push(*article);
-                    Pending::Stored(slot.item_id)
+                    Pending::Stored(item_id)
                 }
-            };
-            answers.push(answer);
+            });
         }
-        let mut outcomes = if to_store.is_empty() {
-            Vec::new()
-        } else {
-            self.store.create_articles(to_store, dry_run).await?
-        }
-        .into_iter();
-        for answer in answers {
-            let result = match answer {
+        (pending, to_store)
+    }
+
+    /// Waits for a batch's write and queues an answer for every article of
+    /// it, in order. Fails only when the whole batch could not be written.
+    async fn answer(&mut self, in_flight: InFlight) -> Result<(), Status> {
+        let outcomes = in_flight.write.await.map_err(|err| {
+            tracing::error!("batch write task failed: {err}");
+            Status::from(StoreError::Closed)
+        })??;
+        let dry_run = self.dry_run.unwrap_or(false);
+        let mut outcomes = outcomes.into_iter();
+        for pending in in_flight.pending {
+            let result = match pending {
                 Pending::Done(result) => result,
                 Pending::Stored(item_id) => match outcomes.next() {
                     Some(Ok(outcome)) if outcome.created => {
@@ -350,6 +451,16 @@ impl Writer {
         Ok(())
     }
 
+    /// Ends the stream with `status` when a whole batch could not be written.
+    async fn fail(&self, status: Status, principal: &Principal) {
+        tracing::warn!(
+            by = principal.name,
+            "ImportArticles stopped: {}",
+            status.message()
+        );
+        let _ = self.answers.send(Err(status)).await;
+    }
+
     fn count(&mut self, result: &pb::ImportItemResult) {
         let totals = &mut self.totals;
         match result.outcome() {
@@ -364,7 +475,6 @@ impl Writer {
     }
 }
 
-/// An answer known before the write, or one that waits for the store.
 enum Pending {
     Done(pb::ImportItemResult),
     Stored(String),

@@ -340,6 +340,57 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_failing_article_in_a_batch_rolls_back_alone() {
+        // See: #5
+        let (_dir, store) = open();
+        let prepare =
+            |body: &str| ingest::prepare_article(body.to_owned(), ArticleMetadata::default()).article;
+        let other = "Exports rose by 3.2% in 2020 to 41 billion dollars, the ministry said.";
+        let mut broken = prepare("Imports fell by 4% in 2020, the ministry said on Friday.");
+        broken.claims.last_mut().unwrap().checkworthiness = 7.0;
+        let batch = vec![prepare(BODY), broken, prepare(BODY), prepare(other)];
+        let outcomes = store.create_articles(batch, false).await.unwrap();
+        let first = outcomes[0].as_ref().unwrap();
+        assert!(first.created);
+        assert!(outcomes[1].is_err(), "the broken article fails on its own");
+        let repeat = outcomes[2].as_ref().unwrap();
+        assert!(!repeat.created, "a repeat within the batch is not written again");
+        assert_eq!(repeat.id, first.id);
+        assert!(outcomes[3].as_ref().unwrap().created);
+
+        let stored = store.list_articles(None, 10).await.unwrap();
+        assert_eq!(stored.len(), 2);
+        let all_claims = store
+            .list_claims(ClaimQuery {
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let n_expected: u32 = stored.iter().map(|article| article.claim_count).sum();
+        assert_eq!(
+            all_claims.len() as u32,
+            n_expected,
+            "no claim of the broken article is left"
+        );
+
+        let again = store
+            .create_articles(vec![prepare(BODY), prepare(other)], false)
+            .await
+            .unwrap();
+        assert!(again.iter().all(|outcome| !outcome.as_ref().unwrap().created));
+    }
+
+    #[tokio::test]
+    async fn a_dry_run_batch_keeps_nothing() {
+        let (_dir, store) = open();
+        let new = ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article;
+        let outcomes = store.create_articles(vec![new], true).await.unwrap();
+        assert!(outcomes[0].as_ref().unwrap().created);
+        assert!(store.list_articles(None, 10).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
     async fn unknown_ids_are_not_found() {
         let (_dir, store) = open();
         assert!(matches!(
