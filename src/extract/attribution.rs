@@ -35,6 +35,11 @@ pub struct Attribution {
     /// Byte span, within the sentence, covering the speaker phrase and the
     /// reporting verb; used to decide whether trimming it off is safe.
     pub clause: Span,
+    /// The reporting verb ("said", "denies", "according to", "called for").
+    pub verb: Span,
+    /// The speaker comes before the verb and the reported content after it
+    /// ("Moscow denies planning ..."), so the content is what follows the verb.
+    pub content_follows: bool,
 }
 
 /// Full names seen so far in an article, keyed by surname.
@@ -230,8 +235,17 @@ fn attribution_at(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Option
     }
     // Reporting verbs are lower case; "Says" at the start of a headline is
     // too ambiguous to trust.
-    if !verb.text.starts_with(|c: char| c.is_ascii_lowercase()) || !verb.lexeme.has(Lexeme::REPORTING_VERB) {
+    let is_called_for = matches!(verb.text, "called" | "calls")
+        && words.get(verb_idx + 1).is_some_and(|next| next.text == "for");
+    if !verb.text.starts_with(|c: char| c.is_ascii_lowercase())
+        || !(verb.lexeme.has(Lexeme::REPORTING_VERB) || is_called_for)
+    {
         return None;
+    }
+    if matches!(verb.text, "described" | "quoted" | "reported")
+        && let Some(attribution) = passive_agent(sentence, words, verb_idx)
+    {
+        return Some(attribution);
     }
     if verb.lexeme.has(Lexeme::INVERTIBLE_VERB)
         && verb_idx > 0
@@ -257,6 +271,11 @@ fn according_to(sentence: &str, words: &[Word<'_>], according_idx: usize) -> Opt
             start: words[according_idx].start,
             end: speaker.end,
         },
+        verb: Span {
+            start: words[according_idx].start,
+            end: words[according_idx + 1].end,
+        },
+        content_follows: false,
     })
 }
 
@@ -275,6 +294,11 @@ fn inverted_subject(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Opti
             start: words[verb_idx].start,
             end: words[last_idx].end,
         },
+        verb: Span {
+            start: words[verb_idx].start,
+            end: words[verb_idx].end,
+        },
+        content_follows: false,
     })
 }
 
@@ -355,6 +379,47 @@ fn subject_before(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Option
             start: words[first_idx].start,
             end: words[verb_idx].end,
         },
+        verb: verb_span(words, verb_idx),
+        content_follows: true,
+    })
+}
+
+/// The span of the reporting verb at `verb_idx`, with the "for" of "called for".
+fn verb_span(words: &[Word<'_>], verb_idx: usize) -> Span {
+    let is_called_for = matches!(words[verb_idx].text, "called" | "calls" | "call")
+        && words.get(verb_idx + 1).is_some_and(|next| next.text == "for");
+    Span {
+        start: words[verb_idx].start,
+        end: words[verb_idx + usize::from(is_called_for)].end,
+    }
+}
+
+/// `..., X was described by officials as "serious"`: the agent of a passive report.
+fn passive_agent(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Option<Attribution> {
+    const MAX_AGENT_WORDS: usize = 6;
+    if words.get(verb_idx + 1)?.text != "by" {
+        return None;
+    }
+    let first_idx = verb_idx + 2;
+    let as_idx = (first_idx + 1..words.len().min(first_idx + MAX_AGENT_WORDS + 1))
+        .find(|&idx| words[idx].text == "as")?;
+    let gaps_plain = (first_idx + 1..=as_idx)
+        .all(|idx| !gap_has_clause_break(&sentence[words[idx - 1].end..words[idx].start]));
+    if !gaps_plain {
+        return None;
+    }
+    let speaker = classify_phrase(words, first_idx, as_idx - 1)?;
+    Some(Attribution {
+        speaker,
+        clause: Span {
+            start: words[verb_idx].start,
+            end: words[as_idx - 1].end,
+        },
+        verb: Span {
+            start: words[verb_idx].start,
+            end: words[verb_idx].end,
+        },
+        content_follows: false,
     })
 }
 
@@ -387,6 +452,8 @@ fn appositive_subject(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Op
             start: words[first_idx].start,
             end: words[verb_idx].end,
         },
+        verb: verb_span(words, verb_idx),
+        content_follows: true,
     })
 }
 
@@ -446,6 +513,14 @@ pub fn resolve_speaker(phrase: &str, memory: &NameMemory) -> String {
         return full_name.to_string();
     }
     super::header::collapse_whitespace(phrase)
+}
+
+/// The inside-quote flags of a sentence, for tests of other modules.
+#[cfg(test)]
+pub fn quote_flags_for_tests(sentence: &str, words: &[Word<'_>]) -> Vec<bool> {
+    let mut flags = Vec::new();
+    inside_quote_flags(sentence, words, quote_profile(sentence), &mut flags);
+    flags
 }
 
 #[cfg(test)]

@@ -12,15 +12,55 @@ use super::header::collapse_whitespace;
 /// The claim text of `sentence`; `attribution_clause` is the byte span, within
 /// the sentence, of the speaker phrase and reporting verb, when one was found.
 pub fn claim_text(sentence: &str, attribution_clause: Option<Span>) -> String {
-    match quoted_assertion(sentence, attribution_clause) {
-        Some(inner) => {
-            let mut text = collapse_whitespace(inner.trim_end_matches(',').trim_end());
-            if !text.ends_with(['.', '!', '?', '\u{2026}']) && !text.is_empty() {
-                text.push('.');
-            }
-            text
+    let region = claim_region(sentence, attribution_clause);
+    let inner = &sentence[region.start..region.end];
+    if region.start == 0 && region.end == sentence.len() {
+        return collapse_whitespace(sentence);
+    }
+    let mut text = collapse_whitespace(inner.trim_end_matches(',').trim_end());
+    if !text.ends_with(['.', '!', '?', '\u{2026}']) && !text.is_empty() {
+        text.push('.');
+    }
+    text
+}
+
+/// The part of `sentence` that is the assertion, as a byte span: the inside
+/// of a lone quotation with its attribution, the sentence without a closing
+/// attribution ("..., said a senior official."), or the whole sentence.
+pub fn claim_region(sentence: &str, attribution_clause: Option<Span>) -> Span {
+    if let Some(inner) = quoted_assertion(sentence, attribution_clause) {
+        let start = inner.as_ptr() as usize - sentence.as_ptr() as usize;
+        return Span {
+            start,
+            end: start + inner.len(),
+        };
+    }
+    if let Some(clause) = attribution_clause
+        && clause.start > 0
+        && clause.end <= sentence.len()
+        && sentence[clause.end..]
+            .chars()
+            .all(|c| c.is_whitespace() || matches!(c, '.' | '!' | '"' | '\u{201D}'))
+    {
+        // A closing attribution after a comma or a closing quote is cut off.
+        let before = sentence[..clause.start].trim_end();
+        let cut = before.trim_end_matches(|c: char| matches!(c, ',' | '"' | '\u{201D}') || c.is_whitespace());
+        let had_separator = before.len() > cut.len() && before[cut.len()..].contains([',', '"', '\u{201D}']);
+        if had_separator && cut.chars().any(char::is_alphanumeric) {
+            // Keep a closing quote that matches an opening one inside the region.
+            let n_quotes = cut.matches(['"', '\u{201C}', '\u{201D}']).count();
+            let end = if n_quotes % 2 == 1 && before[cut.len()..].contains(['"', '\u{201D}']) {
+                let quote_idx = cut.len() + before[cut.len()..].find(['"', '\u{201D}']).unwrap_or(0);
+                quote_idx + sentence[quote_idx..].chars().next().map_or(0, char::len_utf8)
+            } else {
+                cut.len()
+            };
+            return Span { start: 0, end };
         }
-        None => collapse_whitespace(sentence),
+    }
+    Span {
+        start: 0,
+        end: sentence.len(),
     }
 }
 

@@ -313,6 +313,8 @@ const REPORTING_VERBS: &[&str] = &[
     "maintained",
     "reported",
     "estimated",
+    "described",
+    "describes",
 ];
 
 /// Reporting verbs that may precede their subject ("..., said the minister"). "told", "denied" and the like are left out: after a comma they usually start a new clause rather than an inverted attribution.

@@ -35,10 +35,10 @@ async fn the_mission_article_is_stored_with_its_claims_and_provenance() {
     assert_eq!(stored.sha256.len(), 64);
     assert!(stored.create_time.is_some());
     // Read by hand, the article has 22 paragraphs of prose with 25 sentences,
-    // each stating something checkable.
+    // each stating something checkable; five are compounds of two claims.
     let claims = response.claims;
     assert_eq!(stored.claim_count as usize, claims.len());
-    assert_eq!(claims.len(), 25);
+    assert_eq!(claims.len(), 30);
 
     for claim in &claims {
         let span = claim.span.unwrap();
@@ -68,6 +68,73 @@ async fn the_mission_article_is_stored_with_its_claims_and_provenance() {
         troops.speaker, "REUTERS, AGENCE FRANCE-PRESSE",
         "unattributed claims are the publication's"
     );
+
+    // The claim details travel end to end: the mission's example comes out
+    // as a denial and an assertion by Russia, with what was rewritten.
+    let denial = claims
+        .iter()
+        .find(|claim| claim.text == "Russia denies planning to attack Ukraine.")
+        .expect("the denial is its own claim");
+    assert_eq!(denial.speaker, "Russia");
+    assert_eq!(denial.kind(), pb::claim::Kind::Statement);
+    assert!(denial.checkable);
+    assert_eq!(denial.content, "Planning to attack Ukraine.");
+    let stance = denial.stance.as_ref().expect("a reported claim has a stance");
+    assert_eq!(stance.verb, "denies");
+    assert_eq!(stance.polarity(), pb::stance::Polarity::Denies);
+    let rewrite = &denial.rewrites[0];
+    assert_eq!(
+        (
+            rewrite.original.as_str(),
+            rewrite.replacement.as_str(),
+            rewrite.rule.as_str()
+        ),
+        ("Moscow", "Russia", "metonym")
+    );
+    let rewrite_span = rewrite.span.unwrap();
+    assert_eq!(
+        &MISSION_ARTICLE[rewrite_span.start as usize..rewrite_span.end as usize],
+        "Moscow"
+    );
+    let assertion = claims
+        .iter()
+        .find(|claim| claim.text.starts_with("Russia says it has the right"))
+        .expect("the assertion is its own claim");
+    assert_eq!(assertion.span, denial.span, "both come from one sentence");
+    assert_eq!(
+        assertion.stance.as_ref().unwrap().polarity(),
+        pb::stance::Polarity::Affirms
+    );
+    assert_eq!(troops.kind(), pb::claim::Kind::Statistic);
+    assert_eq!(troops.quantities.len(), 1);
+    assert_eq!(troops.quantities[0].value, 60_000.0);
+    assert_eq!(troops.quantities[0].upper, Some(90_000.0));
+    assert!(troops.stance.is_none());
+    assert!(
+        troops
+            .entities
+            .iter()
+            .any(|entity| entity.name == "Ukraine" && entity.kind() == pb::entity::Kind::Place)
+    );
+    let call = claims
+        .iter()
+        .find(|claim| claim.text.starts_with("In a 50-minute call on Thursday"))
+        .expect("the call is a claim");
+    let thursday = &call.dates[0];
+    assert_eq!(
+        (
+            thursday.start.as_str(),
+            thursday.end.as_str(),
+            thursday.text.as_str()
+        ),
+        ("2021-12-30", "2021-12-30", "on Thursday")
+    );
+    let opinion = claims
+        .iter()
+        .find(|claim| claim.text.starts_with("The clear warning"))
+        .expect("the publication's judgement is a claim");
+    assert_eq!(opinion.kind(), pb::claim::Kind::Opinion);
+    assert!(!opinion.checkable);
 
     // Reading back gives the same claims, in the same order.
     let mut claims_client = server.claims(Some(&server.reader)).await;
@@ -246,6 +313,17 @@ async fn extract_claims_stores_nothing() {
     let metadata = response.metadata.unwrap();
     assert_eq!(metadata.published_date, "2022-01-01");
     assert_eq!(metadata.credit, "REUTERS, AGENCE FRANCE-PRESSE");
+    // ExtractClaims returns the same details as CreateArticle, and the
+    // diagnostics, dated against the header's date.
+    let scholz = response
+        .claims
+        .iter()
+        .find(|claim| claim.text.starts_with("German leader Olaf Scholz"))
+        .expect("the Scholz sentence is a claim");
+    assert_eq!(scholz.dates.len(), 1);
+    assert_eq!(scholz.dates[0].start, "2021-12-31");
+    assert_eq!(scholz.kind(), pb::claim::Kind::Event);
+    assert!(!scholz.content.is_empty());
     for claim in &response.claims {
         assert!(claim.name.is_empty() && claim.article.is_empty());
         let span = claim.span.unwrap();

@@ -45,7 +45,17 @@ fn stdout_json_lines(output: &Output) -> Vec<serde_json::Value> {
 async fn extract_prints_claims_as_json_lines_without_a_server() {
     let output = claimdb(strings(&["extract", MISSION_PATH]), vec![]).await;
     let claims = stdout_json_lines(&output);
-    assert_eq!(claims.len(), 25);
+    assert_eq!(claims.len(), 30);
+    let denial = claims
+        .iter()
+        .find(|claim| claim["text"] == "Russia denies planning to attack Ukraine.")
+        .expect("the denial is a claim");
+    assert_eq!(denial["kind"], "STATEMENT");
+    assert_eq!(denial["reporting_verb"], "denies");
+    assert_eq!(denial["polarity"], "DENIES");
+    assert_eq!(denial["content"], "Planning to attack Ukraine.");
+    assert_eq!(denial["rewrites"][0]["rule"], "metonym");
+    assert_eq!(denial["checkable"], true);
     let body = std::fs::read_to_string(MISSION_PATH).unwrap();
     for claim in &claims {
         let [start, end] = [0, 1].map(|i| claim["span"][i].as_u64().unwrap() as usize);

@@ -1,0 +1,690 @@
+//! Time grounding: finds date expressions in a sentence and resolves them against the article's date.
+//!
+//! Calendar arithmetic is done by hand on day numbers (days since
+//! 1970-01-01, proleptic Gregorian), after Howard Hinnant's `days_from_civil`
+//! algorithms: small, pure and exact, with no dependency.
+//!
+//! Recognised, case-insensitively: "yesterday", "today", "tomorrow";
+//! weekdays ("on Thursday", "last Friday", "next Monday"); month and day
+//! ("Jan 12", "Jan 9-10", "12 January", "January 12, 2022"); months alone
+//! after a preposition ("in March", "last December"); years after a
+//! preposition ("in 2014"); "this/last/next week|month|year", "earlier this
+//! week|month|year", "over the weekend"; and "over the past two months",
+//! "in the last 3 weeks", "this past month".
+
+use super::Span;
+use super::lexicon::Lexeme;
+use super::words::{Word, lower_key};
+
+/// A calendar date as a day number: days since 1970-01-01.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Day(pub i64);
+
+impl Day {
+    /// The day of `year-month-day`; the caller ensures the date is valid.
+    pub fn from_civil(year: i64, month: u32, day: u32) -> Day {
+        let year = if month <= 2 { year - 1 } else { year };
+        let era = year.div_euclid(400);
+        let year_of_era = year - era * 400;
+        let month = i64::from(month);
+        let day_of_year =
+            (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        Day(era * 146_097 + day_of_era - 719_468)
+    }
+
+    /// `(year, month, day)`.
+    pub fn to_civil(self) -> (i64, u32, u32) {
+        let z = self.0 + 719_468;
+        let era = z.div_euclid(146_097);
+        let day_of_era = z - era * 146_097;
+        let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let mp = (5 * day_of_year + 2) / 153;
+        let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        (year, month, day)
+    }
+
+    /// Parses `YYYY-MM-DD`, only when it is a calendar date.
+    pub fn parse(text: &str) -> Option<Day> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return None;
+        }
+        let year: i64 = text[..4].parse().ok()?;
+        let month: u32 = text[5..7].parse().ok()?;
+        let day: u32 = text[8..].parse().ok()?;
+        (text[..4].bytes().all(|b| b.is_ascii_digit()) && valid(year, month, day))
+            .then(|| Day::from_civil(year, month, day))
+    }
+
+    /// Monday is 0, Sunday 6.
+    pub fn weekday(self) -> i64 {
+        // 1970-01-01 was a Thursday.
+        (self.0 + 3).rem_euclid(7)
+    }
+
+    pub fn plus(self, days: i64) -> Day {
+        Day(self.0 + days)
+    }
+
+    pub fn iso(self) -> String {
+        let (year, month, day) = self.to_civil();
+        format!("{year:04}-{month:02}-{day:02}")
+    }
+}
+
+fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn valid(year: i64, month: u32, day: u32) -> bool {
+    (1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)
+}
+
+fn month_range(year: i64, month: u32) -> (Day, Day) {
+    (
+        Day::from_civil(year, month, 1),
+        Day::from_civil(year, month, days_in_month(year, month)),
+    )
+}
+
+/// `month` shifted by `delta` months, as (year, month).
+fn add_months(year: i64, month: u32, delta: i64) -> (i64, u32) {
+    let index = year * 12 + i64::from(month) - 1 + delta;
+    (index.div_euclid(12), (index.rem_euclid(12) + 1) as u32)
+}
+
+/// The same day `delta` months away, clamped to the month's length.
+fn shift_months(day: Day, delta: i64) -> Day {
+    let (year, month, day_of_month) = day.to_civil();
+    let (year, month) = add_months(year, month, delta);
+    Day::from_civil(year, month, day_of_month.min(days_in_month(year, month)))
+}
+
+/// A date expression found in a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundDate {
+    /// Byte span of the words within the sentence.
+    pub span: Span,
+    pub start: Day,
+    pub end: Day,
+}
+
+fn month_number(key: &str) -> Option<u32> {
+    let month = match key {
+        "january" | "jan" => 1,
+        "february" | "feb" => 2,
+        "march" | "mar" => 3,
+        "april" | "apr" => 4,
+        "may" => 5,
+        "june" | "jun" => 6,
+        "july" | "jul" => 7,
+        "august" | "aug" => 8,
+        "september" | "sep" | "sept" => 9,
+        "october" | "oct" => 10,
+        "november" | "nov" => 11,
+        "december" | "dec" => 12,
+        _ => return None,
+    };
+    Some(month)
+}
+
+fn weekday_number(key: &str) -> Option<i64> {
+    let weekday = match key {
+        "monday" => 0,
+        "tuesday" => 1,
+        "wednesday" => 2,
+        "thursday" => 3,
+        "friday" => 4,
+        "saturday" => 5,
+        "sunday" => 6,
+        _ => return None,
+    };
+    Some(weekday)
+}
+
+fn small_number(key: &str) -> Option<i64> {
+    let number = match key {
+        "a" | "an" | "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        _ => key.parse().ok().filter(|n| (1..=1000).contains(n))?,
+    };
+    Some(number)
+}
+
+/// A plain number of one or two digits, as a day of the month.
+fn day_number(text: &str) -> Option<u32> {
+    let digits = text
+        .strip_suffix("th")
+        .or_else(|| text.strip_suffix("st"))
+        .or_else(|| text.strip_suffix("nd"))
+        .or_else(|| text.strip_suffix("rd"))
+        .unwrap_or(text);
+    if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|day| (1..=31).contains(day))
+}
+
+/// A four-digit year between 1000 and 2999.
+pub fn year_number(text: &str) -> Option<i64> {
+    (text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+        .filter(|year| (1000..=2999).contains(year))
+}
+
+/// Words that may open a date expression and belong to its text.
+const PREPOSITIONS: &[&str] = &["on", "in", "over", "since", "during", "until", "by"];
+
+/// Finds the date expressions of a sentence, resolved against `reference`.
+/// `future` says the sentence speaks of the future ("will"), which turns a
+/// bare weekday forward instead of back. Words in `found` do not overlap.
+pub fn find_dates(
+    sentence: &str,
+    words: &[Word<'_>],
+    reference: Day,
+    future: bool,
+    found: &mut Vec<FoundDate>,
+) {
+    found.clear();
+    // Most sentences name no date: look for a word that can start or anchor one first.
+    let may_hold_date = words.iter().any(|word| {
+        word.lexeme.has(Lexeme::DATE_WORD)
+            || word.lexeme.has(Lexeme::DAY_OR_MONTH)
+            || year_number(word.text).is_some()
+            || ["days", "day", "weeks", "months", "years"]
+                .iter()
+                .any(|unit| word.text.eq_ignore_ascii_case(unit))
+    });
+    if !may_hold_date {
+        return;
+    }
+    // Lower-cased keys in fixed buffers: no allocation per word.
+    let keys: Vec<([u8; 24], usize)> = words
+        .iter()
+        .map(|word| {
+            let mut buffer = [0u8; 24];
+            let len = match lower_key(word.text, &mut buffer) {
+                Some(key) => key.len(),
+                None => 0,
+            };
+            if len > 0 && buffer[..len].iter().all(|b| *b == 0) {
+                // lower_key returned the word itself without copying.
+                buffer[..len].copy_from_slice(word.text.as_bytes());
+            }
+            (buffer, len)
+        })
+        .collect();
+    let key = |idx: usize| {
+        keys.get(idx)
+            .and_then(|(buffer, len)| std::str::from_utf8(&buffer[..*len]).ok())
+            .unwrap_or("")
+    };
+    // Words of one expression are separated by spaces only (a comma ends it,
+    // except in "January 12, 2022").
+    let joined = |idx: usize| {
+        idx + 1 < words.len()
+            && sentence[words[idx].end..words[idx + 1].start]
+                .trim_matches(' ')
+                .is_empty()
+    };
+    let mut word_idx = 0;
+    while word_idx < words.len() {
+        let Some((first_idx, last_idx, start, end)) =
+            date_at(sentence, words, &key, &joined, word_idx, reference, future)
+        else {
+            word_idx += 1;
+            continue;
+        };
+        // Keep a preposition right before the expression in its text.
+        let text_first_idx =
+            if first_idx > 0 && PREPOSITIONS.contains(&key(first_idx - 1)) && joined(first_idx - 1) {
+                first_idx - 1
+            } else {
+                first_idx
+            };
+        if start <= end {
+            found.push(FoundDate {
+                span: Span {
+                    start: words[text_first_idx].start,
+                    end: words[last_idx].end,
+                },
+                start,
+                end,
+            });
+        }
+        word_idx = last_idx + 1;
+    }
+}
+
+/// The date expression starting at `word_idx`, as (first word, last word, start, end).
+fn date_at<'k>(
+    sentence: &str,
+    words: &[Word<'_>],
+    key: &impl Fn(usize) -> &'k str,
+    joined: &impl Fn(usize) -> bool,
+    word_idx: usize,
+    reference: Day,
+    future: bool,
+) -> Option<(usize, usize, Day, Day)> {
+    let word = key(word_idx);
+    let (ref_year, ref_month, _) = reference.to_civil();
+    let next = |offset: usize| {
+        if joined(word_idx + offset - 1) {
+            key(word_idx + offset)
+        } else {
+            ""
+        }
+    };
+    match word {
+        "yesterday" => return Some((word_idx, word_idx, reference.plus(-1), reference.plus(-1))),
+        "today" => return Some((word_idx, word_idx, reference, reference)),
+        "tomorrow" => return Some((word_idx, word_idx, reference.plus(1), reference.plus(1))),
+        _ => {}
+    }
+    // "earlier this week", "this month", "last year", "next week", "this past month".
+    if matches!(word, "this" | "last" | "next" | "earlier") {
+        let (relation, unit_offset) = match (word, next(1)) {
+            ("earlier", "this") => ("earlier", 2),
+            ("this", "past") => ("past", 2),
+            (relation, _) => (relation, 1),
+        };
+        let unit_word = if unit_offset == 2 && !joined(word_idx + 1) {
+            ""
+        } else {
+            next(unit_offset)
+        };
+        let last_idx = word_idx + unit_offset;
+        if let Some((start, end)) = relative_period(relation, unit_word, reference) {
+            return Some((word_idx, last_idx, start, end));
+        }
+        // "last Friday", "next Monday".
+        if let Some(weekday) = weekday_number(next(1))
+            && word != "earlier"
+        {
+            let day = weekday_from(reference, weekday, word == "next", word == "this" && future);
+            return Some((word_idx, word_idx + 1, day, day));
+        }
+        // "last December".
+        if let Some(month) = month_number(next(1))
+            && next(1) != "may"
+            && word != "earlier"
+        {
+            let year = match word {
+                "last" if month >= ref_month => ref_year - 1,
+                "next" if month <= ref_month => ref_year + 1,
+                _ => ref_year,
+            };
+            let (start, end) = month_range(year, month);
+            return Some((word_idx, word_idx + 1, start, end));
+        }
+        return None;
+    }
+    // "the weekend", "over the weekend", "at the weekend".
+    if word == "weekend" && word_idx > 0 && key(word_idx - 1) == "the" {
+        let saturday = last_saturday_before(reference);
+        return Some((word_idx - 1, word_idx, saturday, saturday.plus(1)));
+    }
+    // "the past two months", "the last 3 weeks", "the past month".
+    if word == "the" && matches!(next(1), "past" | "last") {
+        let (count, unit_idx) = match small_number(next(2)) {
+            Some(count) if next(2) != "a" => (count, word_idx + 3),
+            _ => (1, word_idx + 2),
+        };
+        let unit = if unit_idx == word_idx + 3 {
+            next(3)
+        } else {
+            next(2)
+        };
+        let start = match unit {
+            "day" | "days" => reference.plus(-count),
+            "week" | "weeks" => reference.plus(-7 * count),
+            "month" | "months" => shift_months(reference, -count),
+            "year" | "years" => shift_months(reference, -12 * count),
+            _ => return None,
+        };
+        return Some((word_idx, unit_idx, start, reference));
+    }
+    // Weekdays.
+    if let Some(weekday) = weekday_number(word) {
+        let day = weekday_from(reference, weekday, false, future);
+        return Some((word_idx, word_idx, day, day));
+    }
+    // "Jan 12", "Jan 9-10", "January 12, 2022", "in March", "March 2020".
+    if let Some(month) = month_number(word) {
+        if !words[word_idx].is_capitalised() {
+            return None;
+        }
+        let after = next(1);
+        if let Some((first_day, last_day)) = day_range(words, word_idx + 1, joined(word_idx)) {
+            // An explicit year may follow: "January 12, 2022".
+            let year_idx = word_idx + 2;
+            let explicit_year = words.get(year_idx).and_then(|year_word| {
+                let gap = &sentence[words[year_idx - 1].end..year_word.start];
+                (gap.trim() == "," || gap.trim().is_empty())
+                    .then(|| year_number(year_word.text))
+                    .flatten()
+            });
+            let year = explicit_year.unwrap_or_else(|| closest_year(reference, month, first_day));
+            if !valid(year, month, first_day) || !valid(year, month, last_day) {
+                return None;
+            }
+            let last_idx = if explicit_year.is_some() {
+                year_idx
+            } else {
+                word_idx + 1
+            };
+            return Some((
+                word_idx,
+                last_idx,
+                Day::from_civil(year, month, first_day),
+                Day::from_civil(year, month, last_day),
+            ));
+        }
+        if let Some(year) = year_number(after) {
+            let (start, end) = month_range(year, month);
+            return Some((word_idx, word_idx + 1, start, end));
+        }
+        // A month alone only after a preposition, and never "may".
+        let preceded =
+            word_idx > 0 && matches!(key(word_idx - 1), "in" | "since" | "until" | "by" | "during");
+        if preceded && word != "may" && words[word_idx].text.len() > 3 {
+            let year = closest_year(reference, month, 15);
+            let (start, end) = month_range(year, month);
+            return Some((word_idx, word_idx, start, end));
+        }
+        return None;
+    }
+    // "12 January".
+    if let Some(day) = day_number(words[word_idx].text)
+        && let Some(month) = month_number(next(1))
+        && words.get(word_idx + 1).is_some_and(Word::is_capitalised)
+    {
+        let year = closest_year(reference, month, day);
+        if valid(year, month, day) {
+            let date = Day::from_civil(year, month, day);
+            return Some((word_idx, word_idx + 1, date, date));
+        }
+    }
+    // "in 2014", "since 1999".
+    if let Some(year) = year_number(words[word_idx].text)
+        && word_idx > 0
+        && matches!(
+            key(word_idx - 1),
+            "in" | "since" | "until" | "by" | "during" | "of"
+        )
+        && joined(word_idx - 1)
+    {
+        return Some((
+            word_idx,
+            word_idx,
+            Day::from_civil(year, 1, 1),
+            Day::from_civil(year, 12, 31),
+        ));
+    }
+    None
+}
+
+/// "9" or "9-10" at `idx`, as days of a month.
+fn day_range(words: &[Word<'_>], idx: usize, joined: bool) -> Option<(u32, u32)> {
+    if !joined {
+        return None;
+    }
+    let text = words.get(idx)?.text;
+    match text.split_once('-') {
+        Some((first, last)) => {
+            let (first, last) = (day_number(first)?, day_number(last)?);
+            (first <= last).then_some((first, last))
+        }
+        None => day_number(text).map(|day| (day, day)),
+    }
+}
+
+/// The year that puts `month`/`day` closest to `reference`.
+fn closest_year(reference: Day, month: u32, day: u32) -> i64 {
+    let (ref_year, _, _) = reference.to_civil();
+    [ref_year - 1, ref_year, ref_year + 1]
+        .into_iter()
+        .filter(|year| valid(*year, month, day.min(days_in_month(*year, month))))
+        .min_by_key(|year| {
+            let date = Day::from_civil(*year, month, day.min(days_in_month(*year, month)));
+            (date.0 - reference.0).abs()
+        })
+        .unwrap_or(ref_year)
+}
+
+/// The weekday nearest to `reference` in the right direction: the past by
+/// default (news reports what happened), the future after "next" or in a
+/// sentence about the future. The reference's own weekday is the reference day.
+fn weekday_from(reference: Day, weekday: i64, next: bool, future: bool) -> Day {
+    let today = reference.weekday();
+    if next || future {
+        let ahead = (weekday - today).rem_euclid(7);
+        reference.plus(if ahead == 0 && next { 7 } else { ahead })
+    } else {
+        reference.plus(-(today - weekday).rem_euclid(7))
+    }
+}
+
+/// The Saturday of the last weekend that began before `reference`.
+fn last_saturday_before(reference: Day) -> Day {
+    let back = (reference.weekday() - 5).rem_euclid(7);
+    reference.plus(-if back == 0 { 7 } else { back })
+}
+
+/// "this week", "earlier this month", "last year", "this past month" as a range.
+fn relative_period(relation: &str, unit: &str, reference: Day) -> Option<(Day, Day)> {
+    let (year, month, _) = reference.to_civil();
+    let monday = reference.plus(-reference.weekday());
+    let range = match (relation, unit) {
+        ("this", "week") => (monday, monday.plus(6)),
+        ("last", "week") => (monday.plus(-7), monday.plus(-1)),
+        ("next", "week") => (monday.plus(7), monday.plus(13)),
+        ("earlier", "week") => (monday, reference.plus(-1).max(monday)),
+        ("this", "month") => month_range(year, month),
+        ("last", "month") => {
+            let (year, month) = add_months(year, month, -1);
+            month_range(year, month)
+        }
+        ("next", "month") => {
+            let (year, month) = add_months(year, month, 1);
+            month_range(year, month)
+        }
+        ("earlier", "month") => {
+            let first = Day::from_civil(year, month, 1);
+            (first, reference.plus(-1).max(first))
+        }
+        ("this", "year") => (Day::from_civil(year, 1, 1), Day::from_civil(year, 12, 31)),
+        ("last", "year") => (Day::from_civil(year - 1, 1, 1), Day::from_civil(year - 1, 12, 31)),
+        ("next", "year") => (Day::from_civil(year + 1, 1, 1), Day::from_civil(year + 1, 12, 31)),
+        ("earlier", "year") => {
+            let first = Day::from_civil(year, 1, 1);
+            (first, reference.plus(-1).max(first))
+        }
+        ("past", "week") => (reference.plus(-7), reference),
+        ("past", "month") => (shift_months(reference, -1), reference),
+        ("past", "year") => (shift_months(reference, -12), reference),
+        _ => return None,
+    };
+    Some(range)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::words::words;
+
+    fn dates(sentence: &str, reference: &str) -> Vec<(String, String, String)> {
+        let sentence_words: Vec<Word<'_>> = words(sentence).collect();
+        let mut found = Vec::new();
+        let future = sentence.contains(" will ");
+        find_dates(
+            sentence,
+            &sentence_words,
+            Day::parse(reference).unwrap(),
+            future,
+            &mut found,
+        );
+        found
+            .into_iter()
+            .map(|date| {
+                (
+                    date.start.iso(),
+                    date.end.iso(),
+                    sentence[date.span.start..date.span.end].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn one(sentence: &str) -> (String, String, String) {
+        let found = dates(sentence, "2022-01-01");
+        assert_eq!(found.len(), 1, "{sentence:?}: {found:?}");
+        found.into_iter().next().unwrap()
+    }
+
+    fn range(start: &str, end: &str, text: &str) -> (String, String, String) {
+        (start.into(), end.into(), text.into())
+    }
+
+    #[test]
+    fn civil_days_round_trip() {
+        for text in [
+            "1970-01-01",
+            "2000-02-29",
+            "2021-12-30",
+            "2022-01-01",
+            "1600-03-01",
+            "2100-12-31",
+        ] {
+            assert_eq!(Day::parse(text).unwrap().iso(), text);
+        }
+        assert_eq!(Day::parse("2022-01-01").unwrap().weekday(), 5, "a Saturday");
+        assert_eq!(Day::parse("2021-02-29"), None);
+        assert_eq!(Day::parse("2022-1-01"), None);
+        let mut day = Day::parse("1999-12-25").unwrap();
+        for _ in 0..1000 {
+            let (year, month, day_of_month) = day.to_civil();
+            assert_eq!(Day::from_civil(year, month, day_of_month), day);
+            day = day.plus(1);
+        }
+    }
+
+    #[test]
+    fn the_mission_article_dates() {
+        assert_eq!(
+            one("In a call on Thursday, he spoke."),
+            range("2021-12-30", "2021-12-30", "on Thursday")
+        );
+        assert_eq!(
+            one("It happened yesterday."),
+            range("2021-12-31", "2021-12-31", "yesterday")
+        );
+        assert_eq!(
+            one("Talks this month could help."),
+            range("2022-01-01", "2022-01-31", "this month")
+        );
+        assert_eq!(
+            one("a Jan 9-10 security meeting"),
+            range("2022-01-09", "2022-01-10", "Jan 9-10")
+        );
+        assert_eq!(
+            one("a session on Jan 12, and more"),
+            range("2022-01-12", "2022-01-12", "on Jan 12")
+        );
+        assert_eq!(
+            one("the seizure of Crimea in 2014 and"),
+            range("2014-01-01", "2014-12-31", "in 2014")
+        );
+        assert_eq!(
+            one("deployments over the past two months have"),
+            range("2021-11-01", "2022-01-01", "over the past two months")
+        );
+        assert_eq!(
+            one("for the first time earlier this week"),
+            range("2021-12-27", "2021-12-31", "earlier this week")
+        );
+        assert_eq!(
+            one("a report over the weekend that"),
+            range("2021-12-25", "2021-12-26", "over the weekend")
+        );
+        assert_eq!(
+            one("their second conversation this past month,"),
+            range("2021-12-01", "2022-01-01", "this past month")
+        );
+    }
+
+    #[test]
+    fn other_expressions() {
+        assert_eq!(
+            one("He met her last Friday."),
+            range("2021-12-31", "2021-12-31", "last Friday")
+        );
+        assert_eq!(
+            one("They will meet on Monday."),
+            range("2022-01-03", "2022-01-03", "on Monday")
+        );
+        assert_eq!(
+            one("It rose in March."),
+            range("2022-03-01", "2022-03-31", "in March")
+        );
+        assert_eq!(
+            one("It fell last December."),
+            range("2021-12-01", "2021-12-31", "last December")
+        );
+        assert_eq!(
+            one("It rose 5% last year."),
+            range("2021-01-01", "2021-12-31", "last year")
+        );
+        assert_eq!(
+            one("It was signed on 12 December."),
+            range("2021-12-12", "2021-12-12", "on 12 December")
+        );
+        assert_eq!(
+            one("Signed January 12, 2020 in Paris."),
+            range("2020-01-12", "2020-01-12", "January 12, 2020")
+        );
+        assert_eq!(
+            one("They will vote tomorrow."),
+            range("2022-01-02", "2022-01-02", "tomorrow")
+        );
+    }
+
+    #[test]
+    fn traps_are_not_dates() {
+        for sentence in [
+            "Prices may rise.",
+            "Troops march on.",
+            "He won 2014 votes.",
+            "The 10,000 troops left.",
+            "It was the last word.",
+            "This is the week's news.",
+            "Jan 45 is not a day.",
+        ] {
+            assert!(dates(sentence, "2022-01-01").is_empty(), "{sentence:?}");
+        }
+    }
+}

@@ -1,0 +1,381 @@
+//! Decontextualisation: the word replacements that let a claim stand alone, each one recorded.
+//!
+//! Rules, applied outside quotation marks only (a quotation keeps its words):
+//! - `metonym`: a capital or seat of power standing for its state
+//!   ("Moscow", "the Kremlin" → Russia; "Washington", "the White House" →
+//!   the United States), but not after a preposition of place ("in
+//!   Moscow"), nor inside a title or name ("White House press secretary",
+//!   "Kremlin aide", "Washington Post");
+//! - `honorific`: "Mr Ushakov" → "Yuri Ushakov" once the article has named him;
+//! - `acronym`: "Nato" → "Nato (North Atlantic Treaty Organisation)" once the
+//!   article has given the expansion;
+//! - `the country`: → the country the sentence names first, else the last
+//!   country named before.
+//!
+//! Subject pronouns are resolved per claim by the caller, which knows the speakers.
+
+use super::Span;
+use super::attribution::NameMemory;
+use super::lexicon::Lexeme;
+use super::names::{self, Country, METONYMS};
+use super::words::Word;
+
+/// One replacement of a span of a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    /// Byte span within the sentence.
+    pub span: Span,
+    pub text: String,
+    pub rule: &'static str,
+}
+
+/// What the article has established so far that later sentences refer to.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// (acronym, expansion) pairs the article defined, as "Full Name (ACR)".
+    acronyms: Vec<(String, String)>,
+    /// The last country the article named.
+    pub last_country: Option<Country>,
+}
+
+/// Prepositions after which a capital is a place, not its government.
+fn is_locative(text: &str) -> bool {
+    matches!(
+        text,
+        "in" | "at"
+            | "to"
+            | "from"
+            | "near"
+            | "into"
+            | "of"
+            | "outside"
+            | "around"
+            | "across"
+            | "towards"
+            | "toward"
+            | "visited"
+            | "visit"
+            | "via"
+    )
+}
+
+fn split_possessive(text: &str) -> (&str, &str) {
+    for suffix in ["'s", "\u{2019}s"] {
+        if let Some(stem) = text.strip_suffix(suffix) {
+            return (stem, suffix);
+        }
+    }
+    (text, "")
+}
+
+/// A metonym starting at `idx`: (first word incl. "the", last word, country, used as a title).
+pub fn metonym_at(sentence: &str, words: &[Word<'_>], idx: usize) -> Option<(usize, usize, Country, bool)> {
+    for (parts, country) in METONYMS {
+        let last = idx + parts.len() - 1;
+        if last >= words.len() {
+            continue;
+        }
+        let matches = parts.iter().enumerate().all(|(offset, part)| {
+            let text = words[idx + offset].text;
+            let text = if offset + 1 == parts.len() {
+                split_possessive(text).0
+            } else {
+                text
+            };
+            text == *part
+                && (offset == 0 || sentence[words[idx + offset - 1].end..words[idx + offset].start] == *" ")
+        });
+        if !matches {
+            continue;
+        }
+        let has_the = idx > 0
+            && words[idx - 1].text.eq_ignore_ascii_case("the")
+            && sentence[words[idx - 1].end..words[idx].start] == *" ";
+        let first = if has_the { idx - 1 } else { idx };
+        let possessive = !split_possessive(words[last].text).1.is_empty();
+        let next = words
+            .get(last + 1)
+            .filter(|_| sentence[words[last].end..words[last + 1].start] == *" ");
+        let is_title = !possessive
+            && next.is_some_and(|next| names::is_title_follower(next.text) || next.is_capitalised());
+        let before = first.checked_sub(1).map(|before_idx| &words[before_idx]);
+        let is_place = before.is_some_and(|before| is_locative(before.text));
+        // "Denzel Washington": a capitalised word right before is a first name.
+        let is_surname = !has_the
+            && before.is_some_and(|before| {
+                before.is_capitalised()
+                    && !before.lexeme.has(Lexeme::ORDINARY_CAPITALISED)
+                    && sentence[before.end..words[idx].start] == *" "
+            });
+        if is_place || is_surname {
+            return None;
+        }
+        return Some((first, last, *country, is_title));
+    }
+    None
+}
+
+/// The country that a word, a word pair or a metonym at `idx` names, and the last word it covers.
+pub fn country_at(sentence: &str, words: &[Word<'_>], idx: usize) -> Option<(Country, usize)> {
+    if let Some(next) = words.get(idx + 1)
+        && let Some(country) = names::country_of_pair(words[idx].text, split_possessive(next.text).0)
+    {
+        return Some((country, idx + 1));
+    }
+    if let Some(country) = names::country_of_word(words[idx].text) {
+        return Some((country, idx));
+    }
+    match metonym_at(sentence, words, idx) {
+        Some((_, last, country, false)) => Some((country, last)),
+        _ => None,
+    }
+}
+
+impl Context {
+    /// Learns what `sentence` establishes: acronyms it defines and the last country it names.
+    pub fn learn(&mut self, sentence: &str, words: &[Word<'_>]) {
+        for idx in 0..words.len() {
+            if let Some((country, _)) = country_at(sentence, words, idx) {
+                self.last_country = Some(country);
+            }
+            // "Full Name (ACR)": the acronym follows a capitalised run.
+            let is_acronym_slot = idx >= 2
+                && sentence[words[idx - 1].end..words[idx].start].trim() == "("
+                && sentence[words[idx].end..].starts_with(')');
+            if !is_acronym_slot {
+                continue;
+            }
+            let acronym = words[idx].text;
+            let n_letters = acronym.chars().count();
+            if !(2..=8).contains(&n_letters) || idx < n_letters {
+                continue;
+            }
+            let run = &words[idx - n_letters..idx];
+            let initials_match = run.iter().zip(acronym.chars()).all(|(word, letter)| {
+                word.text.starts_with(letter.to_ascii_uppercase()) && word.is_capitalised()
+            });
+            let joined = run
+                .windows(2)
+                .all(|pair| sentence[pair[0].end..pair[1].start] == *" ");
+            if initials_match && joined && !self.acronyms.iter().any(|(known, _)| known == acronym) {
+                let expansion = sentence[run[0].start..run[run.len() - 1].end].to_string();
+                self.acronyms.push((acronym.to_string(), expansion));
+            }
+        }
+    }
+
+    fn expansion(&self, word: &str) -> Option<&str> {
+        self.acronyms
+            .iter()
+            .find(|(acronym, _)| acronym == word)
+            .map(|(_, expansion)| expansion.as_str())
+    }
+}
+
+/// The replacements for `sentence`, in order and not overlapping.
+pub fn sentence_replacements(
+    sentence: &str,
+    words: &[Word<'_>],
+    inside_quote: &[bool],
+    memory: &NameMemory,
+    context: &Context,
+    out: &mut Vec<Replacement>,
+) {
+    out.clear();
+    let quoted = |idx: usize| inside_quote.get(idx).copied().unwrap_or(true);
+    let mut idx = 0;
+    while idx < words.len() {
+        if quoted(idx) {
+            idx += 1;
+            continue;
+        }
+        let word = &words[idx];
+        // Metonyms, looked up at the word after an optional "the".
+        if let Some((first, last, country, false)) = metonym_at(sentence, words, idx)
+            && (first == idx || !quoted(first))
+        {
+            let possessive = split_possessive(words[last].text).1;
+            out.push(Replacement {
+                span: Span {
+                    start: words[first].start,
+                    end: words[last].end,
+                },
+                text: format!("{}{possessive}", country.in_text),
+                rule: "metonym",
+            });
+            idx = last + 1;
+            continue;
+        }
+        if word.lexeme.has(Lexeme::HONORIFIC)
+            && let Some(surname) = words.get(idx + 1)
+            && matches!(sentence[word.end..surname.start].trim(), "" | ".")
+            && !quoted(idx + 1)
+        {
+            let (stem, possessive) = split_possessive(surname.text);
+            if let Some(full_name) = memory.full_name(stem) {
+                out.push(Replacement {
+                    span: Span {
+                        start: word.start,
+                        end: surname.end,
+                    },
+                    text: format!("{full_name}{possessive}"),
+                    rule: "honorific",
+                });
+                idx += 2;
+                continue;
+            }
+        }
+        if let Some(expansion) = context.expansion(word.text)
+            && !sentence[word.end..].trim_start().starts_with('(')
+            && !sentence[..word.start].trim_end().ends_with('(')
+        {
+            out.push(Replacement {
+                span: Span {
+                    start: word.start,
+                    end: word.end,
+                },
+                text: format!("{} ({expansion})", word.text),
+                rule: "acronym",
+            });
+            idx += 1;
+            continue;
+        }
+        if word.text.eq_ignore_ascii_case("the")
+            && let Some(noun) = words.get(idx + 1)
+            && sentence[word.end..noun.start] == *" "
+            && matches!(split_possessive(noun.text), ("country", _))
+        {
+            let possessive = split_possessive(noun.text).1;
+            let in_sentence = (0..idx).find_map(|before| country_at(sentence, words, before).map(|(c, _)| c));
+            if let Some(country) = in_sentence.or(context.last_country) {
+                out.push(Replacement {
+                    span: Span {
+                        start: word.start,
+                        end: noun.end,
+                    },
+                    text: format!("{}{possessive}", country.in_text),
+                    rule: "the country",
+                });
+                idx += 2;
+                continue;
+            }
+        }
+        idx += 1;
+    }
+}
+
+/// The state a speaker phrase stands for when it is a metonym ("Moscow",
+/// "the Kremlin"), in running-text form.
+pub fn speaker_metonym(phrase: &str) -> Option<&'static str> {
+    let phrase = phrase.trim();
+    let phrase = phrase
+        .strip_prefix("the ")
+        .or_else(|| phrase.strip_prefix("The "))
+        .unwrap_or(phrase);
+    METONYMS
+        .iter()
+        .find(|(parts, _)| parts.join(" ") == phrase)
+        .map(|(_, country)| country.in_text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::attribution::remember_names;
+    use crate::extract::words::words;
+
+    fn rewritten(sentences: &[&str]) -> Vec<Vec<(String, String, &'static str)>> {
+        let mut memory = NameMemory::default();
+        let mut context = Context::default();
+        let mut all = Vec::new();
+        for sentence in sentences {
+            let sentence_words: Vec<Word<'_>> = words(sentence).collect();
+            let flags = crate::extract::attribution::quote_flags_for_tests(sentence, &sentence_words);
+            remember_names(sentence, &sentence_words, &mut memory);
+            let mut out = Vec::new();
+            sentence_replacements(sentence, &sentence_words, &flags, &memory, &context, &mut out);
+            context.learn(sentence, &sentence_words);
+            all.push(
+                out.into_iter()
+                    .map(|replacement| {
+                        (
+                            sentence[replacement.span.start..replacement.span.end].to_string(),
+                            replacement.text,
+                            replacement.rule,
+                        )
+                    })
+                    .collect(),
+            );
+        }
+        all
+    }
+
+    fn one(sentence: &str) -> Vec<(String, String, &'static str)> {
+        rewritten(&[sentence]).remove(0)
+    }
+
+    fn r(original: &str, text: &str, rule: &'static str) -> (String, String, &'static str) {
+        (original.to_string(), text.to_string(), rule)
+    }
+
+    #[test]
+    fn metonyms_become_states() {
+        assert_eq!(
+            one("Moscow denies planning an attack."),
+            vec![r("Moscow", "Russia", "metonym")]
+        );
+        assert_eq!(
+            one("Sanctions threatened by Washington could hurt the Kremlin's allies."),
+            vec![
+                r("Washington", "the United States", "metonym"),
+                r("the Kremlin's", "Russia's", "metonym")
+            ]
+        );
+        assert_eq!(
+            one("The White House said so."),
+            vec![r("The White House", "the United States", "metonym")]
+        );
+    }
+
+    #[test]
+    fn titles_places_names_and_quotes_keep_their_words() {
+        for sentence in [
+            "\"It is over,\" said White House press secretary Jen Psaki.",
+            "Kremlin aide Yuri Ushakov said the call went well.",
+            "He lives in Moscow and works in Washington.",
+            "The Washington Post reported it.",
+            "Actor Denzel Washington said so.",
+            "He said \"Moscow will never agree\" to it.",
+        ] {
+            assert_eq!(one(sentence), vec![], "{sentence:?}");
+        }
+    }
+
+    #[test]
+    fn honorifics_acronyms_and_the_country() {
+        let all = rewritten(&[
+            "Kremlin aide Yuri Ushakov spoke to the North Atlantic Treaty Organisation (Nato) alliance.",
+            "Mr Ushakov said Mr. Smith and Nato disagreed.",
+            "In the Ukrainian capital, Russian troops gathered south of the country.",
+            "The country's leaders worry.",
+        ]);
+        assert_eq!(all[0], vec![]);
+        assert_eq!(
+            all[1],
+            vec![
+                r("Mr Ushakov", "Yuri Ushakov", "honorific"),
+                r("Nato", "Nato (North Atlantic Treaty Organisation)", "acronym")
+            ]
+        );
+        assert_eq!(all[2], vec![r("the country", "Ukraine", "the country")]);
+        assert_eq!(all[3], vec![r("The country's", "Russia's", "the country")]);
+    }
+
+    #[test]
+    fn speaker_metonyms() {
+        assert_eq!(speaker_metonym("Moscow"), Some("Russia"));
+        assert_eq!(speaker_metonym("the Kremlin"), Some("Russia"));
+        assert_eq!(speaker_metonym("the White House"), Some("the United States"));
+        assert_eq!(speaker_metonym("Jen Psaki"), None);
+    }
+}
