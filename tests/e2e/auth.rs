@@ -4,7 +4,27 @@ use claimdb::api::pb;
 use claimdb::model::Role;
 use tonic::Code;
 
-use crate::support::{MISSION_ARTICLE, TestServer, spawn_server};
+use crate::support::{Authed, MISSION_ARTICLE, TestServer, spawn_server};
+
+type ArticleClient = pb::article_service_client::ArticleServiceClient<Authed>;
+
+/// Imports one small article over the `ImportArticles` stream, reading every answer.
+async fn import_one(articles: &mut ArticleClient) -> Result<(), tonic::Status> {
+    let request = pb::ImportArticlesRequest {
+        item_id: "auth-1".into(),
+        article: Some(pb::Article {
+            body: "The harbour bridge reopened on Monday after 14 months of repairs.".into(),
+            ..Default::default()
+        }),
+        dry_run: false,
+    };
+    let mut answers = articles
+        .import_articles(tokio_stream::iter([request]))
+        .await?
+        .into_inner();
+    while answers.message().await?.is_some() {}
+    Ok(())
+}
 
 /// Calls every claimdb RPC with `token` and returns each one's name and code.
 async fn call_everything(server: &TestServer, token: Option<&str>) -> Vec<(&'static str, Code)> {
@@ -27,6 +47,7 @@ async fn call_everything(server: &TestServer, token: Option<&str>) -> Vec<(&'sta
                     .map(drop),
             ),
         ),
+        ("ImportArticles", code(import_one(&mut articles).await)),
         (
             "GetArticle",
             code(
@@ -190,7 +211,7 @@ async fn call_everything(server: &TestServer, token: Option<&str>) -> Vec<(&'sta
 /// with the requests above (a stale etag, a claim it does not hold).
 fn rule(method: &str) -> (Role, Code) {
     match method {
-        "CreateArticle" | "GetReviewStats" | "ListAuditEvents" => (Role::Admin, Code::Ok),
+        "CreateArticle" | "ImportArticles" | "GetReviewStats" | "ListAuditEvents" => (Role::Admin, Code::Ok),
         "AcquireClaim" => (Role::Reviewer, Code::Ok),
         "UpdateClaim" | "SubmitReview" => (Role::Reviewer, Code::Aborted),
         "ReleaseClaim" => (Role::Reviewer, Code::FailedPrecondition),
