@@ -87,31 +87,67 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         n_bytes,
         &split_times,
     );
-    let best_extract = n_bytes as f64 / 1e6 / extract_times[0].as_secs_f64();
+    let best_extract = n_bytes as f64 / 1e6 / extract_times.walls[0].as_secs_f64();
     println!("EXTRACT_MBPS={best_extract:.2}");
     Ok(())
 }
 
-/// One warm-up pass, then [`N_PASSES`] timed passes, fastest first.
-fn time_passes(mut pass: impl FnMut()) -> Vec<Duration> {
+/// Wall-clock times of the timed passes, fastest first, and the CPU time
+/// this thread spent on all of them.
+struct Timings {
+    walls: Vec<Duration>,
+    cpu: Option<Duration>,
+}
+
+/// One warm-up pass, then [`N_PASSES`] timed passes.
+fn time_passes(mut pass: impl FnMut()) -> Timings {
     pass();
-    let mut times: Vec<Duration> = (0..N_PASSES)
+    let cpu_before = thread_cpu_time();
+    let mut walls: Vec<Duration> = (0..N_PASSES)
         .map(|_| {
             let started = Instant::now();
             pass();
             started.elapsed()
         })
         .collect();
-    times.sort();
-    times
+    let cpu = thread_cpu_time()
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
+    walls.sort();
+    Timings { walls, cpu }
 }
 
-fn report(what: &str, n_bytes: usize, times: &[Duration]) {
+/// User plus system CPU time of this thread, from `/proc/thread-self/stat`
+/// (Linux; clock ticks, usually 10 ms). On a machine shared with other
+/// work, the wall clock also counts time slices given to other processes;
+/// CPU time does not, so it is the fairer "one core" figure.
+fn thread_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are the
+    // 14th and 15th fields of the whole line.
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // The kernel's USER_HZ is 100 on every mainstream Linux.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+fn report(what: &str, n_bytes: usize, timings: &Timings) {
     let mbps = |time: Duration| n_bytes as f64 / 1e6 / time.as_secs_f64();
+    let walls = &timings.walls;
+    let cpu = timings.cpu.map_or_else(
+        || "n/a".to_string(),
+        |cpu| {
+            format!(
+                "{:.1} MB/s",
+                (n_bytes * walls.len()) as f64 / 1e6 / cpu.as_secs_f64()
+            )
+        },
+    );
     println!(
-        "{what}: best {:.1} MB/s, median {:.1} MB/s over {} passes",
-        mbps(times[0]),
-        mbps(times[times.len() / 2]),
-        times.len()
+        "{what}: best {:.1} MB/s, median {:.1} MB/s wall over {} passes; per CPU second {cpu}",
+        mbps(walls[0]),
+        mbps(walls[walls.len() / 2]),
+        walls.len()
     );
 }

@@ -27,6 +27,10 @@ pub struct TrainArgs {
     /// `yes` and `no` force it.
     #[arg(long, default_value = "auto", value_parser = ["auto", "yes", "no"])]
     char_ngrams: String,
+    /// The model has 2^N weights (N from 8 to 24); fewer make a smaller file
+    /// and faster scoring, more make fewer hash collisions.
+    #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u32).range(8..=24))]
+    bucket_bits: u32,
 }
 
 pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
@@ -62,6 +66,9 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         holdout_fraction: args.holdout,
     };
     let mut candidates = train::default_candidates();
+    for candidate in &mut candidates {
+        candidate.config.bucket_bits = args.bucket_bits;
+    }
     match args.char_ngrams.as_str() {
         "yes" => candidates.retain(|candidate| candidate.config.char_ngrams),
         "no" => candidates.retain(|candidate| !candidate.config.char_ngrams),

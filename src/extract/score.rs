@@ -2,7 +2,7 @@
 //!
 //! [`sentence_features`] computes the structural features (numbers, dates,
 //! named entities, stance); [`checkworthiness`] feeds them, with the words,
-//! to the learned [`model`](super::model).
+//! to the learned [`model`].
 
 use super::lexicon::Lexeme;
 use super::model;
@@ -163,7 +163,7 @@ fn is_year(text: &str) -> bool {
 pub const CHECKWORTHY_THRESHOLD: f64 = 0.5;
 
 /// Scores how worth checking a sentence is, in 0..=1, with the learned model
-/// embedded in the binary (see [`model`](super::model)).
+/// embedded in the binary (see [`model`]).
 ///
 /// `words` are the sentence's words and `features` its [`sentence_features`].
 pub fn checkworthiness(words: &[Word<'_>], features: &Features) -> f64 {
