@@ -1,6 +1,7 @@
 //! `claimdb import`: streams articles from files, directories or standard input to a running
 //! server over `ImportArticles`, with a progress bar and a summary.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -45,20 +46,30 @@ pub async fn run(args: ClientArgs, import_args: ImportArgs) -> anyhow::Result<()
 
     // The files are read on a blocking thread, as fast as the server takes
     // the articles; what cannot be read is kept to report at the end.
+    // The bar moves as articles are answered (stored), not as they are
+    // read, so the rate and the time left are the server's: the sizes of
+    // the articles sent and not yet answered wait here, in order.
     let (requests, outgoing) = mpsc::channel(REQUEST_QUEUE);
     let unreadable = Arc::new(Mutex::new(Vec::new()));
+    let unanswered_bytes = Arc::new(Mutex::new(VecDeque::new()));
     let reader = {
         let unreadable = Arc::clone(&unreadable);
+        let unanswered_bytes = Arc::clone(&unanswered_bytes);
         let progress = progress.clone();
         let dry_run = import_args.dry_run;
         tokio::task::spawn_blocking(move || {
             for input in &inputs {
                 let mut keep_going = true;
                 import::read(input, &mut |entry, n_bytes| {
-                    progress.inc(n_bytes);
                     keep_going = match entry {
-                        Entry::Article(item) => requests.blocking_send(request(item, dry_run)).is_ok(),
+                        Entry::Article(item) => {
+                            if let Ok(mut unanswered) = unanswered_bytes.lock() {
+                                unanswered.push_back(n_bytes);
+                            }
+                            requests.blocking_send(request(item, dry_run)).is_ok()
+                        }
                         Entry::Unreadable { origin, reason } => {
+                            progress.inc(n_bytes);
                             if let Ok(mut unreadable) = unreadable.lock() {
                                 unreadable.push(Refused {
                                     item_id: origin.to_string(),
@@ -91,6 +102,13 @@ pub async fn run(args: ClientArgs, import_args: ImportArgs) -> anyhow::Result<()
         match answer.response {
             Some(pb::import_articles_response::Response::Item(result)) => {
                 n_articles += 1;
+                if let Some(n_bytes) = unanswered_bytes
+                    .lock()
+                    .ok()
+                    .and_then(|mut unanswered| unanswered.pop_front())
+                {
+                    progress.inc(n_bytes);
+                }
                 if result.outcome() == Outcome::Created {
                     n_claims += u64::try_from(result.claim_count).unwrap_or(0);
                 }
@@ -107,7 +125,7 @@ pub async fn run(args: ClientArgs, import_args: ImportArgs) -> anyhow::Result<()
                     last_shown = Instant::now();
                     let seconds = started.elapsed().as_secs_f64().max(1e-3);
                     progress.set_message(format!(
-                        "{n_articles} articles ({:.0}/s), {n_claims} claims ({:.0}/s)",
+                        "{n_articles} articles {:.0}/s, {n_claims} claims {:.0}/s",
                         n_articles as f64 / seconds,
                         n_claims as f64 / seconds
                     ));
@@ -174,7 +192,7 @@ fn progress_bar(total_bytes: Option<u64>, json: bool) -> ProgressBar {
     let progress = match total_bytes {
         Some(total) => ProgressBar::new(total).with_style(
             ProgressStyle::with_template(
-                "{elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} ({binary_bytes_per_sec}, {eta} left) {msg}",
+                "{elapsed_precise} [{bar:24}] {percent:>3}% {binary_bytes_per_sec}, {eta} left; {msg}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         ),

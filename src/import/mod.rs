@@ -77,7 +77,7 @@ pub enum Entry {
 /// Why the inputs cannot be listed.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("{}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Io { path: PathBuf, source: io::Error },
 }
 
