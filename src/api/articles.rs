@@ -71,7 +71,12 @@ impl pb::article_service_server::ArticleService for ArticleApi {
         // Only the stream as a whole is refused here; each article is
         // checked on its own and answered INVALID if it has to be.
         let principal = authorize(&*self.store, &request, "ImportArticles", Role::Admin).await?;
-        let answers = import::start(Arc::clone(&self.store), request.into_inner(), principal);
+        let answers = import::start(
+            Arc::clone(&self.store),
+            request.into_inner(),
+            principal,
+            self.events.clone(),
+        );
         Ok(Response::new(ReceiverStream::new(answers)))
     }
 

@@ -23,6 +23,7 @@ use tokio_stream::Stream;
 use tonic::{Status, Streaming};
 
 use super::error::field_problems_message;
+use super::events::{EventKind, Events};
 use super::{convert, pb};
 use crate::ingest;
 use crate::model::{NewArticle, Principal};
@@ -85,12 +86,13 @@ pub fn start(
     store: Arc<dyn Store>,
     inbound: Streaming<pb::ImportArticlesRequest>,
     principal: Principal,
+    events: Events,
 ) -> mpsc::Receiver<Answer> {
     let (answers, answer_queue) = mpsc::channel(ANSWER_QUEUE);
     let n_workers = std::thread::available_parallelism().map_or(2, usize::from);
     let (steps, step_queue) = mpsc::channel(2 * n_workers + MAX_BATCH_ARTICLES / MAX_CHUNK_ARTICLES);
     tokio::spawn(read(inbound, steps, n_workers));
-    tokio::spawn(write(store, step_queue, answers, principal));
+    tokio::spawn(write(store, step_queue, answers, principal, events));
     answer_queue
 }
 
@@ -221,9 +223,12 @@ async fn write(
     mut steps: mpsc::Receiver<Step>,
     answers: mpsc::Sender<Answer>,
     principal: Principal,
+    events: Events,
 ) {
     let mut writer = Writer {
         answers,
+        events,
+        actor: principal.name.clone(),
         totals: Totals::default(),
         dry_run: None,
         seen_in_dry_run: HashSet::new(),
@@ -240,11 +245,12 @@ async fn write(
         let (pending, to_store) = writer.sort(batch);
         let dry_run = writer.dry_run.unwrap_or(false);
         let store = Arc::clone(&store);
+        let actor = principal.clone();
         let write = tokio::spawn(async move {
             if to_store.is_empty() {
                 Ok(Vec::new())
             } else {
-                store.create_articles(to_store, dry_run).await
+                store.create_articles(to_store, dry_run, actor).await
             }
         });
         if let Some(previous) = in_flight.replace(InFlight { pending, write })
@@ -360,6 +366,10 @@ struct InFlight {
 /// The writer's state for one stream.
 struct Writer {
     answers: mpsc::Sender<Answer>,
+    /// Where the claims of created articles are announced to watchers.
+    events: Events,
+    /// Who is importing, as the events name them.
+    actor: String,
     totals: Totals,
     dry_run: Option<bool>,
     /// On a dry run nothing is stored, so repeats across batches are found
@@ -422,6 +432,9 @@ impl Writer {
                         let name = if dry_run {
                             String::new()
                         } else {
+                            for claim in outcome.claims {
+                                self.events.publish(EventKind::Created, claim, &self.actor);
+                            }
                             convert::article_name(outcome.id)
                         };
                         item(item_id, Outcome::Created, &name, outcome.claim_count, "")

@@ -78,11 +78,13 @@ pub fn create_many(conn: &mut Connection, news: &[NewArticle]) -> Result<usize> 
 /// savepoint so that an article that fails rolls back alone and the others
 /// are kept. An article whose body is stored already, or came earlier in
 /// the batch, is not written again. With `dry_run` the transaction is
-/// rolled back at the end, so the outcomes say what would happen.
+/// rolled back at the end, so the outcomes say what would happen. Each
+/// created article is audited as `actor`'s inside its savepoint.
 pub fn create_batch(
     conn: &mut Connection,
     batch: &[NewArticle],
     dry_run: bool,
+    actor: &Principal,
 ) -> Result<Vec<Result<BatchOutcome>>> {
     let tx = conn.transaction()?;
     let create_time = time::now_micros();
@@ -93,17 +95,30 @@ pub fn create_batch(
                 id,
                 claim_count,
                 created: false,
+                claims: Vec::new(),
             }));
             continue;
         }
         tx.prepare_cached("SAVEPOINT batch_article")?.execute([])?;
-        match insert(&tx, new, create_time) {
+        let inserted = insert(&tx, new, create_time).and_then(|(id, claims)| {
+            let resource = format!("articles/{}", id.0);
+            reviews::audit(
+                &tx,
+                actor,
+                "ImportArticles",
+                &resource,
+                &format!("{} claims", claims.len()),
+            )?;
+            Ok((id, claims))
+        });
+        match inserted {
             Ok((id, claims)) => {
                 tx.prepare_cached("RELEASE batch_article")?.execute([])?;
                 outcomes.push(Ok(BatchOutcome {
                     id,
                     claim_count: claims.len() as u32,
                     created: true,
+                    claims,
                 }));
             }
             Err(err) => {

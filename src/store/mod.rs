@@ -67,7 +67,7 @@ pub struct StoredArticle {
 }
 
 /// What a batch write did with one article.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BatchOutcome {
     /// The article written, or the one already stored with the same body.
     /// On a dry run the id of a new article is one that was rolled back.
@@ -76,6 +76,8 @@ pub struct BatchOutcome {
     /// False when an article with the same body was stored already (or
     /// came earlier in the batch) and nothing was written for this one.
     pub created: bool,
+    /// The claims written for a created article, as stored; empty otherwise.
+    pub claims: Vec<Claim>,
 }
 
 /// Which claims to list: keyset pagination in id order.
@@ -211,10 +213,13 @@ pub trait Store: Send + Sync + 'static {
     /// only its article. Outcomes come in the order of `articles`, with
     /// duplicates (in the table or earlier in the batch) not written again.
     /// With `dry_run` nothing is kept.
+    /// Each created article is recorded in the audit log as `actor`'s, in
+    /// the same transaction.
     async fn create_articles(
         &self,
         articles: Vec<NewArticle>,
         dry_run: bool,
+        actor: Principal,
     ) -> Result<Vec<Result<BatchOutcome>>>;
     async fn get_article(&self, id: ArticleId) -> Result<Article>;
     /// Articles in id order, after `after`, at most `limit`.

@@ -62,9 +62,10 @@ impl Store for SqliteStore {
         &self,
         batch: Vec<NewArticle>,
         dry_run: bool,
+        actor: Principal,
     ) -> Result<Vec<Result<BatchOutcome>>> {
         self.connections
-            .write(move |conn| articles::create_batch(conn, &batch, dry_run))
+            .write(move |conn| articles::create_batch(conn, &batch, dry_run, &actor))
             .await
     }
 
@@ -339,6 +340,14 @@ mod tests {
         assert!(claims.is_empty());
     }
 
+    fn importer() -> Principal {
+        Principal {
+            token_id: 1,
+            name: "importer".into(),
+            role: Role::Admin,
+        }
+    }
+
     #[tokio::test]
     async fn a_failing_article_in_a_batch_rolls_back_alone() {
         // See: #5
@@ -349,7 +358,7 @@ mod tests {
         let mut broken = prepare("Imports fell by 4% in 2020, the ministry said on Friday.");
         broken.claims.last_mut().unwrap().checkworthiness = 7.0;
         let batch = vec![prepare(BODY), broken, prepare(BODY), prepare(other)];
-        let outcomes = store.create_articles(batch, false).await.unwrap();
+        let outcomes = store.create_articles(batch, false, importer()).await.unwrap();
         let first = outcomes[0].as_ref().unwrap();
         assert!(first.created);
         assert!(outcomes[1].is_err(), "the broken article fails on its own");
@@ -357,6 +366,29 @@ mod tests {
         assert!(!repeat.created, "a repeat within the batch is not written again");
         assert_eq!(repeat.id, first.id);
         assert!(outcomes[3].as_ref().unwrap().created);
+        assert_eq!(first.claims.len() as u32, first.claim_count);
+
+        // Each article written is audited as the importer's; the broken one
+        // left no trace.
+        let audit = store.list_audit_events(None, 10).await.unwrap();
+        let audited: Vec<(&str, &str, &str)> = audit
+            .iter()
+            .map(|event| {
+                (
+                    event.actor.as_str(),
+                    event.method.as_str(),
+                    event.resource.as_str(),
+                )
+            })
+            .collect();
+        let names = [first.id, outcomes[3].as_ref().unwrap().id].map(|id| format!("articles/{}", id.0));
+        assert_eq!(
+            audited,
+            [
+                ("importer", "ImportArticles", names[0].as_str()),
+                ("importer", "ImportArticles", names[1].as_str())
+            ]
+        );
 
         let stored = store.list_articles(None, 10).await.unwrap();
         assert_eq!(stored.len(), 2);
@@ -375,7 +407,7 @@ mod tests {
         );
 
         let again = store
-            .create_articles(vec![prepare(BODY), prepare(other)], false)
+            .create_articles(vec![prepare(BODY), prepare(other)], false, importer())
             .await
             .unwrap();
         assert!(again.iter().all(|outcome| !outcome.as_ref().unwrap().created));
@@ -385,9 +417,10 @@ mod tests {
     async fn a_dry_run_batch_keeps_nothing() {
         let (_dir, store) = open();
         let new = ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article;
-        let outcomes = store.create_articles(vec![new], true).await.unwrap();
+        let outcomes = store.create_articles(vec![new], true, importer()).await.unwrap();
         assert!(outcomes[0].as_ref().unwrap().created);
         assert!(store.list_articles(None, 10).await.unwrap().is_empty());
+        assert!(store.list_audit_events(None, 10).await.unwrap().is_empty());
     }
 
     #[tokio::test]

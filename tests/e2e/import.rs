@@ -443,3 +443,44 @@ async fn the_cli_imports_files_and_directories_and_reports_what_it_refused() {
     assert_eq!(lines[0]["outcome"], "CREATED");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn imported_claims_are_announced_to_watchers_and_audited() {
+    let server = spawn_server().await;
+    let mut watch = server
+        .claims(Some(&server.reader))
+        .await
+        .watch_claims(pb::WatchClaimsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    let mut client = server.articles(Some(&server.admin)).await;
+    let (items, summary) = import(&mut client, vec![request("one", &generated_body(7), false)])
+        .await
+        .unwrap();
+    assert_eq!(summary.created, 1);
+    let n_claims = items[0].claim_count as usize;
+    assert!(n_claims > 0);
+    for _ in 0..n_claims {
+        let event = watch.message().await.unwrap().unwrap();
+        assert_eq!(event.r#type(), pb::claim_event::Type::Created);
+        assert_eq!(event.actor, "test-admin");
+        assert_eq!(event.claim.unwrap().article, items[0].article);
+    }
+    let audit = server
+        .reviews(Some(&server.admin))
+        .await
+        .list_audit_events(pb::ListAuditEventsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        audit
+            .events
+            .iter()
+            .any(|event| event.method == "ImportArticles" && event.resource == items[0].article),
+        "{:?}",
+        audit.events
+    );
+    server.stop().await;
+}
