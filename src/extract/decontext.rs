@@ -70,6 +70,10 @@ fn split_possessive(text: &str) -> (&str, &str) {
 
 /// A metonym starting at `idx`: (first word incl. "the", last word, country, used as a title).
 pub fn metonym_at(sentence: &str, words: &[Word<'_>], idx: usize) -> Option<(usize, usize, Country, bool)> {
+    // Every metonym is capitalised: most words are rejected by one byte test.
+    if !words.get(idx)?.text.as_bytes()[0].is_ascii_uppercase() {
+        return None;
+    }
     for (parts, country) in METONYMS {
         let last = idx + parts.len() - 1;
         if last >= words.len() {
@@ -117,6 +121,9 @@ pub fn metonym_at(sentence: &str, words: &[Word<'_>], idx: usize) -> Option<(usi
 
 /// The country that a word, a word pair or a metonym at `idx` names, and the last word it covers.
 pub fn country_at(sentence: &str, words: &[Word<'_>], idx: usize) -> Option<(Country, usize)> {
+    if !words.get(idx)?.text.as_bytes()[0].is_ascii_uppercase() {
+        return None;
+    }
     if let Some(next) = words.get(idx + 1)
         && let Some(country) = names::country_of_pair(words[idx].text, split_possessive(next.text).0)
     {
@@ -274,7 +281,7 @@ pub fn speaker_metonym(phrase: &str) -> Option<&'static str> {
         .unwrap_or(phrase);
     METONYMS
         .iter()
-        .find(|(parts, _)| parts.join(" ") == phrase)
+        .find(|(parts, _)| phrase.split(' ').eq(parts.iter().copied()))
         .map(|(_, country)| country.in_text)
 }
 

@@ -251,6 +251,11 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
         if speaker.is_none() && ends_inside_quote {
             pending_quote_claims.extend(first_new_claim..claims.len());
         }
+        // A person named in this sentence is who a later "he" or "she" most
+        // likely means, unless a later sentence names a speaker.
+        if let Some(mentioned) = name_memory.last_mentioned.take() {
+            last_person = Some(mentioned);
+        }
         context.learn(sentence, &sentence_words);
     }
     Extraction {
@@ -382,16 +387,19 @@ fn build_sentence_claims(
         let mut extra: Vec<decontext::Replacement> = Vec::new();
         // The attribution of this claim: the sentence's when it is the only
         // claim, else the segment's own.
-        let (found, speaker, verb): (Option<attribution::Attribution>, Option<String>, Option<String>) =
-            if single {
-                (
-                    attributed.found,
-                    attributed.speaker.map(str::to_string),
-                    attributed.verb.map(str::to_string),
-                )
-            } else {
-                segment_attribution(view, segment, memory, &mut extra)
-            };
+        let (found, mut speaker, mut verb): (
+            Option<attribution::Attribution>,
+            Option<String>,
+            Option<String>,
+        ) = if single {
+            (
+                attributed.found,
+                attributed.speaker.map(str::to_string),
+                attributed.verb.map(str::to_string),
+            )
+        } else {
+            segment_attribution(view, segment, memory, &mut extra)
+        };
         let mut pieces: Vec<Span> = match segment.kind {
             decompose::SegmentKind::SharedSubject { subject } => vec![subject, segment.region],
             _ if single => vec![claim_text::claim_region(
@@ -413,7 +421,7 @@ fn build_sentence_claims(
                 found.is_some_and(|attribution| attribution.clause.start == words[first_idx].start);
             let antecedent = match pronoun.as_str() {
                 "they" => speaker.clone().filter(|_| is_speaker),
-                _ if is_speaker => speaker.clone(),
+                _ if is_speaker && speaker.is_some() => speaker.clone(),
                 _ => last_person.clone(),
             };
             let Some(antecedent) = antecedent else {
@@ -423,6 +431,12 @@ fn build_sentence_claims(
                 });
                 continue;
             };
+            // "He said ..." with no speaker before: the person named last speaks.
+            if is_speaker && speaker.is_none() {
+                speaker = Some(antecedent.clone());
+                verb = found
+                    .map(|attribution| sentence[attribution.verb.start..attribution.verb.end].to_string());
+            }
             extra.push(decontext::Replacement {
                 span: Span {
                     start: words[first_idx].start,
@@ -911,6 +925,20 @@ mod tests {
         );
         let speakers: Vec<Option<&str>> = late.claims.iter().map(|claim| claim.speaker.as_deref()).collect();
         assert_eq!(speakers, vec![Some("the minister"), Some("the minister"), None]);
+    }
+
+    #[test]
+    fn a_pronoun_speaker_is_the_person_named_last() {
+        let extraction = extract(
+            "Maternity pay will rise under plans by Trade Secretary Patricia Hewitt. She said the change would help families.",
+        );
+        let second = &extraction.claims[1];
+        assert_eq!(second.speaker.as_deref(), Some("Patricia Hewitt"));
+        assert_eq!(second.details.reporting_verb.as_deref(), Some("said"));
+        assert_eq!(
+            second.text,
+            "Patricia Hewitt said the change would help families."
+        );
     }
 
     #[test]
