@@ -215,9 +215,10 @@ pub fn find_dates(
         word.lexeme.has(Lexeme::DATE_WORD)
             || word.lexeme.has(Lexeme::DAY_OR_MONTH)
             || year_number(word.text).is_some()
-            || ["days", "day", "weeks", "months", "years"]
-                .iter()
-                .any(|unit| word.text.eq_ignore_ascii_case(unit))
+            || (matches!(word.text.len(), 3..=6)
+                && ["days", "day", "weeks", "months", "years"]
+                    .iter()
+                    .any(|unit| word.text.eq_ignore_ascii_case(unit)))
     });
     if !may_hold_date {
         return;

@@ -177,6 +177,15 @@ pub fn decompose(sentence: &str, words: &[Word<'_>], inside_quote: &[bool], segm
         first_word: 0,
         end_word: words.len(),
     };
+    // Most sentences have no conjunction that could cut them.
+    let may_cut = sentence.contains(';')
+        || words
+            .iter()
+            .any(|word| is_clause_conjunction(word.text) || word.text == "with");
+    if !may_cut {
+        segments.push(whole);
+        return;
+    }
     let quoted = |idx: usize| inside_quote.get(idx).copied().unwrap_or(true);
     let gap_before = |idx: usize| &sentence[words[idx - 1].end..words[idx].start];
     let Some(first_verb) = (0..words.len()).find(|&idx| !quoted(idx) && is_finite_verb(&words[idx])) else {
