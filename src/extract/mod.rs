@@ -48,7 +48,7 @@ use crate::model::{ClaimDetails, ClaimKind, DateRange, Polarity};
 pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.3.0";
 
 /// A byte range `start..end` into the article body, on UTF-8 char boundaries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -400,16 +400,28 @@ fn build_sentence_claims(
         } else {
             segment_attribution(view, segment, memory, &mut extra)
         };
-        let mut pieces: Vec<Span> = match segment.kind {
-            decompose::SegmentKind::SharedSubject { subject } => vec![subject, segment.region],
-            _ if single => vec![claim_text::claim_region(
-                sentence,
-                found.map(|attribution| attribution.clause),
-            )],
-            _ => vec![segment.region],
+        // At most two regions: a shared subject and the verb phrase. A
+        // fixed array keeps this allocation out of the per-claim path.
+        let (mut piece_array, n_pieces) = match segment.kind {
+            decompose::SegmentKind::SharedSubject { subject } => ([subject, segment.region], 2),
+            _ if single => (
+                [
+                    claim_text::claim_region(sentence, found.map(|attribution| attribution.clause)),
+                    Span::default(),
+                ],
+                1,
+            ),
+            _ => ([segment.region, Span::default()], 1),
         };
         let mut rewrites = Vec::new();
-        build::drop_connective(sentence, view.span.start, words, &mut pieces[0], &mut rewrites);
+        build::drop_connective(
+            sentence,
+            view.span.start,
+            words,
+            &mut piece_array[0],
+            &mut rewrites,
+        );
+        let pieces = &piece_array[..n_pieces];
         // A subject pronoun must be resolved, or the claim is not made.
         if let Some(first_idx) = words.iter().position(|word| word.start >= pieces[0].start)
             && words[first_idx].start == pieces[0].start
@@ -449,7 +461,7 @@ fn build_sentence_claims(
         let mut replacements: Vec<&decontext::Replacement> =
             scratch.replacements.iter().chain(&extra).collect();
         replacements.sort_by_key(|replacement| replacement.span.start);
-        let text = build::render(sentence, view.span.start, &pieces, &replacements, &mut rewrites);
+        let text = build::render(sentence, view.span.start, pieces, &replacements, &mut rewrites);
         if !text.chars().any(char::is_alphanumeric) {
             continue;
         }
@@ -519,7 +531,7 @@ fn build_sentence_claims(
         let date_spans: Vec<Span> = scratch.dates.iter().map(|date| date.span).collect();
         let mut quantities = Vec::new();
         let mut entities = Vec::new();
-        for piece in &pieces {
+        for piece in pieces {
             let piece_words = words_in(words, *piece);
             classify::quantities(sentence, piece_words, &date_spans, &mut quantities);
             classify::add_entities(sentence, piece_words, words, memory, &mut entities);
