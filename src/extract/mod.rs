@@ -362,16 +362,11 @@ fn build_sentence_claims(
         context,
         &mut scratch.replacements,
     );
-    match view.reference {
-        Some(reference) => {
-            let future = words
-                .iter()
-                .zip(inside_quote)
-                .any(|(word, quoted)| !quoted && matches!(word.text, "will" | "shall"));
-            dates::find_dates(sentence, words, reference, future, &mut scratch.dates);
-        }
-        None => scratch.dates.clear(),
-    }
+    let future = words
+        .iter()
+        .zip(inside_quote)
+        .any(|(word, quoted)| !quoted && matches!(word.text, "will" | "shall"));
+    dates::find_dates(sentence, words, view.reference, future, &mut scratch.dates);
     let quoted = |idx: usize| inside_quote.get(idx).copied().unwrap_or(true);
     let single = scratch.segments.len() == 1;
     // Dates in an opening phrase ("In a call on Thursday, ...") date every claim.
