@@ -315,6 +315,19 @@ fn is_subject_pronoun(text: &str) -> bool {
     matches!(text, "he" | "she" | "they" | "He" | "She" | "They")
 }
 
+/// Whether the pronoun that opens reported content plausibly is its
+/// speaker: "he"/"she" for a person, "it" for one state or body, "they" for
+/// a plural ("the Liberal Democrats said it was misdirected": "it" is not them).
+fn pronoun_fits_speaker(pronoun: &str, speaker: &str) -> bool {
+    let plural = speaker.ends_with('s') && !speaker.ends_with("ss");
+    match pronoun {
+        "he" | "she" => is_person_like(speaker),
+        "it" => !plural && !is_person_like(speaker),
+        "they" => plural && !is_person_like(speaker),
+        _ => false,
+    }
+}
+
 /// Whether a speaker names a person, to whom a later "he" or "she" may refer.
 fn is_person_like(speaker: &str) -> bool {
     let first = speaker.split_whitespace().next().unwrap_or("");
@@ -489,8 +502,8 @@ fn build_sentence_claims(
             Some(region) => {
                 let mut content_extra: Vec<decontext::Replacement> = Vec::new();
                 if let Some(first) = words.iter().find(|word| word.start >= region.start)
-                    && matches!(first.text, "he" | "she" | "it" | "they")
                     && let Some(speaker) = &speaker
+                    && pronoun_fits_speaker(first.text, speaker)
                 {
                     content_extra.push(decontext::Replacement {
                         span: Span {
@@ -932,6 +945,18 @@ mod tests {
         );
         let speakers: Vec<Option<&str>> = late.claims.iter().map(|claim| claim.speaker.as_deref()).collect();
         assert_eq!(speakers, vec![Some("the minister"), Some("the minister"), None]);
+    }
+
+    #[test]
+    fn a_pronoun_in_the_content_stands_for_a_fitting_speaker_only() {
+        let extraction = extract(
+            "The Tories dismissed the plan. The Liberal Democrats said it was misdirected. Moscow says it will respond.",
+        );
+        let misdirected = &extraction.claims[1];
+        assert_eq!(misdirected.details.content, "It was misdirected.");
+        assert!(misdirected.details.rewrites.is_empty());
+        let respond = &extraction.claims[2];
+        assert_eq!(respond.details.content, "Russia will respond.");
     }
 
     #[test]
