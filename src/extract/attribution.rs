@@ -46,6 +46,8 @@ pub struct Attribution {
 #[derive(Debug, Clone, Default)]
 pub struct NameMemory {
     full_name_by_surname: HashMap<String, String>,
+    /// The full name of the person mentioned last, for "he" and "she".
+    pub last_mentioned: Option<String>,
 }
 
 impl NameMemory {
@@ -79,10 +81,13 @@ pub fn remember_names(sentence: &str, words: &[Word<'_>], memory: &mut NameMemor
                 || first_name.lexeme.has(Lexeme::ORDINARY_CAPITALISED);
             if !first_name_is_title {
                 let surname_text = strip_possessive(surname.text);
-                memory
+                let full_name = memory
                     .full_name_by_surname
                     .entry(surname_text.to_string())
                     .or_insert_with(|| format!("{} {}", first_name.text, surname_text));
+                if memory.last_mentioned.as_deref() != Some(full_name.as_str()) {
+                    memory.last_mentioned = Some(full_name.clone());
+                }
             }
         }
         run_start = if word_idx < words.len() && is_name_like(&words[word_idx]) {

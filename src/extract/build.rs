@@ -67,6 +67,14 @@ pub fn render(
     replacements: &[&Replacement],
     rewrites: &mut Vec<Rewrite>,
 ) -> String {
+    // The common case, one region and nothing to replace, needs no copy.
+    if let [piece] = pieces
+        && !replacements
+            .iter()
+            .any(|replacement| piece.start <= replacement.span.start && replacement.span.end <= piece.end)
+    {
+        return tidy(&sentence[piece.start..piece.end]);
+    }
     let mut raw = String::with_capacity(sentence.len() + 16);
     for piece in pieces {
         if !raw.is_empty() {
@@ -101,16 +109,14 @@ pub fn render(
 
 /// Collapses whitespace, drops dangling punctuation and unmatched quote
 /// marks at the ends, capitalises the first letter and ends the sentence.
+/// Works in place on one buffer: it runs for every claim.
 pub fn tidy(raw: &str) -> String {
     let mut text = collapse_whitespace(raw);
-    let trimmed_len = text
-        .trim_end_matches(|c: char| {
-            c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '\u{2013}' | '\u{2014}')
-        })
-        .len();
+    let is_dangling =
+        |c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '\u{2013}' | '\u{2014}');
+    let trimmed_len = text.trim_end_matches(is_dangling).len();
     text.truncate(trimmed_len);
-    let n_straight = text.matches('"').count();
-    if n_straight % 2 == 1 {
+    if text.bytes().filter(|byte| *byte == b'"').count() % 2 == 1 {
         if text.starts_with('"') {
             text.remove(0);
         } else if let Some(idx) = text.rfind('"')
@@ -121,21 +127,24 @@ pub fn tidy(raw: &str) -> String {
             text.remove(idx);
         }
     }
-    let n_open = text.matches('\u{201C}').count();
-    let n_close = text.matches('\u{201D}').count();
-    if n_open > n_close && text.starts_with('\u{201C}') {
-        text.drain(..'\u{201C}'.len_utf8());
-    } else if n_close > n_open
-        && let Some(idx) = text.rfind('\u{201D}')
-    {
-        text.drain(idx..idx + '\u{201D}'.len_utf8());
+    if text.contains(['\u{201C}', '\u{201D}']) {
+        let n_open = text.matches('\u{201C}').count();
+        let n_close = text.matches('\u{201D}').count();
+        if n_open > n_close && text.starts_with('\u{201C}') {
+            text.drain(..'\u{201C}'.len_utf8());
+        } else if n_close > n_open
+            && let Some(idx) = text.rfind('\u{201D}')
+        {
+            text.drain(idx..idx + '\u{201D}'.len_utf8());
+        }
     }
     let trimmed_len = text
         .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':'))
         .len();
     text.truncate(trimmed_len);
-    let text = text.trim_start().to_string();
-    let mut text = capitalise_first(&text);
+    let leading = text.len() - text.trim_start().len();
+    text.drain(..leading);
+    capitalise_first(&mut text);
     let ends_sentence = text
         .trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}', ')'])
         .ends_with(['.', '!', '?', '\u{2026}']);
@@ -146,18 +155,15 @@ pub fn tidy(raw: &str) -> String {
 }
 
 /// Upper-cases the first letter, after any opening quote mark.
-fn capitalise_first(text: &str) -> String {
+fn capitalise_first(text: &mut String) {
     let Some((idx, c)) = text.char_indices().find(|(_, c)| c.is_alphanumeric()) else {
-        return text.to_string();
+        return;
     };
     if !c.is_lowercase() || !text[..idx].chars().all(|c| matches!(c, '"' | '\u{201C}' | '\'')) {
-        return text.to_string();
+        return;
     }
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push_str(&text[..idx]);
-    out.extend(c.to_uppercase());
-    out.push_str(&text[idx + c.len_utf8()..]);
-    out
+    let upper: String = c.to_uppercase().collect();
+    text.replace_range(idx..idx + c.len_utf8(), &upper);
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use super::attribution::NameMemory;
 use super::decompose::is_finite_verb;
-use super::decontext::{country_at, metonym_at};
+use super::decontext::{country_at, metonym_at, split_possessive};
 use super::lexicon::Lexeme;
 use super::names;
 use super::words::Word;
@@ -85,7 +85,10 @@ pub fn kind_of(content: &[Word<'_>], has_quantity: bool, attributed: bool) -> Cl
             return ClaimKind::Prediction;
         }
     }
-    if content.iter().any(|word| is_opinion_word(word.text)) {
+    if content
+        .iter()
+        .any(|word| word.text.as_bytes()[0].is_ascii_lowercase() && is_opinion_word(word.text))
+    {
         return ClaimKind::Opinion;
     }
     ClaimKind::Event
@@ -138,15 +141,35 @@ pub fn add_entities(
             idx += 1;
             continue;
         }
-        // Organisations of up to four words.
+        // Organisations of up to four words, tried only after a word that
+        // can start one.
         let mut matched = false;
-        for n_words in (1..=4).rev() {
+        let may_start_organisation = matches!(
+            split_possessive(word.text).0,
+            "Nato"
+                | "NATO"
+                | "North"
+                | "EU"
+                | "European"
+                | "UN"
+                | "United"
+                | "IMF"
+                | "International"
+                | "WHO"
+                | "World"
+                | "OSCE"
+                | "Kremlin"
+                | "White"
+                | "Pentagon"
+        );
+        let max_words = if may_start_organisation { 4 } else { 0 };
+        for n_words in (1..=max_words).rev() {
             if idx + n_words > end {
                 continue;
             }
             let mut texts = [""; 4];
             for (slot, word) in texts.iter_mut().zip(&all_words[idx..idx + n_words]) {
-                *slot = word.text.trim_end_matches("'s");
+                *slot = split_possessive(word.text).0;
             }
             if let Some(name) = names::organisation_of(&texts[..n_words]) {
                 // A metonym used as a state is a place; in a title it is the organisation.
@@ -169,7 +192,7 @@ pub fn add_entities(
             idx = last + 1;
             continue;
         }
-        let stem = word.text.trim_end_matches("'s").trim_end_matches("\u{2019}s");
+        let stem = split_possessive(word.text).0;
         if let Some(place) = names::place_of_word(stem) {
             push(place, EntityKind::Place);
         } else if !word.lexeme.has(Lexeme::ORDINARY_CAPITALISED)
@@ -400,6 +423,35 @@ mod tests {
             vec![q(2.0, None, "%", "2 per cent")]
         );
         assert_eq!(quantities_of("He was elected in 2014 and won."), vec![]);
+    }
+
+    #[test]
+    fn entities_people_organisations_and_places() {
+        let mut memory = NameMemory::default();
+        let sentence = "Joe Biden told Nato, the European Union, the United Nations and the World Health Organization \
+                        that Mr Biden's White House press secretary met Kremlin aides in Moscow and Crimea.";
+        let sentence_words: Vec<Word<'_>> = words(sentence).collect();
+        crate::extract::attribution::remember_names(sentence, &sentence_words, &mut memory);
+        let mut entities = Vec::new();
+        add_entities(sentence, &sentence_words, &sentence_words, &memory, &mut entities);
+        let found: Vec<(&str, EntityKind)> = entities
+            .iter()
+            .map(|entity| (entity.name.as_str(), entity.kind))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("Joe Biden", EntityKind::Person),
+                ("Nato", EntityKind::Organisation),
+                ("European Union", EntityKind::Organisation),
+                ("United Nations", EntityKind::Organisation),
+                ("World Health Organization", EntityKind::Organisation),
+                ("White House", EntityKind::Organisation),
+                ("Kremlin", EntityKind::Organisation),
+                ("Moscow", EntityKind::Place),
+                ("Crimea", EntityKind::Place),
+            ]
+        );
     }
 
     #[test]

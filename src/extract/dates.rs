@@ -199,25 +199,34 @@ pub fn year_number(text: &str) -> Option<i64> {
 /// Words that may open a date expression and belong to its text.
 const PREPOSITIONS: &[&str] = &["on", "in", "over", "since", "during", "until", "by"];
 
-/// Finds the date expressions of a sentence, resolved against `reference`.
+/// Finds the date expressions of a sentence, resolved against `reference`;
+/// without one, only dates that name their year are found.
 /// `future` says the sentence speaks of the future ("will"), which turns a
 /// bare weekday forward instead of back. Words in `found` do not overlap.
 pub fn find_dates(
     sentence: &str,
     words: &[Word<'_>],
-    reference: Day,
+    reference: Option<Day>,
     future: bool,
     found: &mut Vec<FoundDate>,
 ) {
     found.clear();
-    // Most sentences name no date: look for a word that can start or anchor one first.
+    // Absolute dates ("in 2014", "January 12, 2020") need no reference; any
+    // day serves to run the shared patterns.
+    let resolve_against = reference.unwrap_or(Day(0));
+    // Most sentences name no date: look for a word that can start or anchor
+    // one first (without a reference, only a year can).
+    if reference.is_none() && !words.iter().any(|word| year_number(word.text).is_some()) {
+        return;
+    }
     let may_hold_date = words.iter().any(|word| {
         word.lexeme.has(Lexeme::DATE_WORD)
             || word.lexeme.has(Lexeme::DAY_OR_MONTH)
             || year_number(word.text).is_some()
-            || ["days", "day", "weeks", "months", "years"]
-                .iter()
-                .any(|unit| word.text.eq_ignore_ascii_case(unit))
+            || (matches!(word.text.len(), 3..=6)
+                && ["days", "day", "weeks", "months", "years"]
+                    .iter()
+                    .any(|unit| word.text.eq_ignore_ascii_case(unit)))
     });
     if !may_hold_date {
         return;
@@ -254,11 +263,19 @@ pub fn find_dates(
     let mut word_idx = 0;
     while word_idx < words.len() {
         let Some((first_idx, last_idx, start, end)) =
-            date_at(sentence, words, &key, &joined, word_idx, reference, future)
+            date_at(sentence, words, &key, &joined, word_idx, resolve_against, future)
         else {
             word_idx += 1;
             continue;
         };
+        // Without a reference date only dates that name their year hold.
+        let names_year = words[first_idx..=last_idx]
+            .iter()
+            .any(|word| year_number(word.text).is_some());
+        if reference.is_none() && !names_year {
+            word_idx += 1;
+            continue;
+        }
         // Keep a preposition right before the expression in its text.
         let text_first_idx =
             if first_idx > 0 && PREPOSITIONS.contains(&key(first_idx - 1)) && joined(first_idx - 1) {
@@ -544,7 +561,7 @@ mod tests {
         find_dates(
             sentence,
             &sentence_words,
-            Day::parse(reference).unwrap(),
+            Some(Day::parse(reference).unwrap()),
             future,
             &mut found,
         );
@@ -671,6 +688,20 @@ mod tests {
             one("They will vote tomorrow."),
             range("2022-01-02", "2022-01-02", "tomorrow")
         );
+    }
+
+    #[test]
+    fn without_a_reference_only_dates_with_a_year() {
+        let sentence = "It began in 2014, grew on Thursday and ended January 12, 2020.";
+        let sentence_words: Vec<Word<'_>> = words(sentence).collect();
+        let mut found = Vec::new();
+        find_dates(sentence, &sentence_words, None, false, &mut found);
+        let texts: Vec<&str> = found
+            .iter()
+            .map(|date| &sentence[date.span.start..date.span.end])
+            .collect();
+        assert_eq!(texts, vec!["in 2014", "January 12, 2020"]);
+        assert_eq!(found[1].start.iso(), "2020-01-12");
     }
 
     #[test]

@@ -74,13 +74,18 @@ fn is_auxiliary(text: &str) -> bool {
 /// verb, or a lower-case regular past form ("conveyed", "requested").
 pub fn is_finite_verb(word: &Word<'_>) -> bool {
     let text = word.text;
-    if !text.starts_with(|c: char| c.is_ascii_lowercase()) {
+    let bytes = text.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_lowercase) {
         return false;
     }
-    is_auxiliary(text)
-        || is_irregular_past(text)
-        || (word.lexeme.has(Lexeme::REPORTING_VERB) && !text.ends_with("ing"))
-        || (text.len() >= 5 && text.ends_with("ed") && !text.ends_with("eed"))
+    // Cheapest tests first: this runs for nearly every word.
+    if word.lexeme.has(Lexeme::REPORTING_VERB) {
+        return !text.ends_with("ing");
+    }
+    if bytes.len() >= 5 && text.ends_with("ed") {
+        return !text.ends_with("eed");
+    }
+    bytes.len() <= 7 && (is_auxiliary(text) || is_irregular_past(text))
 }
 
 /// Irregular past forms that are not also common nouns or present forms
@@ -172,6 +177,15 @@ pub fn decompose(sentence: &str, words: &[Word<'_>], inside_quote: &[bool], segm
         first_word: 0,
         end_word: words.len(),
     };
+    // Most sentences have no conjunction that could cut them.
+    let may_cut = sentence.contains(';')
+        || words
+            .iter()
+            .any(|word| is_clause_conjunction(word.text) || word.text == "with");
+    if !may_cut {
+        segments.push(whole);
+        return;
+    }
     let quoted = |idx: usize| inside_quote.get(idx).copied().unwrap_or(true);
     let gap_before = |idx: usize| &sentence[words[idx - 1].end..words[idx].start];
     let Some(first_verb) = (0..words.len()).find(|&idx| !quoted(idx) && is_finite_verb(&words[idx])) else {

@@ -59,7 +59,7 @@ fn is_locative(text: &str) -> bool {
     )
 }
 
-fn split_possessive(text: &str) -> (&str, &str) {
+pub fn split_possessive(text: &str) -> (&str, &str) {
     for suffix in ["'s", "\u{2019}s"] {
         if let Some(stem) = text.strip_suffix(suffix) {
             return (stem, suffix);
@@ -70,6 +70,36 @@ fn split_possessive(text: &str) -> (&str, &str) {
 
 /// A metonym starting at `idx`: (first word incl. "the", last word, country, used as a title).
 pub fn metonym_at(sentence: &str, words: &[Word<'_>], idx: usize) -> Option<(usize, usize, Country, bool)> {
+    // Every metonym is capitalised: most words are rejected by one byte
+    // test, and the rest by one match on the first word.
+    let first_word = words.get(idx)?;
+    let first_text = first_word.text;
+    if !first_text.as_bytes()[0].is_ascii_uppercase() || first_word.lexeme.has(Lexeme::ORDINARY_CAPITALISED) {
+        return None;
+    }
+    let is_first_part = matches!(
+        split_possessive(first_text).0,
+        "Moscow"
+            | "Kremlin"
+            | "Washington"
+            | "White"
+            | "Pentagon"
+            | "Beijing"
+            | "Kyiv"
+            | "Kiev"
+            | "Downing"
+            | "Whitehall"
+            | "Tehran"
+            | "Pyongyang"
+            | "Ankara"
+            | "Berlin"
+            | "Paris"
+            | "Tokyo"
+            | "Minsk"
+    );
+    if !is_first_part {
+        return None;
+    }
     for (parts, country) in METONYMS {
         let last = idx + parts.len() - 1;
         if last >= words.len() {
@@ -117,6 +147,10 @@ pub fn metonym_at(sentence: &str, words: &[Word<'_>], idx: usize) -> Option<(usi
 
 /// The country that a word, a word pair or a metonym at `idx` names, and the last word it covers.
 pub fn country_at(sentence: &str, words: &[Word<'_>], idx: usize) -> Option<(Country, usize)> {
+    let word = words.get(idx)?;
+    if !word.text.as_bytes()[0].is_ascii_uppercase() || word.lexeme.has(Lexeme::ORDINARY_CAPITALISED) {
+        return None;
+    }
     if let Some(next) = words.get(idx + 1)
         && let Some(country) = names::country_of_pair(words[idx].text, split_possessive(next.text).0)
     {
@@ -140,6 +174,7 @@ impl Context {
             }
             // "Full Name (ACR)": the acronym follows a capitalised run.
             let is_acronym_slot = idx >= 2
+                && words[idx].is_capitalised()
                 && sentence[words[idx - 1].end..words[idx].start].trim() == "("
                 && sentence[words[idx].end..].starts_with(')');
             if !is_acronym_slot {
@@ -243,7 +278,7 @@ pub fn sentence_replacements(
         if word.text.eq_ignore_ascii_case("the")
             && let Some(noun) = words.get(idx + 1)
             && sentence[word.end..noun.start] == *" "
-            && matches!(split_possessive(noun.text), ("country", _))
+            && split_possessive(noun.text).0 == "country"
         {
             let possessive = split_possessive(noun.text).1;
             let in_sentence = (0..idx).find_map(|before| country_at(sentence, words, before).map(|(c, _)| c));
@@ -274,7 +309,7 @@ pub fn speaker_metonym(phrase: &str) -> Option<&'static str> {
         .unwrap_or(phrase);
     METONYMS
         .iter()
-        .find(|(parts, _)| parts.join(" ") == phrase)
+        .find(|(parts, _)| phrase.split(' ').eq(parts.iter().copied()))
         .map(|(_, country)| country.in_text)
 }
 
@@ -369,6 +404,20 @@ mod tests {
         );
         assert_eq!(all[2], vec![r("the country", "Ukraine", "the country")]);
         assert_eq!(all[3], vec![r("The country's", "Russia's", "the country")]);
+    }
+
+    #[test]
+    fn every_listed_metonym_is_found() {
+        for (parts, country) in METONYMS {
+            let sentence = format!("{} said so.", parts.join(" "));
+            let sentence_words: Vec<Word<'_>> = words(&sentence).collect();
+            let found = metonym_at(&sentence, &sentence_words, 0);
+            assert_eq!(
+                found.map(|(_, _, found, _)| found),
+                Some(*country),
+                "{sentence:?}"
+            );
+        }
     }
 
     #[test]

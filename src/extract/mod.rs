@@ -49,7 +49,7 @@ use crate::model::{ClaimDetails, ClaimKind, DateRange, Polarity};
 pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.4.0";
 
 /// A byte range `start..end` into the article body, on UTF-8 char boundaries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -252,6 +252,11 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
         if speaker.is_none() && ends_inside_quote {
             pending_quote_claims.extend(first_new_claim..claims.len());
         }
+        // A person named in this sentence is who a later "he" or "she" most
+        // likely means, unless a later sentence names a speaker.
+        if let Some(mentioned) = name_memory.last_mentioned.take() {
+            last_person = Some(mentioned);
+        }
         context.learn(sentence, &sentence_words);
     }
     Extraction {
@@ -311,6 +316,19 @@ fn is_subject_pronoun(text: &str) -> bool {
     matches!(text, "he" | "she" | "they" | "He" | "She" | "They")
 }
 
+/// Whether the pronoun that opens reported content plausibly is its
+/// speaker: "he"/"she" for a person, "it" for one state or body, "they" for
+/// a plural ("the Liberal Democrats said it was misdirected": "it" is not them).
+fn pronoun_fits_speaker(pronoun: &str, speaker: &str) -> bool {
+    let plural = speaker.ends_with('s') && !speaker.ends_with("ss");
+    match pronoun {
+        "he" | "she" => is_person_like(speaker),
+        "it" => !plural && !is_person_like(speaker),
+        "they" => plural && !is_person_like(speaker),
+        _ => false,
+    }
+}
+
 /// Whether a speaker names a person, to whom a later "he" or "she" may refer.
 fn is_person_like(speaker: &str) -> bool {
     let first = speaker.split_whitespace().next().unwrap_or("");
@@ -358,16 +376,11 @@ fn build_sentence_claims(
         context,
         &mut scratch.replacements,
     );
-    match view.reference {
-        Some(reference) => {
-            let future = words
-                .iter()
-                .zip(inside_quote)
-                .any(|(word, quoted)| !quoted && matches!(word.text, "will" | "shall"));
-            dates::find_dates(sentence, words, reference, future, &mut scratch.dates);
-        }
-        None => scratch.dates.clear(),
-    }
+    let future = words
+        .iter()
+        .zip(inside_quote)
+        .any(|(word, quoted)| !quoted && matches!(word.text, "will" | "shall"));
+    dates::find_dates(sentence, words, view.reference, future, &mut scratch.dates);
     let quoted = |idx: usize| inside_quote.get(idx).copied().unwrap_or(true);
     let single = scratch.segments.len() == 1;
     // Dates in an opening phrase ("In a call on Thursday, ...") date every claim.
@@ -383,26 +396,41 @@ fn build_sentence_claims(
         let mut extra: Vec<decontext::Replacement> = Vec::new();
         // The attribution of this claim: the sentence's when it is the only
         // claim, else the segment's own.
-        let (found, speaker, verb): (Option<attribution::Attribution>, Option<String>, Option<String>) =
-            if single {
-                (
-                    attributed.found,
-                    attributed.speaker.map(str::to_string),
-                    attributed.verb.map(str::to_string),
-                )
-            } else {
-                segment_attribution(view, segment, memory, &mut extra)
-            };
-        let mut pieces: Vec<Span> = match segment.kind {
-            decompose::SegmentKind::SharedSubject { subject } => vec![subject, segment.region],
-            _ if single => vec![claim_text::claim_region(
-                sentence,
-                found.map(|attribution| attribution.clause),
-            )],
-            _ => vec![segment.region],
+        let (found, mut speaker, mut verb): (
+            Option<attribution::Attribution>,
+            Option<String>,
+            Option<String>,
+        ) = if single {
+            (
+                attributed.found,
+                attributed.speaker.map(str::to_string),
+                attributed.verb.map(str::to_string),
+            )
+        } else {
+            segment_attribution(view, segment, memory, &mut extra)
+        };
+        // At most two regions: a shared subject and the verb phrase. A
+        // fixed array keeps this allocation out of the per-claim path.
+        let (mut piece_array, n_pieces) = match segment.kind {
+            decompose::SegmentKind::SharedSubject { subject } => ([subject, segment.region], 2),
+            _ if single => (
+                [
+                    claim_text::claim_region(sentence, found.map(|attribution| attribution.clause)),
+                    Span::default(),
+                ],
+                1,
+            ),
+            _ => ([segment.region, Span::default()], 1),
         };
         let mut rewrites = Vec::new();
-        build::drop_connective(sentence, view.span.start, words, &mut pieces[0], &mut rewrites);
+        build::drop_connective(
+            sentence,
+            view.span.start,
+            words,
+            &mut piece_array[0],
+            &mut rewrites,
+        );
+        let pieces = &piece_array[..n_pieces];
         // A subject pronoun must be resolved, or the claim is not made.
         if let Some(first_idx) = words.iter().position(|word| word.start >= pieces[0].start)
             && words[first_idx].start == pieces[0].start
@@ -414,7 +442,7 @@ fn build_sentence_claims(
                 found.is_some_and(|attribution| attribution.clause.start == words[first_idx].start);
             let antecedent = match pronoun.as_str() {
                 "they" => speaker.clone().filter(|_| is_speaker),
-                _ if is_speaker => speaker.clone(),
+                _ if is_speaker && speaker.is_some() => speaker.clone(),
                 _ => last_person.clone(),
             };
             let Some(antecedent) = antecedent else {
@@ -424,6 +452,12 @@ fn build_sentence_claims(
                 });
                 continue;
             };
+            // "He said ..." with no speaker before: the person named last speaks.
+            if is_speaker && speaker.is_none() {
+                speaker = Some(antecedent.clone());
+                verb = found
+                    .map(|attribution| sentence[attribution.verb.start..attribution.verb.end].to_string());
+            }
             extra.push(decontext::Replacement {
                 span: Span {
                     start: words[first_idx].start,
@@ -436,7 +470,7 @@ fn build_sentence_claims(
         let mut replacements: Vec<&decontext::Replacement> =
             scratch.replacements.iter().chain(&extra).collect();
         replacements.sort_by_key(|replacement| replacement.span.start);
-        let text = build::render(sentence, view.span.start, &pieces, &replacements, &mut rewrites);
+        let text = build::render(sentence, view.span.start, pieces, &replacements, &mut rewrites);
         if !text.chars().any(char::is_alphanumeric) {
             continue;
         }
@@ -469,8 +503,8 @@ fn build_sentence_claims(
             Some(region) => {
                 let mut content_extra: Vec<decontext::Replacement> = Vec::new();
                 if let Some(first) = words.iter().find(|word| word.start >= region.start)
-                    && matches!(first.text, "he" | "she" | "it" | "they")
                     && let Some(speaker) = &speaker
+                    && pronoun_fits_speaker(first.text, speaker)
                 {
                     content_extra.push(decontext::Replacement {
                         span: Span {
@@ -506,7 +540,7 @@ fn build_sentence_claims(
         let date_spans: Vec<Span> = scratch.dates.iter().map(|date| date.span).collect();
         let mut quantities = Vec::new();
         let mut entities = Vec::new();
-        for piece in &pieces {
+        for piece in pieces {
             let piece_words = words_in(words, *piece);
             classify::quantities(sentence, piece_words, &date_spans, &mut quantities);
             classify::add_entities(sentence, piece_words, words, memory, &mut entities);
@@ -912,6 +946,32 @@ mod tests {
         );
         let speakers: Vec<Option<&str>> = late.claims.iter().map(|claim| claim.speaker.as_deref()).collect();
         assert_eq!(speakers, vec![Some("the minister"), Some("the minister"), None]);
+    }
+
+    #[test]
+    fn a_pronoun_in_the_content_stands_for_a_fitting_speaker_only() {
+        let extraction = extract(
+            "The Tories dismissed the plan. The Liberal Democrats said it was misdirected. Moscow says it will respond.",
+        );
+        let misdirected = &extraction.claims[1];
+        assert_eq!(misdirected.details.content, "It was misdirected.");
+        assert!(misdirected.details.rewrites.is_empty());
+        let respond = &extraction.claims[2];
+        assert_eq!(respond.details.content, "Russia will respond.");
+    }
+
+    #[test]
+    fn a_pronoun_speaker_is_the_person_named_last() {
+        let extraction = extract(
+            "Maternity pay will rise under plans by Trade Secretary Patricia Hewitt. She said the change would help families.",
+        );
+        let second = &extraction.claims[1];
+        assert_eq!(second.speaker.as_deref(), Some("Patricia Hewitt"));
+        assert_eq!(second.details.reporting_verb.as_deref(), Some("said"));
+        assert_eq!(
+            second.text,
+            "Patricia Hewitt said the change would help families."
+        );
     }
 
     #[test]
