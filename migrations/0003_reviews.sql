@@ -34,6 +34,7 @@ CREATE INDEX claims_queue ON claims (review_state, checkworthiness, id);
 CREATE INDEX claims_by_checkworthiness ON claims (checkworthiness, id);
 CREATE INDEX claims_by_create_time ON claims (create_time, id);
 CREATE INDEX claims_by_speaker ON claims (speaker, id);
+CREATE INDEX claims_by_speaker_time ON claims (speaker, create_time, id);
 CREATE INDEX claims_by_verdict ON claims (verdict, id) WHERE verdict IS NOT NULL;
 
 -- Every verdict ever given, append-only.

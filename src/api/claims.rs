@@ -134,6 +134,7 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
             .store
             .search_claims(SearchQuery {
                 fts,
+                mark_terms: search::mark_terms(&request.query),
                 filter,
                 after,
                 limit: limit + 1,

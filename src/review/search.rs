@@ -46,6 +46,118 @@ pub fn fts_query(query: &str) -> Result<String, String> {
     Ok(terms.join(" "))
 }
 
+/// A word to mark in results: lower-cased, and a prefix when the query
+/// ended it with `*`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkTerm {
+    pub word: String,
+    pub prefix: bool,
+}
+
+/// The words of `query` to mark in results, as [`fts_query`] reads them
+/// (phrases give each of their words).
+pub fn mark_terms(query: &str) -> Vec<MarkTerm> {
+    let mut terms = Vec::new();
+    for raw in query.split_whitespace() {
+        let prefix = raw.ends_with('*') && !raw.ends_with("\"*");
+        let words: Vec<&str> = raw
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let n_words = words.len();
+        for (idx, word) in words.into_iter().enumerate() {
+            terms.push(MarkTerm {
+                word: word.to_lowercase(),
+                prefix: prefix && idx + 1 == n_words,
+            });
+        }
+    }
+    terms
+}
+
+/// The byte ranges of the words (runs of letters and digits) of `text`.
+fn words(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (idx, c) in text.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(idx),
+            (false, Some(begin)) => {
+                spans.push((begin, idx));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(begin) = start {
+        spans.push((begin, text.len()));
+    }
+    spans
+}
+
+fn is_match(word: &str, terms: &[MarkTerm]) -> bool {
+    let word = word.to_lowercase();
+    terms.iter().any(|term| {
+        if term.prefix {
+            word.starts_with(&term.word)
+        } else {
+            word == term.word
+        }
+    })
+}
+
+/// `text[from..to]` with every matching word marked `**like this**`.
+fn mark(text: &str, from: usize, to: usize, spans: &[(usize, usize)], terms: &[MarkTerm]) -> String {
+    let mut marked = String::with_capacity(to - from + 16);
+    let mut at = from;
+    for &(start, end) in spans.iter().filter(|(start, end)| *start >= from && *end <= to) {
+        if is_match(&text[start..end], terms) {
+            marked.push_str(&text[at..start]);
+            marked.push_str("**");
+            marked.push_str(&text[start..end]);
+            marked.push_str("**");
+            at = end;
+        }
+    }
+    marked.push_str(&text[at..to]);
+    marked
+}
+
+/// `text` with the words matching `terms` marked `**like this**`.
+pub fn highlight(text: &str, terms: &[MarkTerm]) -> String {
+    mark(text, 0, text.len(), &words(text), terms)
+}
+
+/// At most `max_words` words of `text` around its first match, marked as
+/// by [`highlight`], with `…` where text was cut.
+pub fn snippet(text: &str, terms: &[MarkTerm], max_words: usize) -> String {
+    let spans = words(text);
+    if spans.len() <= max_words {
+        return highlight(text, terms);
+    }
+    let first = spans
+        .iter()
+        .position(|&(start, end)| is_match(&text[start..end], terms))
+        .unwrap_or(0);
+    let begin = first.saturating_sub(max_words / 4).min(spans.len() - max_words);
+    let last = begin + max_words - 1;
+    let from = if begin == 0 { 0 } else { spans[begin].0 };
+    let to = if last + 1 == spans.len() {
+        text.len()
+    } else {
+        spans[last].1
+    };
+    let mut snippet = String::new();
+    if from > 0 {
+        snippet.push('…');
+    }
+    snippet.push_str(&mark(text, from, to, &spans, terms));
+    if to < text.len() {
+        snippet.push('…');
+    }
+    snippet
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +169,20 @@ mod tests {
             fts_query("\"security guarantees\" nato*").unwrap(),
             "\"security guarantees\" \"nato\"*"
         );
+    }
+
+    #[test]
+    fn matches_are_marked_like_the_index_finds_them() {
+        let terms = mark_terms("\"security Guarantees\" nato*");
+        assert_eq!(
+            highlight("NATO's security guarantees, said Nato-ally.", &terms),
+            "**NATO**'s **security** **guarantees**, said **Nato**-ally."
+        );
+        let text = (0..40).map(|idx| format!("w{idx}")).collect::<Vec<_>>().join(" ");
+        let terms = mark_terms("w20");
+        assert_eq!(snippet(&text, &terms, 5), "…w19 **w20** w21 w22 w23…");
+        assert_eq!(snippet("short text", &terms, 5), "short text");
+        assert_eq!(snippet(&text, &mark_terms("w39"), 3), "…w37 w38 **w39**");
     }
 
     #[test]

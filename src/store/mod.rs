@@ -23,6 +23,7 @@ use crate::model::{
 };
 use crate::review::filter::{Filter, OrderKey, SortValue};
 use crate::review::rules::ReviewPolicy;
+use crate::review::search::MarkTerm;
 
 pub use reviews::CHECKABLE_CONDITION;
 pub use sqlite::SqliteStore;
@@ -104,6 +105,8 @@ pub struct ClaimListQuery {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchQuery {
     pub fts: String,
+    /// The words to mark in the snippets (`review::search::mark_terms`).
+    pub mark_terms: Vec<MarkTerm>,
     pub filter: Filter,
     /// Only hits after this (score, id), best (lowest score) first.
     pub after: Option<(f64, ClaimId)>,

@@ -41,11 +41,6 @@ impl Connections {
         writer_conn.pragma_update(None, "journal_mode", "WAL")?;
         writer_conn.pragma_update(None, "synchronous", "FULL")?;
         migrations::migrations().to_latest(&mut writer_conn)?;
-        // Gathers the statistics the query planner needs to pick the right
-        // index for a filter (e.g. a speaker's few claims rather than a
-        // scan in create_time order), for tables that lack them; cheap, as
-        // SQLite limits how many rows it samples.
-        writer_conn.execute_batch("PRAGMA optimize = 0x10002")?;
 
         let n_readers = n_readers.max(1);
         let idle = (0..n_readers)

@@ -16,6 +16,7 @@ use super::{
 use crate::model::{Claim, ClaimId, ClaimStatus, NewReview, Principal, Review, ReviewId, Verdict};
 use crate::review::filter::{Condition, Field, Filter, Op, OrderField, OrderKey, SortValue, Value};
 use crate::review::rules::{self, Judgement, ReviewPolicy};
+use crate::review::search;
 
 /// Only checkable claims are handed out for review: opinions and predictions
 /// not yet due cannot be checked against facts.
@@ -221,6 +222,9 @@ pub fn matches(conn: &Connection, id: ClaimId, filter: &Filter) -> Result<bool> 
         .is_some())
 }
 
+/// The most words of a sentence a search result shows.
+const SNIPPET_WORDS: usize = 24;
+
 /// The BM25 weights of the indexed columns: the claim text counts most,
 /// then its sentence, then the speaker.
 const BM25: &str = "bm25(claims_fts, 10.0, 4.0, 2.0)";
@@ -230,7 +234,7 @@ const BM25: &str = "bm25(claims_fts, 10.0, 4.0, 2.0)";
 /// Two steps, because SQLite computes every result column of every
 /// matching row before it sorts: first only the ids and scores of the best
 /// `limit` matches (joining `claims` only when a filter needs it), then the
-/// claims and their highlighted snippets for those few.
+/// claims of those few, marked with `review::search`.
 pub fn search(conn: &Connection, query: &SearchQuery) -> Result<Vec<SearchHit>> {
     // One snapshot for both steps, so a claim corrected in between cannot
     // lose its match.
@@ -268,36 +272,26 @@ pub fn search(conn: &Connection, query: &SearchQuery) -> Result<Vec<SearchHit>> 
     if best.is_empty() {
         return Ok(Vec::new());
     }
-    // One query each for the snippets and the claims of the whole page.
+    // The page's claims in one query; their words are marked here rather
+    // than by FTS5's highlight(), which would look the match up again.
     let marks = vec!["?"; best.len()].join(", ");
     let ids: Vec<SqlValue> = best.iter().map(|(id, _)| SqlValue::Integer(*id)).collect();
-    let mut snippet_params = vec![SqlValue::Text(query.fts.clone())];
-    snippet_params.extend(ids.iter().cloned());
-    let mut snippets: HashMap<i64, (String, String)> = conn
-        .prepare(&format!(
-            "SELECT claims_fts.rowid, highlight(claims_fts, 0, '**', '**'), \
-             snippet(claims_fts, 1, '**', '**', '…', 24) \
-             FROM claims_fts WHERE claims_fts MATCH ? AND claims_fts.rowid IN ({marks})"
-        ))?
-        .query_map(params_from_iter(snippet_params.iter()), |row| {
-            Ok((row.get(0)?, (row.get(1)?, row.get(2)?)))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
     let mut page_claims: Vec<Claim> = conn
-        .prepare(&format!("SELECT {COLUMNS} FROM claims c WHERE c.id IN ({marks})"))?
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM claims c WHERE c.id IN ({marks})"))?
         .query_map(params_from_iter(ids.iter()), claims::from_row)?
         .collect::<rusqlite::Result<_>>()?;
     claims::attach_children(conn, &mut page_claims)?;
     let mut claims: HashMap<i64, Claim> = page_claims.into_iter().map(|claim| (claim.id.0, claim)).collect();
     let mut hits = Vec::with_capacity(best.len());
     for (id, score) in best {
-        let missing = || StoreError::Corrupt(format!("search hit claims/{id} vanished within a snapshot"));
-        let (text_snippet, sentence_snippet) = snippets.remove(&id).ok_or_else(missing)?;
+        let claim = claims.remove(&id).ok_or_else(|| {
+            StoreError::Corrupt(format!("search hit claims/{id} vanished within a snapshot"))
+        })?;
         hits.push(SearchHit {
-            claim: claims.remove(&id).ok_or_else(missing)?,
+            text_snippet: search::highlight(&claim.text, &query.mark_terms),
+            sentence_snippet: search::snippet(&claim.sentence, &query.mark_terms, SNIPPET_WORDS),
+            claim,
             score,
-            text_snippet,
-            sentence_snippet,
         });
     }
     snapshot.finish()?;
@@ -1009,6 +1003,7 @@ mod tests {
         let search = |words: &str| {
             let query = SearchQuery {
                 fts: crate::review::search::fts_query(words).unwrap(),
+                mark_terms: crate::review::search::mark_terms(words),
                 filter: Filter::default(),
                 after: None,
                 limit: 10,

@@ -487,3 +487,54 @@ async fn watchers_see_claim_events_and_slow_ones_are_told_what_they_missed() {
     drop((everything, reviewed_only));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn acquire_and_watch_take_the_same_filters_as_listing() {
+    let server = spawn_server().await;
+    server.load_claims(2, 7).await;
+    let mut reviews = server.reviews(Some(&server.reviewer)).await;
+    let none = reviews
+        .acquire_claim(pb::AcquireClaimRequest {
+            filter: "speaker = nobody".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(none.claim.is_none(), "no claim matches: nothing is leased");
+    let claim = reviews
+        .acquire_claim(pb::AcquireClaimRequest {
+            filter: "speaker = speaker3 AND checkworthiness < 0.15".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .claim
+        .unwrap();
+    // Claims 4 and 11 match; claim 4 is not checkable, so 11 is handed out.
+    assert_eq!(
+        (claim.speaker.as_str(), claim.name.as_str()),
+        ("speaker3", "claims/11")
+    );
+    let status = reviews
+        .acquire_claim(pb::AcquireClaimRequest {
+            filter: "speaker = x OR 1 = 1".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(
+        status.message().starts_with("filter at position 13"),
+        "{}",
+        status.message()
+    );
+    let status = server
+        .claims(Some(&server.reader))
+        .await
+        .watch_claims(pb::WatchClaimsRequest {
+            filter: "verdict = MAYBE".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    server.stop().await;
+}
