@@ -176,28 +176,42 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
         if paths.is_empty() {
             return Err(invalid_field(
                 "update_mask",
-                "is required: name the fields to change (text, speaker)",
+                "is required: name the fields to change (text, speaker, kind, checkable)",
             ));
         }
         let mut edit = ClaimEdit::default();
         let mut problems = Vec::new();
         for path in &paths {
-            // The extractor's kind and checkable (issue 3) join this table
-            // once migration 0002 is merged.
-            let (slot, value) = match path.as_str() {
-                "text" => (&mut edit.text, &claim.text),
-                "speaker" => (&mut edit.speaker, &claim.speaker),
+            match path.as_str() {
+                "text" | "speaker" => {
+                    let value = if path == "text" {
+                        &claim.text
+                    } else {
+                        &claim.speaker
+                    };
+                    if let Some(problem) = rules::check_claim_field(&format!("claim.{path}"), value) {
+                        problems.push(problem);
+                    }
+                    let slot = if path == "text" {
+                        &mut edit.text
+                    } else {
+                        &mut edit.speaker
+                    };
+                    *slot = Some(value.clone());
+                }
+                "kind" => {
+                    edit.kind = Some(convert::parse_kind("claim.kind", claim.kind())?);
+                }
+                "checkable" => edit.checkable = Some(claim.checkable),
                 other => {
                     return Err(invalid_field(
                         "update_mask",
-                        format!("cannot change {other:?}: only text and speaker can be corrected"),
+                        format!(
+                            "cannot change {other:?}: only text, speaker, kind and checkable can be corrected"
+                        ),
                     ));
                 }
-            };
-            if let Some(problem) = rules::check_claim_field(&format!("claim.{path}"), value) {
-                problems.push(problem);
             }
-            *slot = Some(value.clone());
         }
         if !problems.is_empty() {
             return Err(review_problems(&problems));

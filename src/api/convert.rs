@@ -211,6 +211,21 @@ fn kind(kind: ClaimKind) -> pb::claim::Kind {
     }
 }
 
+/// A claim kind as a request gives it; `field` names it in the error.
+pub fn parse_kind(field: &str, kind: pb::claim::Kind) -> Result<ClaimKind, Status> {
+    match kind {
+        pb::claim::Kind::Unspecified => Err(invalid_field(
+            field,
+            "must be one of STATISTIC, EVENT, STATEMENT, PREDICTION, OPINION",
+        )),
+        pb::claim::Kind::Statistic => Ok(ClaimKind::Statistic),
+        pb::claim::Kind::Event => Ok(ClaimKind::Event),
+        pb::claim::Kind::Statement => Ok(ClaimKind::Statement),
+        pb::claim::Kind::Prediction => Ok(ClaimKind::Prediction),
+        pb::claim::Kind::Opinion => Ok(ClaimKind::Opinion),
+    }
+}
+
 fn entity_kind(kind: EntityKind) -> pb::entity::Kind {
     match kind {
         EntityKind::Person => pb::entity::Kind::Person,

@@ -68,7 +68,8 @@ pub fn check_review(rationale: &str, evidence_urls: &[String]) -> Vec<Problem> {
 
 /// Checks a corrected text or speaker.
 pub fn check_claim_field(field: &str, value: &str) -> Option<Problem> {
-    let max = if field == "speaker" {
+    // Callers name the field as the request does, e.g. `claim.speaker`.
+    let max = if field == "speaker" || field.ends_with(".speaker") {
         MAX_SPEAKER_BYTES
     } else {
         MAX_CLAIM_TEXT_BYTES

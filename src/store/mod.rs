@@ -19,7 +19,8 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 
 use crate::model::{
-    Article, ArticleId, Claim, ClaimId, NewArticle, NewReview, Principal, Review, ReviewId, Role, Verdict,
+    Article, ArticleId, Claim, ClaimId, ClaimKind, NewArticle, NewReview, Principal, Review, ReviewId, Role,
+    Verdict,
 };
 use crate::review::filter::{Filter, OrderKey, SortValue};
 use crate::review::rules::ReviewPolicy;
@@ -139,6 +140,8 @@ pub struct AcquireQuery {
 pub struct ClaimEdit {
     pub text: Option<String>,
     pub speaker: Option<String>,
+    pub kind: Option<ClaimKind>,
+    pub checkable: Option<bool>,
 }
 
 /// One corrected field of a claim, as the history keeps it.

@@ -13,7 +13,7 @@ use super::{
     AcquireQuery, AuditEvent, ClaimChange, ClaimEdit, ClaimListQuery, QueueCounts, Result, ReviewStats,
     ReviewerCount, SearchHit, SearchQuery, StoreError, time,
 };
-use crate::model::{Claim, ClaimId, ClaimStatus, NewReview, Principal, Review, ReviewId, Verdict};
+use crate::model::{Claim, ClaimId, ClaimKind, ClaimStatus, NewReview, Principal, Review, ReviewId, Verdict};
 use crate::review::filter::{Condition, Field, Filter, Op, OrderField, OrderKey, SortValue, Value};
 use crate::review::rules::{self, Judgement, ReviewPolicy};
 use crate::review::search;
@@ -613,9 +613,20 @@ pub fn update(
             claim_name(id)
         )));
     }
+    let bool_name = |value: bool| if value { "true" } else { "false" };
     let changes: Vec<(&str, &str, &str)> = [
         ("text", claim.text.as_str(), edit.text.as_deref()),
         ("speaker", claim.speaker.as_str(), edit.speaker.as_deref()),
+        (
+            "kind",
+            claim.details.kind.as_str(),
+            edit.kind.map(ClaimKind::as_str),
+        ),
+        (
+            "checkable",
+            bool_name(claim.details.checkable),
+            edit.checkable.map(bool_name),
+        ),
     ]
     .into_iter()
     .filter_map(|(field, old, new)| new.filter(|new| *new != old).map(|new| (field, old, new)))
@@ -641,11 +652,14 @@ pub fn update(
         details.push(format!("{field}: {old:?} → {new:?}"));
     }
     tx.prepare_cached(
-        "UPDATE claims SET text = ?1, speaker = ?2, version = version + 1, update_time = ?3 WHERE id = ?4",
+        "UPDATE claims SET text = ?1, speaker = ?2, kind = ?3, checkable = ?4, \
+         version = version + 1, update_time = ?5 WHERE id = ?6",
     )?
     .execute(params![
         edit.text.as_deref().unwrap_or(&claim.text),
         edit.speaker.as_deref().unwrap_or(&claim.speaker),
+        edit.kind.unwrap_or(claim.details.kind).as_str(),
+        edit.checkable.unwrap_or(claim.details.checkable),
         now,
         id.0
     ])?;
@@ -1015,7 +1029,7 @@ mod tests {
         let claim = store.get_claim(ClaimId(2)).await.unwrap();
         let edit = ClaimEdit {
             text: Some("Tunnels cost more.".into()),
-            speaker: None,
+            ..ClaimEdit::default()
         };
         store
             .update_claim(

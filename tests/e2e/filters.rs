@@ -485,3 +485,69 @@ async fn filters_on_what_the_extractor_found() {
     assert!(one.iter().all(|claim| claim.dates.len() == 1));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn reviewers_correct_the_kind_and_checkability_of_a_claim() {
+    let server = spawn_server().await;
+    // Claim 1 (i = 0) is a STATISTIC and checkable (see load_claims).
+    server.load_claims(1, 2).await;
+    let mut client = server.claims(Some(&server.reviewer)).await;
+    let claim = client
+        .get_claim(pb::GetClaimRequest {
+            name: "claims/1".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(claim.kind(), pb::claim::Kind::Statistic);
+    assert!(claim.checkable);
+    let correction = |kind: pb::claim::Kind, paths: &[&str], etag: &str| pb::UpdateClaimRequest {
+        claim: Some(pb::Claim {
+            name: "claims/1".into(),
+            kind: kind.into(),
+            checkable: false,
+            ..Default::default()
+        }),
+        update_mask: Some(prost_types::FieldMask {
+            paths: paths.iter().map(|path| path.to_string()).collect(),
+        }),
+        etag: etag.into(),
+    };
+    let status = client
+        .update_claim(correction(pb::claim::Kind::Unspecified, &["kind"], &claim.etag))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(status.message().starts_with("claim.kind"), "{}", status.message());
+
+    let updated = client
+        .update_claim(correction(
+            pb::claim::Kind::Opinion,
+            &["kind", "checkable"],
+            &claim.etag,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(updated.kind(), pb::claim::Kind::Opinion);
+    assert!(!updated.checkable);
+    assert_eq!(updated.text, claim.text, "fields outside the mask stay");
+    // Filters and the queue follow the correction.
+    let opinions = list_all(&mut client, "kind = OPINION AND checkable = false", "", 10).await;
+    assert_eq!(names(&opinions), ["claims/1"]);
+    let audit = server
+        .reviews(Some(&server.admin))
+        .await
+        .list_audit_events(pb::ListAuditEventsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    let correction = audit
+        .events
+        .iter()
+        .find(|event| event.method == "UpdateClaim")
+        .expect("the correction is audited");
+    assert!(correction.details.contains("STATISTIC"), "{}", correction.details);
+    assert!(correction.details.contains("OPINION"), "{}", correction.details);
+    server.stop().await;
+}
