@@ -4,6 +4,51 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::SystemTime;
 
+/// Declares an enumeration whose values have fixed names (as stored and as
+/// sent over the wire): `ALL`, `as_str`, `Display` and `FromStr`, once for
+/// every such enumeration below.
+macro_rules! named_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($(#[$variant_meta:meta])* $variant:ident => $text:literal,)+
+        }
+    ) => {
+        $(#[$meta])*
+        pub enum $name {
+            $($(#[$variant_meta])* $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownName;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|value| value.as_str() == s)
+                    .ok_or_else(|| UnknownName(s.to_owned()))
+            }
+        }
+    };
+}
+
 /// Identifies a stored article; its resource name is `articles/{id}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ArticleId(pub i64);
@@ -106,77 +151,29 @@ impl Default for ClaimDetails {
     }
 }
 
-/// What sort of assertion a claim is, which decides how it is checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ClaimKind {
-    /// A number or quantity.
-    Statistic,
-    /// Something happened.
-    Event,
-    /// Someone said or denied something.
-    Statement,
-    /// A future or conditional outcome, a threat, a plan.
-    Prediction,
-    /// A value judgement.
-    Opinion,
-}
-
-impl ClaimKind {
-    pub const ALL: [ClaimKind; 5] = [
-        ClaimKind::Statistic,
-        ClaimKind::Event,
-        ClaimKind::Statement,
-        ClaimKind::Prediction,
-        ClaimKind::Opinion,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClaimKind::Statistic => "STATISTIC",
-            ClaimKind::Event => "EVENT",
-            ClaimKind::Statement => "STATEMENT",
-            ClaimKind::Prediction => "PREDICTION",
-            ClaimKind::Opinion => "OPINION",
-        }
+named_enum! {
+    /// What sort of assertion a claim is, which decides how it is checked.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ClaimKind {
+        /// A number or quantity.
+        Statistic => "STATISTIC",
+        /// Something happened.
+        Event => "EVENT",
+        /// Someone said or denied something.
+        Statement => "STATEMENT",
+        /// A future or conditional outcome, a threat, a plan.
+        Prediction => "PREDICTION",
+        /// A value judgement.
+        Opinion => "OPINION",
     }
 }
 
-impl FromStr for ClaimKind {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ClaimKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == s)
-            .ok_or_else(|| UnknownName(s.to_owned()))
-    }
-}
-
-/// Whether the speaker asserts the content or denies it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Polarity {
-    Affirms,
-    Denies,
-}
-
-impl Polarity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Polarity::Affirms => "AFFIRMS",
-            Polarity::Denies => "DENIES",
-        }
-    }
-}
-
-impl FromStr for Polarity {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "AFFIRMS" => Ok(Polarity::Affirms),
-            "DENIES" => Ok(Polarity::Denies),
-            _ => Err(UnknownName(s.to_owned())),
-        }
+named_enum! {
+    /// Whether the speaker asserts the content or denies it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Polarity {
+        Affirms => "AFFIRMS",
+        Denies => "DENIES",
     }
 }
 
@@ -187,40 +184,13 @@ pub struct Entity {
     pub kind: EntityKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EntityKind {
-    Person,
-    Organisation,
-    Place,
-    Other,
-}
-
-impl EntityKind {
-    pub const ALL: [EntityKind; 4] = [
-        EntityKind::Person,
-        EntityKind::Organisation,
-        EntityKind::Place,
-        EntityKind::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityKind::Person => "PERSON",
-            EntityKind::Organisation => "ORGANISATION",
-            EntityKind::Place => "PLACE",
-            EntityKind::Other => "OTHER",
-        }
-    }
-}
-
-impl FromStr for EntityKind {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        EntityKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == s)
-            .ok_or_else(|| UnknownName(s.to_owned()))
+named_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum EntityKind {
+        Person => "PERSON",
+        Organisation => "ORGANISATION",
+        Place => "PLACE",
+        Other => "OTHER",
     }
 }
 
@@ -312,95 +282,29 @@ pub struct Lease {
     pub expire_time: SystemTime,
 }
 
-/// Where a claim stands in review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ClaimStatus {
-    Unreviewed,
-    Reviewed,
-    /// Two reviewers disagreed; the claim is back in the queue.
-    Disputed,
-}
-
-impl ClaimStatus {
-    pub const ALL: [ClaimStatus; 3] = [
-        ClaimStatus::Unreviewed,
-        ClaimStatus::Reviewed,
-        ClaimStatus::Disputed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ClaimStatus::Unreviewed => "UNREVIEWED",
-            ClaimStatus::Reviewed => "REVIEWED",
-            ClaimStatus::Disputed => "DISPUTED",
-        }
+named_enum! {
+    /// Where a claim stands in review.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ClaimStatus {
+        Unreviewed => "UNREVIEWED",
+        Reviewed => "REVIEWED",
+        /// Two reviewers disagreed; the claim is back in the queue.
+        Disputed => "DISPUTED",
     }
 }
 
-impl FromStr for ClaimStatus {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ClaimStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == s)
-            .ok_or_else(|| UnknownName(s.to_owned()))
-    }
-}
-
-/// A reviewer's judgement of a claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Verdict {
-    True,
-    MostlyTrue,
-    Mixed,
-    MostlyFalse,
-    False,
-    Misleading,
-    Unverifiable,
-    NotAClaim,
-}
-
-impl Verdict {
-    pub const ALL: [Verdict; 8] = [
-        Verdict::True,
-        Verdict::MostlyTrue,
-        Verdict::Mixed,
-        Verdict::MostlyFalse,
-        Verdict::False,
-        Verdict::Misleading,
-        Verdict::Unverifiable,
-        Verdict::NotAClaim,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::True => "TRUE",
-            Verdict::MostlyTrue => "MOSTLY_TRUE",
-            Verdict::Mixed => "MIXED",
-            Verdict::MostlyFalse => "MOSTLY_FALSE",
-            Verdict::False => "FALSE",
-            Verdict::Misleading => "MISLEADING",
-            Verdict::Unverifiable => "UNVERIFIABLE",
-            Verdict::NotAClaim => "NOT_A_CLAIM",
-        }
-    }
-}
-
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Verdict {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Verdict::ALL
-            .into_iter()
-            .find(|verdict| verdict.as_str() == s)
-            .ok_or_else(|| UnknownName(s.to_owned()))
+named_enum! {
+    /// A reviewer's judgement of a claim.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum Verdict {
+        True => "TRUE",
+        MostlyTrue => "MOSTLY_TRUE",
+        Mixed => "MIXED",
+        MostlyFalse => "MOSTLY_FALSE",
+        False => "FALSE",
+        Misleading => "MISLEADING",
+        Unverifiable => "UNVERIFIABLE",
+        NotAClaim => "NOT_A_CLAIM",
     }
 }
 
@@ -431,47 +335,22 @@ pub struct Review {
     pub create_time: SystemTime,
 }
 
-/// What a token's holder may do. Each role may do everything the roles
-/// before it may: readers read, reviewers also review, admins also create
-/// and import articles and manage tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Role {
-    Reader,
-    Reviewer,
-    Admin,
+named_enum! {
+    /// What a token's holder may do. Each role may do everything the roles
+    /// before it may: readers read, reviewers also review, admins also create
+    /// and import articles and manage tokens.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum Role {
+        Reader => "reader",
+        Reviewer => "reviewer",
+        Admin => "admin",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Reader, Role::Reviewer, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Reader => "reader",
-            Role::Reviewer => "reviewer",
-            Role::Admin => "admin",
-        }
-    }
-
     /// Whether a holder of this role may do what `required` may do.
     pub fn includes(self, required: Role) -> bool {
         self >= required
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str() == s)
-            .ok_or_else(|| UnknownName(s.to_owned()))
     }
 }
 
@@ -504,7 +383,7 @@ mod tests {
 
     #[test]
     fn roles_round_trip_through_their_names() {
-        for role in Role::ALL {
+        for &role in Role::ALL {
             assert_eq!(role.as_str().parse::<Role>(), Ok(role));
         }
         assert!("root".parse::<Role>().is_err());
