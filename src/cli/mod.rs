@@ -279,6 +279,13 @@ fn parse_role(value: &str) -> Result<Role, String> {
 
 /// Runs a parsed command line and returns the process's exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    // A client piped into `head` should stop quietly when the pipe closes,
+    // as command-line tools do, rather than panic on a failed print. The
+    // server keeps Rust's default (SIGPIPE ignored): a vanished peer must
+    // never end it.
+    if !matches!(cli.command, Command::Serve { .. }) {
+        sigpipe::reset();
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
