@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::api;
 use crate::ingest;
 use crate::model::ArticleMetadata;
 
@@ -16,9 +17,11 @@ pub fn run(file: &Path) -> anyhow::Result<()> {
     let prepared = ingest::prepare_article(body, ArticleMetadata::default());
     let article = prepared.article;
     let mut out = std::io::stdout().lock();
-    for claim in &article.claims {
-        let line = ClaimJson::unstored(claim, &article.extractor_version);
-        serde_json::to_writer(&mut out, &line)?;
+    for claim in article.claims {
+        // The same conversion ExtractClaims answers with, so the CLI and the
+        // API describe a claim alike.
+        let claim = api::unstored_claim(claim, &article.extractor_version);
+        serde_json::to_writer(&mut out, &ClaimJson::stored(&claim))?;
         writeln!(out)?;
     }
     Ok(())

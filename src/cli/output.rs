@@ -3,7 +3,6 @@
 use serde::Serialize;
 
 use crate::api::pb;
-use crate::model::{ClaimDetails, NewClaim};
 
 /// A claim as one JSON line.
 #[derive(Debug, Serialize)]
@@ -80,10 +79,6 @@ pub struct RewriteJson {
     pub rule: String,
 }
 
-fn offset(value: usize) -> u32 {
-    u32::try_from(value).unwrap_or(u32::MAX)
-}
-
 impl DetailsJson {
     fn from_proto(claim: &pb::Claim) -> DetailsJson {
         let stance = claim.stance.as_ref();
@@ -138,53 +133,6 @@ impl DetailsJson {
                 .collect(),
         }
     }
-
-    fn from_model(details: &ClaimDetails) -> DetailsJson {
-        DetailsJson {
-            content: details.content.clone(),
-            kind: details.kind.as_str().to_owned(),
-            checkable: details.checkable,
-            reporting_verb: details.reporting_verb.clone(),
-            polarity: details.polarity.as_str().to_owned(),
-            entities: details
-                .entities
-                .iter()
-                .map(|entity| EntityJson {
-                    name: entity.name.clone(),
-                    kind: entity.kind.as_str().to_owned(),
-                })
-                .collect(),
-            quantities: details
-                .quantities
-                .iter()
-                .map(|quantity| QuantityJson {
-                    value: quantity.value,
-                    upper: quantity.upper,
-                    unit: quantity.unit.clone(),
-                    text: quantity.text.clone(),
-                })
-                .collect(),
-            dates: details
-                .dates
-                .iter()
-                .map(|date| DateJson {
-                    start: date.start.clone(),
-                    end: date.end.clone(),
-                    text: date.text.clone(),
-                })
-                .collect(),
-            rewrites: details
-                .rewrites
-                .iter()
-                .map(|rewrite| RewriteJson {
-                    original: rewrite.original.clone(),
-                    span: [offset(rewrite.span.start), offset(rewrite.span.end)],
-                    replacement: rewrite.replacement.clone(),
-                    rule: rewrite.rule.clone(),
-                })
-                .collect(),
-        }
-    }
 }
 
 impl<'a> ClaimJson<'a> {
@@ -207,30 +155,6 @@ impl<'a> ClaimJson<'a> {
             verdict_final: claim.verdict_final,
             lease_holder: &claim.lease_holder,
             lease_expire_time: claim.lease_expire_time.map(|time| time.to_string()),
-        }
-    }
-
-    pub fn unstored(claim: &'a NewClaim, extractor_version: &'a str) -> ClaimJson<'a> {
-        ClaimJson {
-            name: "",
-            article: "",
-            text: &claim.text,
-            sentence: &claim.sentence,
-            span: [
-                u32::try_from(claim.span.start).unwrap_or(u32::MAX),
-                u32::try_from(claim.span.end).unwrap_or(u32::MAX),
-            ],
-            speaker: &claim.speaker,
-            checkworthiness: claim.checkworthiness,
-            extractor_version,
-            status: pb::claim::Status::Unreviewed.as_str_name(),
-            create_time: None,
-            details: DetailsJson::from_model(&claim.details),
-            etag: "",
-            verdict: None,
-            verdict_final: false,
-            lease_holder: "",
-            lease_expire_time: None,
         }
     }
 }
