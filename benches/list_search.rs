@@ -195,29 +195,56 @@ async fn list_scenario(client: &mut Client, name: &str, filters: &[String], orde
     summary(name, samples);
 }
 
-async fn search_scenario(client: &mut Client, name: &str, queries: &[String], filter: &str) {
+/// How a search scenario asks.
+struct Search<'a> {
+    name: &'a str,
+    queries: &'a [String],
+    filter: &'a str,
+    exhaustive: bool,
+    /// How many pages to follow per query.
+    pages: usize,
+    speakers: &'a [String],
+}
+
+async fn search_scenario(client: &mut Client, search: Search<'_>) {
     let mut samples = Vec::new();
     let mut n_results = 0;
-    for idx in 0..REQUESTS_PER_SCENARIO {
-        let started = Instant::now();
-        let page = client
-            .search_claims(pb::SearchClaimsRequest {
-                query: queries[idx % queries.len()].clone(),
-                filter: filter.into(),
-                page_size: 50,
-                page_token: String::new(),
-            })
-            .await
-            .unwrap()
-            .into_inner();
-        samples.push(started.elapsed());
-        n_results += page.results.len();
+    let mut n_windowed = 0;
+    'outer: for idx in 0.. {
+        // "SPEAKER" stands for one of the speaker filters, in turn.
+        let filter = match search.filter {
+            "SPEAKER" => search.speakers[idx % search.speakers.len()].clone(),
+            filter => filter.to_owned(),
+        };
+        let mut request = pb::SearchClaimsRequest {
+            query: search.queries[idx % search.queries.len()].clone(),
+            filter,
+            page_size: 50,
+            exhaustive: search.exhaustive,
+            ..Default::default()
+        };
+        for _ in 0..search.pages {
+            let started = Instant::now();
+            let page = client.search_claims(request.clone()).await.unwrap().into_inner();
+            samples.push(started.elapsed());
+            n_results += page.results.len();
+            n_windowed += usize::from(page.newest_matches_only);
+            if samples.len() == REQUESTS_PER_SCENARIO {
+                break 'outer;
+            }
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            request.page_token = page.next_page_token;
+        }
     }
     eprintln!(
-        "{name}: {:.1} results per page",
-        n_results as f64 / samples.len() as f64
+        "{}: {:.1} results per page, {n_windowed} of {} pages ranked the newest matches only",
+        search.name,
+        n_results as f64 / samples.len() as f64,
+        samples.len()
     );
-    summary(name, samples);
+    summary(search.name, samples);
 }
 
 #[tokio::main]
@@ -227,6 +254,14 @@ async fn main() {
     let n_claims: usize = args
         .next()
         .map_or(1_000_000, |n| n.parse().expect("N_CLAIMS is a number"));
+    let options = claimdb::api::ServeOptions {
+        search_window: args
+            .next()
+            .map_or(Some(claimdb::api::DEFAULT_SEARCH_WINDOW), |n| {
+                Some(n.parse().expect("SEARCH_WINDOW is a number")).filter(|&n| n > 0)
+            }),
+        ..Default::default()
+    };
 
     let store = Arc::new(SqliteStore::open(&path).unwrap());
     let stored = store
@@ -253,7 +288,7 @@ async fn main() {
     let addr = listener.local_addr().unwrap();
     let served: Arc<dyn Store> = store.clone();
     tokio::spawn(async move {
-        claimdb::api::serve(served, listener, std::future::pending())
+        claimdb::api::serve_with(served, listener, options, std::future::pending())
             .await
             .unwrap();
     });
@@ -274,7 +309,12 @@ async fn main() {
     let speakers: Vec<String> = (0..20)
         .map(|_| format!("speaker = \"Speaker {}\"", rng.below(N_SPEAKERS)))
         .collect();
-    println!("database: {} ({} claims)", path.display(), stored.max(n_claims));
+    println!(
+        "database: {} ({} claims), search window {:?}",
+        path.display(),
+        stored.max(n_claims),
+        options.search_window
+    );
     println!();
     println!("| scenario (page of 50) | requests | median ms | p99 ms | max ms |");
     println!("| --- | --- | --- | --- | --- |");
@@ -307,30 +347,58 @@ async fn main() {
     // 500..1000 middling, 3000..5000 rare.
     let pick =
         |range: std::ops::Range<usize>| -> Vec<String> { words[range].iter().step_by(7).cloned().collect() };
-    search_scenario(&mut client, "SearchClaims, one common word", &pick(10..60), "").await;
-    search_scenario(
-        &mut client,
-        "SearchClaims, one middling word",
-        &pick(500..1000),
-        "",
-    )
-    .await;
-    search_scenario(&mut client, "SearchClaims, one rare word", &pick(3000..5000), "").await;
+    let common = pick(10..60);
+    let middling = pick(500..1000);
+    let rare = pick(3000..5000);
     let pairs: Vec<String> = (0..50)
         .map(|idx| format!("{} {}", words[10 + idx], words[500 + idx * 7]))
         .collect();
-    search_scenario(
-        &mut client,
-        "SearchClaims, a common and a middling word",
-        &pairs,
-        "",
-    )
-    .await;
-    search_scenario(
-        &mut client,
-        "SearchClaims, one middling word, filter `checkworthiness >= 0.5`",
-        &pick(500..1000),
-        "checkworthiness >= 0.5",
-    )
-    .await;
+    let scenarios = [
+        (
+            "SearchClaims, one common word, 4 pages deep",
+            &common,
+            "",
+            false,
+            4,
+        ),
+        ("SearchClaims, one common word, exhaustive", &common, "", true, 1),
+        (
+            "SearchClaims, one common word, filter `checkworthiness >= 0.5`",
+            &common,
+            "checkworthiness >= 0.5",
+            false,
+            1,
+        ),
+        (
+            "SearchClaims, one common word, filter `speaker = \"Speaker N\"` (20 speakers)",
+            &common,
+            "SPEAKER",
+            false,
+            1,
+        ),
+        ("SearchClaims, one middling word", &middling, "", false, 1),
+        ("SearchClaims, one rare word", &rare, "", false, 1),
+        ("SearchClaims, a common and a middling word", &pairs, "", false, 1),
+        (
+            "SearchClaims, one middling word, filter `checkworthiness >= 0.5`",
+            &middling,
+            "checkworthiness >= 0.5",
+            false,
+            1,
+        ),
+    ];
+    for (name, queries, filter, exhaustive, pages) in scenarios {
+        search_scenario(
+            &mut client,
+            Search {
+                name,
+                queries,
+                filter,
+                exhaustive,
+                pages,
+                speakers: &speakers,
+            },
+        )
+        .await;
+    }
 }

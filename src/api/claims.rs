@@ -22,6 +22,8 @@ pub struct ClaimApi {
     pub store: Arc<dyn Store>,
     pub page_tokens: PageTokens,
     pub events: Events,
+    /// See `ServeOptions::search_window`.
+    pub search_window: Option<u32>,
 }
 
 #[tonic::async_trait]
@@ -117,10 +119,20 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
         let fts =
             search::fts_query(&request.query).map_err(|description| invalid_field("query", description))?;
         let filter = filter::parse(&request.filter).map_err(|err| syntax_error("filter", &err))?;
-        let scope = scope("search", &[&request.query, &request.filter]);
-        let after = match self.page_tokens.decode_position(&scope, &request.page_token, 2)? {
+        let exhaustive = if request.exhaustive {
+            "exhaustive"
+        } else {
+            "windowed"
+        };
+        let scope = scope("search", &[&request.query, &request.filter, exhaustive]);
+        // The position after the last hit, and the window floor the first
+        // page chose (0: none), so every page ranks the same matches.
+        let (after, above) = match self.page_tokens.decode_position(&scope, &request.page_token, 3)? {
             Some(position) => match position.as_slice() {
-                [SortValue::Real(score), SortValue::Int(id)] => Some((*score, ClaimId(*id))),
+                [SortValue::Real(score), SortValue::Int(id), SortValue::Int(floor)] => (
+                    Some((*score, ClaimId(*id))),
+                    (*floor > 0).then_some(ClaimId(*floor)),
+                ),
                 _ => {
                     return Err(invalid_field(
                         "page_token",
@@ -128,9 +140,9 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
                     ));
                 }
             },
-            None => None,
+            None => (None, None),
         };
-        let mut hits = self
+        let page = self
             .store
             .search_claims(SearchQuery {
                 fts,
@@ -138,21 +150,34 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
                 filter,
                 after,
                 limit: limit + 1,
+                window: if request.exhaustive {
+                    None
+                } else {
+                    self.search_window
+                },
+                above,
             })
             .await?;
+        let mut hits = page.hits;
         let mut next_page_token = String::new();
         if hits.len() > limit as usize {
             hits.truncate(limit as usize);
             if let Some(last) = hits.last() {
+                let floor = page.window_floor.map_or(0, |floor| floor.0);
                 next_page_token = self.page_tokens.encode_position(
                     &scope,
-                    &[SortValue::Real(last.score), SortValue::Int(last.claim.id.0)],
+                    &[
+                        SortValue::Real(last.score),
+                        SortValue::Int(last.claim.id.0),
+                        SortValue::Int(floor),
+                    ],
                 );
             }
         }
         Ok(Response::new(pb::SearchClaimsResponse {
             results: hits.into_iter().map(convert::search_result).collect(),
             next_page_token,
+            newest_matches_only: page.window_floor.is_some(),
         }))
     }
 

@@ -47,6 +47,10 @@ const MAX_MESSAGE_BYTES: usize = 4 * MAX_BODY_BYTES;
 /// The key under which the page-token signing key is stored.
 const PAGE_TOKEN_KEY: &str = "page_token_key";
 
+/// How many of the newest matches SearchClaims ranks by default when more
+/// match: a few milliseconds of scoring on one core (BENCHMARKS.md, issue 4).
+pub const DEFAULT_SEARCH_WINDOW: u32 = 5_000;
+
 /// Why the server stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -65,6 +69,9 @@ pub struct ServeOptions {
     pub lease: Duration,
     /// Whether verdicts need a second reviewer's agreement.
     pub policy: ReviewPolicy,
+    /// How many of the newest matches SearchClaims ranks when more match
+    /// and the request is not exhaustive; `None` ranks all of them.
+    pub search_window: Option<u32>,
 }
 
 impl Default for ServeOptions {
@@ -72,6 +79,7 @@ impl Default for ServeOptions {
         ServeOptions {
             lease: DEFAULT_LEASE,
             policy: ReviewPolicy::default(),
+            search_window: Some(DEFAULT_SEARCH_WINDOW),
         }
     }
 }
@@ -113,6 +121,7 @@ pub async fn serve_with(
         store: Arc::clone(&store),
         page_tokens: page_tokens.clone(),
         events: events.clone(),
+        search_window: options.search_window,
     })
     .max_decoding_message_size(MAX_MESSAGE_BYTES);
     let review_service = pb::review_service_server::ReviewServiceServer::new(reviews::ReviewApi {

@@ -183,8 +183,20 @@ pub async fn claims(args: ClientArgs, command: ClaimsCommand) -> anyhow::Result<
             };
             list_claims(&mut client, &args, request, page).await
         }
-        ClaimsCommand::Search { query, filter, page } => {
-            search_claims(&mut client, &args, query, filter, page).await
+        ClaimsCommand::Search {
+            query,
+            filter,
+            exhaustive,
+            page,
+        } => {
+            let request = pb::SearchClaimsRequest {
+                query,
+                filter,
+                exhaustive,
+                page_size: page.page_size,
+                ..Default::default()
+            };
+            search_claims(&mut client, &args, request, page).await
         }
         ClaimsCommand::Show { name } => {
             let claim = client
@@ -276,23 +288,22 @@ async fn list_claims(
 async fn search_claims(
     client: &mut ClaimServiceClient<Intercepted>,
     args: &ClientArgs,
-    query: String,
-    filter: String,
+    mut request: pb::SearchClaimsRequest,
     page: PageArgs,
 ) -> anyhow::Result<()> {
-    let mut page_token = String::new();
     let mut n_shown = 0;
     loop {
         let response = client
-            .search_claims(pb::SearchClaimsRequest {
-                query: query.clone(),
-                filter: filter.clone(),
-                page_size: page.page_size,
-                page_token,
-            })
+            .search_claims(request.clone())
             .await
             .map_err(call_failed)?
             .into_inner();
+        if response.newest_matches_only && request.page_token.is_empty() {
+            eprintln!(
+                "note: more claims match than the server ranks at once; these are the best of the newest. \
+                 Add words or a filter, or pass --exhaustive, to rank them all."
+            );
+        }
         for result in &response.results {
             if page.limit.is_some_and(|limit| n_shown >= limit) {
                 return Ok(());
@@ -313,7 +324,7 @@ async fn search_claims(
         if response.next_page_token.is_empty() {
             return Ok(());
         }
-        page_token = response.next_page_token;
+        request.page_token = response.next_page_token;
     }
 }
 
@@ -334,7 +345,7 @@ async fn similar_reviewed(args: &ClientArgs, claim: &pb::Claim) -> anyhow::Resul
                 query: words[..n_words].join(" "),
                 filter: "status != UNREVIEWED".into(),
                 page_size: 4,
-                page_token: String::new(),
+                ..Default::default()
             })
             .await
             .map_err(call_failed)?

@@ -47,6 +47,11 @@ enum Command {
         /// agrees; a disagreement marks the claim DISPUTED and requeues it.
         #[arg(long)]
         second_review: bool,
+        /// When a search matches more claims than this, rank only the
+        /// newest this many unless the request asks to be exhaustive;
+        /// 0 ranks every match (slower for common words).
+        #[arg(long, default_value_t = crate::api::DEFAULT_SEARCH_WINDOW)]
+        search_window: u32,
     },
     /// Extracts claims from an article file (or - for standard input) and
     /// prints them as JSON lines. Needs no server.
@@ -209,6 +214,10 @@ enum ClaimsCommand {
         /// A filter, as for `claims list`.
         #[arg(long, default_value = "")]
         filter: String,
+        /// Rank every match; by default, when more claims match than the
+        /// server's search window, only the newest are ranked.
+        #[arg(long)]
+        exhaustive: bool,
         #[command(flatten)]
         page: PageArgs,
     },
@@ -316,10 +325,12 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             addr,
             lease_minutes,
             second_review,
+            search_window,
         } => {
             let options = crate::api::ServeOptions {
                 lease: std::time::Duration::from_secs(lease_minutes * 60),
                 policy: crate::review::rules::ReviewPolicy { second_review },
+                search_window: (search_window > 0).then_some(search_window),
             };
             serve::run(&db, &addr, options).await
         }

@@ -112,6 +112,22 @@ pub struct SearchQuery {
     /// Only hits after this (score, id), best (lowest score) first.
     pub after: Option<(f64, ClaimId)>,
     pub limit: u32,
+    /// On a first page (`after` is `None`): rank only the newest `window`
+    /// matches when more match, since ranking costs time for every match
+    /// ranked. `None` ranks all of them.
+    pub window: Option<u32>,
+    /// On a later page: only claims with a larger id, the window the first
+    /// page chose (`SearchPage::window_floor`).
+    pub above: Option<ClaimId>,
+}
+
+/// One page of search results.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchPage {
+    pub hits: Vec<SearchHit>,
+    /// Set when only matches with a larger id were ranked: more claims
+    /// matched than the window holds, and these are the older ones.
+    pub window_floor: Option<ClaimId>,
 }
 
 /// One search result.
@@ -237,7 +253,7 @@ pub trait Store: Send + Sync + 'static {
     /// Whether claim `id` matches `filter`.
     async fn claim_matches(&self, id: ClaimId, filter: Filter) -> Result<bool>;
     /// Full-text search over claim text, sentence and speaker, best first.
-    async fn search_claims(&self, query: SearchQuery) -> Result<Vec<SearchHit>>;
+    async fn search_claims(&self, query: SearchQuery) -> Result<SearchPage>;
     /// Leases the most check-worthy queued claim matching the filter that
     /// nobody holds; `None` when there is none.
     async fn acquire_claim(&self, query: AcquireQuery) -> Result<Option<Claim>>;

@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_i
 use super::claims::{self, COLUMNS};
 use super::{
     AcquireQuery, AuditEvent, ClaimChange, ClaimEdit, ClaimListQuery, QueueCounts, Result, ReviewStats,
-    ReviewerCount, SearchHit, SearchQuery, StoreError, time,
+    ReviewerCount, SearchHit, SearchPage, SearchQuery, StoreError, time,
 };
 use crate::model::{Claim, ClaimId, ClaimKind, ClaimStatus, NewReview, Principal, Review, ReviewId, Verdict};
 use crate::review::filter::{Condition, Field, Filter, Op, OrderField, OrderKey, SortValue, Value};
@@ -231,37 +231,71 @@ const BM25: &str = "bm25(claims_fts, 10.0, 4.0, 2.0)";
 
 /// Full-text search, best match first (lowest BM25 score), with snippets.
 ///
-/// Two steps, because SQLite computes every result column of every
-/// matching row before it sorts: first only the ids and scores of the best
-/// `limit` matches (joining `claims` only when a filter needs it), then the
-/// claims of those few, marked with `review::search`.
-pub fn search(conn: &Connection, query: &SearchQuery) -> Result<Vec<SearchHit>> {
-    // One snapshot for both steps, so a claim corrected in between cannot
+/// SQLite computes every result column of every matching row before it
+/// sorts, and BM25 costs about a microsecond per row it scores, so the
+/// steps are: choose the matches to rank (below), score only those and
+/// keep the best `limit` ids, then load the claims of those few and mark
+/// them with `review::search`.
+///
+/// Which matches are ranked: without a filter, all of them, or with a
+/// `window`, on a first page that matches more claims than the window
+/// holds, only the newest `window`. With a filter, the matches the filter
+/// keeps, found by walking the text matches newest first and testing each
+/// claim (at most `SCANNED_PER_WINDOWED` times the window of them when
+/// windowed); SQLite would otherwise look each claim the filter keeps up in
+/// the text index, re-counting the word's matches for BM25 every time
+/// (about a second for a common word and one speaker's claims). The floor
+/// below the ranked matches is returned for later pages.
+pub fn search(conn: &Connection, query: &SearchQuery) -> Result<SearchPage> {
+    // One snapshot for all steps, so a claim corrected in between cannot
     // lose its match.
     let snapshot = conn.unchecked_transaction()?;
     let conn: &Connection = &snapshot;
+    let first_page_window = if query.after.is_none() { query.window } else { None };
     let mut sql = Sql::default();
-    let id_column = if query.filter.conditions.is_empty() {
-        sql.push(&format!(
-            "SELECT claims_fts.rowid AS id, {BM25} AS score FROM claims_fts WHERE claims_fts MATCH ?"
-        ));
-        "claims_fts.rowid"
-    } else {
-        sql.push(&format!(
-            "SELECT c.id AS id, {BM25} AS score FROM claims_fts JOIN claims c ON c.id = claims_fts.rowid \
-             WHERE claims_fts MATCH ?"
-        ));
-        "c.id"
-    };
+    sql.push(&format!(
+        "SELECT claims_fts.rowid, {BM25} AS score FROM claims_fts WHERE claims_fts MATCH ?"
+    ));
     sql.bind(SqlValue::Text(query.fts.clone()));
-    push_filter(&mut sql, &query.filter);
+    let window_floor = if query.filter.conditions.is_empty() {
+        let floor = match first_page_window {
+            Some(window) => nth_newest_match(conn, &query.fts, window)?,
+            None => query.above,
+        };
+        if let Some(floor) = floor {
+            sql.push(" AND claims_fts.rowid > ?");
+            sql.bind(SqlValue::Integer(floor.0));
+        }
+        floor
+    } else {
+        let (candidates, floor) = filtered_matches(conn, query, first_page_window)?;
+        let (Some(&lowest), Some(&highest)) = (candidates.last(), candidates.first()) else {
+            snapshot.finish()?;
+            return Ok(SearchPage {
+                hits: Vec::new(),
+                window_floor: floor,
+            });
+        };
+        // The `+` keeps SQLite from looking each candidate up in the index
+        // (see above): the index is walked over the candidates' range once
+        // and each match tested against the list.
+        sql.push(
+            " AND claims_fts.rowid BETWEEN ? AND ? AND +claims_fts.rowid IN (SELECT value FROM json_each(?))",
+        );
+        sql.bind(SqlValue::Integer(lowest));
+        sql.bind(SqlValue::Integer(highest));
+        sql.bind(SqlValue::Text(format!("{candidates:?}")));
+        floor
+    };
     if let Some((score, id)) = query.after {
-        sql.push(&format!(" AND ({BM25} > ? OR ({BM25} = ? AND {id_column} > ?))"));
+        sql.push(&format!(
+            " AND ({BM25} > ? OR ({BM25} = ? AND claims_fts.rowid > ?))"
+        ));
         sql.bind(SqlValue::Real(score));
         sql.bind(SqlValue::Real(score));
         sql.bind(SqlValue::Integer(id.0));
     }
-    sql.push(&format!(" ORDER BY score, {id_column} LIMIT ?"));
+    sql.push(" ORDER BY score, claims_fts.rowid LIMIT ?");
     sql.bind(SqlValue::Integer(i64::from(query.limit)));
     let best: Vec<(i64, f64)> = conn
         .prepare_cached(&sql.text)?
@@ -270,7 +304,10 @@ pub fn search(conn: &Connection, query: &SearchQuery) -> Result<Vec<SearchHit>> 
         })?
         .collect::<rusqlite::Result<_>>()?;
     if best.is_empty() {
-        return Ok(Vec::new());
+        return Ok(SearchPage {
+            hits: Vec::new(),
+            window_floor,
+        });
     }
     // The page's claims in one query; their words are marked here rather
     // than by FTS5's highlight(), which would look the match up again.
@@ -295,7 +332,71 @@ pub fn search(conn: &Connection, query: &SearchQuery) -> Result<Vec<SearchHit>> 
         });
     }
     snapshot.finish()?;
-    Ok(hits)
+    Ok(SearchPage { hits, window_floor })
+}
+
+/// How many text matches a windowed, filtered search tests against the
+/// filter, per claim of the window: a bound on the time a selective filter
+/// can take (about half a microsecond per match tested).
+const SCANNED_PER_WINDOWED: u32 = 4;
+
+/// The id of the `(n + 1)`-th newest claim matching the FTS5 expression,
+/// `None` when no more than `n` match. FTS5 walks its matches newest first
+/// without scoring them.
+fn nth_newest_match(conn: &Connection, fts: &str, n: u32) -> Result<Option<ClaimId>> {
+    let floor = conn
+        .prepare_cached(
+            "SELECT rowid FROM claims_fts WHERE claims_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        )?
+        .query_row(params![fts, n], |row| row.get(0))
+        .optional()?;
+    Ok(floor.map(ClaimId))
+}
+
+/// The ids of the claims matching the query's words and filter, newest
+/// first, and the floor below them when not all were taken: on a first
+/// page with a `window`, at most `window` of them among the newest
+/// `SCANNED_PER_WINDOWED * window` text matches; otherwise those above
+/// `query.above`.
+fn filtered_matches(
+    conn: &Connection,
+    query: &SearchQuery,
+    window: Option<u32>,
+) -> Result<(Vec<i64>, Option<ClaimId>)> {
+    let scan_floor = match window {
+        Some(window) => nth_newest_match(conn, &query.fts, window.saturating_mul(SCANNED_PER_WINDOWED))?,
+        None => query.above,
+    };
+    // CROSS JOIN fixes the order: text matches first, then their claims.
+    let mut sql = Sql::default();
+    sql.push(
+        "SELECT claims_fts.rowid FROM claims_fts CROSS JOIN claims c ON c.id = claims_fts.rowid \
+         WHERE claims_fts MATCH ?",
+    );
+    sql.bind(SqlValue::Text(query.fts.clone()));
+    if let Some(floor) = scan_floor {
+        sql.push(" AND claims_fts.rowid > ?");
+        sql.bind(SqlValue::Integer(floor.0));
+    }
+    push_filter(&mut sql, &query.filter);
+    sql.push(" ORDER BY claims_fts.rowid DESC");
+    if let Some(window) = window {
+        sql.push(" LIMIT ?");
+        sql.bind(SqlValue::Integer(i64::from(window) + 1));
+    }
+    let mut ids: Vec<i64> = conn
+        .prepare_cached(&sql.text)?
+        .query_map(params_from_iter(sql.params.iter()), |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let window_floor = match window {
+        Some(window) if ids.len() > window as usize => {
+            let floor = ids.pop().map(ClaimId);
+            ids.truncate(window as usize);
+            floor
+        }
+        _ => scan_floor,
+    };
+    Ok((ids, window_floor))
 }
 
 /// Records one write in the audit log, inside the write's transaction.
@@ -1021,9 +1122,11 @@ mod tests {
                 filter: Filter::default(),
                 after: None,
                 limit: 10,
+                window: None,
+                above: None,
             };
             let store = &store;
-            async move { store.search_claims(query).await.unwrap() }
+            async move { store.search_claims(query).await.unwrap().hits }
         };
         assert_eq!(search("bridges").await.len(), 2);
         let claim = store.get_claim(ClaimId(2)).await.unwrap();

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::{
     AcquireQuery, AuditEvent, BatchOutcome, ClaimChange, ClaimEdit, ClaimListQuery, ClaimQuery, Result,
-    ReviewStats, SearchHit, SearchQuery, Store, StoreError, StoredArticle, TokenInfo,
+    ReviewStats, SearchPage, SearchQuery, Store, StoreError, StoredArticle, TokenInfo,
 };
 use super::{articles, claims, reviews, settings, tokens};
 use crate::model::{
@@ -99,7 +99,7 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn search_claims(&self, query: SearchQuery) -> Result<Vec<SearchHit>> {
+    async fn search_claims(&self, query: SearchQuery) -> Result<SearchPage> {
         self.connections
             .read(move |conn| reviews::search(conn, &query))
             .await

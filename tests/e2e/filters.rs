@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use claimdb::api::pb;
 use tonic::Code;
 
-use crate::support::{Authed, spawn_server};
+use claimdb::api::ServeOptions;
+
+use crate::support::{Authed, spawn_server, spawn_server_with};
 
 type Claims = pb::claim_service_client::ClaimServiceClient<Authed>;
 
@@ -257,6 +259,146 @@ async fn hostile_filters_get_invalid_argument_naming_the_position() {
     server.stop().await;
 }
 
+/// Every result of a search, following next_page_token to the end, and
+/// whether each page said it ranked only the newest matches.
+async fn search_all(
+    client: &mut Claims,
+    request: pb::SearchClaimsRequest,
+) -> (Vec<pb::SearchResult>, Vec<bool>) {
+    let mut request = request;
+    let mut results = Vec::new();
+    let mut newest_only = Vec::new();
+    loop {
+        let page = client.search_claims(request.clone()).await.unwrap().into_inner();
+        assert!(page.results.windows(2).all(|pair| pair[0].score <= pair[1].score));
+        if let (Some(last), Some(first)) = (results.last(), page.results.first()) {
+            let last: &pb::SearchResult = last;
+            assert!(last.score <= first.score, "pages continue in score order");
+        }
+        results.extend(page.results);
+        newest_only.push(page.newest_matches_only);
+        if page.next_page_token.is_empty() {
+            return (results, newest_only);
+        }
+        request.page_token = page.next_page_token;
+    }
+}
+
+#[tokio::test]
+async fn a_broad_search_ranks_the_newest_matches_in_the_window_on_every_page() {
+    let server = spawn_server_with(ServeOptions {
+        search_window: Some(30),
+        ..ServeOptions::default()
+    })
+    .await;
+    // 1500 claims; claim i has id i + 1 and "alpha" when i % 3 == 0: 500 match.
+    server.load_claims(150, 10).await;
+    let mut client = server.claims(Some(&server.reader)).await;
+    let alpha = |exhaustive| pb::SearchClaimsRequest {
+        query: "alpha".into(),
+        page_size: 7,
+        exhaustive,
+        ..Default::default()
+    };
+
+    // The newest 30 "alpha" claims are i = 1410, 1413, ..., 1497.
+    let (windowed, flags) = search_all(&mut client, alpha(false)).await;
+    let claims: Vec<pb::Claim> = windowed
+        .iter()
+        .map(|result| result.claim.clone().unwrap())
+        .collect();
+    assert_each_once(&claims);
+    let mut ids: Vec<usize> = claims
+        .iter()
+        .map(|claim| claim.name.trim_start_matches("claims/").parse().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, (1410..1500).step_by(3).map(|i| i + 1).collect::<Vec<_>>());
+    assert_eq!(flags.len(), 5, "30 results in pages of 7");
+    assert!(
+        flags.iter().all(|&flag| flag),
+        "every page says it ranked the newest only"
+    );
+
+    // Exhaustive ranks all 500, and says nothing is left out.
+    let (all, flags) = search_all(&mut client, alpha(true)).await;
+    let claims: Vec<pb::Claim> = all.iter().map(|result| result.claim.clone().unwrap()).collect();
+    assert_each_once(&claims);
+    assert_eq!(claims.len(), 500);
+    assert!(flags.iter().all(|&flag| !flag));
+
+    // A search matching fewer claims than the window ranks them all.
+    let (narrow, flags) = search_all(
+        &mut client,
+        pb::SearchClaimsRequest {
+            query: "alpha 1497".into(),
+            ..alpha(false)
+        },
+    )
+    .await;
+    assert_eq!(narrow.len(), 1);
+    assert_eq!(narrow[0].claim.as_ref().unwrap().name, "claims/1498");
+    assert_eq!(flags, [false]);
+
+    // A filtered broad search tests the newest 4 × 30 text matches against
+    // the filter (i >= 1140): speaker1's are those with i % 7 == 1.
+    let (filtered, flags) = search_all(
+        &mut client,
+        pb::SearchClaimsRequest {
+            filter: "speaker = speaker1".into(),
+            ..alpha(false)
+        },
+    )
+    .await;
+    let mut filtered_ids: Vec<usize> = filtered
+        .iter()
+        .map(|result| {
+            result
+                .claim
+                .as_ref()
+                .unwrap()
+                .name
+                .trim_start_matches("claims/")
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    filtered_ids.sort_unstable();
+    let newest: Vec<usize> = (1140..1500)
+        .filter(|i| i % 3 == 0 && i % 7 == 1)
+        .map(|i| i + 1)
+        .collect();
+    assert_eq!(filtered_ids, newest);
+    assert!(flags.iter().all(|&flag| flag));
+    // Exhaustive, it finds all of speaker1's: 500 / 7.
+    let (filtered, flags) = search_all(
+        &mut client,
+        pb::SearchClaimsRequest {
+            filter: "speaker = speaker1".into(),
+            ..alpha(true)
+        },
+    )
+    .await;
+    assert_eq!(
+        filtered.len(),
+        (0..1500).filter(|i| i % 3 == 0 && i % 7 == 1).count()
+    );
+    assert!(flags.iter().all(|&flag| !flag));
+
+    // A windowed page token cannot continue an exhaustive search.
+    let first = client.search_claims(alpha(false)).await.unwrap().into_inner();
+    let status = client
+        .search_claims(pb::SearchClaimsRequest {
+            page_token: first.next_page_token,
+            ..alpha(true)
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(status.message().starts_with("page_token"), "{}", status.message());
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn search_ranks_filters_pages_and_highlights() {
     let server = spawn_server().await;
@@ -272,6 +414,7 @@ async fn search_ranks_filters_pages_and_highlights() {
                 filter: "speaker = speaker1".into(),
                 page_size: 40,
                 page_token,
+                ..Default::default()
             })
             .await
             .unwrap()
