@@ -13,7 +13,7 @@ use crate::model::{
     Entity, EntityKind, NewClaim, Polarity, Quantity, Review, Rewrite, Span, Verdict,
 };
 use crate::review::{kappa, rules};
-use crate::store::{AuditEvent, ReviewStats, SearchHit};
+use crate::store::{AuditEvent, ClaimHistory, ReviewStats, SearchHit};
 
 /// Parses a resource name `{collection}/{id}` with a positive integer id.
 fn parse_name(field: &str, name: &str, collection: &str) -> Result<i64, Status> {
@@ -148,6 +148,67 @@ pub fn review(review: Review) -> pb::Review {
         rationale: review.rationale,
         evidence_urls: review.evidence_urls,
         create_time: Some(timestamp(review.create_time)),
+    }
+}
+
+/// A claim's history as one timeline: the extraction (with each field as
+/// extracted: the first correction's old value, or the value now), then the
+/// corrections and reviews in time order.
+pub fn claim_history(history: ClaimHistory) -> pb::ClaimHistory {
+    use pb::claim_history_event::Change;
+    let ClaimHistory {
+        claim,
+        changes,
+        reviews,
+    } = history;
+    let as_extracted = |field: &str, now: &str| {
+        changes
+            .iter()
+            .find(|change| change.field == field)
+            .map_or(now, |change| change.old_value.as_str())
+            .to_owned()
+    };
+    let extraction = pb::ClaimHistoryEvent {
+        time: Some(timestamp(claim.create_time)),
+        actor: claim.extractor_version.clone(),
+        change: Some(Change::Extraction(pb::ClaimExtraction {
+            article: article_name(claim.article_id),
+            text: as_extracted("text", &claim.text),
+            speaker: as_extracted("speaker", &claim.speaker),
+        })),
+    };
+    let mut later: Vec<(SystemTime, pb::ClaimHistoryEvent)> = changes
+        .into_iter()
+        .map(|change| {
+            let event = pb::ClaimHistoryEvent {
+                time: Some(timestamp(change.create_time)),
+                actor: change.editor,
+                change: Some(Change::Correction(pb::ClaimCorrection {
+                    field: change.field,
+                    old_value: change.old_value,
+                    new_value: change.new_value,
+                    version: change.version,
+                })),
+            };
+            (change.create_time, event)
+        })
+        .chain(reviews.into_iter().map(|stored| {
+            let time = stored.create_time;
+            let event = pb::ClaimHistoryEvent {
+                time: Some(timestamp(time)),
+                actor: stored.reviewer.clone(),
+                change: Some(Change::Review(review(stored))),
+            };
+            (time, event)
+        }))
+        .collect();
+    // Stable: at the same instant, corrections stay before reviews.
+    later.sort_by_key(|(time, _)| *time);
+    pb::ClaimHistory {
+        claim: claim_name(claim.id),
+        events: std::iter::once(extraction)
+            .chain(later.into_iter().map(|(_, event)| event))
+            .collect(),
     }
 }
 

@@ -128,6 +128,16 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         }))
     }
 
+    async fn get_claim_history(
+        &self,
+        request: Request<pb::GetClaimHistoryRequest>,
+    ) -> Result<Response<pb::ClaimHistory>, Status> {
+        authorize(&*self.store, &request, "GetClaimHistory", Role::Reader).await?;
+        let claim_id = convert::parse_claim_name("name", &request.get_ref().name)?;
+        let history = self.store.claim_history(claim_id).await?;
+        Ok(Response::new(convert::claim_history(history)))
+    }
+
     async fn get_review_stats(
         &self,
         request: Request<pb::GetReviewStatsRequest>,

@@ -6,7 +6,9 @@ use tonic::metadata::MetadataValue;
 use tonic::service::Interceptor;
 use tonic::transport::{Channel, Endpoint};
 
-use super::output::{self, ArticleJson, AuditJson, ClaimJson, ReviewJson, SearchResultJson, StatsJson};
+use super::output::{
+    self, ArticleJson, AuditJson, ClaimJson, HistoryEventJson, ReviewJson, SearchResultJson, StatsJson,
+};
 use super::{ArticlesCommand, ClaimsCommand, ClientArgs, PageArgs, ReviewCommand};
 use crate::api::pb;
 use crate::api::pb::article_service_client::ArticleServiceClient;
@@ -204,45 +206,26 @@ pub async fn claims(args: ClientArgs, command: ClaimsCommand) -> anyhow::Result<
                 .await
                 .map_err(call_failed)?
                 .into_inner();
-            let reviews = all_reviews(&args, &name).await?;
+            let history = review_client(&args)
+                .await?
+                .get_claim_history(pb::GetClaimHistoryRequest { name })
+                .await
+                .map_err(call_failed)?
+                .into_inner();
             if args.json {
                 print_json(&ClaimJson::stored(&claim))?;
-                for review in &reviews {
-                    print_json(&ReviewJson::new(review))?;
+                for event in &history.events {
+                    print_json(&HistoryEventJson::new(event))?;
                 }
             } else {
                 print!("{}", output::claim_text(&claim));
-                if !reviews.is_empty() {
-                    println!("reviews");
-                    for review in &reviews {
-                        println!("{}", output::review_line(review));
-                    }
+                println!("history");
+                for event in &history.events {
+                    println!("{}", output::history_line(event));
                 }
             }
             Ok(())
         }
-    }
-}
-
-async fn all_reviews(args: &ClientArgs, claim: &str) -> anyhow::Result<Vec<pb::Review>> {
-    let mut client = review_client(args).await?;
-    let mut reviews = Vec::new();
-    let mut page_token = String::new();
-    loop {
-        let page = client
-            .list_reviews(pb::ListReviewsRequest {
-                parent: claim.to_owned(),
-                page_size: 1000,
-                page_token,
-            })
-            .await
-            .map_err(call_failed)?
-            .into_inner();
-        reviews.extend(page.reviews);
-        if page.next_page_token.is_empty() {
-            return Ok(reviews);
-        }
-        page_token = page.next_page_token;
     }
 }
 

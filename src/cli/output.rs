@@ -192,6 +192,75 @@ impl<'a> ReviewJson<'a> {
     }
 }
 
+/// One event of a claim's history as one JSON line: `event` is
+/// `extraction`, `correction` or `review`.
+#[derive(Debug, Serialize)]
+pub struct HistoryEventJson<'a> {
+    pub event: &'static str,
+    pub time: Option<String>,
+    pub actor: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extraction: Option<ExtractionJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correction: Option<CorrectionJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExtractionJson<'a> {
+    pub article: &'a str,
+    pub text: &'a str,
+    pub speaker: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CorrectionJson<'a> {
+    pub field: &'a str,
+    pub old_value: &'a str,
+    pub new_value: &'a str,
+    pub version: i64,
+}
+
+impl<'a> HistoryEventJson<'a> {
+    pub fn new(event: &'a pb::ClaimHistoryEvent) -> HistoryEventJson<'a> {
+        use pb::claim_history_event::Change;
+        let mut json = HistoryEventJson {
+            event: "",
+            time: event.time.map(|time| time.to_string()),
+            actor: &event.actor,
+            extraction: None,
+            correction: None,
+            review: None,
+        };
+        match &event.change {
+            Some(Change::Extraction(extraction)) => {
+                json.event = "extraction";
+                json.extraction = Some(ExtractionJson {
+                    article: &extraction.article,
+                    text: &extraction.text,
+                    speaker: &extraction.speaker,
+                });
+            }
+            Some(Change::Correction(correction)) => {
+                json.event = "correction";
+                json.correction = Some(CorrectionJson {
+                    field: &correction.field,
+                    old_value: &correction.old_value,
+                    new_value: &correction.new_value,
+                    version: correction.version,
+                });
+            }
+            Some(Change::Review(review)) => {
+                json.event = "review";
+                json.review = Some(ReviewJson::new(review));
+            }
+            None => json.event = "unknown",
+        }
+        json
+    }
+}
+
 /// A search result as one JSON line.
 #[derive(Debug, Serialize)]
 pub struct SearchResultJson<'a> {
@@ -446,6 +515,34 @@ pub fn claim_line(claim: &pb::Claim) -> String {
 }
 
 /// One line per review.
+/// One event of a claim's history as an indented line.
+pub fn history_line(event: &pb::ClaimHistoryEvent) -> String {
+    use pb::claim_history_event::Change;
+    let time = event.time.map(|time| time.to_string()).unwrap_or_default();
+    match &event.change {
+        Some(Change::Extraction(extraction)) => format!(
+            "  {time} extracted     by {:<16} from {}: {} (speaker {})",
+            event.actor,
+            extraction.article,
+            shorten(&extraction.text, 80),
+            if extraction.speaker.is_empty() {
+                "-"
+            } else {
+                &extraction.speaker
+            }
+        ),
+        Some(Change::Correction(correction)) => format!(
+            "  {time} corrected     by {:<16} {}: {:?} -> {:?}",
+            event.actor,
+            correction.field,
+            shorten(&correction.old_value, 60),
+            shorten(&correction.new_value, 60)
+        ),
+        Some(Change::Review(review)) => review_line(review),
+        None => format!("  {time} (an event this client does not know) by {}", event.actor),
+    }
+}
+
 pub fn review_line(review: &pb::Review) -> String {
     let evidence = if review.evidence_urls.is_empty() {
         String::new()

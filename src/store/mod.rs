@@ -169,6 +169,17 @@ pub struct ClaimChange {
     pub old_value: String,
     pub new_value: String,
     pub editor: String,
+    pub create_time: SystemTime,
+}
+
+/// A claim with its corrections and reviews, read at one moment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimHistory {
+    pub claim: Claim,
+    /// Oldest first.
+    pub changes: Vec<ClaimChange>,
+    /// Oldest first.
+    pub reviews: Vec<Review>,
 }
 
 /// How many claims stand where in review.
@@ -277,7 +288,7 @@ pub trait Store: Send + Sync + 'static {
         edit: ClaimEdit,
     ) -> Result<Claim>;
     /// The corrections made to a claim, oldest first.
-    async fn claim_history(&self, id: ClaimId) -> Result<Vec<ClaimChange>>;
+    async fn claim_history(&self, id: ClaimId) -> Result<ClaimHistory>;
     /// Queue counts, throughput (recent = within `window`) and verdict pairs.
     async fn review_stats(&self, window: Duration) -> Result<ReviewStats>;
     /// The audit log, oldest first.

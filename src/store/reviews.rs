@@ -10,8 +10,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_i
 
 use super::claims::{self, COLUMNS};
 use super::{
-    AcquireQuery, AuditEvent, ClaimChange, ClaimEdit, ClaimListQuery, QueueCounts, Result, ReviewStats,
-    ReviewerCount, SearchHit, SearchPage, SearchQuery, StoreError, time,
+    AcquireQuery, AuditEvent, ClaimChange, ClaimEdit, ClaimHistory, ClaimListQuery, QueueCounts, Result,
+    ReviewStats, ReviewerCount, SearchHit, SearchPage, SearchQuery, StoreError, time,
 };
 use crate::model::{Claim, ClaimId, ClaimKind, ClaimStatus, NewReview, Principal, Review, ReviewId, Verdict};
 use crate::review::filter::{Condition, Field, Filter, Op, OrderField, OrderKey, SortValue, Value};
@@ -770,21 +770,33 @@ pub fn update(
     Ok(claim)
 }
 
-/// The earlier values of a claim's corrected fields, oldest first.
-pub fn claim_history(conn: &Connection, id: ClaimId) -> Result<Vec<ClaimChange>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT version, field, old_value, new_value, editor FROM claim_history WHERE claim_id = ?1 ORDER BY id",
-    )?;
-    let rows = statement.query_map([id.0], |row| {
-        Ok(ClaimChange {
-            version: row.get(0)?,
-            field: row.get(1)?,
-            old_value: row.get(2)?,
-            new_value: row.get(3)?,
-            editor: row.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// A claim with its corrections and reviews, oldest first, from one snapshot.
+pub fn claim_history(conn: &Connection, id: ClaimId) -> Result<ClaimHistory> {
+    let snapshot = conn.unchecked_transaction()?;
+    let claim = claims::get(&snapshot, id)?;
+    let changes = snapshot
+        .prepare_cached(
+            "SELECT version, field, old_value, new_value, editor, create_time FROM claim_history \
+             WHERE claim_id = ?1 ORDER BY id",
+        )?
+        .query_map([id.0], |row| {
+            Ok(ClaimChange {
+                version: row.get(0)?,
+                field: row.get(1)?,
+                old_value: row.get(2)?,
+                new_value: row.get(3)?,
+                editor: row.get(4)?,
+                create_time: time::from_micros(row.get(5)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let reviews = list_reviews(&snapshot, id, None, u32::MAX)?;
+    snapshot.finish()?;
+    Ok(ClaimHistory {
+        claim,
+        changes,
+        reviews,
+    })
 }
 
 /// The queue, throughput per reviewer and the verdict pairs of claims two

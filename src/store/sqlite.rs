@@ -8,7 +8,7 @@ use super::pool::Connections;
 use std::time::Duration;
 
 use super::{
-    AcquireQuery, AuditEvent, BatchOutcome, ClaimChange, ClaimEdit, ClaimListQuery, ClaimQuery, Result,
+    AcquireQuery, AuditEvent, BatchOutcome, ClaimEdit, ClaimHistory, ClaimListQuery, ClaimQuery, Result,
     ReviewStats, SearchPage, SearchQuery, Store, StoreError, StoredArticle, TokenInfo,
 };
 use super::{articles, claims, reviews, settings, tokens};
@@ -146,7 +146,7 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn claim_history(&self, id: ClaimId) -> Result<Vec<ClaimChange>> {
+    async fn claim_history(&self, id: ClaimId) -> Result<ClaimHistory> {
         self.connections
             .read(move |conn| reviews::claim_history(conn, id))
             .await

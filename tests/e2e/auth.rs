@@ -187,6 +187,17 @@ async fn call_everything(server: &TestServer, token: Option<&str>) -> Vec<(&'sta
             ),
         ),
         (
+            "GetClaimHistory",
+            code(
+                reviews
+                    .get_claim_history(pb::GetClaimHistoryRequest {
+                        name: "claims/1".into(),
+                    })
+                    .await
+                    .map(drop),
+            ),
+        ),
+        (
             "GetReviewStats",
             code(
                 reviews

@@ -257,6 +257,40 @@ async fn a_reviewer_works_through_the_queue_from_the_command_line() {
     let shown = String::from_utf8_lossy(&show.stdout).into_owned();
     assert!(shown.contains("MOSTLY_FALSE"), "{shown}");
     assert!(shown.contains("https://example.org/transcript"), "{shown}");
+    assert!(
+        shown.contains(" extracted "),
+        "the history starts with the extraction: {shown}"
+    );
+    let show_json = claimdb(
+        strings(&["claims", "show", &name, "--addr", &addr, "--json"]),
+        reviewer.clone(),
+    )
+    .await;
+    let lines = stdout_json_lines(&show_json);
+    let events: Vec<&str> = lines[1..]
+        .iter()
+        .map(|line| line["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["extraction", "review"]);
+    assert_eq!(lines[2]["review"]["verdict"], "MOSTLY_FALSE");
+
+    let exhaustive = claimdb(
+        strings(&[
+            "claims",
+            "search",
+            "Putin",
+            "--exhaustive",
+            "--addr",
+            &addr,
+            "--json",
+            "--limit",
+            "3",
+        ]),
+        reviewer.clone(),
+    )
+    .await;
+    assert!(exhaustive.status.success());
+    assert!(!stdout_json_lines(&exhaustive).is_empty());
 
     let search = claimdb(
         strings(&[

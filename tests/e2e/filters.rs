@@ -571,14 +571,63 @@ async fn reviewers_correct_claims_with_etags_and_history() {
         .unwrap()
         .into_inner();
     assert_eq!(found.results.len(), 1);
-    let history = claimdb::store::Store::claim_history(&*server.store, claimdb::model::ClaimId(1))
+    // The history: the extraction as it was, then both corrections.
+    let history = server
+        .reviews(Some(&server.reader))
         .await
-        .unwrap();
-    assert_eq!(history.len(), 2);
-    assert_eq!(history[0].field, "text");
-    assert_eq!(history[0].old_value, claim.text);
-    assert_eq!(history[1].old_value, "speaker0");
-    assert_eq!(history[1].editor, "test-reviewer");
+        .get_claim_history(pb::GetClaimHistoryRequest {
+            name: "claims/1".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    use pb::claim_history_event::Change;
+    assert_eq!(history.claim, "claims/1");
+    let changes: Vec<(&str, &Change)> = history
+        .events
+        .iter()
+        .map(|event| (event.actor.as_str(), event.change.as_ref().unwrap()))
+        .collect();
+    let [(extractor, Change::Extraction(extraction)), rest @ ..] = changes.as_slice() else {
+        panic!("the extraction comes first: {changes:?}");
+    };
+    assert_eq!(*extractor, "test");
+    assert_eq!(
+        extraction.text, claim.text,
+        "the text as extracted, not as corrected"
+    );
+    assert_eq!(extraction.speaker, "speaker0");
+    assert_eq!(extraction.article, claim.article);
+    let corrections: Vec<(&str, &str, &str, &str)> = rest
+        .iter()
+        .map(|(actor, change)| match change {
+            Change::Correction(correction) => (
+                *actor,
+                correction.field.as_str(),
+                correction.old_value.as_str(),
+                correction.new_value.as_str(),
+            ),
+            other => panic!("only corrections were made: {other:?}"),
+        })
+        .collect();
+    assert_eq!(corrections.len(), 2);
+    assert_eq!(corrections[0].0, "test-reviewer");
+    assert_eq!(corrections[0].1, "text");
+    assert_eq!(corrections[0].2, claim.text);
+    assert_eq!(corrections[1].1, "speaker");
+    assert_eq!(corrections[1].2, "speaker0");
+    // An unknown claim is NOT_FOUND; a malformed name INVALID_ARGUMENT.
+    let mut reviews = server.reviews(Some(&server.reader)).await;
+    for (name, expected) in [
+        ("claims/99999", Code::NotFound),
+        ("claim/1", Code::InvalidArgument),
+    ] {
+        let status = reviews
+            .get_claim_history(pb::GetClaimHistoryRequest { name: name.into() })
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), expected, "{name}");
+    }
     server.stop().await;
 }
 

@@ -128,6 +128,34 @@ async fn the_whole_review_path() {
         .unwrap()
         .into_inner();
     assert_eq!(now.verdict(), pb::Verdict::False, "the verdict is the latest");
+    // The claim's history: its extraction, then both verdicts in order.
+    let events = server
+        .reviews(Some(&server.reader))
+        .await
+        .get_claim_history(pb::GetClaimHistoryRequest {
+            name: claim.name.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .events;
+    use pb::claim_history_event::Change;
+    let verdicts: Vec<(&str, pb::Verdict)> = events[1..]
+        .iter()
+        .map(|event| match &event.change {
+            Some(Change::Review(review)) => (event.actor.as_str(), review.verdict()),
+            other => panic!("only reviews after the extraction: {other:?}"),
+        })
+        .collect();
+    assert!(matches!(events[0].change, Some(Change::Extraction(_))));
+    assert_eq!(events[0].actor, claim.extractor_version);
+    assert_eq!(
+        verdicts,
+        [
+            ("test-reviewer", pb::Verdict::MostlyFalse),
+            ("test-reviewer", pb::Verdict::False)
+        ]
+    );
 
     // Release gives a claim back; only its holder may release it.
     let next = reviews
