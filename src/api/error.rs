@@ -125,6 +125,12 @@ impl From<StoreError> for Status {
                 message,
                 ErrorDetails::new(),
             ),
+            StoreError::ResourceExhausted(message) => status(
+                Code::ResourceExhausted,
+                "RESOURCE_EXHAUSTED",
+                message,
+                ErrorDetails::new(),
+            ),
             StoreError::Invalid(message) => status(
                 Code::InvalidArgument,
                 "INVALID_ARGUMENT",

@@ -22,7 +22,7 @@ use tonic::Status;
 use tonic::transport::Server;
 
 use crate::ingest::MAX_BODY_BYTES;
-use crate::review::rules::{DEFAULT_LEASE, ReviewPolicy};
+use crate::review::rules::{DEFAULT_LEASE, DEFAULT_MAX_LEASES, ReviewPolicy};
 use crate::store::{Store, StoreError};
 
 pub use convert::unstored_claim;
@@ -69,6 +69,8 @@ pub struct ServeOptions {
     pub lease: Duration,
     /// Whether verdicts need a second reviewer's agreement.
     pub policy: ReviewPolicy,
+    /// The most claims one reviewer may hold at once.
+    pub max_leases: u32,
     /// How many of the newest matches SearchClaims ranks when more match
     /// and the request is not exhaustive; `None` ranks all of them.
     pub search_window: Option<u32>,
@@ -79,6 +81,7 @@ impl Default for ServeOptions {
         ServeOptions {
             lease: DEFAULT_LEASE,
             policy: ReviewPolicy::default(),
+            max_leases: DEFAULT_MAX_LEASES,
             search_window: Some(DEFAULT_SEARCH_WINDOW),
         }
     }

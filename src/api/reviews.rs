@@ -40,6 +40,7 @@ impl pb::review_service_server::ReviewService for ReviewApi {
                 filter,
                 lease: self.options.lease,
                 policy: self.options.policy,
+                max_leases: self.options.max_leases,
             })
             .await?;
         if let Some(claim) = &claim {

@@ -47,6 +47,11 @@ enum Command {
         /// agrees; a disagreement marks the claim DISPUTED and requeues it.
         #[arg(long)]
         second_review: bool,
+        /// The most claims one reviewer may hold at once; AcquireClaim
+        /// beyond it is refused with RESOURCE_EXHAUSTED.
+        #[arg(long, default_value_t = crate::review::rules::DEFAULT_MAX_LEASES,
+              value_parser = clap::value_parser!(u32).range(1..=1000))]
+        max_leases: u32,
         /// When a search matches more claims than this, rank only the
         /// newest this many unless the request asks to be exhaustive;
         /// 0 ranks every match (slower for common words).
@@ -325,11 +330,13 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             addr,
             lease_minutes,
             second_review,
+            max_leases,
             search_window,
         } => {
             let options = crate::api::ServeOptions {
                 lease: std::time::Duration::from_secs(lease_minutes * 60),
                 policy: crate::review::rules::ReviewPolicy { second_review },
+                max_leases,
                 search_window: (search_window > 0).then_some(search_window),
             };
             serve::run(&db, &addr, options).await

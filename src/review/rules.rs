@@ -7,6 +7,9 @@ use crate::model::{ClaimStatus, Verdict};
 
 /// How long a lease lasts unless the server is told otherwise.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(15 * 60);
+/// How many claims one reviewer may hold at once unless the server is told
+/// otherwise: enough to keep a few open, too few to empty the queue.
+pub const DEFAULT_MAX_LEASES: u32 = 5;
 /// The longest rationale accepted, in characters.
 pub const MAX_RATIONALE_CHARS: usize = 10_000;
 /// The most evidence URLs one review may cite.

@@ -7,6 +7,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_claim_details.sql"),
     include_str!("../../migrations/0003_reviews.sql"),
+    include_str!("../../migrations/0004_lease_holders.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

@@ -48,6 +48,9 @@ pub enum StoreError {
     /// A request the store cannot run as given.
     #[error("{0}")]
     Invalid(String),
+    /// The caller has used up a quota (e.g. the claims a reviewer may hold).
+    #[error("{0}")]
+    ResourceExhausted(String),
     #[error("storage is shutting down")]
     Closed,
     #[error("sqlite: {0}")]
@@ -149,6 +152,8 @@ pub struct AcquireQuery {
     pub filter: Filter,
     pub lease: Duration,
     pub policy: ReviewPolicy,
+    /// The most claims the holder may hold at once, this one included.
+    pub max_leases: u32,
 }
 
 /// Corrections to a claim; `None` leaves a field as it is.

@@ -456,6 +456,16 @@ fn claim_name(id: ClaimId) -> String {
 pub fn acquire(conn: &mut Connection, query: &AcquireQuery) -> Result<Option<Claim>> {
     let tx = conn.transaction()?;
     let now = time::now_micros();
+    let held: i64 = tx
+        .prepare_cached("SELECT count(*) FROM claims WHERE lease_holder = ?1 AND lease_expire_time > ?2")?
+        .query_row(params![query.holder.name, now], |row| row.get(0))?;
+    if held >= i64::from(query.max_leases) {
+        return Err(StoreError::ResourceExhausted(format!(
+            "{} already holds {held} claims, the most a reviewer may hold at once \
+             (claimdb serve --max-leases); review or release one first",
+            query.holder.name
+        )));
+    }
     let mut sql = Sql::default();
     sql.push("SELECT c.id FROM claims c WHERE (c.lease_expire_time IS NULL OR c.lease_expire_time <= ?)");
     sql.bind(SqlValue::Integer(now));
@@ -950,7 +960,43 @@ mod tests {
             filter: Filter::default(),
             lease,
             policy: ReviewPolicy::default(),
+            max_leases: rules::DEFAULT_MAX_LEASES,
         }
+    }
+
+    #[tokio::test]
+    async fn a_reviewer_holds_at_most_max_leases_claims() {
+        let (_dir, store) = store_with(&[0.1, 0.2, 0.3, 0.4]).await;
+        let lease = Duration::from_secs(60);
+        let limited = |name: &str| AcquireQuery {
+            max_leases: 2,
+            ..acquire_query(name, lease)
+        };
+        store.acquire_claim(limited("ann")).await.unwrap().unwrap();
+        store.acquire_claim(limited("ann")).await.unwrap().unwrap();
+        let refused = store.acquire_claim(limited("ann")).await;
+        let Err(StoreError::ResourceExhausted(message)) = refused else {
+            panic!("a third lease is refused: {refused:?}");
+        };
+        assert!(message.starts_with("ann already holds 2 claims"), "{message}");
+        // Others are not limited by ann's leases; a release frees a place.
+        assert_eq!(
+            store.acquire_claim(limited("bob")).await.unwrap().unwrap().id,
+            ClaimId(2)
+        );
+        store.release_claim(principal("ann"), ClaimId(4)).await.unwrap();
+        assert_eq!(
+            store.acquire_claim(limited("ann")).await.unwrap().unwrap().id,
+            ClaimId(4)
+        );
+        // Expired leases do not count.
+        let (_dir, store) = store_with(&[0.1, 0.2]).await;
+        let brief = AcquireQuery {
+            max_leases: 1,
+            ..acquire_query("ann", Duration::ZERO)
+        };
+        store.acquire_claim(brief.clone()).await.unwrap().unwrap();
+        store.acquire_claim(brief).await.unwrap().unwrap();
     }
 
     #[tokio::test]

@@ -10,7 +10,9 @@ use claimdb::model::Role;
 use claimdb::review::rules::ReviewPolicy;
 use tonic::Code;
 
-use crate::support::{MISSION_ARTICLE, spawn_server, spawn_server_with};
+use crate::support::{Authed, MISSION_ARTICLE, spawn_server, spawn_server_with};
+
+type Reviews = pb::review_service_client::ReviewServiceClient<Authed>;
 
 fn review(claim: &pb::Claim, verdict: pb::Verdict) -> pb::SubmitReviewRequest {
     pb::SubmitReviewRequest {
@@ -245,17 +247,31 @@ async fn many_concurrent_reviewers_never_get_the_same_claim() {
             .await;
         let mut client = server.reviews(Some(&token)).await;
         tasks.push(tokio::spawn(async move {
+            // Each reviewer takes two claims, then reviews them, and so on,
+            // so that its leases overlap other reviewers' acquires.
             let mut mine = Vec::new();
-            while let Some(claim) = client
-                .acquire_claim(pb::AcquireClaimRequest::default())
-                .await
-                .unwrap()
-                .into_inner()
-                .claim
-            {
-                mine.push(claim.name);
+            loop {
+                let mut held = Vec::new();
+                for _ in 0..2 {
+                    let acquired = client
+                        .acquire_claim(pb::AcquireClaimRequest::default())
+                        .await
+                        .unwrap()
+                        .into_inner()
+                        .claim;
+                    held.extend(acquired);
+                }
+                if held.is_empty() {
+                    return mine;
+                }
+                for claim in held {
+                    client
+                        .submit_review(review(&claim, pb::Verdict::True))
+                        .await
+                        .unwrap();
+                    mine.push(claim.name);
+                }
             }
-            mine
         }));
     }
     let mut handed_out = Vec::new();
@@ -266,6 +282,39 @@ async fn many_concurrent_reviewers_never_get_the_same_claim() {
     // Every fourth loaded claim is not checkable and never handed out.
     assert_eq!(handed_out.len(), 150, "every checkable claim handed out");
     assert_eq!(distinct.len(), 150, "and each exactly once");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_reviewer_cannot_hold_more_than_max_leases_claims() {
+    let server = spawn_server_with(ServeOptions {
+        max_leases: 2,
+        ..ServeOptions::default()
+    })
+    .await;
+    server.load_claims(1, 8).await;
+    let mut reviews = server.reviews(Some(&server.reviewer)).await;
+    let acquire = async |reviews: &mut Reviews| {
+        reviews
+            .acquire_claim(pb::AcquireClaimRequest::default())
+            .await
+            .map(|response| response.into_inner().claim.unwrap())
+    };
+    let first = acquire(&mut reviews).await.unwrap();
+    acquire(&mut reviews).await.unwrap();
+    let status = acquire(&mut reviews).await.unwrap_err();
+    assert_eq!(status.code(), Code::ResourceExhausted);
+    assert!(
+        status.message().contains("already holds 2 claims"),
+        "{}",
+        status.message()
+    );
+    // Reviewing one frees a place.
+    reviews
+        .submit_review(review(&first, pb::Verdict::True))
+        .await
+        .unwrap();
+    acquire(&mut reviews).await.unwrap();
     server.stop().await;
 }
 
