@@ -616,6 +616,31 @@ mod tests {
     }
 
     #[test]
+    fn thresholds_transfer_between_folds() {
+        let folds = folds(40, 4, 3);
+        // Check-worthy sentences all score 0.8, the others below 0.4, so the
+        // threshold chosen on three folds (0.8) separates the fourth.
+        let labels: Vec<bool> = (0..40).map(|idx| idx % 3 == 0).collect();
+        let scores: Vec<f64> = (0..40)
+            .map(|idx| {
+                let jitter = f64::from(idx) / 400.0;
+                if labels[idx as usize] { 0.8 } else { 0.3 + jitter }
+            })
+            .collect();
+        let candidate = small_candidate(Weighting::Binary, Norm::Count);
+        let result = summarise(candidate, &scores, &labels, &folds);
+        assert_eq!((result.f1, result.average_precision), (1.0, 1.0));
+        assert_eq!(result.transferred_f1, 1.0);
+        assert!(result.threshold == 0.8, "{}", result.threshold);
+        // The share rule predicts each fold's top third, give or take rounding.
+        assert!(
+            result.transferred_share_f1 > 0.8,
+            "{}",
+            result.transferred_share_f1
+        );
+    }
+
+    #[test]
     fn folds_partition_the_data() {
         let folds = folds(23, 5, 1);
         let mut all: Vec<usize> = folds.iter().flatten().copied().collect();
