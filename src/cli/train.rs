@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
+use crate::extract::model::{FeatureConfig, MAX_CHAR_NGRAM, Norm, Weighting};
+use crate::train::logistic::{CandidateResult, Hyperparameters};
 use crate::train::{self, TrainOptions};
 
 #[derive(Debug, clap::Args)]
@@ -15,31 +17,149 @@ pub struct TrainArgs {
     /// Where to write the weights. The default is the file the extractor embeds.
     #[arg(long, default_value = "src/extract/checkworthiness.bin")]
     out: PathBuf,
-    /// Seeds the hold-out split and the order of training; the same seed and
-    /// data give the same weights.
+    /// Seeds the folds and the order of training; the same seed and data
+    /// give the same weights.
     #[arg(long, default_value_t = 2024)]
     seed: u64,
-    /// The share of the data held out to choose the features, the L2 penalty
-    /// and the threshold (more than 0, at most 0.5).
-    #[arg(long, default_value_t = 0.1)]
-    holdout: f64,
-    /// Whether to hash character 3/4-grams: `auto` lets the hold-out decide,
-    /// `yes` and `no` force it.
-    #[arg(long, default_value = "auto", value_parser = ["auto", "yes", "no"])]
-    char_ngrams: String,
+    /// The number of cross-validation folds that choose among the candidates
+    /// and set the threshold (2 to 20).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(2..=20))]
+    folds: u64,
     /// The model has 2^N weights (N from 8 to 24); fewer make a smaller file
     /// and faster scoring, more make fewer hash collisions.
     #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u32).range(8..=24))]
     bucket_bits: u32,
+    /// Character n-gram ranges to try, comma-separated: `0` for none, `3-5`
+    /// for 3- to 5-grams of every word.
+    #[arg(long, value_delimiter = ',', default_value = "0,3-4")]
+    char_ngrams: Vec<String>,
+    /// Per-bucket weightings to try: `binary`, `idf`, `nb` (naive-Bayes log-count ratio).
+    #[arg(long, value_delimiter = ',', default_value = "binary,nb")]
+    weighting: Vec<String>,
+    /// Block norms to try: `count` (square root of the feature count) or
+    /// `euclidean` (of the weighted features, as TF-IDF).
+    #[arg(long, value_delimiter = ',', default_value = "count")]
+    norm: Vec<String>,
+    /// L2 penalties to try.
+    #[arg(long, value_delimiter = ',', default_values_t = [1e-5, 1e-4])]
+    l2: Vec<f64>,
+    /// Numbers of epochs to try.
+    #[arg(long, value_delimiter = ',', default_values_t = [5, 8])]
+    epochs: Vec<usize>,
+    /// Weights of a check-worthy example's error to try.
+    #[arg(long, value_delimiter = ',', default_values_t = [1.0])]
+    positive_weight: Vec<f64>,
+    /// Numbers of shuffling seeds whose models are averaged, to try.
+    #[arg(long, value_delimiter = ',', default_values_t = [1])]
+    seeds: Vec<usize>,
+}
+
+fn parse_char_ngrams(text: &str) -> anyhow::Result<(u32, u32)> {
+    if text == "0" {
+        return Ok((0, 0));
+    }
+    let (min, max) = text.split_once('-').unwrap_or((text, text));
+    let (min, max): (u32, u32) = (min.parse()?, max.parse()?);
+    if !(1 <= min && min <= max && max <= MAX_CHAR_NGRAM) {
+        anyhow::bail!("--char-ngrams {text}: lengths must lie in 1..={MAX_CHAR_NGRAM}");
+    }
+    Ok((min, max))
+}
+
+/// The candidates: every combination of the options' values.
+fn candidates(args: &TrainArgs) -> anyhow::Result<Vec<Hyperparameters>> {
+    let mut configs = Vec::new();
+    for char_ngrams in &args.char_ngrams {
+        let char_ngrams =
+            parse_char_ngrams(char_ngrams).with_context(|| format!("--char-ngrams {char_ngrams}"))?;
+        for weighting in &args.weighting {
+            let weighting = match weighting.as_str() {
+                "binary" => Weighting::Binary,
+                "idf" => Weighting::Idf,
+                "nb" => Weighting::NaiveBayes,
+                other => anyhow::bail!("--weighting {other}: expected binary, idf or nb"),
+            };
+            for norm in &args.norm {
+                let norm = match norm.as_str() {
+                    "count" => Norm::Count,
+                    "euclidean" => Norm::Euclidean,
+                    other => anyhow::bail!("--norm {other}: expected count or euclidean"),
+                };
+                // With every scale 1 the two norms are the same.
+                if weighting == Weighting::Binary && norm == Norm::Euclidean {
+                    continue;
+                }
+                configs.push(FeatureConfig {
+                    bucket_bits: args.bucket_bits,
+                    char_ngrams,
+                    weighting,
+                    norm,
+                });
+            }
+        }
+    }
+    let mut candidates = Vec::new();
+    for config in configs {
+        for &l2 in &args.l2 {
+            for &epochs in &args.epochs {
+                for &positive_weight in &args.positive_weight {
+                    for &n_seeds in &args.seeds {
+                        if !(l2 >= 0.0 && positive_weight > 0.0 && epochs > 0 && n_seeds > 0) {
+                            anyhow::bail!(
+                                "--l2 must be at least 0, --positive-weight more than 0, --epochs and --seeds at least 1"
+                            );
+                        }
+                        candidates.push(Hyperparameters {
+                            config,
+                            l2,
+                            epochs,
+                            learning_rate: 0.2,
+                            positive_weight,
+                            n_seeds,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if candidates.is_empty() {
+        anyhow::bail!("no candidate hyperparameters to train");
+    }
+    Ok(candidates)
+}
+
+fn describe(hyperparameters: &Hyperparameters) -> String {
+    let config = hyperparameters.config;
+    let chars = match config.char_ngrams {
+        (0, 0) => "0".to_string(),
+        (min, max) => format!("{min}-{max}"),
+    };
+    format!(
+        "char_ngrams={chars} weighting={:?} norm={:?} bucket_bits={} l2={:e} epochs={} positive_weight={} seeds={}",
+        config.weighting,
+        config.norm,
+        config.bucket_bits,
+        hyperparameters.l2,
+        hyperparameters.epochs,
+        hyperparameters.positive_weight,
+        hyperparameters.n_seeds
+    )
+}
+
+fn print_result(result: &CandidateResult) {
+    println!(
+        "candidate {}: cv F1={:.4} AP={:.4} threshold={:.3} transferred F1 score={:.4} share={:.4}",
+        describe(&result.hyperparameters),
+        result.f1,
+        result.average_precision,
+        result.threshold,
+        result.transferred_f1,
+        result.transferred_share_f1
+    );
 }
 
 pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
-    if !(args.holdout > 0.0 && args.holdout <= 0.5) {
-        anyhow::bail!(
-            "--holdout must be more than 0 and at most 0.5, not {}",
-            args.holdout
-        );
-    }
+    let candidates = candidates(args)?;
     let (layout, sentences) = train::read_dataset(&args.data)?;
     let n_checkworthy = sentences
         .iter()
@@ -55,59 +175,31 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
         );
     }
     println!(
-        "data={} layout={} sentences={} checkworthy={}",
+        "data={} layout={} sentences={} checkworthy={} folds={} seed={} candidates={}",
         args.data.display(),
         layout.name(),
         sentences.len(),
-        n_checkworthy
+        n_checkworthy,
+        args.folds,
+        args.seed,
+        candidates.len()
     );
     let options = TrainOptions {
         seed: args.seed,
-        holdout_fraction: args.holdout,
+        folds: args.folds as usize,
     };
-    let mut candidates = train::default_candidates();
-    for candidate in &mut candidates {
-        candidate.config.bucket_bits = args.bucket_bits;
-    }
-    match args.char_ngrams.as_str() {
-        "yes" => candidates.retain(|candidate| candidate.config.char_ngrams),
-        "no" => candidates.retain(|candidate| !candidate.config.char_ngrams),
-        _ => {}
-    }
-    let trained =
-        train::train(&sentences, &candidates, options).context("no candidate hyperparameters to train")?;
-    println!(
-        "fit={} holdout={} seed={}",
-        trained.n_fit, trained.n_holdout, args.seed
-    );
-    for candidate in &trained.candidates {
-        let hyperparameters = candidate.hyperparameters;
-        println!(
-            "candidate char_ngrams={} normalise={} bucket_bits={} l2={:e} epochs={}: holdout F1={:.3} AP={:.3} threshold={:.3}",
-            hyperparameters.config.char_ngrams,
-            hyperparameters.config.normalise,
-            hyperparameters.config.bucket_bits,
-            hyperparameters.l2,
-            hyperparameters.epochs,
-            candidate.f1,
-            candidate.average_precision,
-            candidate.threshold
-        );
-    }
+    let trained = train::train(&sentences, &candidates, options, print_result)
+        .context("no candidate hyperparameters to train")?;
     let chosen = trained.chosen;
     println!(
-        "chosen char_ngrams={} normalise={} l2={:e} epochs={}: holdout F1={:.3}",
-        chosen.hyperparameters.config.char_ngrams,
-        chosen.hyperparameters.config.normalise,
-        chosen.hyperparameters.l2,
-        chosen.hyperparameters.epochs,
+        "chosen {}: cv F1={:.4}",
+        describe(&chosen.hyperparameters),
         chosen.f1
     );
     println!(
-        "threshold={:.3} from {}-fold out-of-fold scores (F1={:.3} there), folded into the bias; refitted on all {} sentences",
-        trained.threshold,
-        train::logistic::N_THRESHOLD_FOLDS,
-        trained.cross_validated_f1,
+        "threshold={:.3} from {}-fold out-of-fold scores, folded into the bias; refitted on all {} sentences",
+        chosen.threshold,
+        args.folds,
         sentences.len()
     );
     let bytes = trained.model.to_bytes();

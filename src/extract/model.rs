@@ -1,13 +1,24 @@
 //! The learned check-worthiness model: hashed features of a sentence and a logistic score.
 //!
-//! A sentence becomes a bag of hashed features: its word unigrams and bigrams
-//! (lower-cased, with digits folded so that "50" and "1,200" share a shape and
-//! every year reads `<year>`), optionally the character 3- and 4-grams of its
-//! words, the word classes of [`lexicon`](super::lexicon) and indicators of the
+//! A sentence becomes a bag of hashed features in two blocks. The word block
+//! holds its word unigrams and bigrams (lower-cased, with digits folded so
+//! that "50" and "1,200" share a shape and every year reads `<year>`), the
+//! word classes of [`lexicon`](super::lexicon) and indicators of the
 //! structural [`Features`] (numbers, dates, named entities, reporting verbs,
-//! comparatives, hedges, first-person opinion, questions, length). Each
-//! feature lands in one of `2^bucket_bits` buckets, and the score is the
-//! logistic function of the bias plus the weights of the buckets hit.
+//! comparatives, hedges, first-person opinion, questions, length). The
+//! optional character block holds the character n-grams of every word,
+//! padded with boundary marks (`<word>`), taken from a shift register over
+//! the word's bytes so that each n-gram costs a shift and a mask. Each feature
+//! lands in one of `2^bucket_bits` buckets.
+//!
+//! Every feature occurrence has a value: the bucket's learnt scale (1, its
+//! inverse document frequency, or its naive-Bayes log-count ratio, see
+//! [`Weighting`]) divided by the norm of its block ([`Norm`]: the square root
+//! of the block's feature count, or the Euclidean norm of the scaled block as
+//! in TF-IDF). The score is the logistic function of the bias plus the sum of
+//! weight times value. The scale is folded into the stored weight, so scoring
+//! reads one weight per feature, plus, for the Euclidean norm, the squared
+//! scale of the bucket from a second table; it allocates nothing.
 //!
 //! The weights are trained by `claimdb train` (see `crate::train`), written
 //! with [`Model::to_bytes`] and committed as `checkworthiness.bin`, which is
@@ -25,33 +36,60 @@ use super::words::Word;
 const EMBEDDED_WEIGHTS: &[u8] = include_bytes!("checkworthiness.bin");
 
 /// The first bytes of every weights file; the digits are the format version.
-const MAGIC: &[u8; 8] = b"CDBCWM01";
-/// Magic, bucket bits, flags, bias, scale.
-const HEADER_LEN: usize = 8 + 4 + 4 + 4 + 4;
-const FLAG_CHAR_NGRAMS: u32 = 1;
-const FLAG_NORMALISE: u32 = 2;
+const MAGIC: &[u8; 8] = b"CDBCWM02";
+/// Magic, bucket bits, shortest and longest character n-gram, weighting,
+/// norm, bias, weight scale, squared-scale scale.
+const HEADER_LEN: usize = 8 + 5 * 4 + 3 * 4;
 /// Buckets are bounded so that a corrupt header cannot ask for a huge table.
 const MIN_BUCKET_BITS: u32 = 8;
 const MAX_BUCKET_BITS: u32 = 24;
+/// Character n-grams are at most this long: they are read from a 64-bit
+/// shift register.
+pub const MAX_CHAR_NGRAM: u32 = 8;
+
+/// How the value of a feature is scaled per bucket before normalisation.
+/// The scale is learnt from the training data by `claimdb train`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weighting {
+    /// Every feature is worth 1.
+    Binary,
+    /// Inverse document frequency, `ln((1 + n) / (1 + df)) + 1`: rare
+    /// features count more, as in TF-IDF.
+    Idf,
+    /// The naive-Bayes log-count ratio of the bucket (Wang and Manning's
+    /// NB-LR): `ln((p / |p|) / (q / |q|))` with `p` and `q` the bucket's
+    /// smoothed counts in check-worthy and other sentences.
+    NaiveBayes,
+}
+
+/// How the values of a block are normalised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Norm {
+    /// Divide by the square root of the block's feature count.
+    Count,
+    /// Divide by the Euclidean norm of the block's scaled values, as TF-IDF
+    /// vectors are; every occurrence counts as its own feature.
+    Euclidean,
+}
 
 /// Which features a model uses and how many buckets they are hashed into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FeatureConfig {
     /// The model has `2^bucket_bits` weights.
     pub bucket_bits: u32,
-    /// Also hash the character 3- and 4-grams of every word.
-    pub char_ngrams: bool,
-    /// Scale every feature by `1/sqrt(n)` for a sentence with `n` features, so
-    /// that long sentences do not score high merely by having many features.
-    pub normalise: bool,
+    /// The shortest and longest character n-grams hashed, `(0, 0)` for none.
+    pub char_ngrams: (u32, u32),
+    pub weighting: Weighting,
+    pub norm: Norm,
 }
 
 impl Default for FeatureConfig {
     fn default() -> FeatureConfig {
         FeatureConfig {
             bucket_bits: 18,
-            char_ngrams: true,
-            normalise: true,
+            char_ngrams: (0, 0),
+            weighting: Weighting::Binary,
+            norm: Norm::Count,
         }
     }
 }
@@ -61,14 +99,21 @@ impl FeatureConfig {
         1 << self.bucket_bits
     }
 
-    /// The value every one of `n_features` features takes.
-    pub fn feature_value(self, n_features: usize) -> f64 {
-        if self.normalise && n_features > 0 {
-            1.0 / (n_features as f64).sqrt()
-        } else {
-            1.0
-        }
+    pub fn has_char_ngrams(self) -> bool {
+        self.char_ngrams.1 > 0
     }
+
+    /// Whether scoring needs the squared scale of every bucket.
+    pub fn needs_squares(self) -> bool {
+        self.norm == Norm::Euclidean && self.weighting != Weighting::Binary
+    }
+}
+
+/// The block a feature belongs to: each block is normalised on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Block {
+    Words = 0,
+    Chars = 1,
 }
 
 /// A logistic model over hashed features.
@@ -80,10 +125,14 @@ impl FeatureConfig {
 pub struct Model {
     pub config: FeatureConfig,
     pub bias: f32,
-    /// The weight of bucket `i` is `weights[i] as f32 * scale`.
+    /// The weight of bucket `i`, its scale folded in, is `weights[i] as f32 * scale`.
     pub scale: f32,
     /// One weight per bucket: `config.n_buckets()` of them.
     pub weights: Vec<i16>,
+    /// The squared scale of bucket `i` is `squares[i] as f32 * square_scale`;
+    /// one per bucket when [`FeatureConfig::needs_squares`], else empty.
+    pub square_scale: f32,
+    pub squares: Vec<u16>,
 }
 
 /// Why bytes are not a weights file.
@@ -91,7 +140,9 @@ pub struct Model {
 pub enum ModelFormatError {
     BadMagic,
     BadBucketBits(u32),
-    UnknownFlags(u32),
+    BadCharNgrams(u32, u32),
+    UnknownWeighting(u32),
+    UnknownNorm(u32),
     WrongLength { expected: usize, found: usize },
     NotFinite,
 }
@@ -106,16 +157,27 @@ impl fmt::Display for ModelFormatError {
                     "bucket bits {bits} outside {MIN_BUCKET_BITS}..={MAX_BUCKET_BITS}"
                 )
             }
-            ModelFormatError::UnknownFlags(flags) => write!(f, "unknown feature flags {flags:#x}"),
+            ModelFormatError::BadCharNgrams(min, max) => {
+                write!(f, "character n-grams {min}..={max} outside 1..={MAX_CHAR_NGRAM}")
+            }
+            ModelFormatError::UnknownWeighting(code) => write!(f, "unknown weighting {code}"),
+            ModelFormatError::UnknownNorm(code) => write!(f, "unknown norm {code}"),
             ModelFormatError::WrongLength { expected, found } => {
                 write!(f, "expected {expected} bytes, found {found}")
             }
-            ModelFormatError::NotFinite => write!(f, "bias or scale is not a finite number"),
+            ModelFormatError::NotFinite => write!(f, "bias or a scale is not a finite number"),
         }
     }
 }
 
 impl std::error::Error for ModelFormatError {}
+
+/// Scales a table of non-negative or signed values into integers of at most
+/// `max_int`, returning the scale.
+fn table_scale(values: &[f64], max_int: f64) -> f64 {
+    let max_abs = values.iter().fold(0.0f64, |max, value| max.max(value.abs()));
+    if max_abs > 0.0 { max_abs / max_int } else { 1.0 }
+}
 
 impl Model {
     /// A model whose weights are all zero: it scores everything 0.5.
@@ -125,19 +187,22 @@ impl Model {
             bias: 0.0,
             scale: 1.0,
             weights: vec![0; config.n_buckets()],
+            square_scale: 1.0,
+            squares: if config.needs_squares() {
+                vec![0; config.n_buckets()]
+            } else {
+                Vec::new()
+            },
         }
     }
 
-    /// Quantises trained weights (one per bucket) to `i16`, scaled by the
-    /// largest absolute weight; this changes a score by far less than the
-    /// rounding of its display.
-    pub fn quantise(config: FeatureConfig, bias: f64, weights: &[f64]) -> Model {
-        let max_abs = weights.iter().fold(0.0f64, |max, weight| max.max(weight.abs()));
-        let scale = if max_abs > 0.0 {
-            max_abs / f64::from(i16::MAX)
-        } else {
-            1.0
-        };
+    /// Quantises trained weights, their bucket scales already folded in, to
+    /// `i16`, scaled by the largest absolute weight (this changes a score by
+    /// far less than the rounding of its display), and the squared bucket
+    /// scales, when the norm needs them, to `u16`.
+    pub fn quantise(config: FeatureConfig, bias: f64, weights: &[f64], squares: &[f64]) -> Model {
+        let scale = table_scale(weights, f64::from(i16::MAX));
+        let square_scale = table_scale(squares, f64::from(u16::MAX));
         Model {
             config,
             bias: bias as f32,
@@ -147,6 +212,15 @@ impl Model {
                 .iter()
                 .map(|weight| (weight / scale).round() as i16)
                 .collect(),
+            square_scale: square_scale as f32,
+            squares: if config.needs_squares() {
+                squares
+                    .iter()
+                    .map(|square| (square / square_scale).round() as u16)
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -157,49 +231,90 @@ impl Model {
 
     /// The probability, in 0..=1, that a sentence with these features is check-worthy.
     pub fn score(&self, words: &[Word<'_>], features: &Features) -> f64 {
-        let mut sum = 0i64;
-        let mut n_features = 0;
-        for_each_feature(words, features, self.config, |bucket| {
-            // Buckets are masked to the table size, so indexing cannot fail;
-            // `get` keeps that a property of this function alone.
-            sum += i64::from(self.weights.get(bucket as usize).copied().unwrap_or(0));
-            n_features += 1;
+        let mut sums = BlockSums::default();
+        for_each_feature(words, features, self.config, |block, bucket| {
+            self.add(&mut sums, block, bucket);
         });
-        self.logistic(sum, n_features)
+        self.logistic(&sums)
     }
 
-    /// The score of a sentence whose feature buckets are `buckets`, as
-    /// [`Model::score`] computes it.
-    pub fn score_buckets(&self, buckets: &[u32]) -> f64 {
-        let sum = buckets
-            .iter()
-            .map(|&bucket| i64::from(self.weights.get(bucket as usize).copied().unwrap_or(0)))
-            .sum();
-        self.logistic(sum, buckets.len())
+    /// The score of a sentence whose feature buckets are `buckets`, the
+    /// first `n_word_features` of the word block and the rest of the
+    /// character block, as [`Model::score`] computes it.
+    pub fn score_buckets(&self, buckets: &[u32], n_word_features: usize) -> f64 {
+        let mut sums = BlockSums::default();
+        for (feature_idx, &bucket) in buckets.iter().enumerate() {
+            let block = if feature_idx < n_word_features {
+                Block::Words
+            } else {
+                Block::Chars
+            };
+            self.add(&mut sums, block, bucket);
+        }
+        self.logistic(&sums)
     }
 
-    fn logistic(&self, quantised_sum: i64, n_features: usize) -> f64 {
-        let sum = quantised_sum as f64 * f64::from(self.scale);
-        sigmoid(f64::from(self.bias) + sum * self.config.feature_value(n_features))
+    #[inline]
+    fn add(&self, sums: &mut BlockSums, block: Block, bucket: u32) {
+        // Buckets are masked to the table size, so indexing cannot fail;
+        // `get` keeps that a property of this function alone.
+        let bucket = bucket as usize;
+        let block = block as usize;
+        sums.weights[block] += i64::from(self.weights.get(bucket).copied().unwrap_or(0));
+        sums.norms[block] += match self.squares.get(bucket) {
+            Some(&square) => u64::from(square),
+            None => 1,
+        };
     }
 
-    /// Serialises the model: a header, then every weight as a little-endian `i16`.
+    fn logistic(&self, sums: &BlockSums) -> f64 {
+        let mut z = f64::from(self.bias);
+        for block in 0..2 {
+            if sums.norms[block] == 0 {
+                continue;
+            }
+            let norm_squared = if self.squares.is_empty() {
+                sums.norms[block] as f64
+            } else {
+                sums.norms[block] as f64 * f64::from(self.square_scale)
+            };
+            z += sums.weights[block] as f64 * f64::from(self.scale) / norm_squared.sqrt();
+        }
+        sigmoid(z)
+    }
+
+    /// Serialises the model: a header, every weight as a little-endian
+    /// `i16`, then, when the norm needs them, every squared scale as a `u16`.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut flags = 0;
-        if self.config.char_ngrams {
-            flags |= FLAG_CHAR_NGRAMS;
-        }
-        if self.config.normalise {
-            flags |= FLAG_NORMALISE;
-        }
-        let mut bytes = Vec::with_capacity(HEADER_LEN + 2 * self.weights.len());
+        let config = self.config;
+        let mut bytes = Vec::with_capacity(HEADER_LEN + 2 * (self.weights.len() + self.squares.len()));
         bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&self.config.bucket_bits.to_le_bytes());
-        bytes.extend_from_slice(&flags.to_le_bytes());
-        bytes.extend_from_slice(&self.bias.to_le_bytes());
-        bytes.extend_from_slice(&self.scale.to_le_bytes());
+        let weighting: u32 = match config.weighting {
+            Weighting::Binary => 0,
+            Weighting::Idf => 1,
+            Weighting::NaiveBayes => 2,
+        };
+        let norm: u32 = match config.norm {
+            Norm::Count => 0,
+            Norm::Euclidean => 1,
+        };
+        for field in [
+            config.bucket_bits,
+            config.char_ngrams.0,
+            config.char_ngrams.1,
+            weighting,
+            norm,
+        ] {
+            bytes.extend_from_slice(&field.to_le_bytes());
+        }
+        for field in [self.bias, self.scale, self.square_scale] {
+            bytes.extend_from_slice(&field.to_le_bytes());
+        }
         for weight in &self.weights {
             bytes.extend_from_slice(&weight.to_le_bytes());
+        }
+        for square in &self.squares {
+            bytes.extend_from_slice(&square.to_le_bytes());
         }
         bytes
     }
@@ -218,41 +333,74 @@ impl Model {
             ])
         };
         let bucket_bits = u32_at(8);
-        let flags = u32_at(12);
-        let bias = f32::from_bits(u32_at(16));
-        let scale = f32::from_bits(u32_at(20));
+        let char_ngrams = (u32_at(12), u32_at(16));
+        let weighting = match u32_at(20) {
+            0 => Weighting::Binary,
+            1 => Weighting::Idf,
+            2 => Weighting::NaiveBayes,
+            code => return Err(ModelFormatError::UnknownWeighting(code)),
+        };
+        let norm = match u32_at(24) {
+            0 => Norm::Count,
+            1 => Norm::Euclidean,
+            code => return Err(ModelFormatError::UnknownNorm(code)),
+        };
+        let bias = f32::from_bits(u32_at(28));
+        let scale = f32::from_bits(u32_at(32));
+        let square_scale = f32::from_bits(u32_at(36));
         if !(MIN_BUCKET_BITS..=MAX_BUCKET_BITS).contains(&bucket_bits) {
             return Err(ModelFormatError::BadBucketBits(bucket_bits));
         }
-        if flags & !(FLAG_CHAR_NGRAMS | FLAG_NORMALISE) != 0 {
-            return Err(ModelFormatError::UnknownFlags(flags));
+        let chars_ok = char_ngrams == (0, 0)
+            || (1 <= char_ngrams.0 && char_ngrams.0 <= char_ngrams.1 && char_ngrams.1 <= MAX_CHAR_NGRAM);
+        if !chars_ok {
+            return Err(ModelFormatError::BadCharNgrams(char_ngrams.0, char_ngrams.1));
         }
-        if !bias.is_finite() || !scale.is_finite() {
+        if !bias.is_finite() || !scale.is_finite() || !square_scale.is_finite() {
             return Err(ModelFormatError::NotFinite);
         }
         let config = FeatureConfig {
             bucket_bits,
-            char_ngrams: flags & FLAG_CHAR_NGRAMS != 0,
-            normalise: flags & FLAG_NORMALISE != 0,
+            char_ngrams,
+            weighting,
+            norm,
         };
-        let expected = HEADER_LEN + 2 * config.n_buckets();
+        let n_squares = if config.needs_squares() {
+            config.n_buckets()
+        } else {
+            0
+        };
+        let expected = HEADER_LEN + 2 * (config.n_buckets() + n_squares);
         if bytes.len() != expected {
             return Err(ModelFormatError::WrongLength {
                 expected,
                 found: bytes.len(),
             });
         }
-        let weights = bytes[HEADER_LEN..]
-            .chunks_exact(2)
-            .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
-            .collect();
+        let (weight_bytes, square_bytes) = bytes[HEADER_LEN..].split_at(2 * config.n_buckets());
         Ok(Model {
             config,
             bias,
             scale,
-            weights,
+            weights: weight_bytes
+                .chunks_exact(2)
+                .map(|pair| i16::from_le_bytes([pair[0], pair[1]]))
+                .collect(),
+            square_scale,
+            squares: square_bytes
+                .chunks_exact(2)
+                .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+                .collect(),
         })
     }
+}
+
+/// Per block, the sum of quantised weights and of squared scales (or the
+/// feature count).
+#[derive(Default)]
+struct BlockSums {
+    weights: [i64; 2],
+    norms: [u64; 2],
 }
 
 /// The model committed in the repository and embedded in the binary.
@@ -264,8 +412,7 @@ pub fn embedded() -> &'static Model {
         // the extractor failing.
         Err(_) => Model::zeros(FeatureConfig {
             bucket_bits: MIN_BUCKET_BITS,
-            char_ngrams: false,
-            normalise: false,
+            ..FeatureConfig::default()
         }),
     });
     &MODEL
@@ -306,30 +453,47 @@ const LEXEME_FEATURES: [Lexeme; 14] = [
 /// Longer words are cut to this many bytes for their character n-grams.
 const MAX_CHAR_NGRAM_WORD: usize = 30;
 
-/// Calls `visit` with the bucket of every feature of the sentence, duplicates
-/// included. The trainer and [`Model::score`] share this, so they cannot
-/// disagree about what a sentence looks like.
+/// Calls `visit` with the block and bucket of every feature of the
+/// sentence, duplicates included. The trainer and
+/// [`Model::score`] share this, so they cannot disagree about what a sentence
+/// looks like.
 pub fn for_each_feature(
     words: &[Word<'_>],
     features: &Features,
     config: FeatureConfig,
-    mut visit: impl FnMut(u32),
+    mut visit: impl FnMut(Block, u32),
 ) {
     let shift = 64 - config.bucket_bits;
-    let mut emit = |hash: u64| visit((mix(hash) >> shift) as u32);
+    let bucket_of = |hash: u64| (mix(hash) >> shift) as u32;
     let mut previous_hash = fnv1a(namespace::BIGRAM, b"<s>");
     let mut normalised = [0u8; MAX_CHAR_NGRAM_WORD + 2];
+    let (min_n, max_n) = config.char_ngrams;
     for word in words {
         let (word_hash, len) = normalise_word(word.text, &mut normalised);
-        emit(word_hash ^ namespace::UNIGRAM);
-        emit(previous_hash.rotate_left(23) ^ word_hash ^ namespace::BIGRAM);
+        visit(Block::Words, bucket_of(word_hash ^ namespace::UNIGRAM));
+        visit(
+            Block::Words,
+            bucket_of(previous_hash.rotate_left(23) ^ word_hash ^ namespace::BIGRAM),
+        );
         previous_hash = word_hash;
-        if config.char_ngrams {
-            // `normalised` holds "<word>" with the boundary marks.
-            let padded = &normalised[..len];
-            for n in 3..=4 {
-                for gram in padded.windows(n) {
-                    emit(fnv1a(namespace::CHAR_NGRAM, gram));
+        // `normalised` holds "<word>" with the boundary marks; the last
+        // eight bytes read sit in `register`, so the n-gram ending at a byte
+        // is the register's low `n` bytes.
+        if max_n > 0 {
+            let mut register = 0u64;
+            for (byte_idx, &byte) in normalised[..len].iter().enumerate() {
+                register = register << 8 | u64::from(byte);
+                let n_read = byte_idx as u32 + 1;
+                for n in min_n..=max_n.min(n_read) {
+                    let gram = if n == 8 {
+                        register
+                    } else {
+                        register & ((1u64 << (8 * n)) - 1)
+                    };
+                    visit(
+                        Block::Chars,
+                        bucket_of(gram ^ namespace::CHAR_NGRAM.rotate_left(n)),
+                    );
                 }
             }
         }
@@ -337,14 +501,23 @@ pub fn for_each_feature(
         if lexeme != Lexeme::NONE {
             for (class_idx, class) in LEXEME_FEATURES.iter().enumerate() {
                 if lexeme.has(*class) {
-                    emit(namespace::LEXEME.wrapping_add(class_idx as u64));
+                    visit(
+                        Block::Words,
+                        bucket_of(namespace::LEXEME.wrapping_add(class_idx as u64)),
+                    );
                 }
             }
         }
     }
-    emit(previous_hash.rotate_left(23) ^ fnv1a(namespace::BIGRAM, b"</s>") ^ namespace::BIGRAM);
+    visit(
+        Block::Words,
+        bucket_of(previous_hash.rotate_left(23) ^ fnv1a(namespace::BIGRAM, b"</s>") ^ namespace::BIGRAM),
+    );
     for_each_structure_feature(features, |feature_id, value| {
-        emit(namespace::STRUCTURE ^ (feature_id << 8 | value));
+        visit(
+            Block::Words,
+            bucket_of(namespace::STRUCTURE ^ (feature_id << 8 | value)),
+        );
     });
 }
 
@@ -460,45 +633,57 @@ mod tests {
     use crate::extract::score::sentence_features;
     use crate::extract::words::words;
 
-    fn buckets(sentence: &str, config: FeatureConfig) -> Vec<u32> {
+    fn buckets(sentence: &str, config: FeatureConfig) -> Vec<(Block, u32)> {
         let sentence_words: Vec<Word<'_>> = words(sentence).collect();
         let features = sentence_features(sentence, &sentence_words);
         let mut buckets = Vec::new();
-        for_each_feature(&sentence_words, &features, config, |bucket| buckets.push(bucket));
+        for_each_feature(&sentence_words, &features, config, |block, bucket| {
+            buckets.push((block, bucket));
+        });
         buckets
+    }
+
+    fn config(char_ngrams: (u32, u32), weighting: Weighting, norm: Norm) -> FeatureConfig {
+        FeatureConfig {
+            bucket_bits: 10,
+            char_ngrams,
+            weighting,
+            norm,
+        }
     }
 
     #[test]
     fn weights_round_trip_through_the_file_format() {
-        let config = FeatureConfig {
-            bucket_bits: 10,
-            char_ngrams: true,
-            normalise: true,
-        };
-        let trained: Vec<f64> = (0..1024).map(|idx| (f64::from(idx) * 0.37).sin() * 3.0).collect();
-        let model = Model::quantise(config, -1.25, &trained);
-        let step = 3.0 / f32::from(i16::MAX);
-        for (bucket, weight) in trained.iter().enumerate() {
-            let quantised = model.weight(bucket as u32);
-            assert!(
-                (quantised - *weight as f32).abs() <= step,
-                "{quantised} vs {weight}"
-            );
+        for config in [
+            config((3, 5), Weighting::Idf, Norm::Euclidean),
+            config((0, 0), Weighting::NaiveBayes, Norm::Count),
+        ] {
+            let trained: Vec<f64> = (0..1024).map(|idx| (f64::from(idx) * 0.37).sin() * 3.0).collect();
+            let squares: Vec<f64> = (0..1024).map(|idx| 1.0 + f64::from(idx % 7)).collect();
+            let model = Model::quantise(config, -1.25, &trained, &squares);
+            let step = 3.0 / f32::from(i16::MAX);
+            for (bucket, weight) in trained.iter().enumerate() {
+                let quantised = model.weight(bucket as u32);
+                assert!(
+                    (quantised - *weight as f32).abs() <= step,
+                    "{quantised} vs {weight}"
+                );
+            }
+            let bytes = model.to_bytes();
+            let n_tables = if config.needs_squares() { 2 } else { 1 };
+            assert_eq!(bytes.len(), HEADER_LEN + n_tables * 2 * 1024);
+            let read = Model::from_bytes(&bytes).unwrap();
+            assert_eq!(read, model);
+            assert_eq!(read.bias, -1.25);
+            assert_eq!(read.to_bytes(), bytes);
         }
-        let bytes = model.to_bytes();
-        assert_eq!(bytes.len(), HEADER_LEN + 2 * 1024);
-        let read = Model::from_bytes(&bytes).unwrap();
-        assert_eq!(read, model);
-        assert_eq!(read.bias, -1.25);
-        assert_eq!(read.to_bytes(), bytes);
     }
 
     #[test]
     fn corrupt_files_are_rejected() {
         let bytes = Model::zeros(FeatureConfig {
             bucket_bits: 8,
-            char_ngrams: false,
-            normalise: false,
+            ..FeatureConfig::default()
         })
         .to_bytes();
         assert_eq!(Model::from_bytes(b"nonsense"), Err(ModelFormatError::BadMagic));
@@ -509,12 +694,27 @@ mod tests {
         let mut huge = bytes.clone();
         huge[8] = 40;
         assert_eq!(Model::from_bytes(&huge), Err(ModelFormatError::BadBucketBits(40)));
-        let mut flagged = bytes;
-        flagged[12] = 0x80;
+        let mut long_grams = bytes.clone();
+        long_grams[12] = 3;
+        long_grams[16] = 9;
         assert_eq!(
-            Model::from_bytes(&flagged),
-            Err(ModelFormatError::UnknownFlags(0x80))
+            Model::from_bytes(&long_grams),
+            Err(ModelFormatError::BadCharNgrams(3, 9))
         );
+        let mut weighted = bytes.clone();
+        weighted[20] = 7;
+        assert_eq!(
+            Model::from_bytes(&weighted),
+            Err(ModelFormatError::UnknownWeighting(7))
+        );
+        // A Euclidean norm over scaled features needs the table of squares.
+        let mut unsquared = bytes;
+        unsquared[20] = 1;
+        unsquared[24] = 1;
+        assert!(matches!(
+            Model::from_bytes(&unsquared),
+            Err(ModelFormatError::WrongLength { .. })
+        ));
     }
 
     #[test]
@@ -526,11 +726,7 @@ mod tests {
 
     #[test]
     fn digits_fold_and_case_is_ignored() {
-        let config = FeatureConfig {
-            bucket_bits: 16,
-            char_ngrams: true,
-            normalise: false,
-        };
+        let config = config((3, 5), Weighting::Binary, Norm::Count);
         assert_eq!(
             buckets("Unemployment rose to 5% in 2021.", config),
             buckets("unemployment rose to 73% in 1999.", config)
@@ -550,17 +746,90 @@ mod tests {
     }
 
     #[test]
+    fn character_ngrams_are_those_of_the_padded_word() {
+        let count_chars = |sentence: &str, char_ngrams| {
+            buckets(sentence, config(char_ngrams, Weighting::Binary, Norm::Count))
+                .iter()
+                .filter(|(block, _)| *block == Block::Chars)
+                .count()
+        };
+        // "<cat>" has three 3-grams, two 4-grams and one 5-gram.
+        assert_eq!(count_chars("cat", (3, 5)), 6);
+        assert_eq!(count_chars("cat", (3, 3)), 3);
+        assert_eq!(count_chars("cat", (0, 0)), 0);
+        // "<a>" is too short for a 4-gram.
+        assert_eq!(count_chars("a", (3, 4)), 1);
+        // The same n-gram in two words lands in the same bucket; a shorter
+        // n-gram is not confused with a longer one.
+        let chars_of = |sentence: &str, char_ngrams| -> Vec<u32> {
+            buckets(sentence, config(char_ngrams, Weighting::Binary, Norm::Count))
+                .into_iter()
+                .filter(|(block, _)| *block == Block::Chars)
+                .map(|(_, bucket)| bucket)
+                .collect()
+        };
+        let cat = chars_of("cat", (3, 3));
+        let cats = chars_of("cats", (3, 3));
+        assert_eq!(&cats[..2], &cat[..2]);
+        assert_ne!(chars_of("ca", (3, 3)), chars_of("ca", (4, 4)));
+    }
+
+    #[test]
+    fn scores_follow_the_norm() {
+        let sentence = "Unemployment rose to 5% in 2021.";
+        let sentence_words: Vec<Word<'_>> = words(sentence).collect();
+        let features = sentence_features(sentence, &sentence_words);
+        for norm in [Norm::Count, Norm::Euclidean] {
+            let config = config((3, 4), Weighting::Idf, norm);
+            let weights = vec![0.5; config.n_buckets()];
+            let squares = vec![4.0; config.n_buckets()];
+            let model = Model::quantise(config, -0.25, &weights, &squares);
+            let found = buckets(sentence, config);
+            let n_words = found.iter().filter(|(block, _)| *block == Block::Words).count();
+            let n_chars = found.len() - n_words;
+            // Every bucket weighs 0.5; each block sums to 0.5 n over its norm.
+            let block_norm = |n: usize| match norm {
+                Norm::Count => (n as f64).sqrt(),
+                Norm::Euclidean => (4.0 * n as f64).sqrt(),
+            };
+            let expected = sigmoid(
+                -0.25
+                    + 0.5 * n_words as f64 / block_norm(n_words)
+                    + 0.5 * n_chars as f64 / block_norm(n_chars),
+            );
+            let score = model.score(&sentence_words, &features);
+            assert!((score - expected).abs() < 1e-6, "{norm:?}: {score} vs {expected}");
+            let mut ordered: Vec<u32> = found
+                .iter()
+                .filter(|(block, _)| *block == Block::Words)
+                .map(|(_, bucket)| *bucket)
+                .collect();
+            ordered.extend(
+                found
+                    .iter()
+                    .filter(|(block, _)| *block == Block::Chars)
+                    .map(|(_, bucket)| *bucket),
+            );
+            assert!((model.score_buckets(&ordered, n_words) - score).abs() < 1e-12);
+        }
+    }
+
+    #[test]
     fn buckets_stay_inside_the_table() {
         let config = FeatureConfig {
             bucket_bits: 8,
-            char_ngrams: true,
-            normalise: true,
+            char_ngrams: (1, MAX_CHAR_NGRAM),
+            ..FeatureConfig::default()
         };
         let found = buckets(
             "Prices in Zürich rose 3.5% — «très» 東京 🙂 — said Mr Müller.",
             config,
         );
         assert!(!found.is_empty());
-        assert!(found.iter().all(|bucket| (*bucket as usize) < config.n_buckets()));
+        assert!(
+            found
+                .iter()
+                .all(|(_, bucket)| (*bucket as usize) < config.n_buckets())
+        );
     }
 }

@@ -158,8 +158,9 @@ fn is_year(text: &str) -> bool {
 
 /// A score at or above this marks a sentence as check-worthy.
 ///
-/// `claimdb train` picks the decision threshold on a held-out slice of the
-/// training data and folds it into the model's bias, so that it is always 0.5.
+/// `claimdb train` picks the decision threshold on the out-of-fold scores of
+/// its cross-validation over the training data and folds it into the
+/// model's bias, so that it is always 0.5.
 pub const CHECKWORTHY_THRESHOLD: f64 = 0.5;
 
 /// Scores how worth checking a sentence is, in 0..=1, with the learned model

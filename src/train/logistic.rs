@@ -1,22 +1,39 @@
-//! Logistic regression over hashed features, trained with AdaGrad and L2, deterministic for a seed.
+//! Logistic regression over hashed features, trained with AdaGrad and L2,
+//! chosen by k-fold cross-validation on the training data, deterministic for a seed.
 
-use crate::extract::model::{self, FeatureConfig, Model};
+use crate::extract::model::{self, Block, FeatureConfig, Model, Norm, Weighting};
 use crate::extract::score::sentence_features;
 use crate::extract::words::{Word, words};
 
 use super::data::LabelledSentence;
 use super::metrics::{Confusion, average_precision, best_f1_threshold};
 
-/// The hashed features of one labelled sentence.
+/// The hashed features of one labelled sentence: the word block's buckets,
+/// then the character block's.
 #[derive(Debug, Clone)]
 pub struct Example {
     pub buckets: Vec<u32>,
+    pub n_word_features: usize,
     pub is_checkworthy: bool,
+}
+
+impl Example {
+    fn blocks(&self) -> impl Iterator<Item = (Block, u32)> + '_ {
+        self.buckets.iter().enumerate().map(|(feature_idx, &bucket)| {
+            let block = if feature_idx < self.n_word_features {
+                Block::Words
+            } else {
+                Block::Chars
+            };
+            (block, bucket)
+        })
+    }
 }
 
 /// Turns sentences into examples exactly as the extractor sees them.
 pub fn featurise(sentences: &[LabelledSentence], config: FeatureConfig) -> Vec<Example> {
     let mut sentence_words: Vec<Word<'_>> = Vec::new();
+    let mut char_buckets = Vec::new();
     sentences
         .iter()
         .map(|sentence| {
@@ -24,9 +41,16 @@ pub fn featurise(sentences: &[LabelledSentence], config: FeatureConfig) -> Vec<E
             sentence_words.extend(words(&sentence.text));
             let features = sentence_features(&sentence.text, &sentence_words);
             let mut buckets = Vec::with_capacity(8 * sentence_words.len() + 32);
-            model::for_each_feature(&sentence_words, &features, config, |bucket| buckets.push(bucket));
+            char_buckets.clear();
+            model::for_each_feature(&sentence_words, &features, config, |block, bucket| match block {
+                Block::Words => buckets.push(bucket),
+                Block::Chars => char_buckets.push(bucket),
+            });
+            let n_word_features = buckets.len();
+            buckets.extend_from_slice(&char_buckets);
             Example {
                 buckets,
+                n_word_features,
                 is_checkworthy: sentence.is_checkworthy,
             }
         })
@@ -41,72 +65,197 @@ pub struct Hyperparameters {
     pub l2: f64,
     pub epochs: usize,
     pub learning_rate: f64,
+    /// How much more a check-worthy example's error counts than another's.
+    pub positive_weight: f64,
+    /// Models fitted with this many shuffling seeds are averaged into one.
+    pub n_seeds: usize,
 }
 
-/// Fits a logistic model by AdaGrad on `examples`, visiting them in a fresh
-/// seeded order each epoch. The same inputs and seed give the same weights.
-pub fn fit(examples: &[Example], hyperparameters: Hyperparameters, seed: u64) -> Model {
-    let config = hyperparameters.config;
-    let mut weights = vec![0.0f64; config.n_buckets()];
-    let mut squared_gradients = vec![0.0f64; config.n_buckets()];
-    let mut bias = 0.0f64;
-    let mut bias_squared_gradient = 0.0f64;
-    const EPSILON: f64 = 1e-8;
-    let mut rng = SplitMix64(seed);
-    let mut order: Vec<usize> = (0..examples.len()).collect();
-    for _ in 0..hyperparameters.epochs {
-        rng.shuffle(&mut order);
-        for &example_idx in &order {
-            let example = &examples[example_idx];
-            let value = config.feature_value(example.buckets.len());
-            let z = bias
-                + value
-                    * example
-                        .buckets
-                        .iter()
-                        .map(|&bucket| weights[bucket as usize])
-                        .sum::<f64>();
-            let target = if example.is_checkworthy { 1.0 } else { 0.0 };
-            let error = model::sigmoid(z) - target;
-            bias_squared_gradient += error * error;
-            bias -= hyperparameters.learning_rate * error / (bias_squared_gradient.sqrt() + EPSILON);
-            for &bucket in &example.buckets {
-                let bucket = bucket as usize;
-                let gradient = error * value + hyperparameters.l2 * weights[bucket];
-                squared_gradients[bucket] += gradient * gradient;
-                weights[bucket] -=
-                    hyperparameters.learning_rate * gradient / (squared_gradients[bucket].sqrt() + EPSILON);
+/// The per-bucket scales of a weighting, learnt from the examples `idxs`;
+/// buckets no example hits get 0, as words outside a vocabulary would.
+/// Empty for [`Weighting::Binary`], whose scale is 1 everywhere.
+pub fn bucket_scales(examples: &[Example], idxs: &[usize], config: FeatureConfig) -> Vec<f64> {
+    if config.weighting == Weighting::Binary {
+        return Vec::new();
+    }
+    let n_buckets = config.n_buckets();
+    // Document frequencies, split by class; `last_seen` counts a bucket once per sentence.
+    let mut positive_df = vec![0u32; n_buckets];
+    let mut negative_df = vec![0u32; n_buckets];
+    let mut last_seen = vec![usize::MAX; n_buckets];
+    for &example_idx in idxs {
+        let example = &examples[example_idx];
+        for &bucket in &example.buckets {
+            let bucket = bucket as usize;
+            if last_seen[bucket] == example_idx {
+                continue;
+            }
+            last_seen[bucket] = example_idx;
+            if example.is_checkworthy {
+                positive_df[bucket] += 1;
+            } else {
+                negative_df[bucket] += 1;
             }
         }
     }
-    Model::quantise(config, bias, &weights)
+    match config.weighting {
+        Weighting::Binary => Vec::new(),
+        Weighting::Idf => {
+            let n = idxs.len() as f64;
+            (0..n_buckets)
+                .map(|bucket| {
+                    let df = f64::from(positive_df[bucket] + negative_df[bucket]);
+                    if df == 0.0 {
+                        0.0
+                    } else {
+                        ((1.0 + n) / (1.0 + df)).ln() + 1.0
+                    }
+                })
+                .collect()
+        }
+        Weighting::NaiveBayes => {
+            const ALPHA: f64 = 1.0;
+            let total =
+                |dfs: &[u32]| dfs.iter().map(|&df| f64::from(df)).sum::<f64>() + ALPHA * n_buckets as f64;
+            let (positive_total, negative_total) = (total(&positive_df), total(&negative_df));
+            (0..n_buckets)
+                .map(|bucket| {
+                    let (p, q) = (positive_df[bucket], negative_df[bucket]);
+                    if p + q == 0 {
+                        0.0
+                    } else {
+                        ((f64::from(p) + ALPHA) / positive_total).ln()
+                            - ((f64::from(q) + ALPHA) / negative_total).ln()
+                    }
+                })
+                .collect()
+        }
+    }
 }
 
-/// Scores examples with `model`, as [`Model::score`] would the sentences.
-pub fn score_examples(model: &Model, examples: &[Example]) -> Vec<f64> {
-    examples
+/// The squared scales the model stores for a Euclidean norm, as the
+/// quantised model will read them, so that training sees the norms scoring
+/// computes. Empty when the norm needs none.
+fn stored_squares(config: FeatureConfig, scales: &[f64]) -> Vec<f64> {
+    if !config.needs_squares() {
+        return Vec::new();
+    }
+    let squares: Vec<f64> = scales.iter().map(|scale| scale * scale).collect();
+    let zero_weights = vec![0.0; squares.len()];
+    let quantised = Model::quantise(config, 0.0, &zero_weights, &squares);
+    quantised
+        .squares
         .iter()
-        .map(|example| model.score_buckets(&example.buckets))
+        .map(|&square| f64::from(square) * f64::from(quantised.square_scale))
         .collect()
 }
 
-/// What `claimdb train` does and reports.
+/// The inverse norm of each block of an example.
+fn inverse_norms(example: &Example, config: FeatureConfig, squares: &[f64]) -> [f64; 2] {
+    let mut norms = [0.0f64; 2];
+    for (block, bucket) in example.blocks() {
+        norms[block as usize] += if squares.is_empty() {
+            1.0
+        } else {
+            squares[bucket as usize]
+        };
+    }
+    debug_assert!(config.norm == Norm::Euclidean || squares.is_empty());
+    norms.map(|norm| if norm > 0.0 { 1.0 / norm.sqrt() } else { 0.0 })
+}
+
+/// Fits a logistic model by AdaGrad on the examples `idxs`, visiting them in
+/// a fresh seeded order each epoch, and averages the fits of
+/// `n_seeds` seeds. The bucket scales are learnt from the same examples and
+/// folded into the weights. The same inputs and seed give the same model.
+pub fn fit(examples: &[Example], idxs: &[usize], hyperparameters: Hyperparameters, seed: u64) -> Model {
+    let config = hyperparameters.config;
+    let scales = bucket_scales(examples, idxs, config);
+    let squares = stored_squares(config, &scales);
+    let scale_of = |bucket: usize| if scales.is_empty() { 1.0 } else { scales[bucket] };
+    let norms: Vec<[f64; 2]> = idxs
+        .iter()
+        .map(|&idx| inverse_norms(&examples[idx], config, &squares))
+        .collect();
+    let n_seeds = hyperparameters.n_seeds.max(1);
+    let mut mean_weights = vec![0.0f64; config.n_buckets()];
+    let mut mean_bias = 0.0f64;
+    const EPSILON: f64 = 1e-8;
+    for seed_idx in 0..n_seeds {
+        let mut weights = vec![0.0f64; config.n_buckets()];
+        let mut squared_gradients = vec![0.0f64; config.n_buckets()];
+        let mut bias = 0.0f64;
+        let mut bias_squared_gradient = 0.0f64;
+        let mut rng = SplitMix64(seed.wrapping_add(seed_idx as u64));
+        let mut order: Vec<usize> = (0..idxs.len()).collect();
+        for _ in 0..hyperparameters.epochs {
+            rng.shuffle(&mut order);
+            for &position in &order {
+                let example = &examples[idxs[position]];
+                let inverse_norm = norms[position];
+                let value = |block: Block, bucket: usize| scale_of(bucket) * inverse_norm[block as usize];
+                let z = bias
+                    + example
+                        .blocks()
+                        .map(|(block, bucket)| weights[bucket as usize] * value(block, bucket as usize))
+                        .sum::<f64>();
+                let (target, class_weight) = if example.is_checkworthy {
+                    (1.0, hyperparameters.positive_weight)
+                } else {
+                    (0.0, 1.0)
+                };
+                let error = (model::sigmoid(z) - target) * class_weight;
+                bias_squared_gradient += error * error;
+                bias -= hyperparameters.learning_rate * error / (bias_squared_gradient.sqrt() + EPSILON);
+                for (block, bucket) in example.blocks() {
+                    let bucket = bucket as usize;
+                    let gradient = error * value(block, bucket) + hyperparameters.l2 * weights[bucket];
+                    squared_gradients[bucket] += gradient * gradient;
+                    weights[bucket] -= hyperparameters.learning_rate * gradient
+                        / (squared_gradients[bucket].sqrt() + EPSILON);
+                }
+            }
+        }
+        for (mean, weight) in mean_weights.iter_mut().zip(&weights) {
+            *mean += weight / n_seeds as f64;
+        }
+        mean_bias += bias / n_seeds as f64;
+    }
+    for (bucket, weight) in mean_weights.iter_mut().enumerate() {
+        *weight *= scale_of(bucket);
+    }
+    Model::quantise(config, mean_bias, &mean_weights, &squares)
+}
+
+/// Scores examples with `model`, as [`Model::score`] would the sentences.
+pub fn score_examples(model: &Model, examples: &[Example], idxs: &[usize]) -> Vec<f64> {
+    idxs.iter()
+        .map(|&idx| model.score_buckets(&examples[idx].buckets, examples[idx].n_word_features))
+        .collect()
+}
+
+/// What `claimdb train` does.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TrainOptions {
     pub seed: u64,
-    /// The share of the training data held out to choose hyperparameters
-    /// and the threshold.
-    pub holdout_fraction: f64,
+    /// The number of cross-validation folds (at least 2).
+    pub folds: usize,
 }
 
-/// How one candidate did on the hold-out.
+/// How one candidate did in cross-validation on the training data.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CandidateResult {
     pub hyperparameters: Hyperparameters,
-    /// The best-F1 threshold on the hold-out, and that F1.
+    /// The best-F1 threshold over the pooled out-of-fold scores, and that F1.
     pub threshold: f64,
     pub f1: f64,
+    /// Average precision of the pooled out-of-fold scores.
     pub average_precision: f64,
+    /// The mean over folds of the F1 of each fold at the threshold chosen
+    /// on the other folds' out-of-fold scores: as a score threshold, and as
+    /// the share of sentences predicted check-worthy.
+    pub transferred_f1: f64,
+    pub transferred_share_f1: f64,
 }
 
 /// The trained model and how it was chosen.
@@ -117,84 +266,130 @@ pub struct Trained {
     pub model: Model,
     pub candidates: Vec<CandidateResult>,
     pub chosen: CandidateResult,
-    /// The decision threshold chosen on out-of-fold scores, before folding,
-    /// and the F1 it gives there.
-    pub threshold: f64,
-    pub cross_validated_f1: f64,
-    pub n_fit: usize,
-    pub n_holdout: usize,
 }
 
-/// The candidates tried on the hold-out: with and without character
-/// n-grams and length normalisation, three strengths of L2, two lengths of
-/// training.
-pub fn default_candidates() -> Vec<Hyperparameters> {
-    let mut candidates = Vec::new();
-    for char_ngrams in [false, true] {
-        for normalise in [false, true] {
-            for l2 in [1e-4, 1e-3, 1e-2] {
-                for epochs in [5, 15] {
-                    candidates.push(Hyperparameters {
-                        config: FeatureConfig {
-                            bucket_bits: 18,
-                            char_ngrams,
-                            normalise,
-                        },
-                        l2,
-                        epochs,
-                        learning_rate: 0.2,
-                    });
-                }
-            }
-        }
-    }
-    candidates
-}
-
-/// How much better on the hold-out (in F1) character n-grams must do to be
-/// chosen. They multiply the features of a sentence about fivefold, which
-/// costs extraction speed, and they mostly memorise spellings; without a clear
-/// gain the word and structure features are preferred.
+/// How much better in cross-validated F1 a candidate with character n-grams
+/// must do to be chosen. They multiply the features of a sentence about
+/// fivefold, which costs extraction speed, and they mostly memorise
+/// spellings; without a clear gain the word and structure features are
+/// preferred.
 pub const CHAR_NGRAM_MARGIN: f64 = 0.005;
 
-/// The number of folds whose out-of-fold scores choose the threshold.
-pub const N_THRESHOLD_FOLDS: usize = 5;
+/// The `n_folds` folds of `n` examples after a seeded shuffle.
+fn folds(n: usize, n_folds: usize, seed: u64) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..n).collect();
+    SplitMix64(seed ^ 0x5EED_0F5E_1EC7).shuffle(&mut order);
+    let mut folds = vec![Vec::new(); n_folds];
+    for (rank, idx) in order.into_iter().enumerate() {
+        folds[rank % n_folds].push(idx);
+    }
+    folds
+}
 
-/// Splits `sentences` into a fit part and a hold-out by a seeded shuffle,
-/// fits every candidate on the fit part and keeps the one with the best
-/// hold-out F1 (character n-grams must win by [`CHAR_NGRAM_MARGIN`]). The threshold is then chosen where F1 is best over
-/// out-of-fold scores of the chosen candidate on all the training data
-/// ([`N_THRESHOLD_FOLDS`] folds), which is steadier than one small hold-out.
-/// Finally the candidate is refitted on everything and the threshold folded
-/// into the bias.
+/// Out-of-fold scores of a candidate: each fold scored by a model fitted,
+/// bucket scales included, on the other folds.
+pub fn out_of_fold_scores(
+    examples: &[Example],
+    folds: &[Vec<usize>],
+    hyperparameters: Hyperparameters,
+    seed: u64,
+) -> Vec<f64> {
+    let mut scores = vec![0.0; examples.len()];
+    for (fold_idx, test_idxs) in folds.iter().enumerate() {
+        let train_idxs: Vec<usize> = folds
+            .iter()
+            .enumerate()
+            .filter(|(other_idx, _)| *other_idx != fold_idx)
+            .flat_map(|(_, fold)| fold.iter().copied())
+            .collect();
+        let model = fit(examples, &train_idxs, hyperparameters, seed);
+        for (&example_idx, score) in test_idxs.iter().zip(score_examples(&model, examples, test_idxs)) {
+            scores[example_idx] = score;
+        }
+    }
+    scores
+}
+
+/// Summarises out-of-fold scores: pooled best F1 and AP, and how well a
+/// threshold chosen on some folds transfers to the fold left out.
+fn summarise(
+    hyperparameters: Hyperparameters,
+    scores: &[f64],
+    labels: &[bool],
+    folds: &[Vec<usize>],
+) -> CandidateResult {
+    let (threshold, f1) = best_f1_threshold(scores, labels);
+    let mut transferred = 0.0;
+    let mut transferred_share = 0.0;
+    for (fold_idx, test_idxs) in folds.iter().enumerate() {
+        let other_idxs: Vec<usize> = folds
+            .iter()
+            .enumerate()
+            .filter(|(other_idx, _)| *other_idx != fold_idx)
+            .flat_map(|(_, fold)| fold.iter().copied())
+            .collect();
+        let pick_scores = |idxs: &[usize]| idxs.iter().map(|&idx| scores[idx]).collect::<Vec<f64>>();
+        let pick_labels = |idxs: &[usize]| idxs.iter().map(|&idx| labels[idx]).collect::<Vec<bool>>();
+        let (other_scores, other_labels) = (pick_scores(&other_idxs), pick_labels(&other_idxs));
+        let (fold_scores, fold_labels) = (pick_scores(test_idxs), pick_labels(test_idxs));
+        let (other_threshold, _) = best_f1_threshold(&other_scores, &other_labels);
+        transferred += Confusion::at_threshold(&fold_scores, &fold_labels, other_threshold).f1();
+        let share = other_scores
+            .iter()
+            .filter(|&&score| score >= other_threshold)
+            .count() as f64
+            / other_scores.len().max(1) as f64;
+        let mut sorted = fold_scores.clone();
+        sorted.sort_by(|a, b| b.total_cmp(a));
+        let n_predicted = ((share * sorted.len() as f64).round() as usize).clamp(1, sorted.len().max(1));
+        let share_threshold = sorted.get(n_predicted - 1).copied().unwrap_or(0.5);
+        transferred_share += Confusion::at_threshold(&fold_scores, &fold_labels, share_threshold).f1();
+    }
+    CandidateResult {
+        hyperparameters,
+        threshold,
+        f1,
+        average_precision: average_precision(scores, labels),
+        transferred_f1: transferred / folds.len() as f64,
+        transferred_share_f1: transferred_share / folds.len() as f64,
+    }
+}
+
+/// Cross-validates every candidate on `sentences` with `options.folds`
+/// seeded folds and keeps the one with the best pooled out-of-fold F1
+/// (character n-grams must win by [`CHAR_NGRAM_MARGIN`]). Its threshold is
+/// where F1 is best over its out-of-fold scores; the candidate is refitted on
+/// everything and the threshold folded into the bias. `report` is called
+/// with each candidate's result as it is known.
 pub fn train(
     sentences: &[LabelledSentence],
     candidates: &[Hyperparameters],
     options: TrainOptions,
+    mut report: impl FnMut(&CandidateResult),
 ) -> Option<Trained> {
-    let mut order: Vec<usize> = (0..sentences.len()).collect();
-    SplitMix64(options.seed ^ 0x5EED_0F5E_1EC7).shuffle(&mut order);
-    let n_holdout = ((sentences.len() as f64) * options.holdout_fraction).round() as usize;
-    let n_holdout = n_holdout.min(sentences.len().saturating_sub(1));
-    let (holdout_idxs, fit_idxs) = order.split_at(n_holdout);
+    let folds = folds(sentences.len(), options.folds.max(2), options.seed);
+    let labels: Vec<bool> = sentences.iter().map(|sentence| sentence.is_checkworthy).collect();
     let mut results = Vec::new();
+    let mut featurised: Option<(FeatureConfig, Vec<Example>)> = None;
     for &hyperparameters in candidates {
-        let examples = featurise(sentences, hyperparameters.config);
-        let model = fit(&pick(&examples, fit_idxs), hyperparameters, options.seed);
-        let holdout_examples = pick(&examples, holdout_idxs);
-        let holdout_labels = labels_of(&holdout_examples);
-        let scores = score_examples(&model, &holdout_examples);
-        let (threshold, f1) = best_f1_threshold(&scores, &holdout_labels);
-        results.push(CandidateResult {
-            hyperparameters,
-            threshold,
-            f1,
-            average_precision: average_precision(&scores, &holdout_labels),
-        });
+        // Features depend on the bucket bits and character n-grams only.
+        let key = FeatureConfig {
+            weighting: Weighting::Binary,
+            norm: Norm::Count,
+            ..hyperparameters.config
+        };
+        if featurised.as_ref().is_none_or(|(config, _)| *config != key) {
+            featurised = Some((key, featurise(sentences, key)));
+        }
+        let examples = &featurised.as_ref()?.1;
+        let scores = out_of_fold_scores(examples, &folds, hyperparameters, options.seed);
+        let result = summarise(hyperparameters, &scores, &labels, &folds);
+        report(&result);
+        results.push(result);
     }
     let penalised = |result: &CandidateResult| {
         result.f1
-            - if result.hyperparameters.config.char_ngrams {
+            - if result.hyperparameters.config.has_char_ngrams() {
                 CHAR_NGRAM_MARGIN
             } else {
                 0.0
@@ -204,54 +399,22 @@ pub fn train(
         .iter()
         .max_by(|a, b| penalised(a).total_cmp(&penalised(b)))?;
     let examples = featurise(sentences, chosen.hyperparameters.config);
-    let mut out_of_fold_scores = vec![0.0; examples.len()];
-    for fold_idx in 0..N_THRESHOLD_FOLDS {
-        let in_fold = |rank: usize| rank % N_THRESHOLD_FOLDS == fold_idx;
-        let train_idxs: Vec<usize> = (0..order.len())
-            .filter(|&rank| !in_fold(rank))
-            .map(|rank| order[rank])
-            .collect();
-        let test_idxs: Vec<usize> = (0..order.len())
-            .filter(|&rank| in_fold(rank))
-            .map(|rank| order[rank])
-            .collect();
-        let model = fit(
-            &pick(&examples, &train_idxs),
-            chosen.hyperparameters,
-            options.seed,
-        );
-        let scores = score_examples(&model, &pick(&examples, &test_idxs));
-        for (&example_idx, score) in test_idxs.iter().zip(scores) {
-            out_of_fold_scores[example_idx] = score;
-        }
-    }
-    let (threshold, cross_validated_f1) = best_f1_threshold(&out_of_fold_scores, &labels_of(&examples));
-    let mut model = fit(&examples, chosen.hyperparameters, options.seed);
-    let folded = threshold.clamp(1e-6, 1.0 - 1e-6);
+    let all_idxs: Vec<usize> = (0..examples.len()).collect();
+    let mut model = fit(&examples, &all_idxs, chosen.hyperparameters, options.seed);
+    let folded = chosen.threshold.clamp(1e-6, 1.0 - 1e-6);
     model.bias -= (folded / (1.0 - folded)).ln() as f32;
     Some(Trained {
         model,
         candidates: results,
         chosen,
-        threshold,
-        cross_validated_f1,
-        n_fit: fit_idxs.len(),
-        n_holdout,
     })
-}
-
-fn pick(examples: &[Example], idxs: &[usize]) -> Vec<Example> {
-    idxs.iter().map(|&idx| examples[idx].clone()).collect()
-}
-
-fn labels_of(examples: &[Example]) -> Vec<bool> {
-    examples.iter().map(|example| example.is_checkworthy).collect()
 }
 
 /// Scores sentences with `model` and counts decisions at the 0.5 threshold.
 pub fn evaluate(model: &Model, sentences: &[LabelledSentence]) -> (Vec<f64>, Confusion) {
     let examples = featurise(sentences, model.config);
-    let scores = score_examples(model, &examples);
+    let all_idxs: Vec<usize> = (0..examples.len()).collect();
+    let scores = score_examples(model, &examples, &all_idxs);
     let labels: Vec<bool> = sentences.iter().map(|sentence| sentence.is_checkworthy).collect();
     let confusion = Confusion::at_threshold(&scores, &labels, crate::extract::score::CHECKWORTHY_THRESHOLD);
     (scores, confusion)
@@ -329,55 +492,160 @@ mod tests {
         data
     }
 
-    fn small_candidate() -> Hyperparameters {
+    fn small_candidate(weighting: Weighting, norm: Norm) -> Hyperparameters {
         Hyperparameters {
             config: FeatureConfig {
                 bucket_bits: 14,
-                char_ngrams: true,
-                normalise: true,
+                char_ngrams: (3, 5),
+                weighting,
+                norm,
             },
             l2: 1e-4,
             epochs: 10,
             learning_rate: 0.2,
+            positive_weight: 1.0,
+            n_seeds: 2,
         }
     }
+
+    const SETTINGS: [(Weighting, Norm); 4] = [
+        (Weighting::Binary, Norm::Count),
+        (Weighting::Idf, Norm::Euclidean),
+        (Weighting::NaiveBayes, Norm::Count),
+        (Weighting::NaiveBayes, Norm::Euclidean),
+    ];
 
     #[test]
     fn learns_a_separable_toy_data_set() {
         let data = toy_data();
-        let examples = featurise(&data, small_candidate().config);
-        let model = fit(&examples, small_candidate(), 7);
-        let scores = score_examples(&model, &examples);
-        let labels: Vec<bool> = data.iter().map(|sentence| sentence.is_checkworthy).collect();
-        let confusion = Confusion::at_threshold(&scores, &labels, 0.5);
-        assert_eq!(confusion.f1(), 1.0, "{confusion:?}");
-        // Unseen sentences of each kind land on the right side.
-        let unseen_claim = "Wages fell by 12 percent in 2008.";
-        let unseen_rhetoric = "I think we love this country.";
-        let score_of = |text: &str| {
-            let sentence_words: Vec<Word<'_>> = words(text).collect();
-            model.score(&sentence_words, &sentence_features(text, &sentence_words))
+        for (weighting, norm) in SETTINGS {
+            let candidate = small_candidate(weighting, norm);
+            let examples = featurise(&data, candidate.config);
+            let all_idxs: Vec<usize> = (0..examples.len()).collect();
+            let model = fit(&examples, &all_idxs, candidate, 7);
+            let scores = score_examples(&model, &examples, &all_idxs);
+            let labels: Vec<bool> = data.iter().map(|sentence| sentence.is_checkworthy).collect();
+            let confusion = Confusion::at_threshold(&scores, &labels, 0.5);
+            assert_eq!(confusion.f1(), 1.0, "{weighting:?} {norm:?}: {confusion:?}");
+            // Unseen sentences of each kind land on the right side.
+            let score_of = |text: &str| {
+                let sentence_words: Vec<Word<'_>> = words(text).collect();
+                model.score(&sentence_words, &sentence_features(text, &sentence_words))
+            };
+            let claim = score_of("Wages fell by 12 percent in 2008.");
+            let rhetoric = score_of("I think we love this country.");
+            assert!(
+                claim > 0.5 && rhetoric < 0.5,
+                "{weighting:?} {norm:?}: {claim} {rhetoric}"
+            );
+        }
+    }
+
+    #[test]
+    fn idf_and_naive_bayes_scales_follow_the_counts() {
+        let data = [
+            sentence("Taxes rose.", true),
+            sentence("Taxes fell.", true),
+            sentence("Thank you.", false),
+        ];
+        let config = FeatureConfig {
+            bucket_bits: 16,
+            ..FeatureConfig::default()
         };
-        assert!(score_of(unseen_claim) > 0.5, "{}", score_of(unseen_claim));
-        assert!(score_of(unseen_rhetoric) < 0.5, "{}", score_of(unseen_rhetoric));
+        let examples = featurise(&data, config);
+        let all_idxs = [0, 1, 2];
+        let taxes = examples[0].buckets[0];
+        let thank = examples[2].buckets[0];
+        let idf = bucket_scales(
+            &examples,
+            &all_idxs,
+            FeatureConfig {
+                weighting: Weighting::Idf,
+                ..config
+            },
+        );
+        // "taxes" is in 2 of 3 sentences, "thank" in 1: ln(4/3) + 1 and ln(4/2) + 1.
+        assert!((idf[taxes as usize] - ((4.0f64 / 3.0).ln() + 1.0)).abs() < 1e-12);
+        assert!((idf[thank as usize] - (2.0f64.ln() + 1.0)).abs() < 1e-12);
+        let nb = bucket_scales(
+            &examples,
+            &all_idxs,
+            FeatureConfig {
+                weighting: Weighting::NaiveBayes,
+                ..config
+            },
+        );
+        assert!(nb[taxes as usize] > 0.0 && nb[thank as usize] < 0.0);
+        // A bucket no sentence hits is dropped, as a word outside a vocabulary.
+        let unused = (0..config.n_buckets())
+            .find(|bucket| {
+                examples
+                    .iter()
+                    .all(|example| !example.buckets.contains(&(*bucket as u32)))
+            })
+            .unwrap();
+        assert_eq!((idf[unused], nb[unused]), (0.0, 0.0));
     }
 
     #[test]
     fn training_is_deterministic_for_a_seed() {
         let data = toy_data();
-        let options = TrainOptions {
-            seed: 42,
-            holdout_fraction: 0.2,
-        };
-        let first = train(&data, &[small_candidate()], options).unwrap();
-        let second = train(&data, &[small_candidate()], options).unwrap();
-        assert_eq!(first.model, second.model);
-        assert_eq!(first.n_holdout, 10);
-        assert_eq!(first.n_fit + first.n_holdout, data.len());
+        let options = TrainOptions { seed: 42, folds: 5 };
+        let candidates: Vec<Hyperparameters> = SETTINGS
+            .iter()
+            .map(|&(weighting, norm)| small_candidate(weighting, norm))
+            .collect();
+        let mut reported = 0;
+        let first = train(&data, &candidates, options, |_| reported += 1).unwrap();
+        assert_eq!(reported, candidates.len());
+        assert_eq!(first.candidates.len(), candidates.len());
+        let second = train(&data, &candidates, options, |_| {}).unwrap();
+        assert_eq!(first.model.to_bytes(), second.model.to_bytes());
+        assert_eq!(first.candidates, second.candidates);
+        // Separable data: every candidate is perfect out of fold.
+        assert!(
+            first.candidates.iter().all(|result| result.f1 == 1.0),
+            "{:?}",
+            first.candidates
+        );
         // The folded threshold makes 0.5 the decision point on the full data.
         let (_, confusion) = evaluate(&first.model, &data);
         assert_eq!(confusion.f1(), 1.0, "{confusion:?}");
-        let other_seed = train(&data, &[small_candidate()], TrainOptions { seed: 43, ..options }).unwrap();
+        let other_seed = train(&data, &candidates, TrainOptions { seed: 43, ..options }, |_| {}).unwrap();
         assert_ne!(first.model, other_seed.model);
+    }
+
+    #[test]
+    fn thresholds_transfer_between_folds() {
+        let folds = folds(40, 4, 3);
+        // Check-worthy sentences all score 0.8, the others below 0.4, so the
+        // threshold chosen on three folds (0.8) separates the fourth.
+        let labels: Vec<bool> = (0..40).map(|idx| idx % 3 == 0).collect();
+        let scores: Vec<f64> = (0..40)
+            .map(|idx| {
+                let jitter = f64::from(idx) / 400.0;
+                if labels[idx as usize] { 0.8 } else { 0.3 + jitter }
+            })
+            .collect();
+        let candidate = small_candidate(Weighting::Binary, Norm::Count);
+        let result = summarise(candidate, &scores, &labels, &folds);
+        assert_eq!((result.f1, result.average_precision), (1.0, 1.0));
+        assert_eq!(result.transferred_f1, 1.0);
+        assert!(result.threshold == 0.8, "{}", result.threshold);
+        // The share rule predicts each fold's top third, give or take rounding.
+        assert!(
+            result.transferred_share_f1 > 0.8,
+            "{}",
+            result.transferred_share_f1
+        );
+    }
+
+    #[test]
+    fn folds_partition_the_data() {
+        let folds = folds(23, 5, 1);
+        let mut all: Vec<usize> = folds.iter().flatten().copied().collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..23).collect::<Vec<_>>());
+        assert!(folds.iter().all(|fold| fold.len() == 4 || fold.len() == 5));
     }
 }

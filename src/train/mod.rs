@@ -11,5 +11,5 @@ pub mod logistic;
 pub mod metrics;
 
 pub use data::{DataError, LabelledSentence, Layout, read_dataset};
-pub use logistic::{TrainOptions, Trained, default_candidates, evaluate, train};
+pub use logistic::{TrainOptions, Trained, evaluate, train};
 pub use metrics::{Confusion, average_precision, best_f1_threshold};

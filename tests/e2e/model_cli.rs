@@ -78,15 +78,19 @@ fn train_writes_weights_that_eval_reads() {
         path_str(&weights),
         "--seed",
         "7",
-        "--holdout",
-        "0.25",
+        "--folds",
+        "4",
     ]));
+    // The default grid: character n-grams 0 or 3-4, binary or naive-Bayes
+    // weighting, two L2 penalties, two lengths of training.
     assert!(
-        stdout.contains("layout=ct24 sentences=40 checkworthy=20"),
+        stdout.contains("layout=ct24 sentences=40 checkworthy=20 folds=4 seed=7 candidates=16"),
         "{stdout}"
     );
-    assert!(stdout.contains("fit=30 holdout=10 seed=7"), "{stdout}");
-    assert_eq!(std::fs::metadata(&weights).unwrap().len(), 24 + 2 * (1 << 18));
+    assert_eq!(stdout.matches("\ncandidate ").count(), 16, "{stdout}");
+    assert!(stdout.contains("\nchosen "), "{stdout}");
+    // Header, then one `i16` per bucket (a count norm needs no table of squares).
+    assert_eq!(std::fs::metadata(&weights).unwrap().len(), 40 + 2 * (1 << 18));
     let stdout = stdout_of(&claimdb(&[
         "eval",
         "--data",
@@ -105,10 +109,45 @@ fn train_writes_weights_that_eval_reads() {
         path_str(&again),
         "--seed",
         "7",
-        "--holdout",
-        "0.25",
+        "--folds",
+        "4",
     ]));
     assert_eq!(std::fs::read(&weights).unwrap(), std::fs::read(&again).unwrap());
+    // A TF-IDF model stores the squared scales its Euclidean norm needs.
+    let tfidf = dir.path().join("tfidf.bin");
+    let stdout = stdout_of(&claimdb(&[
+        "train",
+        "--data",
+        path_str(&data),
+        "--out",
+        path_str(&tfidf),
+        "--char-ngrams",
+        "2-5",
+        "--weighting",
+        "idf",
+        "--norm",
+        "euclidean",
+        "--l2",
+        "1e-4",
+        "--epochs",
+        "5",
+        "--bucket-bits",
+        "12",
+    ]));
+    assert!(stdout.contains("candidates=1"), "{stdout}");
+    assert!(
+        stdout.contains("chosen char_ngrams=2-5 weighting=Idf norm=Euclidean bucket_bits=12"),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::metadata(&tfidf).unwrap().len(), 40 + 2 * 2 * (1 << 12));
+    let stdout = stdout_of(&claimdb(&[
+        "eval",
+        "--data",
+        path_str(&data),
+        "--weights",
+        path_str(&tfidf),
+    ]));
+    assert!(stdout.starts_with("precision="), "{stdout}");
 }
 
 #[test]
@@ -151,4 +190,21 @@ fn bad_data_is_reported_with_its_path() {
         stderr.contains("needs both check-worthy and other sentences"),
         "{stderr}"
     );
+
+    let data = dir.path().join("train.tsv");
+    std::fs::write(&data, "Sentence_id\tText\tclass_label\n1\tPrices rose.\tYes\n").unwrap();
+    for (option, value, message) in [
+        ("--char-ngrams", "3-9", "--char-ngrams 3-9"),
+        (
+            "--weighting",
+            "tfidf",
+            "--weighting tfidf: expected binary, idf or nb",
+        ),
+        ("--norm", "l1", "--norm l1: expected count or euclidean"),
+    ] {
+        let output = claimdb(&["train", "--data", path_str(&data), option, value]);
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{option} {value}: {stderr}");
+    }
 }
