@@ -151,6 +151,21 @@ enum TokenCommand {
         #[arg(long, default_value = DEFAULT_DB, env = "CLAIMDB_DB")]
         db: PathBuf,
     },
+    /// Lists every token (never their secrets), revoked ones included.
+    List {
+        /// The database file.
+        #[arg(long, default_value = DEFAULT_DB, env = "CLAIMDB_DB")]
+        db: PathBuf,
+    },
+    /// Stops a token from working, at once, also for a running server; the
+    /// record of what its holder did stays.
+    Revoke {
+        /// The token's id, as `token list` shows it.
+        id: i64,
+        /// The database file.
+        #[arg(long, default_value = DEFAULT_DB, env = "CLAIMDB_DB")]
+        db: PathBuf,
+    },
 }
 
 /// How a client subcommand reaches the server.
@@ -344,9 +359,11 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Extract { file } => extract::run(&file),
         Command::Train(args) => train::run(&args),
         Command::Eval(args) => eval::run(&args),
-        Command::Token {
-            command: TokenCommand::Create { role, name, db },
-        } => token::create(&db, role, name).await,
+        Command::Token { command } => match command {
+            TokenCommand::Create { role, name, db } => token::create(&db, role, name).await,
+            TokenCommand::List { db } => token::list(&db).await,
+            TokenCommand::Revoke { id, db } => token::revoke(&db, id).await,
+        },
         Command::Articles { client, command } => client::articles(client, command).await,
         Command::Claims { client, command } => client::claims(client, command).await,
         Command::Review { client, command } => client::review(client, command).await,

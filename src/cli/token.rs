@@ -1,4 +1,5 @@
-//! `claimdb token create`: makes an API token, stores its hash and prints it once.
+//! `claimdb token create|list|revoke`: makes an API token, stores its hash and prints it once;
+//! lists tokens; revokes one.
 
 use std::path::Path;
 
@@ -8,12 +9,51 @@ use crate::auth;
 use crate::model::Role;
 use crate::store::{SqliteStore, Store};
 
+fn open(db: &Path) -> anyhow::Result<SqliteStore> {
+    SqliteStore::open(db).with_context(|| format!("cannot open database {}", db.display()))
+}
+
 pub async fn create(db: &Path, role: Role, name: Option<String>) -> anyhow::Result<()> {
-    let store = SqliteStore::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let store = open(db)?;
     let name = name.unwrap_or_else(|| role.as_str().to_owned());
     let token = issue(&store, role, name).await?;
     println!("{token}");
     Ok(())
+}
+
+pub async fn list(db: &Path) -> anyhow::Result<()> {
+    let tokens = open(db)?.list_tokens().await?;
+    println!(
+        "{:<6} {:<24} {:<9} {:<28} revoked",
+        "id", "name", "role", "created"
+    );
+    for token in tokens {
+        println!(
+            "{:<6} {:<24} {:<9} {:<28} {}",
+            token.id,
+            token.name,
+            token.role.as_str(),
+            timestamp(token.create_time),
+            token.revoke_time.map_or_else(|| "-".to_owned(), timestamp)
+        );
+    }
+    Ok(())
+}
+
+pub async fn revoke(db: &Path, id: i64) -> anyhow::Result<()> {
+    let token = open(db)?.revoke_token(id).await?;
+    tracing::info!(id = token.id, name = token.name, role = %token.role, "token revoked");
+    println!(
+        "Revoked token {} ({}, {}).",
+        token.id,
+        token.name,
+        token.role.as_str()
+    );
+    Ok(())
+}
+
+fn timestamp(time: std::time::SystemTime) -> String {
+    prost_types::Timestamp::from(time).to_string()
 }
 
 /// Makes a token for `name` with `role`, stores its hash, and returns it.

@@ -235,6 +235,9 @@ pub struct TokenInfo {
     pub id: i64,
     pub name: String,
     pub role: Role,
+    pub create_time: SystemTime,
+    /// When it stopped working; `None` while it works.
+    pub revoke_time: Option<SystemTime>,
 }
 
 /// The operations claimdb's services need from storage.
@@ -302,6 +305,11 @@ pub trait Store: Send + Sync + 'static {
     async fn find_token(&self, token_sha256: [u8; 32]) -> Result<Option<Principal>>;
     async fn create_token(&self, name: String, role: Role, token_sha256: [u8; 32]) -> Result<TokenInfo>;
     async fn count_tokens(&self) -> Result<u64>;
+    /// Every token ever made, revoked ones included, oldest first.
+    async fn list_tokens(&self) -> Result<Vec<TokenInfo>>;
+    /// Stops token `id` from authenticating; the record stays.
+    /// `FAILED_PRECONDITION` if it is already revoked.
+    async fn revoke_token(&self, id: i64) -> Result<TokenInfo>;
     /// A random 32-byte secret stored under `key`, made on first use, so that
     /// it survives restarts (e.g. the key that signs page tokens).
     async fn secret(&self, key: &'static str) -> Result<[u8; 32]>;

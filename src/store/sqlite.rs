@@ -180,6 +180,14 @@ impl Store for SqliteStore {
         self.connections.read(tokens::count).await
     }
 
+    async fn list_tokens(&self) -> Result<Vec<TokenInfo>> {
+        self.connections.read(tokens::list).await
+    }
+
+    async fn revoke_token(&self, id: i64) -> Result<TokenInfo> {
+        self.connections.write(move |conn| tokens::revoke(conn, id)).await
+    }
+
     async fn secret(&self, key: &'static str) -> Result<[u8; 32]> {
         let mut fresh = [0u8; 32];
         getrandom::fill(&mut fresh).map_err(|err| StoreError::Corrupt(format!("no randomness: {err}")))?;
@@ -203,6 +211,33 @@ mod tests {
 
     const BODY: &str = "The council spent 4 million euros on roads in 2021. \
                         The mayor said the budget would rise by 10% next year.";
+
+    #[tokio::test]
+    async fn a_revoked_token_is_listed_but_never_found() {
+        let (_dir, store) = open();
+        let hash = crate::auth::token_sha256("cdb_test");
+        let created = store.create_token("ann".into(), Role::Reviewer, hash).await.unwrap();
+        assert_eq!(created.revoke_time, None);
+        assert!(store.find_token(hash).await.unwrap().is_some());
+        let revoked = store.revoke_token(created.id).await.unwrap();
+        assert!(revoked.revoke_time.is_some());
+        assert_eq!(store.find_token(hash).await.unwrap(), None);
+        assert_eq!(store.list_tokens().await.unwrap(), [revoked]);
+        assert!(matches!(
+            store.revoke_token(created.id).await,
+            Err(StoreError::FailedPrecondition(_))
+        ));
+        assert!(matches!(store.revoke_token(99).await, Err(StoreError::NotFound(_))));
+        // Creating and revoking are both in the audit log.
+        let audited: Vec<String> = store
+            .list_audit_events(None, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|event| event.method)
+            .collect();
+        assert_eq!(audited, ["CreateToken", "RevokeToken"]);
+    }
 
     #[tokio::test]
     async fn an_article_and_its_claims_are_stored_together() {

@@ -2,6 +2,10 @@
 
 use std::process::{Command, Output};
 
+use claimdb::api::pb;
+use claimdb::model::Role;
+use tonic::Code;
+
 use crate::support::spawn_server;
 
 const MISSION_PATH: &str = concat!(
@@ -152,6 +156,54 @@ async fn token_create_prints_a_token_that_the_database_knows() {
     )
     .await;
     assert!(!refused.status.success());
+}
+
+#[tokio::test]
+async fn a_revoked_token_stops_working_on_a_running_server() {
+    let server = spawn_server().await;
+    let db = server._dir.path().join("claimdb.sqlite").display().to_string();
+    let alice = server.token(Role::Reviewer, "alice").await;
+    let mut claims = server.claims(Some(&alice)).await;
+    claims
+        .list_claims(pb::ListClaimsRequest::default())
+        .await
+        .unwrap();
+
+    // The server made admin, reviewer and reader tokens (1 to 3); alice's is 4.
+    let listed = claimdb(strings(&["token", "list", "--db", &db]), vec![]).await;
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    let alice_line = listed.lines().find(|line| line.contains("alice")).unwrap();
+    assert!(alice_line.starts_with("4 "), "{listed}");
+    assert!(alice_line.ends_with(" -"), "not revoked yet: {listed}");
+    assert!(!listed.contains("cdb_"), "no secrets listed: {listed}");
+
+    let revoked = claimdb(strings(&["token", "revoke", "4", "--db", &db]), vec![]).await;
+    assert!(
+        revoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
+    let status = claims
+        .list_claims(pb::ListClaimsRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::Unauthenticated);
+    // The other tokens still work; revoking twice, or an unknown id, fails.
+    server
+        .claims(Some(&server.reader))
+        .await
+        .list_claims(pb::ListClaimsRequest::default())
+        .await
+        .unwrap();
+    for id in ["4", "99"] {
+        let again = claimdb(strings(&["token", "revoke", id, "--db", &db]), vec![]).await;
+        assert!(!again.status.success(), "revoke {id}");
+    }
+    let listed = claimdb(strings(&["token", "list", "--db", &db]), vec![]).await;
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    let alice_line = listed.lines().find(|line| line.contains("alice")).unwrap();
+    assert!(!alice_line.ends_with(" -"), "revoked: {listed}");
+    server.stop().await;
 }
 
 #[tokio::test]
