@@ -49,7 +49,7 @@ const PAGE_TOKEN_KEY: &str = "page_token_key";
 
 /// How many of the newest matches SearchClaims ranks by default when more
 /// match: a few milliseconds of scoring on one core (BENCHMARKS.md, issue 4).
-pub const DEFAULT_SEARCH_WINDOW: u32 = 5_000;
+pub const DEFAULT_SEARCH_WINDOW: u32 = 2_500;
 
 /// Why the server stopped.
 #[derive(Debug, thiserror::Error)]
