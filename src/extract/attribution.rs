@@ -14,9 +14,10 @@
 //! so "Mr Ushakov" becomes "Yuri Ushakov".
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use super::Span;
-use super::lexicon::{Lexeme, lexeme_of};
+use super::lexicon::{Lexeme, WordHasher, lexeme_of};
 use super::words::{Word, gap_breaks_phrase};
 
 /// Who a sentence names as its source.
@@ -45,7 +46,7 @@ pub struct Attribution {
 /// Full names seen so far in an article, keyed by surname.
 #[derive(Debug, Clone, Default)]
 pub struct NameMemory {
-    full_name_by_surname: HashMap<String, String>,
+    full_name_by_surname: HashMap<String, String, BuildHasherDefault<WordHasher>>,
     /// The full name of the person mentioned last, for "he" and "she".
     pub last_mentioned: Option<String>,
 }
@@ -81,10 +82,15 @@ pub fn remember_names(sentence: &str, words: &[Word<'_>], memory: &mut NameMemor
                 || first_name.lexeme.has(Lexeme::ORDINARY_CAPITALISED);
             if !first_name_is_title {
                 let surname_text = strip_possessive(surname.text);
-                let full_name = memory
-                    .full_name_by_surname
-                    .entry(surname_text.to_string())
-                    .or_insert_with(|| format!("{} {}", first_name.text, surname_text));
+                // Most names are met again and again: look up before
+                // allocating a key.
+                let full_name = match memory.full_name_by_surname.get(surname_text) {
+                    Some(full_name) => full_name,
+                    None => memory
+                        .full_name_by_surname
+                        .entry(surname_text.to_string())
+                        .or_insert_with(|| format!("{} {}", first_name.text, surname_text)),
+                };
                 if memory.last_mentioned.as_deref() != Some(full_name.as_str()) {
                     memory.last_mentioned = Some(full_name.clone());
                 }
@@ -168,22 +174,47 @@ fn quote_state_after(inside: bool, quote: char) -> bool {
 }
 
 /// The byte index and character of every double quote mark in `text`.
-fn double_quotes(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
-    let bytes = text.as_bytes();
-    // Scanning bytes is safe here: '"' is ASCII, and U+201C/U+201D are
-    // E2 80 9C/9D, whose lead byte E2 never occurs inside another character.
-    bytes
-        .iter()
-        .enumerate()
-        .filter_map(move |(byte_idx, byte)| match byte {
-            b'"' => Some((byte_idx, '"')),
-            0xE2 if bytes.get(byte_idx + 1) == Some(&0x80) => match bytes.get(byte_idx + 2) {
-                Some(0x9C) => Some((byte_idx, '\u{201C}')),
-                Some(0x9D) => Some((byte_idx, '\u{201D}')),
-                _ => None,
-            },
-            _ => None,
-        })
+pub fn double_quotes(text: &str) -> DoubleQuotes<'_> {
+    DoubleQuotes {
+        bytes: text.as_bytes(),
+        pos: 0,
+    }
+}
+
+/// The iterator returned by [`double_quotes`].
+///
+/// Scanning bytes is safe here: '"' is ASCII, and U+201C/U+201D are
+/// E2 80 9C/9D, whose lead byte E2 never occurs inside another character.
+/// Most sentences hold neither byte, and a tight search for the two skips
+/// them at once.
+pub struct DoubleQuotes<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Iterator for DoubleQuotes<'_> {
+    type Item = (usize, char);
+
+    fn next(&mut self) -> Option<(usize, char)> {
+        let bytes = self.bytes;
+        loop {
+            let offset = bytes[self.pos..]
+                .iter()
+                .position(|byte| *byte == b'"' || *byte == 0xE2)?;
+            let byte_idx = self.pos + offset;
+            self.pos = byte_idx + 1;
+            if bytes[byte_idx] == b'"' {
+                return Some((byte_idx, '"'));
+            }
+            if bytes.get(byte_idx + 1) == Some(&0x80) {
+                match bytes.get(byte_idx + 2) {
+                    Some(0x9C) => return Some((byte_idx, '\u{201C}')),
+                    Some(0x9D) => return Some((byte_idx, '\u{201D}')),
+                    _ => {}
+                }
+            }
+        }
+    }
 }
 
 /// True when the first quote mark of a sentence closes a quotation.

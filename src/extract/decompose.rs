@@ -14,7 +14,7 @@
 //! south of the country") have no finite verb after the conjunction and stay whole.
 
 use super::Span;
-use super::lexicon::Lexeme;
+use super::lexicon::{Lexeme, is_lower_ascii};
 use super::words::Word;
 
 /// How a claim region relates to the sentence.
@@ -46,29 +46,10 @@ pub struct Segment {
 }
 
 /// Forms that are finite verbs whatever their context.
-fn is_auxiliary(text: &str) -> bool {
-    matches!(
-        text,
-        "is" | "are"
-            | "was"
-            | "were"
-            | "has"
-            | "have"
-            | "had"
-            | "will"
-            | "would"
-            | "can"
-            | "could"
-            | "shall"
-            | "should"
-            | "may"
-            | "might"
-            | "must"
-            | "does"
-            | "did"
-            | "do"
-    )
-}
+pub const AUXILIARIES: &[&str] = &[
+    "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "shall", "should",
+    "may", "might", "must", "does", "did", "do",
+];
 
 /// A cheap test for a finite verb: an auxiliary, a lower-case reporting
 /// verb, or a lower-case regular past form ("conveyed", "requested").
@@ -85,58 +66,17 @@ pub fn is_finite_verb(word: &Word<'_>) -> bool {
     if bytes.len() >= 5 && text.ends_with("ed") {
         return !text.ends_with("eed");
     }
-    bytes.len() <= 7 && (is_auxiliary(text) || is_irregular_past(text))
+    bytes.len() <= 7 && word.lexeme.has(Lexeme::FINITE_FORM) && is_lower_ascii(text)
 }
 
 /// Irregular past forms that are not also common nouns or present forms
 /// ("left", "set", "cut" and "put" are left out).
-fn is_irregular_past(text: &str) -> bool {
-    matches!(
-        text,
-        "rose"
-            | "fell"
-            | "grew"
-            | "went"
-            | "came"
-            | "made"
-            | "took"
-            | "gave"
-            | "found"
-            | "held"
-            | "won"
-            | "lost"
-            | "paid"
-            | "sent"
-            | "built"
-            | "spent"
-            | "sold"
-            | "bought"
-            | "began"
-            | "became"
-            | "saw"
-            | "knew"
-            | "thought"
-            | "brought"
-            | "kept"
-            | "wrote"
-            | "stood"
-            | "heard"
-            | "spoke"
-            | "told"
-            | "said"
-            | "ran"
-            | "drew"
-            | "threw"
-            | "struck"
-            | "fought"
-            | "caught"
-            | "sought"
-            | "taught"
-            | "chose"
-            | "froze"
-            | "shot"
-    )
-}
+pub const IRREGULAR_PASTS: &[&str] = &[
+    "rose", "fell", "grew", "went", "came", "made", "took", "gave", "found", "held", "won", "lost", "paid",
+    "sent", "built", "spent", "sold", "bought", "began", "became", "saw", "knew", "thought", "brought",
+    "kept", "wrote", "stood", "heard", "spoke", "told", "said", "ran", "drew", "threw", "struck", "fought",
+    "caught", "sought", "taught", "chose", "froze", "shot",
+];
 
 /// Participles of reporting verbs that introduce ", with X saying ...".
 fn is_reporting_participle(text: &str) -> bool {
@@ -146,8 +86,11 @@ fn is_reporting_participle(text: &str) -> bool {
     )
 }
 
-fn is_clause_conjunction(text: &str) -> bool {
-    matches!(text, "and" | "but" | "while" | "although" | "whereas" | "though")
+/// Conjunctions that may join two clauses.
+pub const CLAUSE_CONJUNCTIONS: &[&str] = &["and", "but", "while", "although", "whereas", "though"];
+
+fn is_clause_conjunction(word: &Word<'_>) -> bool {
+    word.lexeme.has(Lexeme::CLAUSE_CONJUNCTION) && is_lower_ascii(word.text)
 }
 
 /// Words a subject never starts with: prepositions, relatives, participles.
@@ -181,7 +124,7 @@ pub fn decompose(sentence: &str, words: &[Word<'_>], inside_quote: &[bool], segm
     let may_cut = sentence.contains(';')
         || words
             .iter()
-            .any(|word| is_clause_conjunction(word.text) || word.text == "with");
+            .any(|word| is_clause_conjunction(word) || word.text == "with");
     if !may_cut {
         segments.push(whole);
         return;
@@ -236,7 +179,7 @@ pub fn decompose(sentence: &str, words: &[Word<'_>], inside_quote: &[bool], segm
                 split = Some((SegmentKind::SharedSubject { subject }, word_idx + 1));
                 let _ = verb_idx;
             }
-        } else if has_comma && is_clause_conjunction(word.text) && !gap.contains('"') {
+        } else if has_comma && is_clause_conjunction(word) && !gap.contains('"') {
             if let Some(subject) = subject
                 && verb_after(word_idx + 1).is_some()
                 && n_finite_in_clause == 1

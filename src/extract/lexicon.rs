@@ -4,8 +4,7 @@
 //! later steps test bits instead of scanning lists. The table is built on
 //! first use from the readable lists below.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::sync::OnceLock;
 
 use super::words::lower_key;
@@ -40,11 +39,26 @@ impl Lexeme {
     pub const AFTER_FIRST: Lexeme = Lexeme(1 << 21);
     pub const OPINION_NOUN: Lexeme = Lexeme(1 << 22);
     pub const THAN: Lexeme = Lexeme(1 << 23);
+    /// Auxiliaries and irregular past forms: finite verbs whatever their context.
+    pub const FINITE_FORM: Lexeme = Lexeme(1 << 24);
+    /// Conjunctions that may join two clauses ("and", "while").
+    pub const CLAUSE_CONJUNCTION: Lexeme = Lexeme(1 << 25);
+    /// Value judgements ("remarkable", "should").
+    pub const OPINION_WORD: Lexeme = Lexeme(1 << 26);
+    /// Verbs of plans ("plans", "intends").
+    pub const PLAN_VERB: Lexeme = Lexeme(1 << 27);
 
     /// True when the word belongs to `class`.
     pub fn has(self, class: Lexeme) -> bool {
         self.0 & class.0 != 0
     }
+}
+
+/// True when `text` is all lower-case ASCII letters. A class bit of such a
+/// word means the word itself is listed, not only its lower-cased form, so
+/// the bit can stand in for a case-sensitive comparison with the list.
+pub fn is_lower_ascii(text: &str) -> bool {
+    text.bytes().all(|byte| byte.is_ascii_lowercase())
 }
 
 /// Looks up the classes of `word`, ignoring ASCII case.
@@ -72,43 +86,112 @@ pub fn lexeme_of(word: &str) -> Lexeme {
     let Some(key) = lower_key(word, &mut buffer) else {
         return Lexeme::NONE;
     };
-    lexicon.table.get(key).copied().unwrap_or_default()
+    lexicon.get(pack(key))
 }
+
+/// A word of at most 24 bytes as three integers, zero-padded; words hold no
+/// NUL bytes, so different words give different keys, and comparing keys
+/// is three integer comparisons instead of a string comparison.
+type PackedKey = [u64; 3];
+
+fn pack(key: &str) -> PackedKey {
+    let mut bytes = [0u8; 24];
+    let len = key.len().min(24);
+    bytes[..len].copy_from_slice(&key.as_bytes()[..len]);
+    let part = |idx: usize| {
+        let mut chunk = [0u8; 8];
+        chunk.copy_from_slice(&bytes[idx * 8..idx * 8 + 8]);
+        u64::from_le_bytes(chunk)
+    };
+    [part(0), part(1), part(2)]
+}
+
+/// The slot a key is looked up from first.
+fn slot_of(key: PackedKey) -> usize {
+    let mixed =
+        (key[0] ^ key[1].rotate_left(21) ^ key[2].rotate_left(42)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> (64 - LEXICON_SLOT_BITS)) as usize
+}
+
+/// The table has `1 << LEXICON_SLOT_BITS` slots, a few times the number of
+/// listed words, so that probe runs stay short.
+const LEXICON_SLOT_BITS: u32 = 11;
 
 /// The lookup table, built once from the lists below.
 struct Lexicon {
-    table: HashMap<&'static str, Lexeme, BuildHasherDefault<WordHasher>>,
+    /// An open-addressing table with linear probing; an all-zero key marks an
+    /// empty slot (no word is empty).
+    slots: Vec<(PackedKey, Lexeme)>,
     /// Bit `n` of entry `i` is set when a listed word of `n` bytes starts with
     /// the `i`-th letter; listed words are under 32 bytes even with curly
     /// apostrophes, so a u32 holds all lengths.
     lengths_by_first_letter: [u32; 26],
 }
 
+impl Lexicon {
+    fn get(&self, key: PackedKey) -> Lexeme {
+        let mask = self.slots.len() - 1;
+        let mut slot_idx = slot_of(key);
+        loop {
+            let (slot_key, lexeme) = self.slots[slot_idx];
+            if slot_key == key {
+                return lexeme;
+            }
+            if slot_key == [0; 3] {
+                return Lexeme::NONE;
+            }
+            slot_idx = (slot_idx + 1) & mask;
+        }
+    }
+
+    /// Adds `class` to the classes of `word`, a listed lower-case word.
+    fn insert(&mut self, word: &str, class: Lexeme) {
+        let key = pack(word);
+        let mask = self.slots.len() - 1;
+        let mut slot_idx = slot_of(key);
+        loop {
+            let slot = &mut self.slots[slot_idx];
+            if slot.0 == key || slot.0 == [0; 3] {
+                slot.0 = key;
+                slot.1.0 |= class.0;
+                return;
+            }
+            slot_idx = (slot_idx + 1) & mask;
+        }
+    }
+}
+
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
-        let mut table: HashMap<&'static str, Lexeme, BuildHasherDefault<WordHasher>> = HashMap::default();
-        let mut lengths_by_first_letter = [0u32; 26];
+        let mut lexicon = Lexicon {
+            slots: vec![([0; 3], Lexeme::NONE); 1 << LEXICON_SLOT_BITS],
+            lengths_by_first_letter: [0u32; 26],
+        };
+        let lengths_by_first_letter = &mut lexicon.lengths_by_first_letter;
+        let mut listed = Vec::new();
         for (class, list) in CLASS_LISTS {
             for word in *list {
-                table.entry(*word).or_default().0 |= class.0;
+                debug_assert!(word.len() <= 24, "{word}");
+                listed.push((*word, *class));
                 let first_letter = usize::from(word.as_bytes()[0] - b'a');
                 let n_apostrophes = word.bytes().filter(|byte| *byte == b'\'').count();
                 lengths_by_first_letter[first_letter] |= 1 << word.len();
                 lengths_by_first_letter[first_letter] |= 1 << (word.len() + 2 * n_apostrophes);
             }
         }
-        Lexicon {
-            table,
-            lengths_by_first_letter,
+        for (word, class) in listed {
+            lexicon.insert(word, class);
         }
+        lexicon
     })
 }
 
-/// A fast multiplicative hash for short keys. The table is fixed and not
-/// exposed to untrusted insertions, so collision resistance is not needed.
+/// A fast multiplicative hash for short keys such as names, for maps that
+/// are only looked up, never iterated (so the hash cannot change output),
+/// and never fed adversarial keys in quantity (one article's names).
 #[derive(Debug, Default)]
-struct WordHasher {
+pub struct WordHasher {
     hash: u64,
 }
 
@@ -159,6 +242,11 @@ const CLASS_LISTS: &[(Lexeme, &[&str])] = &[
     (Lexeme::AFTER_FIRST, AFTER_FIRST),
     (Lexeme::OPINION_NOUN, OPINION_NOUNS),
     (Lexeme::THAN, &["than"]),
+    (Lexeme::FINITE_FORM, super::decompose::AUXILIARIES),
+    (Lexeme::FINITE_FORM, super::decompose::IRREGULAR_PASTS),
+    (Lexeme::CLAUSE_CONJUNCTION, super::decompose::CLAUSE_CONJUNCTIONS),
+    (Lexeme::OPINION_WORD, super::classify::OPINION_WORDS),
+    (Lexeme::PLAN_VERB, super::classify::PLAN_VERBS),
 ];
 
 /// Number words: "million", "dozen", "twice".
@@ -892,5 +980,24 @@ mod tests {
                 assert_eq!(lower_key(word, &mut buffer), Some(*word));
             }
         }
+    }
+
+    #[test]
+    fn every_listed_word_has_exactly_the_classes_of_its_lists() {
+        for (_, list) in CLASS_LISTS {
+            for word in *list {
+                let expected = CLASS_LISTS
+                    .iter()
+                    .filter(|(_, other)| other.contains(word))
+                    .fold(0, |classes, (class, _)| classes | class.0);
+                assert_eq!(lexeme_of(word), Lexeme(expected), "{word}");
+                let capitalised = format!("{}{}", word[..1].to_ascii_uppercase(), &word[1..]);
+                assert_eq!(lexeme_of(&capitalised), Lexeme(expected), "{capitalised}");
+            }
+        }
+        // Near misses: a prefix, an extension, a word that fills the key.
+        assert_eq!(lexeme_of("sai"), Lexeme::NONE);
+        assert_eq!(lexeme_of("saidx"), Lexeme::NONE);
+        assert_eq!(lexeme_of("abcdefghijklmnopqrstuvwx"), Lexeme::NONE);
     }
 }

@@ -139,6 +139,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
     let mut context = decontext::Context::default();
     let mut scratch = Scratch::default();
     let mut sentence_words = Vec::new();
+    let mut places = decontext::Places::default();
     let mut inside_quote = Vec::new();
     let mut previous_speaker: Option<String> = None;
     let mut previous_verb: Option<String> = None;
@@ -152,6 +153,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
     for (sentence_idx, span) in spans.into_iter().enumerate() {
         let sentence = &body[span.start..span.end];
         words::collect_words(sentence, &mut sentence_words);
+        places.fill(sentence, &sentence_words);
         let quotes = attribution::quote_profile(sentence);
         attribution::inside_quote_flags(sentence, &sentence_words, quotes, &mut inside_quote);
         attribution::remember_names(sentence, &sentence_words, &mut name_memory);
@@ -220,7 +222,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
                 span,
                 message: reason.to_string(),
             });
-            context.learn(sentence, &sentence_words);
+            context.learn(sentence, &sentence_words, &places);
             continue;
         }
         let features = sentence_features(sentence, &sentence_words);
@@ -230,6 +232,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
             sentence_idx,
             words: &sentence_words,
             inside_quote: &inside_quote,
+            places: &places,
             checkworthiness: checkworthiness(&sentence_words, &features),
             reference,
         };
@@ -257,7 +260,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
         if let Some(mentioned) = name_memory.last_mentioned.take() {
             last_person = Some(mentioned);
         }
-        context.learn(sentence, &sentence_words);
+        context.learn(sentence, &sentence_words, &places);
     }
     Extraction {
         meta,
@@ -281,6 +284,7 @@ struct SentenceView<'s, 'w> {
     sentence_idx: usize,
     words: &'w [words::Word<'s>],
     inside_quote: &'w [bool],
+    places: &'w decontext::Places,
     checkworthiness: f64,
     reference: Option<Day>,
 }
@@ -374,6 +378,7 @@ fn build_sentence_claims(
         inside_quote,
         memory,
         context,
+        view.places,
         &mut scratch.replacements,
     );
     let future = words
@@ -543,7 +548,7 @@ fn build_sentence_claims(
         for piece in pieces {
             let piece_words = words_in(words, *piece);
             classify::quantities(sentence, piece_words, &date_spans, &mut quantities);
-            classify::add_entities(sentence, piece_words, words, memory, &mut entities);
+            classify::add_entities(piece_words, words, memory, view.places, &mut entities);
         }
         let content_words = match content_region {
             Some(region) => words_in(words, region),
