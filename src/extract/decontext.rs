@@ -163,7 +163,13 @@ impl Places {
     pub fn fill(&mut self, sentence: &str, words: &[Word<'_>]) {
         self.metonyms.clear();
         self.countries.clear();
-        for idx in 0..words.len() {
+        for (idx, word) in words.iter().enumerate() {
+            // Only a word of the name tables can start a place.
+            if !word.lexeme.has(Lexeme::PLACE_WORD) {
+                self.metonyms.push(None);
+                self.countries.push(None);
+                continue;
+            }
             let metonym = metonym_at(sentence, words, idx);
             self.metonyms.push(metonym);
             self.countries.push(country_given(words, idx, metonym));

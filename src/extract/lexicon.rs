@@ -47,6 +47,10 @@ impl Lexeme {
     pub const OPINION_WORD: Lexeme = Lexeme(1 << 26);
     /// Verbs of plans ("plans", "intends").
     pub const PLAN_VERB: Lexeme = Lexeme(1 << 27);
+    /// Words that can start a country name, a demonym or a metonym, with or
+    /// without a possessive "'s" (`names::place_words`): only these are
+    /// looked up in the name tables.
+    pub const PLACE_WORD: Lexeme = Lexeme(1 << 28);
 
     /// True when the word belongs to `class`.
     pub fn has(self, class: Lexeme) -> bool {
@@ -82,11 +86,28 @@ pub fn lexeme_of(word: &str) -> Lexeme {
     if word.len() >= 32 || lengths & (1 << word.len()) == 0 {
         return Lexeme::NONE;
     }
-    let mut buffer = [0u8; 24];
-    let Some(key) = lower_key(word, &mut buffer) else {
-        return Lexeme::NONE;
-    };
-    lexicon.get(pack(key))
+    match packed_lower_key(word) {
+        Some(key) => lexicon.get(key),
+        None => Lexeme::NONE,
+    }
+}
+
+/// The packed [`lower_key`] of `word`: ASCII words (nearly all) are
+/// lower-cased straight into the key.
+fn packed_lower_key(word: &str) -> Option<PackedKey> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 24 {
+        return None;
+    }
+    if !bytes.is_ascii() {
+        let mut buffer = [0u8; 24];
+        return lower_key(word, &mut buffer).map(pack);
+    }
+    let mut padded = [0u8; 24];
+    for (slot, byte) in padded.iter_mut().zip(bytes) {
+        *slot = byte.to_ascii_lowercase();
+    }
+    Some(pack_bytes(&padded))
 }
 
 /// A word of at most 24 bytes as three integers, zero-padded; words hold no
@@ -98,6 +119,10 @@ fn pack(key: &str) -> PackedKey {
     let mut bytes = [0u8; 24];
     let len = key.len().min(24);
     bytes[..len].copy_from_slice(&key.as_bytes()[..len]);
+    pack_bytes(&bytes)
+}
+
+fn pack_bytes(bytes: &[u8; 24]) -> PackedKey {
     let part = |idx: usize| {
         let mut chunk = [0u8; 8];
         chunk.copy_from_slice(&bytes[idx * 8..idx * 8 + 8]);
@@ -106,11 +131,12 @@ fn pack(key: &str) -> PackedKey {
     [part(0), part(1), part(2)]
 }
 
-/// The slot a key is looked up from first.
-fn slot_of(key: PackedKey) -> usize {
+/// The slot a key is looked up from first, and its tag: a non-zero byte
+/// from other bits of the hash.
+fn slot_of(key: PackedKey) -> (usize, u8) {
     let mixed =
         (key[0] ^ key[1].rotate_left(21) ^ key[2].rotate_left(42)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    (mixed >> (64 - LEXICON_SLOT_BITS)) as usize
+    ((mixed >> (64 - LEXICON_SLOT_BITS)) as usize, (mixed as u8) | 1)
 }
 
 /// The table has `1 << LEXICON_SLOT_BITS` slots, a few times the number of
@@ -122,6 +148,10 @@ struct Lexicon {
     /// An open-addressing table with linear probing; an all-zero key marks an
     /// empty slot (no word is empty).
     slots: Vec<(PackedKey, Lexeme)>,
+    /// The tag of each slot's key, 0 for an empty slot: a small array that
+    /// stays in cache and settles most lookups (most words are not listed)
+    /// without touching `slots`.
+    tags: Vec<u8>,
     /// Bit `n` of entry `i` is set when a listed word of `n` bytes starts with
     /// the `i`-th letter; listed words are under 32 bytes even with curly
     /// apostrophes, so a u32 holds all lengths.
@@ -131,14 +161,14 @@ struct Lexicon {
 impl Lexicon {
     fn get(&self, key: PackedKey) -> Lexeme {
         let mask = self.slots.len() - 1;
-        let mut slot_idx = slot_of(key);
+        let (mut slot_idx, tag) = slot_of(key);
         loop {
-            let (slot_key, lexeme) = self.slots[slot_idx];
-            if slot_key == key {
-                return lexeme;
-            }
-            if slot_key == [0; 3] {
+            let slot_tag = self.tags[slot_idx];
+            if slot_tag == 0 {
                 return Lexeme::NONE;
+            }
+            if slot_tag == tag && self.slots[slot_idx].0 == key {
+                return self.slots[slot_idx].1;
             }
             slot_idx = (slot_idx + 1) & mask;
         }
@@ -146,14 +176,20 @@ impl Lexicon {
 
     /// Adds `class` to the classes of `word`, a listed lower-case word.
     fn insert(&mut self, word: &str, class: Lexeme) {
+        debug_assert!(word.len() <= 24, "{word}");
+        let first_letter = usize::from(word.as_bytes()[0] - b'a');
+        let n_apostrophes = word.bytes().filter(|byte| *byte == b'\'').count();
+        self.lengths_by_first_letter[first_letter] |= 1 << word.len();
+        self.lengths_by_first_letter[first_letter] |= 1 << (word.len() + 2 * n_apostrophes);
         let key = pack(word);
         let mask = self.slots.len() - 1;
-        let mut slot_idx = slot_of(key);
+        let (mut slot_idx, tag) = slot_of(key);
         loop {
             let slot = &mut self.slots[slot_idx];
-            if slot.0 == key || slot.0 == [0; 3] {
+            if slot.0 == key || self.tags[slot_idx] == 0 {
                 slot.0 = key;
                 slot.1.0 |= class.0;
+                self.tags[slot_idx] = tag;
                 return;
             }
             slot_idx = (slot_idx + 1) & mask;
@@ -166,22 +202,18 @@ fn lexicon() -> &'static Lexicon {
     LEXICON.get_or_init(|| {
         let mut lexicon = Lexicon {
             slots: vec![([0; 3], Lexeme::NONE); 1 << LEXICON_SLOT_BITS],
+            tags: vec![0; 1 << LEXICON_SLOT_BITS],
             lengths_by_first_letter: [0u32; 26],
         };
-        let lengths_by_first_letter = &mut lexicon.lengths_by_first_letter;
-        let mut listed = Vec::new();
         for (class, list) in CLASS_LISTS {
             for word in *list {
-                debug_assert!(word.len() <= 24, "{word}");
-                listed.push((*word, *class));
-                let first_letter = usize::from(word.as_bytes()[0] - b'a');
-                let n_apostrophes = word.bytes().filter(|byte| *byte == b'\'').count();
-                lengths_by_first_letter[first_letter] |= 1 << word.len();
-                lengths_by_first_letter[first_letter] |= 1 << (word.len() + 2 * n_apostrophes);
+                lexicon.insert(word, *class);
             }
         }
-        for (word, class) in listed {
-            lexicon.insert(word, class);
+        for place in super::names::place_words() {
+            let lower = place.to_ascii_lowercase();
+            lexicon.insert(&lower, Lexeme::PLACE_WORD);
+            lexicon.insert(&format!("{lower}'s"), Lexeme::PLACE_WORD);
         }
         lexicon
     })
@@ -986,14 +1018,26 @@ mod tests {
     fn every_listed_word_has_exactly_the_classes_of_its_lists() {
         for (_, list) in CLASS_LISTS {
             for word in *list {
+                let is_place = super::super::names::place_words().any(|place| {
+                    let lower = place.to_ascii_lowercase();
+                    *word == lower || *word == format!("{lower}'s")
+                });
                 let expected = CLASS_LISTS
                     .iter()
                     .filter(|(_, other)| other.contains(word))
-                    .fold(0, |classes, (class, _)| classes | class.0);
+                    .fold(0, |classes, (class, _)| classes | class.0)
+                    | if is_place { Lexeme::PLACE_WORD.0 } else { 0 };
                 assert_eq!(lexeme_of(word), Lexeme(expected), "{word}");
                 let capitalised = format!("{}{}", word[..1].to_ascii_uppercase(), &word[1..]);
                 assert_eq!(lexeme_of(&capitalised), Lexeme(expected), "{capitalised}");
             }
+        }
+        for place in super::super::names::place_words() {
+            assert!(lexeme_of(place).has(Lexeme::PLACE_WORD), "{place}");
+            assert!(
+                lexeme_of(&format!("{place}\u{2019}s")).has(Lexeme::PLACE_WORD),
+                "{place}"
+            );
         }
         // Near misses: a prefix, an extension, a word that fills the key.
         assert_eq!(lexeme_of("sai"), Lexeme::NONE);
