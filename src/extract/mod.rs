@@ -46,7 +46,7 @@ use dates::Day;
 use crate::model::{ClaimDetails, ClaimKind, DateRange, Polarity};
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.4.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.5.0";
 
 /// A byte range `start..end` into the article body, on UTF-8 char boundaries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -333,6 +333,13 @@ fn pronoun_fits_speaker(pronoun: &str, speaker: &str) -> bool {
     }
 }
 
+/// The name in a speaker that gives a role after it ("Jack Law, chief
+/// executive of Alcohol Focus Scotland" → "Jack Law"): what a pronoun that
+/// refers to the speaker is replaced with.
+fn person_named_by(speaker: &str) -> &str {
+    speaker.split(", ").next().unwrap_or(speaker)
+}
+
 /// Whether a speaker names a person, to whom a later "he" or "she" may refer.
 fn is_person_like(speaker: &str) -> bool {
     let first = speaker.split_whitespace().next().unwrap_or("");
@@ -468,7 +475,7 @@ fn build_sentence_claims(
                     start: words[first_idx].start,
                     end: words[first_idx].end,
                 },
-                text: antecedent,
+                text: person_named_by(&antecedent).to_string(),
                 rule: "pronoun",
             });
         }
@@ -516,7 +523,7 @@ fn build_sentence_claims(
                             start: first.start,
                             end: first.end,
                         },
-                        text: speaker.clone(),
+                        text: person_named_by(speaker).to_string(),
                         rule: "pronoun",
                     });
                 }
@@ -566,7 +573,7 @@ fn build_sentence_claims(
         if let Some(speaker) = &speaker
             && is_person_like(speaker)
         {
-            *last_person = Some(speaker.clone());
+            *last_person = Some(person_named_by(speaker).to_string());
         }
         claims.push(ClaimDraft {
             text,
@@ -616,6 +623,27 @@ fn polarity_of(verb: Option<&str>) -> Polarity {
     }
 }
 
+/// The present tense of a reporting participle, for a plural or a singular
+/// subject: "saying" → "say" or "says", "noting" → "note" or "notes".
+fn present_of_participle(participle: &str, plural: bool) -> String {
+    let stem = match participle {
+        "saying" => "say",
+        "warning" => "warn",
+        "adding" => "add",
+        "arguing" => "argue",
+        "insisting" => "insist",
+        "claiming" => "claim",
+        "noting" => "note",
+        "stressing" => "stress",
+        other => other.strip_suffix("ing").unwrap_or(other),
+    };
+    match (plural, stem.ends_with("ss")) {
+        (true, _) => stem.to_string(),
+        (false, true) => format!("{stem}es"),
+        (false, false) => format!("{stem}s"),
+    }
+}
+
 /// The attribution of one claim of a compound sentence.
 fn segment_attribution(
     view: &SentenceView<'_, '_>,
@@ -631,7 +659,7 @@ fn segment_attribution(
             let verb_idx = (segment.first_word..segment.end_word.min(segment.first_word + 3))
                 .find(|&idx| decompose::is_finite_verb(&words[idx]));
             match verb_idx {
-                Some(verb_idx) if words[verb_idx].lexeme.has(lexicon::Lexeme::REPORTING_VERB) => {
+                Some(verb_idx) if words[verb_idx].lexeme.has(lexicon::Lexeme::ATTRIBUTION_VERB) => {
                     let verb = Span {
                         start: words[verb_idx].start,
                         end: words[verb_idx].end,
@@ -660,22 +688,7 @@ fn segment_attribution(
             verb_idx,
         } => {
             let subject_text = &sentence[subject.start..subject.end];
-            let base = if subject_text.ends_with('s') {
-                "say"
-            } else {
-                "says"
-            };
-            let base = match words[verb_idx].text {
-                "saying" => base.to_string(),
-                other => {
-                    let stem = other.trim_end_matches("ing");
-                    if subject_text.ends_with('s') {
-                        stem.to_string()
-                    } else {
-                        format!("{stem}s")
-                    }
-                }
-            };
+            let base = present_of_participle(words[verb_idx].text, subject_text.ends_with('s'));
             extra.push(decontext::Replacement {
                 span: frame,
                 text: format!("{subject_text} {base}"),
@@ -963,6 +976,61 @@ mod tests {
         assert!(misdirected.details.rewrites.is_empty());
         let respond = &extraction.claims[2];
         assert_eq!(respond.details.content, "Russia will respond.");
+    }
+
+    #[test]
+    fn participles_of_reporting_verbs_become_present_forms() {
+        let forms: Vec<String> = ["saying", "noting", "arguing", "stressing", "warning", "claiming"]
+            .iter()
+            .map(|participle| present_of_participle(participle, false))
+            .collect();
+        assert_eq!(
+            forms,
+            vec!["says", "notes", "argues", "stresses", "warns", "claims"]
+        );
+        assert_eq!(present_of_participle("noting", true), "note");
+    }
+
+    #[test]
+    fn a_speaker_with_a_role_is_named_without_it_for_his_pronouns() {
+        // See: #3
+        let extraction = extract(
+            "Jack Law, chief executive of Alcohol Focus Scotland, said the comment was unhelpful. He added that drinking had risen by 5%.",
+        );
+        let first = &extraction.claims[0];
+        assert_eq!(
+            first.speaker.as_deref(),
+            Some("Jack Law, chief executive of Alcohol Focus Scotland")
+        );
+        assert_eq!(first.details.content, "The comment was unhelpful.");
+        let second = &extraction.claims[1];
+        assert_eq!(
+            second.speaker.as_deref(),
+            Some("Jack Law, chief executive of Alcohol Focus Scotland")
+        );
+        assert_eq!(second.text, "Jack Law added that drinking had risen by 5%.");
+    }
+
+    #[test]
+    fn a_compound_after_a_closing_quote_makes_two_attributed_claims() {
+        // See: #3
+        let extraction = extract("Officials called the talks \"useful\" but warned that no deal was close.");
+        let texts: Vec<&str> = extraction
+            .claims
+            .iter()
+            .map(|claim| claim.text.as_str())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                "Officials called the talks \"useful\".",
+                "Officials warned that no deal was close."
+            ]
+        );
+        let warning = &extraction.claims[1];
+        assert_eq!(warning.speaker.as_deref(), Some("Officials"));
+        assert_eq!(warning.details.reporting_verb.as_deref(), Some("warned"));
+        assert_eq!(warning.details.content, "No deal was close.");
     }
 
     #[test]
