@@ -11,7 +11,7 @@
 //!   Alcohol Focus Scotland, said ...` (the speaker keeps the role).
 //!
 //! A reporting verb after "to" or a form of "be" (an infinitive or a
-//! passive: "led the firm to warn", "was revealed") names no speaker.
+//! passive: "led the firm to warn", "was confirmed") names no speaker.
 //!
 //! A lone pronoun subject ("He added:") is reported as [`SpeakerPhrase::Pronoun`]
 //! so the caller can carry the previous sentence's speaker over. Names are
@@ -294,7 +294,7 @@ fn attribution_at(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Option
         return Some(attribution);
     }
     // An infinitive or a passive ("leading the firm to warn", "was
-    // revealed") does not have the speaker for its subject.
+    // confirmed") does not have the speaker for its subject.
     if let Some(before) = verb_idx.checked_sub(1).map(|before_idx| &words[before_idx])
         && sentence[before.end..verb.start] == *" "
         && matches!(
@@ -831,7 +831,7 @@ mod tests {
             ("Experts warn that prices will rise.", "Experts"),
             ("Critics argue the tax is unfair.", "Critics"),
             (
-                "The Bank revealed that fewer mortgages were approved.",
+                "The Bank emphasised that fewer mortgages were approved.",
                 "The Bank",
             ),
             ("\"It is over,\" the minister conceded.", "the minister"),
@@ -847,7 +847,7 @@ mod tests {
             speaker("Delays led the firm to warn that it was running out of cash."),
             None
         );
-        assert_eq!(speaker("The plan was revealed at a festival."), None);
+        assert_eq!(speaker("The plan was confirmed at a festival."), None);
         assert_eq!(speaker("Those figures have been confirmed by nobody."), None);
     }
 
