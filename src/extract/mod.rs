@@ -673,9 +673,15 @@ fn segment_attribution(
                         verb,
                         content_follows: true,
                     };
+                    let subject_text = &sentence[subject.start..subject.end];
+                    if matches!(subject_text, "he" | "she" | "He" | "She") {
+                        // The claim's pronoun is resolved like any other,
+                        // and the person it stands for becomes the speaker.
+                        return (Some(attribution), None, None);
+                    }
                     (
                         Some(attribution),
-                        Some(speaker_name(&sentence[subject.start..subject.end], memory)),
+                        Some(speaker_name(subject_text, memory)),
                         Some(sentence[verb.start..verb.end].to_string()),
                     )
                 }
@@ -1031,6 +1037,21 @@ mod tests {
         assert_eq!(warning.speaker.as_deref(), Some("Officials"));
         assert_eq!(warning.details.reporting_verb.as_deref(), Some("warned"));
         assert_eq!(warning.details.content, "No deal was close.");
+    }
+
+    #[test]
+    fn a_pronoun_subject_shared_by_a_reported_claim_is_resolved() {
+        // See: #3
+        let extraction = extract(
+            "Geoff Brooks runs a pub. He described the ban as \"ridiculous\" but said it would be hard to defy.",
+        );
+        let said = extraction
+            .claims
+            .iter()
+            .find(|claim| claim.details.reporting_verb.as_deref() == Some("said"))
+            .unwrap();
+        assert_eq!(said.speaker.as_deref(), Some("Geoff Brooks"));
+        assert_eq!(said.text, "Geoff Brooks said it would be hard to defy.");
     }
 
     #[test]
