@@ -9,6 +9,11 @@
 //! Each input file holds one JSON object per line with a `body` and an
 //! optional `published` date (`YYYY-MM-DD`), which becomes the reference date.
 //! Prints a summary; exits non-zero when an invariant fails.
+//!
+//! `--dump FILE` also writes every extraction (claims with all their details,
+//! and diagnostics) to FILE, one debug-printed article after another, so that
+//! a change meant to keep the output (an optimisation) can be checked by
+//! diffing two dumps.
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -32,8 +37,24 @@ fn thread_cpu_seconds() -> Option<f64> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let paths: Vec<String> = std::env::args().skip(1).collect();
-    anyhow::ensure!(!paths.is_empty(), "usage: corpus_run FILE.jsonl...");
+    let mut paths: Vec<String> = Vec::new();
+    let mut dump_path: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--dump" {
+            dump_path = Some(
+                args.next()
+                    .ok_or_else(|| anyhow::anyhow!("--dump needs a file"))?,
+            );
+        } else {
+            paths.push(arg);
+        }
+    }
+    anyhow::ensure!(!paths.is_empty(), "usage: corpus_run [--dump FILE] FILE.jsonl...");
+    let mut dump = match &dump_path {
+        Some(path) => Some(std::io::BufWriter::new(std::fs::File::create(path)?)),
+        None => None,
+    };
     let mut n_articles = 0usize;
     let mut n_bytes = 0usize;
     let mut n_sentences = 0usize;
@@ -78,6 +99,10 @@ fn main() -> anyhow::Result<()> {
                 failures.push(format!("{path}:{}: panic", line_idx + 1));
                 continue;
             };
+            if let Some(dump) = &mut dump {
+                use std::io::Write;
+                writeln!(dump, "{path}:{}\n{extraction:#?}", line_idx + 1)?;
+            }
             n_articles += 1;
             n_bytes += article.body.len();
             let body = &article.body;
@@ -124,6 +149,10 @@ fn main() -> anyhow::Result<()> {
                 .filter(|diagnostic| diagnostic.message == "unresolved pronoun")
                 .count();
         }
+    }
+    if let Some(mut dump) = dump {
+        use std::io::Write;
+        dump.flush()?;
     }
     let share = |n: usize| 100.0 * n as f64 / n_claims.max(1) as f64;
     println!("articles                 {n_articles}");

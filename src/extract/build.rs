@@ -116,7 +116,12 @@ pub fn tidy(raw: &str) -> String {
         |c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '\u{2013}' | '\u{2014}');
     let trimmed_len = text.trim_end_matches(is_dangling).len();
     text.truncate(trimmed_len);
-    if text.bytes().filter(|byte| *byte == b'"').count() % 2 == 1 {
+    // One pass counts the straight quotes and sees whether any curly one
+    // (lead byte 0xE2) may be present.
+    let (n_straight_quotes, may_have_curly) = text.bytes().fold((0usize, false), |(n, curly), byte| {
+        (n + usize::from(byte == b'"'), curly | (byte == 0xE2))
+    });
+    if n_straight_quotes % 2 == 1 {
         if text.starts_with('"') {
             text.remove(0);
         } else if let Some(idx) = text.rfind('"')
@@ -127,7 +132,7 @@ pub fn tidy(raw: &str) -> String {
             text.remove(idx);
         }
     }
-    if text.contains(['\u{201C}', '\u{201D}']) {
+    if may_have_curly && text.contains(['\u{201C}', '\u{201D}']) {
         let n_open = text.matches('\u{201C}').count();
         let n_close = text.matches('\u{201D}').count();
         if n_open > n_close && text.starts_with('\u{201C}') {

@@ -97,23 +97,18 @@ fn quoted_assertion(sentence: &str, attribution_clause: Option<Span>) -> Option<
 /// opening mark and the index of its closing mark. `None` when there is not
 /// exactly one pair of double quotes.
 fn single_quotation(sentence: &str) -> Option<(usize, usize, usize)> {
-    let mut straight = Vec::with_capacity(2);
-    let mut curly_open = Vec::with_capacity(1);
-    let mut curly_close = Vec::with_capacity(1);
-    for (byte_idx, c) in sentence.char_indices() {
-        match c {
-            '"' => straight.push(byte_idx),
-            '\u{201C}' => curly_open.push(byte_idx),
-            '\u{201D}' => curly_close.push(byte_idx),
-            _ => {}
-        }
-        if straight.len() + curly_open.len() + curly_close.len() > 2 {
+    let mut marks = [(0usize, '"'); 2];
+    let mut n_marks = 0;
+    for mark in super::attribution::double_quotes(sentence) {
+        if n_marks == marks.len() {
             return None;
         }
+        marks[n_marks] = mark;
+        n_marks += 1;
     }
-    match (straight.as_slice(), curly_open.as_slice(), curly_close.as_slice()) {
-        ([open, close], [], []) => Some((*open, 1, *close)),
-        ([], [open], [close]) if open < close => Some((*open, '\u{201C}'.len_utf8(), *close)),
+    match (n_marks, marks) {
+        (2, [(open, '"'), (close, '"')]) => Some((open, 1, close)),
+        (2, [(open, '\u{201C}'), (close, '\u{201D}')]) => Some((open, '\u{201C}'.len_utf8(), close)),
         _ => None,
     }
 }

@@ -2,42 +2,39 @@
 
 use super::attribution::NameMemory;
 use super::decompose::is_finite_verb;
-use super::decontext::{country_at, metonym_at, split_possessive};
-use super::lexicon::Lexeme;
+use super::decontext::{Places, split_possessive};
+use super::lexicon::{Lexeme, is_lower_ascii};
 use super::names;
 use super::words::Word;
 use super::{Span, dates::Day};
 use crate::model::{ClaimKind, Entity, EntityKind, Quantity};
 
 /// Value judgements: words that make an unattributed sentence an opinion.
-fn is_opinion_word(text: &str) -> bool {
-    matches!(
-        text,
-        "rare"
-            | "remarkable"
-            | "valuable"
-            | "indispensable"
-            | "unacceptable"
-            | "shameful"
-            | "disgraceful"
-            | "excellent"
-            | "terrible"
-            | "wonderful"
-            | "appalling"
-            | "outrageous"
-            | "ridiculous"
-            | "brilliant"
-            | "mistake"
-            | "should"
-            | "ought"
-            | "deserves"
-            | "deserve"
-            | "shocking"
-            | "admirable"
-            | "disastrous"
-            | "welcome"
-    )
-}
+pub const OPINION_WORDS: &[&str] = &[
+    "rare",
+    "remarkable",
+    "valuable",
+    "indispensable",
+    "unacceptable",
+    "shameful",
+    "disgraceful",
+    "excellent",
+    "terrible",
+    "wonderful",
+    "appalling",
+    "outrageous",
+    "ridiculous",
+    "brilliant",
+    "mistake",
+    "should",
+    "ought",
+    "deserves",
+    "deserve",
+    "shocking",
+    "admirable",
+    "disastrous",
+    "welcome",
+];
 
 fn is_future_modal(text: &str) -> bool {
     matches!(
@@ -47,21 +44,18 @@ fn is_future_modal(text: &str) -> bool {
 }
 
 /// "plans to", "is set to", "threatens to", "is expected to", "intends to".
-fn is_plan_verb(text: &str) -> bool {
-    matches!(
-        text,
-        "plans"
-            | "plan"
-            | "set"
-            | "threatens"
-            | "threaten"
-            | "expected"
-            | "intends"
-            | "intend"
-            | "aims"
-            | "due"
-    )
-}
+pub const PLAN_VERBS: &[&str] = &[
+    "plans",
+    "plan",
+    "set",
+    "threatens",
+    "threaten",
+    "expected",
+    "intends",
+    "intend",
+    "aims",
+    "due",
+];
 
 /// The kind of a claim from its content words, whether a quantity stands in
 /// the content, and whether a reporting verb frames it.
@@ -76,7 +70,10 @@ pub fn kind_of(content: &[Word<'_>], has_quantity: bool, attributed: bool) -> Cl
     if let Some(verb_idx) = first_finite {
         let verb = content[verb_idx].text;
         let plans = content.windows(2).any(|pair| {
-            is_plan_verb(pair[0].text) && pair[1].text == "to" && !pair[0].text.ends_with("ed")
+            pair[0].lexeme.has(Lexeme::PLAN_VERB)
+                && is_lower_ascii(pair[0].text)
+                && pair[1].text == "to"
+                && !pair[0].text.ends_with("ed")
                 || pair[0].text == "due"
         });
         if is_future_modal(verb)
@@ -87,7 +84,7 @@ pub fn kind_of(content: &[Word<'_>], has_quantity: bool, attributed: bool) -> Cl
     }
     if content
         .iter()
-        .any(|word| word.text.as_bytes()[0].is_ascii_lowercase() && is_opinion_word(word.text))
+        .any(|word| word.lexeme.has(Lexeme::OPINION_WORD) && is_lower_ascii(word.text))
     {
         return ClaimKind::Opinion;
     }
@@ -108,10 +105,10 @@ pub fn is_checkable(kind: ClaimKind, date_ends: &[Day], reference: Option<Day>) 
 
 /// Adds the entities named by `words` (a claim's words) to `entities`, once each.
 pub fn add_entities(
-    sentence: &str,
     words: &[Word<'_>],
     all_words: &[Word<'_>],
     memory: &NameMemory,
+    places: &Places,
     entities: &mut Vec<Entity>,
 ) {
     let mut push = |name: &str, kind: EntityKind| {
@@ -173,7 +170,7 @@ pub fn add_entities(
             }
             if let Some(name) = names::organisation_of(&texts[..n_words]) {
                 // A metonym used as a state is a place; in a title it is the organisation.
-                if let Some((_, last, country, false)) = metonym_at(sentence, all_words, idx) {
+                if let Some((_, last, country, false)) = places.metonym(idx) {
                     push(country.name, EntityKind::Place);
                     idx = last + 1;
                 } else {
@@ -187,7 +184,7 @@ pub fn add_entities(
         if matched {
             continue;
         }
-        if let Some((country, last)) = country_at(sentence, all_words, idx) {
+        if let Some((country, last)) = places.country(idx) {
             push(country.name, EntityKind::Place);
             idx = last + 1;
             continue;
@@ -433,7 +430,8 @@ mod tests {
         let sentence_words: Vec<Word<'_>> = words(sentence).collect();
         crate::extract::attribution::remember_names(sentence, &sentence_words, &mut memory);
         let mut entities = Vec::new();
-        add_entities(sentence, &sentence_words, &sentence_words, &memory, &mut entities);
+        let places = crate::extract::decontext::Places::of(sentence, &sentence_words);
+        add_entities(&sentence_words, &sentence_words, &memory, &places, &mut entities);
         let found: Vec<(&str, EntityKind)> = entities
             .iter()
             .map(|entity| (entity.name.as_str(), entity.kind))

@@ -8,13 +8,17 @@
 //!   and wanted Y" keeps "he" as the subject of "wanted");
 //! - a clause after ", while", ", but", ", although", ", whereas", ", and"
 //!   or ";": a short subject followed by a finite verb;
-//! - ", with officials saying ...": a reported statement of its own.
+//! - ", with officials saying ...": a reported statement of its own;
+//! - any of these right after a closing quote ("warned of \"severe
+//!   consequences\" and said ..."); the first claim keeps the closing mark.
+//!   An auxiliary followed by its own subject ("but can we trust ...") asks
+//!   a question and is not a verb phrase sharing the subject.
 //!
 //! Noun coordinations ("the US and the European Union", "north, east and
 //! south of the country") have no finite verb after the conjunction and stay whole.
 
 use super::Span;
-use super::lexicon::Lexeme;
+use super::lexicon::{Lexeme, is_lower_ascii};
 use super::words::Word;
 
 /// How a claim region relates to the sentence.
@@ -46,29 +50,10 @@ pub struct Segment {
 }
 
 /// Forms that are finite verbs whatever their context.
-fn is_auxiliary(text: &str) -> bool {
-    matches!(
-        text,
-        "is" | "are"
-            | "was"
-            | "were"
-            | "has"
-            | "have"
-            | "had"
-            | "will"
-            | "would"
-            | "can"
-            | "could"
-            | "shall"
-            | "should"
-            | "may"
-            | "might"
-            | "must"
-            | "does"
-            | "did"
-            | "do"
-    )
-}
+pub const AUXILIARIES: &[&str] = &[
+    "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "shall", "should",
+    "may", "might", "must", "does", "did", "do",
+];
 
 /// A cheap test for a finite verb: an auxiliary, a lower-case reporting
 /// verb, or a lower-case regular past form ("conveyed", "requested").
@@ -79,64 +64,23 @@ pub fn is_finite_verb(word: &Word<'_>) -> bool {
         return false;
     }
     // Cheapest tests first: this runs for nearly every word.
-    if word.lexeme.has(Lexeme::REPORTING_VERB) {
+    if word.lexeme.has(Lexeme::ATTRIBUTION_VERB) {
         return !text.ends_with("ing");
     }
     if bytes.len() >= 5 && text.ends_with("ed") {
         return !text.ends_with("eed");
     }
-    bytes.len() <= 7 && (is_auxiliary(text) || is_irregular_past(text))
+    bytes.len() <= 7 && word.lexeme.has(Lexeme::FINITE_FORM) && is_lower_ascii(text)
 }
 
 /// Irregular past forms that are not also common nouns or present forms
 /// ("left", "set", "cut" and "put" are left out).
-fn is_irregular_past(text: &str) -> bool {
-    matches!(
-        text,
-        "rose"
-            | "fell"
-            | "grew"
-            | "went"
-            | "came"
-            | "made"
-            | "took"
-            | "gave"
-            | "found"
-            | "held"
-            | "won"
-            | "lost"
-            | "paid"
-            | "sent"
-            | "built"
-            | "spent"
-            | "sold"
-            | "bought"
-            | "began"
-            | "became"
-            | "saw"
-            | "knew"
-            | "thought"
-            | "brought"
-            | "kept"
-            | "wrote"
-            | "stood"
-            | "heard"
-            | "spoke"
-            | "told"
-            | "said"
-            | "ran"
-            | "drew"
-            | "threw"
-            | "struck"
-            | "fought"
-            | "caught"
-            | "sought"
-            | "taught"
-            | "chose"
-            | "froze"
-            | "shot"
-    )
-}
+pub const IRREGULAR_PASTS: &[&str] = &[
+    "rose", "fell", "grew", "went", "came", "made", "took", "gave", "found", "held", "won", "lost", "paid",
+    "sent", "built", "spent", "sold", "bought", "began", "became", "saw", "knew", "thought", "brought",
+    "kept", "wrote", "stood", "heard", "spoke", "told", "said", "ran", "drew", "threw", "struck", "fought",
+    "caught", "sought", "taught", "chose", "froze", "shot",
+];
 
 /// Participles of reporting verbs that introduce ", with X saying ...".
 fn is_reporting_participle(text: &str) -> bool {
@@ -146,8 +90,11 @@ fn is_reporting_participle(text: &str) -> bool {
     )
 }
 
-fn is_clause_conjunction(text: &str) -> bool {
-    matches!(text, "and" | "but" | "while" | "although" | "whereas" | "though")
+/// Conjunctions that may join two clauses.
+pub const CLAUSE_CONJUNCTIONS: &[&str] = &["and", "but", "while", "although", "whereas", "though"];
+
+fn is_clause_conjunction(word: &Word<'_>) -> bool {
+    word.lexeme.has(Lexeme::CLAUSE_CONJUNCTION) && is_lower_ascii(word.text)
 }
 
 /// Words a subject never starts with: prepositions, relatives, participles.
@@ -181,7 +128,7 @@ pub fn decompose(sentence: &str, words: &[Word<'_>], inside_quote: &[bool], segm
     let may_cut = sentence.contains(';')
         || words
             .iter()
-            .any(|word| is_clause_conjunction(word.text) || word.text == "with");
+            .any(|word| is_clause_conjunction(word) || word.text == "with");
     if !may_cut {
         segments.push(whole);
         return;
@@ -199,7 +146,11 @@ pub fn decompose(sentence: &str, words: &[Word<'_>], inside_quote: &[bool], segm
     // A clause is never cut again at the word it starts with.
     let mut first_cut_idx = word_idx;
     while word_idx < words.len() {
-        if quoted(word_idx) || quoted(word_idx - 1) || word_idx < first_cut_idx {
+        // A quotation that closes right before this word ("warned of
+        // \"severe consequences\" and said ...") does not stop a cut here.
+        let closes_quote =
+            !quoted(word_idx) && quoted(word_idx - 1) && gap_before(word_idx).contains(['"', '\u{201D}']);
+        if quoted(word_idx) || (quoted(word_idx - 1) && !closes_quote) || word_idx < first_cut_idx {
             if word_idx < first_cut_idx && !quoted(word_idx) && is_finite_verb(&words[word_idx]) {
                 n_finite_in_clause += 1;
             }
@@ -210,7 +161,10 @@ pub fn decompose(sentence: &str, words: &[Word<'_>], inside_quote: &[bool], segm
         let gap = gap_before(word_idx);
         let has_comma = gap.contains(',');
         let has_semicolon = gap.contains(';');
-        let plain = gap.chars().all(|c| c == ' ');
+        // The closing quote mark itself is not punctuation between clauses.
+        let is_closing_mark = |c: char| closes_quote && matches!(c, '"' | '\u{201D}');
+        let plain = gap.chars().all(|c| c == ' ' || is_closing_mark(c));
+        let quote_in_gap = gap.chars().any(|c| c == '"' && !is_closing_mark(c));
         // A verb after optional adverbs: "and says", "but also conveyed".
         let verb_after = |from: usize| {
             let mut idx = from;
@@ -221,7 +175,15 @@ pub fn decompose(sentence: &str, words: &[Word<'_>], inside_quote: &[bool], segm
             {
                 idx += 1;
             }
-            (idx < words.len() && !quoted(idx) && is_finite_verb(&words[idx])).then_some(idx)
+            // "but can we trust ...": an auxiliary before its own subject
+            // asks a question and shares no subject.
+            let asks = words
+                .get(idx)
+                .is_some_and(|verb| AUXILIARIES.contains(&verb.text))
+                && words.get(idx + 1).is_some_and(|next| {
+                    matches!(next.text, "we" | "you" | "i" | "he" | "she" | "they" | "it")
+                });
+            (idx < words.len() && !quoted(idx) && is_finite_verb(&words[idx]) && !asks).then_some(idx)
         };
         let mut split: Option<(SegmentKind, usize)> = None;
         if has_semicolon {
@@ -236,7 +198,7 @@ pub fn decompose(sentence: &str, words: &[Word<'_>], inside_quote: &[bool], segm
                 split = Some((SegmentKind::SharedSubject { subject }, word_idx + 1));
                 let _ = verb_idx;
             }
-        } else if has_comma && is_clause_conjunction(word.text) && !gap.contains('"') {
+        } else if has_comma && is_clause_conjunction(word) && !quote_in_gap {
             if let Some(subject) = subject
                 && verb_after(word_idx + 1).is_some()
                 && n_finite_in_clause == 1
@@ -251,6 +213,15 @@ pub fn decompose(sentence: &str, words: &[Word<'_>], inside_quote: &[bool], segm
         match split {
             Some((kind, start_word)) if start_word < words.len() => {
                 current.region.end = words[word_idx - 1].end;
+                if closes_quote {
+                    // Keep the closing mark with the quotation it closes.
+                    let gap_start = words[word_idx - 1].end;
+                    if let Some((offset, mark)) =
+                        gap.char_indices().find(|(_, c)| matches!(c, '"' | '\u{201D}'))
+                    {
+                        current.region.end = gap_start + offset + mark.len_utf8();
+                    }
+                }
                 current.end_word = word_idx;
                 segments.push(current);
                 let region_start = match kind {
@@ -402,6 +373,60 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    /// [`regions`] with the quotation flags the extractor computes.
+    fn regions_quoted(sentence: &str) -> Vec<String> {
+        let sentence_words: Vec<Word<'_>> = words(sentence).collect();
+        let flags = crate::extract::attribution::quote_flags_for_tests(sentence, &sentence_words);
+        let mut segments = Vec::new();
+        decompose(sentence, &sentence_words, &flags, &mut segments);
+        segments
+            .iter()
+            .map(|segment| {
+                let region = &sentence[segment.region.start..segment.region.end];
+                match segment.kind {
+                    SegmentKind::SharedSubject { subject } => {
+                        format!("[{}] {region}", &sentence[subject.start..subject.end])
+                    }
+                    _ => region.to_string(),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_clause_after_a_closing_quote_is_cut() {
+        // See: #3
+        assert_eq!(
+            regions_quoted("Biden warned of \"severe consequences\" and said the US would impose sanctions."),
+            vec![
+                "Biden warned of \"severe consequences\"",
+                "[Biden] said the US would impose sanctions."
+            ]
+        );
+        assert_eq!(
+            regions_quoted(
+                "The Tories dismissed the plan as \u{201C}desperate\u{201D}, while the Liberal Democrats said it was misdirected."
+            ),
+            vec![
+                "The Tories dismissed the plan as \u{201C}desperate\u{201D}",
+                "the Liberal Democrats said it was misdirected."
+            ]
+        );
+        // Inside the quotation nothing is cut.
+        assert_eq!(
+            regions_quoted("Biden said \"we will respond and they will pay\" on Thursday."),
+            vec!["Biden said \"we will respond and they will pay\" on Thursday."]
+        );
+    }
+
+    #[test]
+    fn a_question_after_a_conjunction_shares_no_subject() {
+        assert_eq!(
+            regions_quoted("You can now buy \"trusted computers\", but can we really trust the PC vendors?"),
+            vec!["You can now buy \"trusted computers\", but can we really trust the PC vendors?"]
+        );
     }
 
     #[test]

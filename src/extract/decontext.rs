@@ -69,7 +69,7 @@ pub fn split_possessive(text: &str) -> (&str, &str) {
 }
 
 /// A metonym starting at `idx`: (first word incl. "the", last word, country, used as a title).
-pub fn metonym_at(sentence: &str, words: &[Word<'_>], idx: usize) -> Option<(usize, usize, Country, bool)> {
+pub fn metonym_at(sentence: &str, words: &[Word<'_>], idx: usize) -> Option<Metonym> {
     // Every metonym is capitalised: most words are rejected by one byte
     // test, and the rest by one match on the first word.
     let first_word = words.get(idx)?;
@@ -145,8 +145,60 @@ pub fn metonym_at(sentence: &str, words: &[Word<'_>], idx: usize) -> Option<(usi
     None
 }
 
-/// The country that a word, a word pair or a metonym at `idx` names, and the last word it covers.
-pub fn country_at(sentence: &str, words: &[Word<'_>], idx: usize) -> Option<(Country, usize)> {
+/// A metonym found at a word: (first word incl. "the", last word, country, used as a title).
+pub type Metonym = (usize, usize, Country, bool);
+
+/// The metonym and the country found at each word of one sentence, looked
+/// up once per sentence and shared by [`Context::learn`],
+/// [`sentence_replacements`] and `classify::add_entities`, which would
+/// otherwise each look them up again.
+#[derive(Debug, Clone, Default)]
+pub struct Places {
+    metonyms: Vec<Option<Metonym>>,
+    countries: Vec<Option<(Country, usize)>>,
+}
+
+impl Places {
+    /// Looks up every word of `words`, the words of `sentence`.
+    pub fn fill(&mut self, sentence: &str, words: &[Word<'_>]) {
+        self.metonyms.clear();
+        self.countries.clear();
+        for (idx, word) in words.iter().enumerate() {
+            // Only a word of the name tables can start a place.
+            if !word.lexeme.has(Lexeme::PLACE_WORD) {
+                self.metonyms.push(None);
+                self.countries.push(None);
+                continue;
+            }
+            let metonym = metonym_at(sentence, words, idx);
+            self.metonyms.push(metonym);
+            self.countries.push(country_given(words, idx, metonym));
+        }
+    }
+
+    /// The places of one sentence, for tests of other modules.
+    #[cfg(test)]
+    pub fn of(sentence: &str, words: &[Word<'_>]) -> Places {
+        let mut places = Places::default();
+        places.fill(sentence, words);
+        places
+    }
+
+    /// What [`metonym_at`] finds at word `idx`.
+    pub fn metonym(&self, idx: usize) -> Option<Metonym> {
+        self.metonyms.get(idx).copied().flatten()
+    }
+
+    /// The country that the word, word pair or metonym at word `idx` names,
+    /// and the last word it covers.
+    pub fn country(&self, idx: usize) -> Option<(Country, usize)> {
+        self.countries.get(idx).copied().flatten()
+    }
+}
+
+/// The country that a word, a word pair or the metonym at `idx` (already
+/// looked up) names, and the last word it covers.
+fn country_given(words: &[Word<'_>], idx: usize, metonym: Option<Metonym>) -> Option<(Country, usize)> {
     let word = words.get(idx)?;
     if !word.text.as_bytes()[0].is_ascii_uppercase() || word.lexeme.has(Lexeme::ORDINARY_CAPITALISED) {
         return None;
@@ -159,7 +211,7 @@ pub fn country_at(sentence: &str, words: &[Word<'_>], idx: usize) -> Option<(Cou
     if let Some(country) = names::country_of_word(words[idx].text) {
         return Some((country, idx));
     }
-    match metonym_at(sentence, words, idx) {
+    match metonym {
         Some((_, last, country, false)) => Some((country, last)),
         _ => None,
     }
@@ -167,9 +219,10 @@ pub fn country_at(sentence: &str, words: &[Word<'_>], idx: usize) -> Option<(Cou
 
 impl Context {
     /// Learns what `sentence` establishes: acronyms it defines and the last country it names.
-    pub fn learn(&mut self, sentence: &str, words: &[Word<'_>]) {
+    /// `places` holds the places of `words`.
+    pub fn learn(&mut self, sentence: &str, words: &[Word<'_>], places: &Places) {
         for idx in 0..words.len() {
-            if let Some((country, _)) = country_at(sentence, words, idx) {
+            if let Some((country, _)) = places.country(idx) {
                 self.last_country = Some(country);
             }
             // "Full Name (ACR)": the acronym follows a capitalised run.
@@ -214,6 +267,7 @@ pub fn sentence_replacements(
     inside_quote: &[bool],
     memory: &NameMemory,
     context: &Context,
+    places: &Places,
     out: &mut Vec<Replacement>,
 ) {
     out.clear();
@@ -226,7 +280,7 @@ pub fn sentence_replacements(
         }
         let word = &words[idx];
         // Metonyms, looked up at the word after an optional "the".
-        if let Some((first, last, country, false)) = metonym_at(sentence, words, idx)
+        if let Some((first, last, country, false)) = places.metonym(idx)
             && (first == idx || !quoted(first))
         {
             let possessive = split_possessive(words[last].text).1;
@@ -281,7 +335,7 @@ pub fn sentence_replacements(
             && split_possessive(noun.text).0 == "country"
         {
             let possessive = split_possessive(noun.text).1;
-            let in_sentence = (0..idx).find_map(|before| country_at(sentence, words, before).map(|(c, _)| c));
+            let in_sentence = (0..idx).find_map(|before| places.country(before).map(|(c, _)| c));
             if let Some(country) = in_sentence.or(context.last_country) {
                 out.push(Replacement {
                     span: Span {
@@ -328,8 +382,17 @@ mod tests {
             let flags = crate::extract::attribution::quote_flags_for_tests(sentence, &sentence_words);
             remember_names(sentence, &sentence_words, &mut memory);
             let mut out = Vec::new();
-            sentence_replacements(sentence, &sentence_words, &flags, &memory, &context, &mut out);
-            context.learn(sentence, &sentence_words);
+            let places = Places::of(sentence, &sentence_words);
+            sentence_replacements(
+                sentence,
+                &sentence_words,
+                &flags,
+                &memory,
+                &context,
+                &places,
+                &mut out,
+            );
+            context.learn(sentence, &sentence_words, &places);
             all.push(
                 out.into_iter()
                     .map(|replacement| {

@@ -4,8 +4,7 @@
 //! later steps test bits instead of scanning lists. The table is built on
 //! first use from the readable lists below.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::sync::OnceLock;
 
 use super::words::lower_key;
@@ -40,11 +39,35 @@ impl Lexeme {
     pub const AFTER_FIRST: Lexeme = Lexeme(1 << 21);
     pub const OPINION_NOUN: Lexeme = Lexeme(1 << 22);
     pub const THAN: Lexeme = Lexeme(1 << 23);
+    /// Auxiliaries and irregular past forms: finite verbs whatever their context.
+    pub const FINITE_FORM: Lexeme = Lexeme(1 << 24);
+    /// Conjunctions that may join two clauses ("and", "while").
+    pub const CLAUSE_CONJUNCTION: Lexeme = Lexeme(1 << 25);
+    /// Value judgements ("remarkable", "should").
+    pub const OPINION_WORD: Lexeme = Lexeme(1 << 26);
+    /// Verbs of plans ("plans", "intends").
+    pub const PLAN_VERB: Lexeme = Lexeme(1 << 27);
+    /// Words that can start a country name, a demonym or a metonym, with or
+    /// without a possessive "'s" (`names::place_words`): only these are
+    /// looked up in the name tables.
+    pub const PLACE_WORD: Lexeme = Lexeme(1 << 28);
+    /// Verbs that introduce reported speech for attribution and
+    /// decomposition: [`Lexeme::REPORTING_VERB`] and more. Kept apart so
+    /// that the model's reporting-verb feature stays the one it was trained
+    /// with; extending that feature means retraining the model.
+    pub const ATTRIBUTION_VERB: Lexeme = Lexeme(1 << 29);
 
     /// True when the word belongs to `class`.
     pub fn has(self, class: Lexeme) -> bool {
         self.0 & class.0 != 0
     }
+}
+
+/// True when `text` is all lower-case ASCII letters. A class bit of such a
+/// word means the word itself is listed, not only its lower-cased form, so
+/// the bit can stand in for a case-sensitive comparison with the list.
+pub fn is_lower_ascii(text: &str) -> bool {
+    text.bytes().all(|byte| byte.is_ascii_lowercase())
 }
 
 /// Looks up the classes of `word`, ignoring ASCII case.
@@ -68,47 +91,144 @@ pub fn lexeme_of(word: &str) -> Lexeme {
     if word.len() >= 32 || lengths & (1 << word.len()) == 0 {
         return Lexeme::NONE;
     }
-    let mut buffer = [0u8; 24];
-    let Some(key) = lower_key(word, &mut buffer) else {
-        return Lexeme::NONE;
-    };
-    lexicon.table.get(key).copied().unwrap_or_default()
+    match packed_lower_key(word) {
+        Some(key) => lexicon.get(key),
+        None => Lexeme::NONE,
+    }
 }
+
+/// The packed [`lower_key`] of `word`: ASCII words (nearly all) are
+/// lower-cased straight into the key.
+fn packed_lower_key(word: &str) -> Option<PackedKey> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 24 {
+        return None;
+    }
+    if !bytes.is_ascii() {
+        let mut buffer = [0u8; 24];
+        return lower_key(word, &mut buffer).map(pack);
+    }
+    let mut padded = [0u8; 24];
+    for (slot, byte) in padded.iter_mut().zip(bytes) {
+        *slot = byte.to_ascii_lowercase();
+    }
+    Some(pack_bytes(&padded))
+}
+
+/// A word of at most 24 bytes as three integers, zero-padded; words hold no
+/// NUL bytes, so different words give different keys, and comparing keys
+/// is three integer comparisons instead of a string comparison.
+type PackedKey = [u64; 3];
+
+fn pack(key: &str) -> PackedKey {
+    let mut bytes = [0u8; 24];
+    let len = key.len().min(24);
+    bytes[..len].copy_from_slice(&key.as_bytes()[..len]);
+    pack_bytes(&bytes)
+}
+
+fn pack_bytes(bytes: &[u8; 24]) -> PackedKey {
+    let part = |idx: usize| {
+        let mut chunk = [0u8; 8];
+        chunk.copy_from_slice(&bytes[idx * 8..idx * 8 + 8]);
+        u64::from_le_bytes(chunk)
+    };
+    [part(0), part(1), part(2)]
+}
+
+/// The slot a key is looked up from first, and its tag: a non-zero byte
+/// from other bits of the hash.
+fn slot_of(key: PackedKey) -> (usize, u8) {
+    let mixed =
+        (key[0] ^ key[1].rotate_left(21) ^ key[2].rotate_left(42)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    ((mixed >> (64 - LEXICON_SLOT_BITS)) as usize, (mixed as u8) | 1)
+}
+
+/// The table has `1 << LEXICON_SLOT_BITS` slots, a few times the number of
+/// listed words, so that probe runs stay short.
+const LEXICON_SLOT_BITS: u32 = 11;
 
 /// The lookup table, built once from the lists below.
 struct Lexicon {
-    table: HashMap<&'static str, Lexeme, BuildHasherDefault<WordHasher>>,
+    /// An open-addressing table with linear probing; an all-zero key marks an
+    /// empty slot (no word is empty).
+    slots: Vec<(PackedKey, Lexeme)>,
+    /// The tag of each slot's key, 0 for an empty slot: a small array that
+    /// stays in cache and settles most lookups (most words are not listed)
+    /// without touching `slots`.
+    tags: Vec<u8>,
     /// Bit `n` of entry `i` is set when a listed word of `n` bytes starts with
     /// the `i`-th letter; listed words are under 32 bytes even with curly
     /// apostrophes, so a u32 holds all lengths.
     lengths_by_first_letter: [u32; 26],
 }
 
+impl Lexicon {
+    fn get(&self, key: PackedKey) -> Lexeme {
+        let mask = self.slots.len() - 1;
+        let (mut slot_idx, tag) = slot_of(key);
+        loop {
+            let slot_tag = self.tags[slot_idx];
+            if slot_tag == 0 {
+                return Lexeme::NONE;
+            }
+            if slot_tag == tag && self.slots[slot_idx].0 == key {
+                return self.slots[slot_idx].1;
+            }
+            slot_idx = (slot_idx + 1) & mask;
+        }
+    }
+
+    /// Adds `class` to the classes of `word`, a listed lower-case word.
+    fn insert(&mut self, word: &str, class: Lexeme) {
+        debug_assert!(word.len() <= 24, "{word}");
+        let first_letter = usize::from(word.as_bytes()[0] - b'a');
+        let n_apostrophes = word.bytes().filter(|byte| *byte == b'\'').count();
+        self.lengths_by_first_letter[first_letter] |= 1 << word.len();
+        self.lengths_by_first_letter[first_letter] |= 1 << (word.len() + 2 * n_apostrophes);
+        let key = pack(word);
+        let mask = self.slots.len() - 1;
+        let (mut slot_idx, tag) = slot_of(key);
+        loop {
+            let slot = &mut self.slots[slot_idx];
+            if slot.0 == key || self.tags[slot_idx] == 0 {
+                slot.0 = key;
+                slot.1.0 |= class.0;
+                self.tags[slot_idx] = tag;
+                return;
+            }
+            slot_idx = (slot_idx + 1) & mask;
+        }
+    }
+}
+
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
-        let mut table: HashMap<&'static str, Lexeme, BuildHasherDefault<WordHasher>> = HashMap::default();
-        let mut lengths_by_first_letter = [0u32; 26];
+        let mut lexicon = Lexicon {
+            slots: vec![([0; 3], Lexeme::NONE); 1 << LEXICON_SLOT_BITS],
+            tags: vec![0; 1 << LEXICON_SLOT_BITS],
+            lengths_by_first_letter: [0u32; 26],
+        };
         for (class, list) in CLASS_LISTS {
             for word in *list {
-                table.entry(*word).or_default().0 |= class.0;
-                let first_letter = usize::from(word.as_bytes()[0] - b'a');
-                let n_apostrophes = word.bytes().filter(|byte| *byte == b'\'').count();
-                lengths_by_first_letter[first_letter] |= 1 << word.len();
-                lengths_by_first_letter[first_letter] |= 1 << (word.len() + 2 * n_apostrophes);
+                lexicon.insert(word, *class);
             }
         }
-        Lexicon {
-            table,
-            lengths_by_first_letter,
+        for place in super::names::place_words() {
+            let lower = place.to_ascii_lowercase();
+            lexicon.insert(&lower, Lexeme::PLACE_WORD);
+            lexicon.insert(&format!("{lower}'s"), Lexeme::PLACE_WORD);
         }
+        lexicon
     })
 }
 
-/// A fast multiplicative hash for short keys. The table is fixed and not
-/// exposed to untrusted insertions, so collision resistance is not needed.
+/// A fast multiplicative hash for short keys such as names, for maps that
+/// are only looked up, never iterated (so the hash cannot change output),
+/// and never fed adversarial keys in quantity (one article's names).
 #[derive(Debug, Default)]
-struct WordHasher {
+pub struct WordHasher {
     hash: u64,
 }
 
@@ -141,7 +261,10 @@ const CLASS_LISTS: &[(Lexeme, &[&str])] = &[
     (Lexeme::DATE_WORD, DATE_WORDS),
     (Lexeme::DAY_OR_MONTH, DAY_AND_MONTH_NAMES),
     (Lexeme::REPORTING_VERB, REPORTING_VERBS),
+    (Lexeme::ATTRIBUTION_VERB, REPORTING_VERBS),
+    (Lexeme::ATTRIBUTION_VERB, MORE_REPORTING_VERBS),
     (Lexeme::INVERTIBLE_VERB, INVERTIBLE_VERBS),
+    (Lexeme::INVERTIBLE_VERB, MORE_INVERTIBLE_VERBS),
     (Lexeme::AUXILIARY_OR_ADVERB, AUXILIARIES_AND_ADVERBS),
     (Lexeme::ROLE_NOUN, ROLE_NOUNS),
     (Lexeme::CLAUSE_OPENER, CLAUSE_OPENERS),
@@ -159,6 +282,11 @@ const CLASS_LISTS: &[(Lexeme, &[&str])] = &[
     (Lexeme::AFTER_FIRST, AFTER_FIRST),
     (Lexeme::OPINION_NOUN, OPINION_NOUNS),
     (Lexeme::THAN, &["than"]),
+    (Lexeme::FINITE_FORM, super::decompose::AUXILIARIES),
+    (Lexeme::FINITE_FORM, super::decompose::IRREGULAR_PASTS),
+    (Lexeme::CLAUSE_CONJUNCTION, super::decompose::CLAUSE_CONJUNCTIONS),
+    (Lexeme::OPINION_WORD, super::classify::OPINION_WORDS),
+    (Lexeme::PLAN_VERB, super::classify::PLAN_VERBS),
 ];
 
 /// Number words: "million", "dozen", "twice".
@@ -315,6 +443,63 @@ const REPORTING_VERBS: &[&str] = &[
     "estimated",
     "described",
     "describes",
+];
+
+/// Reporting verbs that attribution knows beyond [`REPORTING_VERBS`] (the
+/// model's feature list): "stressed", "urged", plural presents ("experts
+/// warn"). Verbs that mostly take a "to" infinitive ("vowed to") or an
+/// object and a charge ("accused X of") are left out, and so are forms that
+/// are more often nouns ("claim", "note", "stress") and "revealed", which
+/// in news as often unveils a product as it reports speech.
+const MORE_REPORTING_VERBS: &[&str] = &[
+    "stressed",
+    "stresses",
+    "urged",
+    "urges",
+    "urge",
+    "insist",
+    "argue",
+    "warn",
+    "admit",
+    "explains",
+    "acknowledges",
+    "contends",
+    "maintains",
+    "emphasised",
+    "emphasized",
+    "emphasises",
+    "emphasizes",
+    "declared",
+    "declares",
+    "asserted",
+    "asserts",
+    "conceded",
+    "concedes",
+    "cautioned",
+    "complained",
+    "complains",
+    "predicted",
+    "predicts",
+    "replied",
+    "countered",
+    "recalled",
+    "tweeted",
+    "testified",
+];
+
+/// Further verbs of [`MORE_REPORTING_VERBS`] that may precede their subject.
+const MORE_INVERTIBLE_VERBS: &[&str] = &[
+    "stressed",
+    "emphasised",
+    "emphasized",
+    "cautioned",
+    "conceded",
+    "declared",
+    "replied",
+    "countered",
+    "recalled",
+    "asserted",
+    "complained",
 ];
 
 /// Reporting verbs that may precede their subject ("..., said the minister"). "told", "denied" and the like are left out: after a comma they usually start a new clause rather than an inverted attribution.
@@ -875,6 +1060,9 @@ mod tests {
     fn lookups_ignore_case_and_combine_classes() {
         assert!(lexeme_of("Said").has(Lexeme::REPORTING_VERB));
         assert!(lexeme_of("said").has(Lexeme::INVERTIBLE_VERB));
+        assert!(lexeme_of("said").has(Lexeme::ATTRIBUTION_VERB));
+        assert!(lexeme_of("stressed").has(Lexeme::ATTRIBUTION_VERB));
+        assert!(!lexeme_of("stressed").has(Lexeme::REPORTING_VERB));
         assert!(lexeme_of("said").has(Lexeme::COMMON_VERB));
         assert!(lexeme_of("MAY").has(Lexeme::HEDGE));
         assert!(lexeme_of("we\u{2019}re").has(Lexeme::FIRST_PERSON));
@@ -892,5 +1080,36 @@ mod tests {
                 assert_eq!(lower_key(word, &mut buffer), Some(*word));
             }
         }
+    }
+
+    #[test]
+    fn every_listed_word_has_exactly_the_classes_of_its_lists() {
+        for (_, list) in CLASS_LISTS {
+            for word in *list {
+                let is_place = super::super::names::place_words().any(|place| {
+                    let lower = place.to_ascii_lowercase();
+                    *word == lower || *word == format!("{lower}'s")
+                });
+                let expected = CLASS_LISTS
+                    .iter()
+                    .filter(|(_, other)| other.contains(word))
+                    .fold(0, |classes, (class, _)| classes | class.0)
+                    | if is_place { Lexeme::PLACE_WORD.0 } else { 0 };
+                assert_eq!(lexeme_of(word), Lexeme(expected), "{word}");
+                let capitalised = format!("{}{}", word[..1].to_ascii_uppercase(), &word[1..]);
+                assert_eq!(lexeme_of(&capitalised), Lexeme(expected), "{capitalised}");
+            }
+        }
+        for place in super::super::names::place_words() {
+            assert!(lexeme_of(place).has(Lexeme::PLACE_WORD), "{place}");
+            assert!(
+                lexeme_of(&format!("{place}\u{2019}s")).has(Lexeme::PLACE_WORD),
+                "{place}"
+            );
+        }
+        // Near misses: a prefix, an extension, a word that fills the key.
+        assert_eq!(lexeme_of("sai"), Lexeme::NONE);
+        assert_eq!(lexeme_of("saidx"), Lexeme::NONE);
+        assert_eq!(lexeme_of("abcdefghijklmnopqrstuvwx"), Lexeme::NONE);
     }
 }

@@ -46,7 +46,7 @@ use dates::Day;
 use crate::model::{ClaimDetails, ClaimKind, DateRange, Polarity};
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.5.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.6.0";
 
 /// A byte range `start..end` into the article body, on UTF-8 char boundaries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -139,6 +139,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
     let mut context = decontext::Context::default();
     let mut scratch = Scratch::default();
     let mut sentence_words = Vec::new();
+    let mut places = decontext::Places::default();
     let mut inside_quote = Vec::new();
     let mut previous_speaker: Option<String> = None;
     let mut previous_verb: Option<String> = None;
@@ -152,6 +153,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
     for (sentence_idx, span) in spans.into_iter().enumerate() {
         let sentence = &body[span.start..span.end];
         words::collect_words(sentence, &mut sentence_words);
+        places.fill(sentence, &sentence_words);
         let quotes = attribution::quote_profile(sentence);
         attribution::inside_quote_flags(sentence, &sentence_words, quotes, &mut inside_quote);
         attribution::remember_names(sentence, &sentence_words, &mut name_memory);
@@ -220,7 +222,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
                 span,
                 message: reason.to_string(),
             });
-            context.learn(sentence, &sentence_words);
+            context.learn(sentence, &sentence_words, &places);
             continue;
         }
         let features = sentence_features(sentence, &sentence_words);
@@ -230,6 +232,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
             sentence_idx,
             words: &sentence_words,
             inside_quote: &inside_quote,
+            places: &places,
             checkworthiness: checkworthiness(&sentence_words, &features),
             reference,
         };
@@ -257,7 +260,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
         if let Some(mentioned) = name_memory.last_mentioned.take() {
             last_person = Some(mentioned);
         }
-        context.learn(sentence, &sentence_words);
+        context.learn(sentence, &sentence_words, &places);
     }
     Extraction {
         meta,
@@ -281,6 +284,7 @@ struct SentenceView<'s, 'w> {
     sentence_idx: usize,
     words: &'w [words::Word<'s>],
     inside_quote: &'w [bool],
+    places: &'w decontext::Places,
     checkworthiness: f64,
     reference: Option<Day>,
 }
@@ -329,6 +333,13 @@ fn pronoun_fits_speaker(pronoun: &str, speaker: &str) -> bool {
     }
 }
 
+/// The name in a speaker that gives a role after it ("Jack Law, chief
+/// executive of Alcohol Focus Scotland" → "Jack Law"): what a pronoun that
+/// refers to the speaker is replaced with.
+fn person_named_by(speaker: &str) -> &str {
+    speaker.split(", ").next().unwrap_or(speaker)
+}
+
 /// Whether a speaker names a person, to whom a later "he" or "she" may refer.
 fn is_person_like(speaker: &str) -> bool {
     let first = speaker.split_whitespace().next().unwrap_or("");
@@ -374,6 +385,7 @@ fn build_sentence_claims(
         inside_quote,
         memory,
         context,
+        view.places,
         &mut scratch.replacements,
     );
     let future = words
@@ -463,7 +475,7 @@ fn build_sentence_claims(
                     start: words[first_idx].start,
                     end: words[first_idx].end,
                 },
-                text: antecedent,
+                text: person_named_by(&antecedent).to_string(),
                 rule: "pronoun",
             });
         }
@@ -511,7 +523,7 @@ fn build_sentence_claims(
                             start: first.start,
                             end: first.end,
                         },
-                        text: speaker.clone(),
+                        text: person_named_by(speaker).to_string(),
                         rule: "pronoun",
                     });
                 }
@@ -543,7 +555,7 @@ fn build_sentence_claims(
         for piece in pieces {
             let piece_words = words_in(words, *piece);
             classify::quantities(sentence, piece_words, &date_spans, &mut quantities);
-            classify::add_entities(sentence, piece_words, words, memory, &mut entities);
+            classify::add_entities(piece_words, words, memory, view.places, &mut entities);
         }
         let content_words = match content_region {
             Some(region) => words_in(words, region),
@@ -561,7 +573,7 @@ fn build_sentence_claims(
         if let Some(speaker) = &speaker
             && is_person_like(speaker)
         {
-            *last_person = Some(speaker.clone());
+            *last_person = Some(person_named_by(speaker).to_string());
         }
         claims.push(ClaimDraft {
             text,
@@ -611,6 +623,27 @@ fn polarity_of(verb: Option<&str>) -> Polarity {
     }
 }
 
+/// The present tense of a reporting participle, for a plural or a singular
+/// subject: "saying" → "say" or "says", "noting" → "note" or "notes".
+fn present_of_participle(participle: &str, plural: bool) -> String {
+    let stem = match participle {
+        "saying" => "say",
+        "warning" => "warn",
+        "adding" => "add",
+        "arguing" => "argue",
+        "insisting" => "insist",
+        "claiming" => "claim",
+        "noting" => "note",
+        "stressing" => "stress",
+        other => other.strip_suffix("ing").unwrap_or(other),
+    };
+    match (plural, stem.ends_with("ss")) {
+        (true, _) => stem.to_string(),
+        (false, true) => format!("{stem}es"),
+        (false, false) => format!("{stem}s"),
+    }
+}
+
 /// The attribution of one claim of a compound sentence.
 fn segment_attribution(
     view: &SentenceView<'_, '_>,
@@ -626,7 +659,7 @@ fn segment_attribution(
             let verb_idx = (segment.first_word..segment.end_word.min(segment.first_word + 3))
                 .find(|&idx| decompose::is_finite_verb(&words[idx]));
             match verb_idx {
-                Some(verb_idx) if words[verb_idx].lexeme.has(lexicon::Lexeme::REPORTING_VERB) => {
+                Some(verb_idx) if words[verb_idx].lexeme.has(lexicon::Lexeme::ATTRIBUTION_VERB) => {
                     let verb = Span {
                         start: words[verb_idx].start,
                         end: words[verb_idx].end,
@@ -640,9 +673,15 @@ fn segment_attribution(
                         verb,
                         content_follows: true,
                     };
+                    let subject_text = &sentence[subject.start..subject.end];
+                    if matches!(subject_text, "he" | "she" | "He" | "She") {
+                        // The claim's pronoun is resolved like any other,
+                        // and the person it stands for becomes the speaker.
+                        return (Some(attribution), None, None);
+                    }
                     (
                         Some(attribution),
-                        Some(speaker_name(&sentence[subject.start..subject.end], memory)),
+                        Some(speaker_name(subject_text, memory)),
                         Some(sentence[verb.start..verb.end].to_string()),
                     )
                 }
@@ -655,22 +694,7 @@ fn segment_attribution(
             verb_idx,
         } => {
             let subject_text = &sentence[subject.start..subject.end];
-            let base = if subject_text.ends_with('s') {
-                "say"
-            } else {
-                "says"
-            };
-            let base = match words[verb_idx].text {
-                "saying" => base.to_string(),
-                other => {
-                    let stem = other.trim_end_matches("ing");
-                    if subject_text.ends_with('s') {
-                        stem.to_string()
-                    } else {
-                        format!("{stem}s")
-                    }
-                }
-            };
+            let base = present_of_participle(words[verb_idx].text, subject_text.ends_with('s'));
             extra.push(decontext::Replacement {
                 span: frame,
                 text: format!("{subject_text} {base}"),
@@ -958,6 +982,76 @@ mod tests {
         assert!(misdirected.details.rewrites.is_empty());
         let respond = &extraction.claims[2];
         assert_eq!(respond.details.content, "Russia will respond.");
+    }
+
+    #[test]
+    fn participles_of_reporting_verbs_become_present_forms() {
+        let forms: Vec<String> = ["saying", "noting", "arguing", "stressing", "warning", "claiming"]
+            .iter()
+            .map(|participle| present_of_participle(participle, false))
+            .collect();
+        assert_eq!(
+            forms,
+            vec!["says", "notes", "argues", "stresses", "warns", "claims"]
+        );
+        assert_eq!(present_of_participle("noting", true), "note");
+    }
+
+    #[test]
+    fn a_speaker_with_a_role_is_named_without_it_for_his_pronouns() {
+        // See: #3
+        let extraction = extract(
+            "Jack Law, chief executive of Alcohol Focus Scotland, said the comment was unhelpful. He added that drinking had risen by 5%.",
+        );
+        let first = &extraction.claims[0];
+        assert_eq!(
+            first.speaker.as_deref(),
+            Some("Jack Law, chief executive of Alcohol Focus Scotland")
+        );
+        assert_eq!(first.details.content, "The comment was unhelpful.");
+        let second = &extraction.claims[1];
+        assert_eq!(
+            second.speaker.as_deref(),
+            Some("Jack Law, chief executive of Alcohol Focus Scotland")
+        );
+        assert_eq!(second.text, "Jack Law added that drinking had risen by 5%.");
+    }
+
+    #[test]
+    fn a_compound_after_a_closing_quote_makes_two_attributed_claims() {
+        // See: #3
+        let extraction = extract("Officials called the talks \"useful\" but warned that no deal was close.");
+        let texts: Vec<&str> = extraction
+            .claims
+            .iter()
+            .map(|claim| claim.text.as_str())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                "Officials called the talks \"useful\".",
+                "Officials warned that no deal was close."
+            ]
+        );
+        let warning = &extraction.claims[1];
+        assert_eq!(warning.speaker.as_deref(), Some("Officials"));
+        assert_eq!(warning.details.reporting_verb.as_deref(), Some("warned"));
+        assert_eq!(warning.details.content, "No deal was close.");
+    }
+
+    #[test]
+    fn a_pronoun_subject_shared_by_a_reported_claim_is_resolved() {
+        // See: #3
+        let extraction = extract(
+            "Geoff Brooks runs a pub. He described the ban as \"ridiculous\" but said it would be hard to defy.",
+        );
+        let said = extraction
+            .claims
+            .iter()
+            .find(|claim| claim.details.reporting_verb.as_deref() == Some("said"))
+            .unwrap();
+        assert_eq!(said.speaker.as_deref(), Some("Geoff Brooks"));
+        assert_eq!(said.text, "Geoff Brooks said it would be hard to defy.");
     }
 
     #[test]

@@ -28,94 +28,104 @@ pub fn country_of_word(word: &str) -> Option<Country> {
         .strip_suffix("'s")
         .or_else(|| word.strip_suffix("\u{2019}s"))
         .unwrap_or(word);
-    let found = match word {
-        "Russia" | "Russian" | "Russians" => RUSSIA,
-        "Ukraine" | "Ukrainian" | "Ukrainians" => UKRAINE,
-        "US" | "U.S" | "USA" | "America" | "American" | "Americans" => UNITED_STATES,
-        "UK" | "U.K" | "Britain" | "British" => UNITED_KINGDOM,
-        "China" | "Chinese" => CHINA,
-        "Germany" | "German" | "Germans" => country("Germany", "Germany"),
-        "France" | "French" => country("France", "France"),
-        "Italy" | "Italian" | "Italians" => country("Italy", "Italy"),
-        "Spain" | "Spanish" => country("Spain", "Spain"),
-        "Poland" | "Polish" => country("Poland", "Poland"),
-        "Belarus" | "Belarusian" => country("Belarus", "Belarus"),
-        "Iran" | "Iranian" | "Iranians" => country("Iran", "Iran"),
-        "Iraq" | "Iraqi" | "Iraqis" => country("Iraq", "Iraq"),
-        "Israel" | "Israeli" | "Israelis" => country("Israel", "Israel"),
-        "Syria" | "Syrian" | "Syrians" => country("Syria", "Syria"),
-        "Turkey" | "Turkish" => country("Turkey", "Turkey"),
-        "India" | "Indian" | "Indians" => country("India", "India"),
-        "Pakistan" | "Pakistani" => country("Pakistan", "Pakistan"),
-        "Afghanistan" | "Afghan" => country("Afghanistan", "Afghanistan"),
-        "Japan" | "Japanese" => country("Japan", "Japan"),
-        "Canada" | "Canadian" | "Canadians" => country("Canada", "Canada"),
-        "Mexico" | "Mexican" => country("Mexico", "Mexico"),
-        "Brazil" | "Brazilian" => country("Brazil", "Brazil"),
-        "Australia" | "Australian" => country("Australia", "Australia"),
-        "Egypt" | "Egyptian" => country("Egypt", "Egypt"),
-        "Sweden" | "Swedish" => country("Sweden", "Sweden"),
-        "Finland" | "Finnish" => country("Finland", "Finland"),
-        "Norway" | "Norwegian" => country("Norway", "Norway"),
-        "Greece" | "Greek" => country("Greece", "Greece"),
-        "Ireland" | "Irish" => country("Ireland", "Ireland"),
-        "Kazakhstan" => country("Kazakhstan", "Kazakhstan"),
-        "Georgia" => country("Georgia", "Georgia"),
-        "Moldova" => country("Moldova", "Moldova"),
-        "Lithuania" | "Latvia" | "Estonia" | "Romania" | "Hungary" | "Austria" | "Switzerland"
-        | "Belgium" | "Denmark" | "Portugal" | "Nigeria" | "Kenya" | "Ethiopia" | "Venezuela"
-        | "Argentina" | "Chile" | "Colombia" | "Cuba" | "Vietnam" | "Indonesia" | "Taiwan" | "Libya"
-        | "Yemen" | "Lebanon" | "Jordan" => country_literal(word)?,
-        _ => return None,
-    };
-    Some(found)
+    COUNTRY_WORDS
+        .iter()
+        .find(|(forms, _)| forms.contains(&word))
+        .map(|(_, country)| *country)
 }
 
-/// Countries whose name is the same in text and as an entity.
-fn country_literal(word: &str) -> Option<Country> {
-    const NAMES: &[&str] = &[
-        "Lithuania",
-        "Latvia",
-        "Estonia",
-        "Romania",
-        "Hungary",
-        "Austria",
-        "Switzerland",
-        "Belgium",
-        "Denmark",
-        "Portugal",
-        "Nigeria",
-        "Kenya",
-        "Ethiopia",
-        "Venezuela",
-        "Argentina",
-        "Chile",
-        "Colombia",
-        "Cuba",
-        "Vietnam",
-        "Indonesia",
-        "Taiwan",
-        "Libya",
-        "Yemen",
-        "Lebanon",
-        "Jordan",
-    ];
-    NAMES
-        .iter()
-        .find(|name| **name == word)
-        .map(|name| country(name, name))
-}
+/// One-word names and demonyms of countries. Callers first test the word's
+/// `Lexeme::PLACE_WORD` class (built from this table, [`COUNTRY_PAIRS`] and
+/// [`METONYMS`]), so the linear search runs only for words that name a place.
+pub const COUNTRY_WORDS: &[(&[&str], Country)] = &[
+    (&["Russia", "Russian", "Russians"], RUSSIA),
+    (&["Ukraine", "Ukrainian", "Ukrainians"], UKRAINE),
+    (
+        &["US", "U.S", "USA", "America", "American", "Americans"],
+        UNITED_STATES,
+    ),
+    (&["UK", "U.K", "Britain", "British"], UNITED_KINGDOM),
+    (&["China", "Chinese"], CHINA),
+    (&["Germany", "German", "Germans"], country("Germany", "Germany")),
+    (&["France", "French"], country("France", "France")),
+    (&["Italy", "Italian", "Italians"], country("Italy", "Italy")),
+    (&["Spain", "Spanish"], country("Spain", "Spain")),
+    (&["Poland", "Polish"], country("Poland", "Poland")),
+    (&["Belarus", "Belarusian"], country("Belarus", "Belarus")),
+    (&["Iran", "Iranian", "Iranians"], country("Iran", "Iran")),
+    (&["Iraq", "Iraqi", "Iraqis"], country("Iraq", "Iraq")),
+    (&["Israel", "Israeli", "Israelis"], country("Israel", "Israel")),
+    (&["Syria", "Syrian", "Syrians"], country("Syria", "Syria")),
+    (&["Turkey", "Turkish"], country("Turkey", "Turkey")),
+    (&["India", "Indian", "Indians"], country("India", "India")),
+    (&["Pakistan", "Pakistani"], country("Pakistan", "Pakistan")),
+    (&["Afghanistan", "Afghan"], country("Afghanistan", "Afghanistan")),
+    (&["Japan", "Japanese"], country("Japan", "Japan")),
+    (&["Canada", "Canadian", "Canadians"], country("Canada", "Canada")),
+    (&["Mexico", "Mexican"], country("Mexico", "Mexico")),
+    (&["Brazil", "Brazilian"], country("Brazil", "Brazil")),
+    (&["Australia", "Australian"], country("Australia", "Australia")),
+    (&["Egypt", "Egyptian"], country("Egypt", "Egypt")),
+    (&["Sweden", "Swedish"], country("Sweden", "Sweden")),
+    (&["Finland", "Finnish"], country("Finland", "Finland")),
+    (&["Norway", "Norwegian"], country("Norway", "Norway")),
+    (&["Greece", "Greek"], country("Greece", "Greece")),
+    (&["Ireland", "Irish"], country("Ireland", "Ireland")),
+    (&["Kazakhstan"], country("Kazakhstan", "Kazakhstan")),
+    (&["Georgia"], country("Georgia", "Georgia")),
+    (&["Moldova"], country("Moldova", "Moldova")),
+    (&["Lithuania"], country("Lithuania", "Lithuania")),
+    (&["Latvia"], country("Latvia", "Latvia")),
+    (&["Estonia"], country("Estonia", "Estonia")),
+    (&["Romania"], country("Romania", "Romania")),
+    (&["Hungary"], country("Hungary", "Hungary")),
+    (&["Austria"], country("Austria", "Austria")),
+    (&["Switzerland"], country("Switzerland", "Switzerland")),
+    (&["Belgium"], country("Belgium", "Belgium")),
+    (&["Denmark"], country("Denmark", "Denmark")),
+    (&["Portugal"], country("Portugal", "Portugal")),
+    (&["Nigeria"], country("Nigeria", "Nigeria")),
+    (&["Kenya"], country("Kenya", "Kenya")),
+    (&["Ethiopia"], country("Ethiopia", "Ethiopia")),
+    (&["Venezuela"], country("Venezuela", "Venezuela")),
+    (&["Argentina"], country("Argentina", "Argentina")),
+    (&["Chile"], country("Chile", "Chile")),
+    (&["Colombia"], country("Colombia", "Colombia")),
+    (&["Cuba"], country("Cuba", "Cuba")),
+    (&["Vietnam"], country("Vietnam", "Vietnam")),
+    (&["Indonesia"], country("Indonesia", "Indonesia")),
+    (&["Taiwan"], country("Taiwan", "Taiwan")),
+    (&["Libya"], country("Libya", "Libya")),
+    (&["Yemen"], country("Yemen", "Yemen")),
+    (&["Lebanon"], country("Lebanon", "Lebanon")),
+    (&["Jordan"], country("Jordan", "Jordan")),
+];
 
 /// The country a two-word name stands for ("United States").
 pub fn country_of_pair(first: &str, second: &str) -> Option<Country> {
-    match (first, second) {
-        ("United", "States") => Some(UNITED_STATES),
-        ("United", "Kingdom") => Some(UNITED_KINGDOM),
-        ("North", "Korea") => Some(country("North Korea", "North Korea")),
-        ("South", "Korea") => Some(country("South Korea", "South Korea")),
-        ("Saudi", "Arabia") => Some(country("Saudi Arabia", "Saudi Arabia")),
-        _ => None,
-    }
+    COUNTRY_PAIRS
+        .iter()
+        .find(|(pair_first, pair_second, _)| *pair_first == first && *pair_second == second)
+        .map(|(_, _, country)| *country)
+}
+
+/// Two-word names of countries.
+pub const COUNTRY_PAIRS: &[(&str, &str, Country)] = &[
+    ("United", "States", UNITED_STATES),
+    ("United", "Kingdom", UNITED_KINGDOM),
+    ("North", "Korea", country("North Korea", "North Korea")),
+    ("South", "Korea", country("South Korea", "South Korea")),
+    ("Saudi", "Arabia", country("Saudi Arabia", "Saudi Arabia")),
+];
+
+/// Every word that can start a country name, a demonym or a metonym, for
+/// the lexicon's `PLACE_WORD` class.
+pub fn place_words() -> impl Iterator<Item = &'static str> {
+    COUNTRY_WORDS
+        .iter()
+        .flat_map(|(forms, _)| forms.iter().copied())
+        .chain(COUNTRY_PAIRS.iter().map(|(first, _, _)| *first))
+        .chain(METONYMS.iter().map(|(parts, _)| parts[0]))
 }
 
 /// A place or seat of power that news uses for a state's government:

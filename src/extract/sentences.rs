@@ -103,6 +103,18 @@ const SENTENCE_STARTERS: &[&str] = &[
 /// words are never abbreviations, and the bound keeps the pass linear.
 const MAX_ABBREVIATION_BYTES: usize = 12;
 
+/// The bytes the splitter stops at: line breaks, terminal marks and 0xE2,
+/// the lead byte of U+2026 HORIZONTAL ELLIPSIS.
+const MAY_END_SENTENCE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'\n' as usize] = true;
+    table[b'.' as usize] = true;
+    table[b'?' as usize] = true;
+    table[b'!' as usize] = true;
+    table[0xE2] = true;
+    table
+};
+
 /// Splits all of `text` into sentence spans.
 pub fn split_sentences(text: &str) -> Vec<Span> {
     split_sentences_in(
@@ -127,6 +139,15 @@ pub fn split_sentences_in(text: &str, region: Span) -> Vec<Span> {
     let mut sentence_start = region_start;
     let mut byte_idx = region_start;
     while byte_idx < region_end {
+        // Most bytes cannot end a sentence: skip them in a tight loop over a
+        // table before looking at the byte that stopped it.
+        byte_idx += bytes[byte_idx..region_end]
+            .iter()
+            .position(|byte| MAY_END_SENTENCE[usize::from(*byte)])
+            .unwrap_or(region_end - byte_idx);
+        if byte_idx >= region_end {
+            break;
+        }
         match bytes[byte_idx] {
             b'\n' => {
                 let mut next_idx = byte_idx + 1;
