@@ -57,6 +57,11 @@ impl Lexeme {
     /// with; extending that feature means retraining the model.
     pub const ATTRIBUTION_VERB: Lexeme = Lexeme(1 << 29);
 
+    /// The classes as bits, one per class, for tables indexed by class.
+    pub const fn bits(self) -> u32 {
+        self.0
+    }
+
     /// True when the word belongs to `class`.
     pub fn has(self, class: Lexeme) -> bool {
         self.0 & class.0 != 0

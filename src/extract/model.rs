@@ -450,6 +450,32 @@ const LEXEME_FEATURES: [Lexeme; 14] = [
     Lexeme::FIRST_PERSON,
 ];
 
+/// The bits of [`LEXEME_FEATURES`], and for each bit its index there: a
+/// word's feature classes are then its set bits under the mask, visited in
+/// ascending order, which is the order of the list.
+const LEXEME_FEATURE_MASK: u32 = {
+    let mut mask = 0;
+    let mut class_idx = 0;
+    while class_idx < LEXEME_FEATURES.len() {
+        mask |= LEXEME_FEATURES[class_idx].bits();
+        class_idx += 1;
+    }
+    mask
+};
+const LEXEME_FEATURE_INDEX: [u8; 32] = {
+    let mut index = [0u8; 32];
+    let mut class_idx = 0;
+    while class_idx < LEXEME_FEATURES.len() {
+        let bits = LEXEME_FEATURES[class_idx].bits();
+        // Each class is one bit, listed in ascending order.
+        assert!(bits.count_ones() == 1);
+        assert!(class_idx == 0 || bits > LEXEME_FEATURES[class_idx - 1].bits());
+        index[bits.trailing_zeros() as usize] = class_idx as u8;
+        class_idx += 1;
+    }
+    index
+};
+
 /// Longer words are cut to this many bytes for their character n-grams.
 const MAX_CHAR_NGRAM_WORD: usize = 30;
 
@@ -497,16 +523,14 @@ pub fn for_each_feature(
                 }
             }
         }
-        let lexeme = word.lexeme;
-        if lexeme != Lexeme::NONE {
-            for (class_idx, class) in LEXEME_FEATURES.iter().enumerate() {
-                if lexeme.has(*class) {
-                    visit(
-                        Block::Words,
-                        bucket_of(namespace::LEXEME.wrapping_add(class_idx as u64)),
-                    );
-                }
-            }
+        let mut classes = word.lexeme.bits() & LEXEME_FEATURE_MASK;
+        while classes != 0 {
+            let class_idx = LEXEME_FEATURE_INDEX[classes.trailing_zeros() as usize];
+            visit(
+                Block::Words,
+                bucket_of(namespace::LEXEME.wrapping_add(u64::from(class_idx))),
+            );
+            classes &= classes - 1;
         }
     }
     visit(
@@ -586,9 +610,14 @@ fn normalise_word(word: &str, padded: &mut [u8; MAX_CHAR_NGRAM_WORD + 2]) -> (u6
             push(byte, &mut len);
         }
     } else {
+        // Byte by byte: a character outside ASCII is copied whole either
+        // way, and the curly apostrophe's lead byte 0xE2 only ever starts a
+        // character.
         let mut previous_is_digit = false;
-        for (byte_idx, c) in word.char_indices() {
-            if c.is_ascii_digit() {
+        let mut byte_idx = 0;
+        while let Some(&byte) = word_bytes.get(byte_idx) {
+            byte_idx += 1;
+            if byte.is_ascii_digit() {
                 if !previous_is_digit {
                     push(b'0', &mut len);
                 }
@@ -596,14 +625,13 @@ fn normalise_word(word: &str, padded: &mut [u8; MAX_CHAR_NGRAM_WORD + 2]) -> (u6
                 continue;
             }
             previous_is_digit = false;
-            if c.is_ascii() {
-                push((c as u8).to_ascii_lowercase(), &mut len);
-            } else if c == '\u{2019}' {
+            if byte.is_ascii() {
+                push(byte.to_ascii_lowercase(), &mut len);
+            } else if word_bytes[byte_idx - 1..].starts_with("\u{2019}".as_bytes()) {
                 push(b'\'', &mut len);
+                byte_idx += 2;
             } else {
-                for &byte in &word_bytes[byte_idx..byte_idx + c.len_utf8()] {
-                    push(byte, &mut len);
-                }
+                push(byte, &mut len);
             }
         }
     }

@@ -216,7 +216,10 @@ mod tests {
     async fn a_revoked_token_is_listed_but_never_found() {
         let (_dir, store) = open();
         let hash = crate::auth::token_sha256("cdb_test");
-        let created = store.create_token("ann".into(), Role::Reviewer, hash).await.unwrap();
+        let created = store
+            .create_token("ann".into(), Role::Reviewer, hash)
+            .await
+            .unwrap();
         assert_eq!(created.revoke_time, None);
         assert!(store.find_token(hash).await.unwrap().is_some());
         let revoked = store.revoke_token(created.id).await.unwrap();
@@ -227,7 +230,10 @@ mod tests {
             store.revoke_token(created.id).await,
             Err(StoreError::FailedPrecondition(_))
         ));
-        assert!(matches!(store.revoke_token(99).await, Err(StoreError::NotFound(_))));
+        assert!(matches!(
+            store.revoke_token(99).await,
+            Err(StoreError::NotFound(_))
+        ));
         // Creating and revoking are both in the audit log.
         let audited: Vec<String> = store
             .list_audit_events(None, 10)
