@@ -231,7 +231,7 @@ fn without_reviewer(filter: &Filter) -> Filter {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn in_memory_matching_agrees_with_the_sql(

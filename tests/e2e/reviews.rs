@@ -716,3 +716,45 @@ async fn a_watch_filter_tests_the_claim_as_the_event_describes_it() {
     drop(unreviewed);
     server.stop().await;
 }
+
+/// See: #4. `reviewer` needs the review history, which an event's claim does
+/// not carry: the watcher reads it from the store.
+#[tokio::test]
+async fn a_reviewer_watch_filter_reads_the_review_history() {
+    let server = spawn_server().await;
+    server.load_claims(1, 3).await;
+    let mut by_reviewer = server
+        .claims(Some(&server.reader))
+        .await
+        .watch_claims(pb::WatchClaimsRequest {
+            filter: "reviewer = test-reviewer AND checkable = true".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut claims = server.claims(Some(&server.reader)).await;
+    let mut stored = Vec::new();
+    for name in ["claims/1", "claims/2"] {
+        let request = pb::GetClaimRequest { name: name.into() };
+        stored.push(claims.get_claim(request).await.unwrap().into_inner());
+    }
+    let [first, second] = <[pb::Claim; 2]>::try_from(stored).unwrap();
+    // Another reviewer's verdict: skipped, whenever the watcher tests it.
+    server
+        .reviews(Some(&server.admin))
+        .await
+        .submit_review(review(&second, pb::Verdict::False))
+        .await
+        .unwrap();
+    server
+        .reviews(Some(&server.reviewer))
+        .await
+        .submit_review(review(&first, pb::Verdict::True))
+        .await
+        .unwrap();
+    let event = by_reviewer.message().await.unwrap().unwrap();
+    assert_eq!(event.r#type(), pb::claim_event::Type::Reviewed);
+    assert_eq!(event.claim.unwrap().name, "claims/1");
+    drop(by_reviewer);
+    server.stop().await;
+}
