@@ -12,7 +12,7 @@ use tonic::Status;
 use super::{convert, pb};
 use crate::model::Claim;
 use crate::review::filter::Filter;
-use crate::review::matching;
+use crate::review::matching::{self, Decision};
 use crate::store::Store;
 
 /// Events kept for watchers that fall behind; beyond this they are told how
@@ -42,14 +42,16 @@ pub struct ClaimEvent {
 
 /// Whether `event` passes a watcher's filter. The filter tests the claim as
 /// the event describes it (a CREATED event of a claim reviewed a moment
-/// later is still an unreviewed claim's), in memory; only a condition the
-/// claim does not carry (`reviewer`) costs a read of the store, which
-/// answers for the claim as it is now.
+/// later is still an unreviewed claim's), in memory; only conditions the
+/// claim does not carry (`reviewer`) cost a read of the store, which
+/// answers them for the claim as it is now.
 async fn event_matches(filter: &Filter, event: &ClaimEvent, store: &dyn Store) -> bool {
-    if let Some(decided) = matching::matches(filter, &event.claim) {
-        return decided;
-    }
-    match store.claim_matches(event.claim.id, filter.clone()).await {
+    let rest = match matching::decide(filter, &event.claim) {
+        Decision::Matches => return true,
+        Decision::Fails => return false,
+        Decision::Undecided(rest) => rest,
+    };
+    match store.claim_matches(event.claim.id, rest).await {
         Ok(matched) => matched,
         Err(err) => {
             tracing::warn!("watch filter failed: {err}");

@@ -52,12 +52,22 @@ fn reading(field: Field, claim: &Claim) -> Reading<'_> {
     }
 }
 
-/// Whether `claim` satisfies `filter`: `Some` when the claim carries every
-/// field the filter names, or when a condition on what it carries already
-/// fails; `None` when only the store can tell (a `reviewer` condition, or a
-/// value of a type the parser never gives its field).
-pub fn matches(filter: &Filter, claim: &Claim) -> Option<bool> {
-    let mut undecided = false;
+/// What deciding a filter on a claim in memory gives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// Every condition holds.
+    Matches,
+    /// A condition on what the claim carries fails.
+    Fails,
+    /// Every condition the claim can answer holds; these others only the
+    /// store can decide (`reviewer`, or a value of a type the parser never
+    /// gives its field).
+    Undecided(Filter),
+}
+
+/// Decides `filter` on `claim` as far as the claim's own fields allow.
+pub fn decide(filter: &Filter, claim: &Claim) -> Decision {
+    let mut undecided: Vec<Condition> = Vec::new();
     let mut dates: Vec<&Condition> = Vec::new();
     for condition in &filter.conditions {
         let holds = match reading(condition.field, claim) {
@@ -72,18 +82,35 @@ pub fn matches(filter: &Filter, claim: &Claim) -> Option<bool> {
         match holds {
             Some(true) => {}
             // The conditions are joined by AND: one that fails decides.
-            Some(false) => return Some(false),
-            None => undecided = true,
+            Some(false) => return Decision::Fails,
+            None => undecided.push(condition.clone()),
         }
     }
     if !dates.is_empty() {
         match dates_hold(claim, &dates) {
             Some(true) => {}
-            Some(false) => return Some(false),
-            None => undecided = true,
+            Some(false) => return Decision::Fails,
+            // Date conditions are decided together, on one range.
+            None => undecided.extend(dates.into_iter().cloned()),
         }
     }
-    if undecided { None } else { Some(true) }
+    if undecided.is_empty() {
+        Decision::Matches
+    } else {
+        Decision::Undecided(Filter {
+            conditions: undecided,
+        })
+    }
+}
+
+/// Whether `claim` satisfies `filter`, or `None` when only the store can
+/// tell (see [`Decision::Undecided`]).
+pub fn matches(filter: &Filter, claim: &Claim) -> Option<bool> {
+    match decide(filter, claim) {
+        Decision::Matches => Some(true),
+        Decision::Fails => Some(false),
+        Decision::Undecided(_) => None,
+    }
 }
 
 /// SQLite's comparison of a column with a bound value of the type the
@@ -464,6 +491,14 @@ mod tests {
     fn reviewer_needs_the_store_unless_another_condition_fails() {
         assert_eq!(check("reviewer = ann", &claim()), None);
         assert_eq!(check("reviewer != ann AND status = UNREVIEWED", &claim()), None);
+        // Only the reviewer conditions are left to the store.
+        assert_eq!(
+            decide(
+                &parse("reviewer != ann AND status = UNREVIEWED AND reviewer = bob").unwrap(),
+                &claim()
+            ),
+            Decision::Undecided(parse("reviewer != ann AND reviewer = bob").unwrap())
+        );
         assert_eq!(
             check("reviewer = ann AND status = REVIEWED", &claim()),
             Some(false)
