@@ -1,5 +1,6 @@
 //! Claim events for WatchClaims: a tokio broadcast channel that writers publish to without ever
-//! waiting, and one forwarding task per watcher that reports what it had to drop.
+//! waiting, and one forwarding task per watcher that filters events by the claim they carry and
+//! reports what it had to drop.
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -11,6 +12,7 @@ use tonic::Status;
 use super::{convert, pb};
 use crate::model::Claim;
 use crate::review::filter::Filter;
+use crate::review::matching::{self, Decision};
 use crate::store::Store;
 
 /// Events kept for watchers that fall behind; beyond this they are told how
@@ -36,6 +38,26 @@ pub struct ClaimEvent {
     pub claim: Claim,
     pub actor: String,
     pub time: SystemTime,
+}
+
+/// Whether `event` passes a watcher's filter. The filter tests the claim as
+/// the event describes it (a CREATED event of a claim reviewed a moment
+/// later is still an unreviewed claim's), in memory; only conditions the
+/// claim does not carry (`reviewer`) cost a read of the store, which
+/// answers them for the claim as it is now.
+async fn event_matches(filter: &Filter, event: &ClaimEvent, store: &dyn Store) -> bool {
+    let rest = match matching::decide(filter, &event.claim) {
+        Decision::Matches => return true,
+        Decision::Fails => return false,
+        Decision::Undecided(rest) => rest,
+    };
+    match store.claim_matches(event.claim.id, rest).await {
+        Ok(matched) => matched,
+        Err(err) => {
+            tracing::warn!("watch filter failed: {err}");
+            false
+        }
+    }
 }
 
 /// The publishing side, shared by the services.
@@ -83,15 +105,8 @@ impl Events {
                 };
                 let message = match received {
                     Ok(event) => {
-                        if !filter.conditions.is_empty() {
-                            match store.claim_matches(event.claim.id, filter.clone()).await {
-                                Ok(true) => {}
-                                Ok(false) => continue,
-                                Err(err) => {
-                                    tracing::warn!("watch filter failed: {err}");
-                                    continue;
-                                }
-                            }
+                        if !event_matches(&filter, &event, store.as_ref()).await {
+                            continue;
                         }
                         convert::claim_event(&event)
                     }

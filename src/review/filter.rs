@@ -677,8 +677,9 @@ pub fn sort_key(claim: &Claim, keys: &[OrderKey]) -> Vec<SortValue> {
         .collect()
 }
 
-/// Microseconds since the Unix epoch, as the store keeps times.
-fn micros(time: SystemTime) -> i64 {
+/// Microseconds since the Unix epoch, as the store keeps times (rounded
+/// towards zero).
+pub(crate) fn micros(time: SystemTime) -> i64 {
     match time.duration_since(UNIX_EPOCH) {
         Ok(since) => i64::try_from(since.as_micros()).unwrap_or(i64::MAX),
         Err(before) => -i64::try_from(before.duration().as_micros()).unwrap_or(i64::MAX),

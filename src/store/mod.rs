@@ -6,6 +6,8 @@
 
 mod articles;
 mod claims;
+#[cfg(test)]
+mod matching_proptests;
 mod migrations;
 mod pool;
 mod reviews;

@@ -35,6 +35,8 @@ enum FieldSql {
 
 /// The SQL side of the filter table in `review::filter`. `kind`,
 /// `checkable`, `entity` and `date` read what migration 0002 (issue 3) adds.
+/// `review::matching` decides filters on a claim in memory with the same
+/// meaning; `matching_proptests.rs` holds the two together.
 fn field_sql(field: Field) -> FieldSql {
     match field {
         Field::Status => FieldSql::Column("c.review_state"),

@@ -6,11 +6,13 @@ use std::time::Duration;
 
 use claimdb::api::ServeOptions;
 use claimdb::api::pb;
+use claimdb::api::pb::claim_service_client::ClaimServiceClient;
 use claimdb::model::Role;
 use claimdb::review::rules::ReviewPolicy;
 use tonic::Code;
+use tonic::transport::Endpoint;
 
-use crate::support::{Authed, MISSION_ARTICLE, spawn_server, spawn_server_with};
+use crate::support::{Authed, Bearer, MISSION_ARTICLE, spawn_server, spawn_server_with};
 
 type Reviews = pb::review_service_client::ReviewServiceClient<Authed>;
 
@@ -613,5 +615,146 @@ async fn acquire_and_watch_take_the_same_filters_as_listing() {
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
+    server.stop().await;
+}
+
+/// See: #4. A watcher's filter tests the claim as the event describes it,
+/// not as the claim is when the watcher gets round to the event.
+#[tokio::test]
+async fn a_watch_filter_tests_the_claim_as_the_event_describes_it() {
+    let server = spawn_server().await;
+    // A watcher that does not read, on a connection with the smallest
+    // HTTP/2 windows: the server can send it little, its queue fills, and
+    // its task waits long before it reaches the last claim's CREATED event.
+    let channel = Endpoint::from_shared(format!("http://{}", server.addr))
+        .unwrap()
+        .initial_stream_window_size(65_535)
+        .initial_connection_window_size(65_535)
+        .connect()
+        .await
+        .unwrap();
+    let mut unreviewed = ClaimServiceClient::with_interceptor(channel, Bearer::new(&server.reader))
+        .watch_claims(pb::WatchClaimsRequest {
+            filter: "status = UNREVIEWED".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let body: String = (0..900)
+        .map(|i| {
+            format!(
+                "The council spent {i} million euros on roads in {}. ",
+                1900 + i % 100
+            )
+        })
+        .collect();
+    let created = server
+        .articles(Some(&server.admin))
+        .await
+        .create_article(pb::CreateArticleRequest {
+            article: Some(pb::Article {
+                body,
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .claims;
+    assert!(
+        (500..1000).contains(&created.len()),
+        "{} claims: enough to fill the watcher, fewer than it keeps",
+        created.len()
+    );
+    // Reviewed right after it was created: the claim is REVIEWED now, but
+    // its CREATED event describes an unreviewed claim. Then another claim
+    // is leased, an event the watcher takes.
+    let last = created.last().unwrap();
+    let mut reviews = server.reviews(Some(&server.reviewer)).await;
+    reviews
+        .submit_review(review(last, pb::Verdict::False))
+        .await
+        .unwrap();
+    let leased = reviews
+        .acquire_claim(pb::AcquireClaimRequest::default())
+        .await
+        .unwrap()
+        .into_inner()
+        .claim
+        .unwrap();
+
+    // Every CREATED event, the reviewed claim's too; then, as the REVIEWED
+    // event describes a reviewed claim, the lease.
+    let mut received = Vec::new();
+    loop {
+        let event = unreviewed.message().await.unwrap().unwrap();
+        let kind = event.r#type();
+        let claim = event.claim.unwrap();
+        assert_eq!(
+            claim.status(),
+            pb::claim::Status::Unreviewed,
+            "{kind:?} {}",
+            claim.name
+        );
+        if kind != pb::claim_event::Type::Created {
+            assert_eq!((kind, claim.name), (pb::claim_event::Type::Leased, leased.name));
+            break;
+        }
+        received.push(claim.name);
+    }
+    let expected: Vec<&str> = created.iter().map(|claim| claim.name.as_str()).collect();
+    let missing: Vec<&&str> = expected
+        .iter()
+        .filter(|name| !received.iter().any(|got| got == **name))
+        .collect();
+    assert!(
+        received == expected,
+        "{} CREATED events for {} claims; missing {missing:?}",
+        received.len(),
+        expected.len()
+    );
+    drop(unreviewed);
+    server.stop().await;
+}
+
+/// See: #4. `reviewer` needs the review history, which an event's claim does
+/// not carry: the watcher reads it from the store.
+#[tokio::test]
+async fn a_reviewer_watch_filter_reads_the_review_history() {
+    let server = spawn_server().await;
+    server.load_claims(1, 3).await;
+    let mut by_reviewer = server
+        .claims(Some(&server.reader))
+        .await
+        .watch_claims(pb::WatchClaimsRequest {
+            filter: "reviewer = test-reviewer AND checkable = true".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut claims = server.claims(Some(&server.reader)).await;
+    let mut stored = Vec::new();
+    for name in ["claims/1", "claims/2"] {
+        let request = pb::GetClaimRequest { name: name.into() };
+        stored.push(claims.get_claim(request).await.unwrap().into_inner());
+    }
+    let [first, second] = <[pb::Claim; 2]>::try_from(stored).unwrap();
+    // Another reviewer's verdict: skipped, whenever the watcher tests it.
+    server
+        .reviews(Some(&server.admin))
+        .await
+        .submit_review(review(&second, pb::Verdict::False))
+        .await
+        .unwrap();
+    server
+        .reviews(Some(&server.reviewer))
+        .await
+        .submit_review(review(&first, pb::Verdict::True))
+        .await
+        .unwrap();
+    let event = by_reviewer.message().await.unwrap().unwrap();
+    assert_eq!(event.r#type(), pb::claim_event::Type::Reviewed);
+    assert_eq!(event.claim.unwrap().name, "claims/1");
+    drop(by_reviewer);
     server.stop().await;
 }
