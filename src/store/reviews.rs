@@ -346,13 +346,50 @@ const SCANNED_PER_WINDOWED: u32 = 4;
 /// `None` when no more than `n` match. FTS5 walks its matches newest first
 /// without scoring them.
 fn nth_newest_match(conn: &Connection, fts: &str, n: u32) -> Result<Option<ClaimId>> {
+    nth_newest_match_in(conn, fts, n, (1, i64::MAX))
+}
+
+/// As [`nth_newest_match`], among the matches with ids in `ids` (inclusive).
+fn nth_newest_match_in(conn: &Connection, fts: &str, n: u32, ids: (i64, i64)) -> Result<Option<ClaimId>> {
     let floor = conn
         .prepare_cached(
-            "SELECT rowid FROM claims_fts WHERE claims_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            "SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3 \
+             ORDER BY rowid DESC LIMIT 1 OFFSET ?4",
         )?
-        .query_row(params![fts, n], |row| row.get(0))
+        .query_row(params![fts, ids.0, ids.1, n], |row| row.get(0))
         .optional()?;
     Ok(floor.map(ClaimId))
+}
+
+/// The range of ids the filter's `create_time` conditions allow, found in
+/// the `create_time` index: claims are numbered in the order they are
+/// stored, so "the newest matches" of a search for older claims are the
+/// newest of that time, not the newest overall. `Some(None)` when no claim
+/// meets them; `None` when the filter has no such condition.
+fn create_time_ids(conn: &Connection, filter: &Filter) -> Result<Option<Option<(i64, i64)>>> {
+    let times = Filter {
+        conditions: filter
+            .conditions
+            .iter()
+            .filter(|condition| condition.field == Field::CreateTime)
+            .cloned()
+            .collect(),
+    };
+    if times.conditions.is_empty() {
+        return Ok(None);
+    }
+    let end = |order: &str| -> Result<Option<i64>> {
+        let mut sql = Sql::default();
+        sql.push("SELECT c.id FROM claims c WHERE 1");
+        push_filter(&mut sql, &times);
+        sql.push(&format!(" ORDER BY c.create_time {order}, c.id {order} LIMIT 1"));
+        Ok(conn
+            .prepare_cached(&sql.text)?
+            .query_row(params_from_iter(sql.params.iter()), |row| row.get(0))
+            .optional()?)
+    };
+    let (lowest, highest) = (end("ASC")?, end("DESC")?);
+    Ok(Some(lowest.zip(highest)))
 }
 
 /// The ids of the claims matching the query's words and filter, newest
@@ -365,17 +402,26 @@ fn filtered_matches(
     query: &SearchQuery,
     window: Option<u32>,
 ) -> Result<(Vec<i64>, Option<ClaimId>)> {
+    let ids = match create_time_ids(conn, &query.filter)? {
+        None => (1, i64::MAX),
+        Some(Some(ids)) => ids,
+        Some(None) => return Ok((Vec::new(), None)),
+    };
     let scan_floor = match window {
-        Some(window) => nth_newest_match(conn, &query.fts, window.saturating_mul(SCANNED_PER_WINDOWED))?,
+        Some(window) => {
+            nth_newest_match_in(conn, &query.fts, window.saturating_mul(SCANNED_PER_WINDOWED), ids)?
+        }
         None => query.above,
     };
     // CROSS JOIN fixes the order: text matches first, then their claims.
     let mut sql = Sql::default();
     sql.push(
         "SELECT claims_fts.rowid FROM claims_fts CROSS JOIN claims c ON c.id = claims_fts.rowid \
-         WHERE claims_fts MATCH ?",
+         WHERE claims_fts MATCH ? AND claims_fts.rowid BETWEEN ? AND ?",
     );
     sql.bind(SqlValue::Text(query.fts.clone()));
+    sql.bind(SqlValue::Integer(ids.0));
+    sql.bind(SqlValue::Integer(ids.1));
     if let Some(floor) = scan_floor {
         sql.push(" AND claims_fts.rowid > ?");
         sql.bind(SqlValue::Integer(floor.0));
@@ -923,6 +969,16 @@ mod tests {
     async fn store_with(scores: &[f64]) -> (tempfile::TempDir, SqliteStore) {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("t.sqlite")).unwrap();
+        store
+            .create_articles_bulk(vec![article_with(scores, "")])
+            .await
+            .unwrap();
+        (dir, store)
+    }
+
+    /// An article of one claim per score ("Claim number {idx} about
+    /// bridges.", then `tail`), checkable unless the score is negative.
+    fn article_with(scores: &[f64], tail: &str) -> NewArticle {
         let mut body = String::new();
         let mut claims = Vec::new();
         for (idx, &signed_score) in scores.iter().enumerate() {
@@ -945,15 +1001,58 @@ mod tests {
             });
             body.push(' ');
         }
-        let article = NewArticle {
+        body.push_str(tail);
+        NewArticle {
             sha256: crate::ingest::sha256(&body),
             body,
             metadata: ArticleMetadata::default(),
             extractor_version: "test".into(),
             claims,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_windowed_search_for_older_claims_ranks_the_newest_of_that_time() {
+        // Claims 1–20, then a moment, then claims 21–40, all about bridges.
+        let (_dir, store) = store_with(&[0.5; 20]).await;
+        let between = prost_types::Timestamp::from(std::time::SystemTime::now()).to_string();
+        store
+            .create_articles_bulk(vec![article_with(&[0.5; 20], "Later.")])
+            .await
+            .unwrap();
+        let search = |filter: &str| SearchQuery {
+            fts: crate::review::search::fts_query("bridges").unwrap(),
+            mark_terms: Vec::new(),
+            filter: filter::parse(filter).unwrap(),
+            after: None,
+            limit: 50,
+            window: Some(5),
+            above: None,
         };
-        store.create_articles_bulk(vec![article]).await.unwrap();
-        (dir, store)
+        let ids = |page: &SearchPage| {
+            let mut ids: Vec<i64> = page.hits.iter().map(|hit| hit.claim.id.0).collect();
+            ids.sort_unstable();
+            ids
+        };
+        // The newest 5 of the claims stored before `between`, not the newest
+        // 4 × 5 text matches overall (which are all later).
+        let older = store
+            .search_claims(search(&format!("create_time <= {between}")))
+            .await
+            .unwrap();
+        assert_eq!(ids(&older), [16, 17, 18, 19, 20]);
+        assert_eq!(older.window_floor, Some(ClaimId(15)));
+        let newer = store
+            .search_claims(search(&format!("create_time > {between}")))
+            .await
+            .unwrap();
+        assert_eq!(ids(&newer), [36, 37, 38, 39, 40]);
+        // No claim at all in the time range: nothing, and nothing left out.
+        let none = store
+            .search_claims(search("create_time < 2000-01-01"))
+            .await
+            .unwrap();
+        assert_eq!(none, SearchPage::default());
     }
 
     fn acquire_query(name: &str, lease: Duration) -> AcquireQuery {
