@@ -7,20 +7,18 @@ use crate::model::{Principal, Role};
 
 pub fn find(conn: &Connection, token_sha256: &[u8; 32]) -> Result<Option<Principal>> {
     let row = conn
-        .prepare_cached("SELECT id, name, role FROM tokens WHERE token_sha256 = ?1 AND revoke_time IS NULL")?
-        .query_row([token_sha256], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-            ))
-        })
+        .prepare_cached(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM tokens WHERE token_sha256 = ?1 AND revoke_time IS NULL"
+        ))?
+        .query_row([token_sha256], from_row)
         .optional()?;
-    row.map(|(token_id, name, role)| {
-        let role = role
-            .parse::<Role>()
-            .map_err(|err| StoreError::Corrupt(format!("token {token_id}: {err}")))?;
-        Ok(Principal { token_id, name, role })
+    row.map(|row| {
+        let token = info(row)?;
+        Ok(Principal {
+            token_id: token.id,
+            name: token.name,
+            role: token.role,
+        })
     })
     .transpose()
 }
