@@ -80,20 +80,28 @@ fn span(span: Span) -> pb::Span {
 }
 
 pub fn article(article: Article) -> pb::Article {
-    let meta = article.metadata;
     pb::Article {
         name: article_name(article.id),
-        body: article.body,
         sha256: hex::encode(article.sha256),
+        create_time: Some(timestamp(article.create_time)),
+        claim_count: i32::try_from(article.claim_count).unwrap_or(i32::MAX),
+        extractor_version: article.extractor_version,
+        ..article_submission(article.body, article.metadata)
+    }
+}
+
+/// An article as a client submits it: its body and metadata, unset fields
+/// empty. The inverse of [`given_metadata`].
+pub fn article_submission(body: String, meta: ArticleMetadata) -> pb::Article {
+    pb::Article {
+        body,
         title: meta.title.unwrap_or_default(),
         source_url: meta.source_url.unwrap_or_default(),
         publisher: meta.publisher.unwrap_or_default(),
         credit: meta.credit.unwrap_or_default(),
         dateline: meta.dateline.unwrap_or_default(),
         published_date: meta.published_date.unwrap_or_default(),
-        create_time: Some(timestamp(article.create_time)),
-        claim_count: i32::try_from(article.claim_count).unwrap_or(i32::MAX),
-        extractor_version: article.extractor_version,
+        ..Default::default()
     }
 }
 

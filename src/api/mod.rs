@@ -25,7 +25,7 @@ use crate::ingest::MAX_BODY_BYTES;
 use crate::review::rules::{DEFAULT_LEASE, DEFAULT_MAX_LEASES, ReviewPolicy};
 use crate::store::{Store, StoreError};
 
-pub use convert::unstored_claim;
+pub use convert::{article_submission, unstored_claim};
 pub use error::ERROR_DOMAIN;
 pub use pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 

@@ -88,14 +88,14 @@ pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Res
             published_date,
         } => {
             let body = super::read_input(&file)?;
-            let article = pb::Article {
-                body,
-                title: title.unwrap_or_default(),
-                source_url: url.unwrap_or_default(),
-                publisher: publisher.unwrap_or_default(),
-                published_date: published_date.unwrap_or_default(),
+            let metadata = crate::model::ArticleMetadata {
+                title,
+                source_url: url,
+                publisher,
+                published_date,
                 ..Default::default()
             };
+            let article = crate::api::article_submission(body, metadata);
             let response = client
                 .create_article(pb::CreateArticleRequest {
                     article: Some(article),

@@ -169,19 +169,9 @@ fn request(item: Item, dry_run: bool) -> pb::ImportArticlesRequest {
         Some(id) => format!("{} ({id})", item.origin),
         None => item.origin.to_string(),
     };
-    let meta = item.metadata;
     pb::ImportArticlesRequest {
         item_id,
-        article: Some(pb::Article {
-            body: item.body,
-            title: meta.title.unwrap_or_default(),
-            source_url: meta.source_url.unwrap_or_default(),
-            publisher: meta.publisher.unwrap_or_default(),
-            credit: meta.credit.unwrap_or_default(),
-            dateline: meta.dateline.unwrap_or_default(),
-            published_date: meta.published_date.unwrap_or_default(),
-            ..Default::default()
-        }),
+        article: Some(crate::api::article_submission(item.body, item.metadata)),
         dry_run,
     }
 }
