@@ -261,7 +261,7 @@ pub fn search(conn: &Connection, query: &SearchQuery) -> Result<SearchPage> {
     sql.bind(SqlValue::Text(query.fts.clone()));
     let window_floor = if query.filter.conditions.is_empty() {
         let floor = match first_page_window {
-            Some(window) => nth_newest_match(conn, &query.fts, window)?,
+            Some(window) => nth_newest_match(conn, &query.fts, window, ALL_IDS)?,
             None => query.above,
         };
         if let Some(floor) = floor {
@@ -337,20 +337,19 @@ pub fn search(conn: &Connection, query: &SearchQuery) -> Result<SearchPage> {
     Ok(SearchPage { hits, window_floor })
 }
 
+/// Every claim id, as an inclusive range.
+const ALL_IDS: (i64, i64) = (1, i64::MAX);
+
 /// How many text matches a windowed, filtered search tests against the
 /// filter, per claim of the window: a bound on the time a selective filter
 /// can take (about half a microsecond per match tested).
 const SCANNED_PER_WINDOWED: u32 = 4;
 
-/// The id of the `(n + 1)`-th newest claim matching the FTS5 expression,
-/// `None` when no more than `n` match. FTS5 walks its matches newest first
+/// The id of the `(n + 1)`-th newest claim matching the FTS5 expression
+/// among those with ids in `ids` (inclusive), `None` when no more than `n`
+/// match. FTS5 walks its matches newest first
 /// without scoring them.
-fn nth_newest_match(conn: &Connection, fts: &str, n: u32) -> Result<Option<ClaimId>> {
-    nth_newest_match_in(conn, fts, n, (1, i64::MAX))
-}
-
-/// As [`nth_newest_match`], among the matches with ids in `ids` (inclusive).
-fn nth_newest_match_in(conn: &Connection, fts: &str, n: u32, ids: (i64, i64)) -> Result<Option<ClaimId>> {
+fn nth_newest_match(conn: &Connection, fts: &str, n: u32, ids: (i64, i64)) -> Result<Option<ClaimId>> {
     let floor = conn
         .prepare_cached(
             "SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3 \
@@ -403,14 +402,12 @@ fn filtered_matches(
     window: Option<u32>,
 ) -> Result<(Vec<i64>, Option<ClaimId>)> {
     let ids = match create_time_ids(conn, &query.filter)? {
-        None => (1, i64::MAX),
+        None => ALL_IDS,
         Some(Some(ids)) => ids,
         Some(None) => return Ok((Vec::new(), None)),
     };
     let scan_floor = match window {
-        Some(window) => {
-            nth_newest_match_in(conn, &query.fts, window.saturating_mul(SCANNED_PER_WINDOWED), ids)?
-        }
+        Some(window) => nth_newest_match(conn, &query.fts, window.saturating_mul(SCANNED_PER_WINDOWED), ids)?,
         None => query.above,
     };
     // CROSS JOIN fixes the order: text matches first, then their claims.
