@@ -17,8 +17,11 @@
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
+
+#[path = "../tests/e2e/support/process.rs"]
+mod process;
 
 use claimdb::import::{self, Entry, Format, Input};
 use claimdb::ingest;
@@ -98,7 +101,8 @@ fn mb(bytes: u64) -> f64 {
 /// Runs `claimdb import` of `input` against a fresh `claimdb serve` on
 /// `db`, returning the seconds taken and the server's peak RSS in MB.
 fn import_over_grpc(db: &Path, input: &Path) -> (f64, f64) {
-    let (mut server, addr, token) = start_server(db);
+    let (mut server, addr, token) = process::start_server(db, true);
+    let token = token.expect("a fresh server prints its admin token");
     let started = Instant::now();
     let output = Command::new(env!("CARGO_BIN_EXE_claimdb"))
         .args(["import", input.to_str().unwrap(), "--addr", &addr])
@@ -162,39 +166,6 @@ fn make_input(corpus_dir: &Path, n_articles: usize, out: &Path) -> (usize, u64, 
     }
     writer.flush().unwrap();
     (n_articles, input_bytes, body_bytes)
-}
-
-/// Starts the release `claimdb serve` on a fresh database and a free port,
-/// returning it once it listens, with its address and admin token.
-fn start_server(db: &Path) -> (Child, String, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
-        .args(["serve", "--db", db.to_str().unwrap(), "--addr", &addr])
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let token = stdout
-        .lines()
-        .map(Result::unwrap)
-        .find(|line| line.starts_with(claimdb::auth::TOKEN_PREFIX))
-        .expect("a fresh server prints its admin token");
-    let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
-    for line in log.by_ref() {
-        if line.unwrap().contains("claimdb serving") {
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in log {});
-    (child, addr, token)
 }
 
 /// The peak resident set size of a process, from /proc (Linux).

@@ -1,10 +1,8 @@
 //! A server killed with SIGKILL in the middle of an import loses nothing it answered and keeps
 //! nothing half-written: importing again gives every article exactly once. See: #5
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
 use claimdb::api::pb;
 use claimdb::ingest;
@@ -13,7 +11,7 @@ use pb::import_item_result::Outcome;
 use tokio_stream::StreamExt;
 
 use crate::import::generated_body;
-use crate::support::Bearer;
+use crate::support::{Bearer, process};
 
 const N_ARTICLES: usize = 3000;
 /// The server is killed once this many articles have been answered.
@@ -25,48 +23,10 @@ struct ServerProcess {
     addr: String,
 }
 
-/// Starts `claimdb serve` on a free port and waits, by reading its log,
-/// until it listens. On a first start (`fresh`) it returns the admin token
-/// the server prints.
+/// Starts `claimdb serve` (see `support::process`); on a first start
+/// (`fresh`) it returns the admin token the server prints.
 fn start_server(db: &Path, fresh: bool) -> (ServerProcess, Option<String>) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
-        .args(["serve", "--db", db.to_str().unwrap(), "--addr", &addr])
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    // The token comes on standard output before the server listens.
-    let token_reader = std::thread::spawn(move || {
-        BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .find(|line| line.starts_with(claimdb::auth::TOKEN_PREFIX))
-    });
-    let mut log = BufReader::new(stderr).lines();
-    for line in log.by_ref() {
-        let line = line.unwrap();
-        if line.contains("cannot") || line.contains("error") {
-            panic!("the server failed to start: {line}");
-        }
-        if line.contains("claimdb serving") {
-            break;
-        }
-    }
-    // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in log {});
-    // A restarted server prints nothing on standard output, so its reader
-    // is left to end with the process.
-    let token = if fresh { token_reader.join().unwrap() } else { None };
+    let (child, addr, token) = process::start_server(db, fresh);
     (ServerProcess { child, addr }, token)
 }
 

@@ -1,5 +1,7 @@
 //! Starts a real claimdb server on an ephemeral port with a temporary database, and makes clients.
 
+pub mod process;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
