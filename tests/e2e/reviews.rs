@@ -14,6 +14,18 @@ use tonic::transport::Endpoint;
 
 use crate::support::{Authed, Bearer, MISSION_ARTICLE, spawn_server, spawn_server_with};
 
+/// An article of `n_sentences` sentences on council spending, most of them a claim.
+fn council_spending(n_sentences: usize) -> String {
+    (0..n_sentences)
+        .map(|i| {
+            format!(
+                "The council spent {i} million euros on roads in {}. ",
+                1900 + i % 100
+            )
+        })
+        .collect()
+}
+
 type Reviews = pb::review_service_client::ReviewServiceClient<Authed>;
 
 fn review(claim: &pb::Claim, verdict: pb::Verdict) -> pb::SubmitReviewRequest {
@@ -29,18 +41,7 @@ fn review(claim: &pb::Claim, verdict: pb::Verdict) -> pb::SubmitReviewRequest {
 #[tokio::test]
 async fn the_whole_review_path() {
     let server = spawn_server().await;
-    let stored = server
-        .articles(Some(&server.admin))
-        .await
-        .create_article(pb::CreateArticleRequest {
-            article: Some(pb::Article {
-                body: MISSION_ARTICLE.to_owned(),
-                ..Default::default()
-            }),
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let stored = server.create_article(MISSION_ARTICLE.to_owned()).await;
     let best = stored
         .claims
         .iter()
@@ -537,26 +538,7 @@ async fn watchers_see_claim_events_and_slow_ones_are_told_what_they_missed() {
     // A burst of events larger than the broadcast buffer: the writer does
     // not wait for `everything`, which is not being read, and that watcher
     // then learns how many events it missed.
-    let body: String = (0..1500)
-        .map(|i| {
-            format!(
-                "The council spent {i} million euros on roads in {}. ",
-                1900 + i % 100
-            )
-        })
-        .collect();
-    let created = server
-        .articles(Some(&server.admin))
-        .await
-        .create_article(pb::CreateArticleRequest {
-            article: Some(pb::Article {
-                body,
-                ..Default::default()
-            }),
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let created = server.create_article(council_spending(1500)).await;
     assert!(created.claims.len() > 1100, "{} claims", created.claims.len());
     let notice = everything.message().await.unwrap().unwrap();
     assert_eq!(notice.r#type(), pb::claim_event::Type::EventsDropped);
@@ -640,27 +622,7 @@ async fn a_watch_filter_tests_the_claim_as_the_event_describes_it() {
         .await
         .unwrap()
         .into_inner();
-    let body: String = (0..900)
-        .map(|i| {
-            format!(
-                "The council spent {i} million euros on roads in {}. ",
-                1900 + i % 100
-            )
-        })
-        .collect();
-    let created = server
-        .articles(Some(&server.admin))
-        .await
-        .create_article(pb::CreateArticleRequest {
-            article: Some(pb::Article {
-                body,
-                ..Default::default()
-            }),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .claims;
+    let created = server.create_article(council_spending(900)).await.claims;
     assert!(
         (500..1000).contains(&created.len()),
         "{} claims: enough to fill the watcher, fewer than it keeps",

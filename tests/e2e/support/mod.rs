@@ -128,6 +128,21 @@ impl TestServer {
             .max_decoding_message_size(usize::MAX)
     }
 
+    /// Stores `body` as a new article through CreateArticle, as the admin.
+    pub async fn create_article(&self, body: String) -> claimdb::api::pb::CreateArticleResponse {
+        self.articles(Some(&self.admin))
+            .await
+            .create_article(claimdb::api::pb::CreateArticleRequest {
+                article: Some(claimdb::api::pb::Article {
+                    body,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+    }
+
     /// Makes a token for `name` with `role`.
     pub async fn token(&self, role: Role, name: &str) -> String {
         let token = auth::new_token().unwrap();
