@@ -357,28 +357,21 @@ mod tests {
     use crate::extract::words::words;
 
     fn regions(sentence: &str) -> Vec<String> {
-        let sentence_words: Vec<Word<'_>> = words(sentence).collect();
-        let flags = vec![false; sentence_words.len()];
-        let mut segments = Vec::new();
-        decompose(sentence, &sentence_words, &flags, &mut segments);
-        segments
-            .iter()
-            .map(|segment| {
-                let region = &sentence[segment.region.start..segment.region.end];
-                match segment.kind {
-                    SegmentKind::SharedSubject { subject } => {
-                        format!("[{}] {region}", &sentence[subject.start..subject.end])
-                    }
-                    _ => region.to_string(),
-                }
-            })
-            .collect()
+        regions_with(sentence, |sentence_words| vec![false; sentence_words.len()])
     }
 
     /// [`regions`] with the quotation flags the extractor computes.
     fn regions_quoted(sentence: &str) -> Vec<String> {
+        regions_with(sentence, |sentence_words| {
+            crate::extract::attribution::quote_flags_for_tests(sentence, sentence_words)
+        })
+    }
+
+    /// The claim regions of `sentence` (a shared subject in brackets before
+    /// its region), with the inside-quote flags `flags` gives for its words.
+    fn regions_with(sentence: &str, flags: impl FnOnce(&[Word<'_>]) -> Vec<bool>) -> Vec<String> {
         let sentence_words: Vec<Word<'_>> = words(sentence).collect();
-        let flags = crate::extract::attribution::quote_flags_for_tests(sentence, &sentence_words);
+        let flags = flags(&sentence_words);
         let mut segments = Vec::new();
         decompose(sentence, &sentence_words, &flags, &mut segments);
         segments
