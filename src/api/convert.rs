@@ -91,7 +91,7 @@ pub fn article(article: Article) -> pb::Article {
 }
 
 /// An article as a client submits it: its body and metadata, unset fields
-/// empty. The inverse of [`given_metadata`].
+/// empty. The inverse of `given_metadata`.
 pub fn article_submission(body: String, meta: ArticleMetadata) -> pb::Article {
     pb::Article {
         body,
