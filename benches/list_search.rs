@@ -199,11 +199,11 @@ async fn list_scenario(client: &mut Client, name: &str, filters: &[String], orde
 struct Search<'a> {
     name: &'a str,
     queries: &'a [String],
-    filter: &'a str,
+    /// Taken in turn, as the queries are.
+    filters: &'a [String],
     exhaustive: bool,
     /// How many pages to follow per query.
     pages: usize,
-    speakers: &'a [String],
 }
 
 async fn search_scenario(client: &mut Client, search: Search<'_>) {
@@ -211,14 +211,9 @@ async fn search_scenario(client: &mut Client, search: Search<'_>) {
     let mut n_results = 0;
     let mut n_windowed = 0;
     'outer: for idx in 0.. {
-        // "SPEAKER" stands for one of the speaker filters, in turn.
-        let filter = match search.filter {
-            "SPEAKER" => search.speakers[idx % search.speakers.len()].clone(),
-            filter => filter.to_owned(),
-        };
         let mut request = pb::SearchClaimsRequest {
             query: search.queries[idx % search.queries.len()].clone(),
-            filter,
+            filter: search.filters[idx % search.filters.len()].clone(),
             page_size: 50,
             exhaustive: search.exhaustive,
             ..Default::default()
@@ -353,50 +348,63 @@ async fn main() {
     let pairs: Vec<String> = (0..50)
         .map(|idx| format!("{} {}", words[10 + idx], words[500 + idx * 7]))
         .collect();
+    let none = [String::new()];
+    let half = ["checkworthiness >= 0.5".to_owned()];
     let scenarios = [
         (
             "SearchClaims, one common word, 4 pages deep",
             &common,
-            "",
+            &none[..],
             false,
             4,
         ),
-        ("SearchClaims, one common word, exhaustive", &common, "", true, 1),
+        (
+            "SearchClaims, one common word, exhaustive",
+            &common,
+            &none,
+            true,
+            1,
+        ),
         (
             "SearchClaims, one common word, filter `checkworthiness >= 0.5`",
             &common,
-            "checkworthiness >= 0.5",
+            &half,
             false,
             1,
         ),
         (
             "SearchClaims, one common word, filter `speaker = \"Speaker N\"` (20 speakers)",
             &common,
-            "SPEAKER",
+            &speakers,
             false,
             1,
         ),
-        ("SearchClaims, one middling word", &middling, "", false, 1),
-        ("SearchClaims, one rare word", &rare, "", false, 1),
-        ("SearchClaims, a common and a middling word", &pairs, "", false, 1),
+        ("SearchClaims, one middling word", &middling, &none, false, 1),
+        ("SearchClaims, one rare word", &rare, &none, false, 1),
+        (
+            "SearchClaims, a common and a middling word",
+            &pairs,
+            &none,
+            false,
+            1,
+        ),
         (
             "SearchClaims, one middling word, filter `checkworthiness >= 0.5`",
             &middling,
-            "checkworthiness >= 0.5",
+            &half,
             false,
             1,
         ),
     ];
-    for (name, queries, filter, exhaustive, pages) in scenarios {
+    for (name, queries, filters, exhaustive, pages) in scenarios {
         search_scenario(
             &mut client,
             Search {
                 name,
                 queries,
-                filter,
+                filters,
                 exhaustive,
                 pages,
-                speakers: &speakers,
             },
         )
         .await;
