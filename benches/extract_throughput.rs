@@ -11,8 +11,22 @@ use std::time::{Duration, Instant};
 
 use claimdb::extract;
 
+/// The allocator the `claimdb` binary uses (src/main.rs), so that the
+/// extractor is measured as it runs in the server and the CLI.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Timed passes over the whole corpus; the best and the median are reported.
+/// `BENCH_PASSES` overrides it, e.g. 1 to count instructions under valgrind.
 const N_PASSES: usize = 7;
+
+fn n_passes() -> usize {
+    std::env::var("BENCH_PASSES")
+        .ok()
+        .and_then(|passes| passes.parse().ok())
+        .filter(|&passes| passes > 0)
+        .unwrap_or(N_PASSES)
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Cargo passes `--bench` to bench targets; only paths are ours.
@@ -99,11 +113,11 @@ struct Timings {
     cpu: Option<Duration>,
 }
 
-/// One warm-up pass, then [`N_PASSES`] timed passes.
+/// One warm-up pass, then [`n_passes`] timed passes.
 fn time_passes(mut pass: impl FnMut()) -> Timings {
     pass();
     let cpu_before = thread_cpu_time();
-    let mut walls: Vec<Duration> = (0..N_PASSES)
+    let mut walls: Vec<Duration> = (0..n_passes())
         .map(|_| {
             let started = Instant::now();
             pass();
