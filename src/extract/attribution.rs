@@ -190,8 +190,8 @@ pub fn double_quotes(text: &str) -> DoubleQuotes<'_> {
 ///
 /// Scanning bytes is safe here: '"' is ASCII, and U+201C/U+201D are
 /// E2 80 9C/9D, whose lead byte E2 never occurs inside another character.
-/// Most sentences hold neither byte, and a tight search for the two skips
-/// them at once.
+/// Most sentences hold neither byte, and a vectorised search for the two
+/// skips them at once.
 pub struct DoubleQuotes<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -203,9 +203,7 @@ impl Iterator for DoubleQuotes<'_> {
     fn next(&mut self) -> Option<(usize, char)> {
         let bytes = self.bytes;
         loop {
-            let offset = bytes[self.pos..]
-                .iter()
-                .position(|byte| *byte == b'"' || *byte == 0xE2)?;
+            let offset = memchr::memchr2(b'"', 0xE2, &bytes[self.pos..])?;
             let byte_idx = self.pos + offset;
             self.pos = byte_idx + 1;
             if bytes[byte_idx] == b'"' {

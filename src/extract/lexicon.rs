@@ -114,10 +114,21 @@ fn packed_lower_key(word: &str) -> Option<PackedKey> {
         return lower_key(word, &mut buffer).map(pack);
     }
     let mut padded = [0u8; 24];
-    for (slot, byte) in padded.iter_mut().zip(bytes) {
-        *slot = byte.to_ascii_lowercase();
-    }
-    Some(pack_bytes(&padded))
+    padded[..bytes.len()].copy_from_slice(bytes);
+    Some(pack_bytes(&padded).map(ascii_lower_u64))
+}
+
+/// Lower-cases the ASCII capitals among eight bytes of ASCII at once: a
+/// byte's top bit is set by the additions exactly when it is at least `A`
+/// and not above `Z` (no carry crosses bytes, since every byte is below
+/// 0x80), and that bit shifted down by two is the 0x20 that lower-cases it.
+fn ascii_lower_u64(chunk: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOP_BITS: u64 = 0x8080_8080_8080_8080;
+    let at_least_a = chunk + (0x80 - u64::from(b'A')) * ONES;
+    let above_z = chunk + (0x7F - u64::from(b'Z')) * ONES;
+    let is_capital = at_least_a & !above_z & TOP_BITS;
+    chunk | (is_capital >> 2)
 }
 
 /// A word of at most 24 bytes as three integers, zero-padded; words hold no
@@ -1060,6 +1071,20 @@ const OPINION_NOUNS: &[&str] = &["opinion", "view"];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eight_bytes_lower_case_like_one_byte_at_a_time() {
+        for first in 0..0x80u8 {
+            // Every ASCII byte in every position, beside neighbours that
+            // would expose a carry between bytes.
+            for neighbour in [0u8, b'@', b'A', b'Z', b'[', b'z', 0x7F] {
+                let mut bytes = [neighbour; 8];
+                bytes[usize::from(first) % 8] = first;
+                let expected = u64::from_le_bytes(bytes.map(|byte| byte.to_ascii_lowercase()));
+                assert_eq!(ascii_lower_u64(u64::from_le_bytes(bytes)), expected, "{bytes:?}");
+            }
+        }
+    }
 
     #[test]
     fn lookups_ignore_case_and_combine_classes() {

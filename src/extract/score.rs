@@ -46,22 +46,25 @@ pub fn sentence_features(sentence: &str, words: &[Word<'_>]) -> Features {
             .ends_with(['?', '\u{FF1F}']),
         ..Features::default()
     };
-    // Searching for single bytes is memchr-fast; the slower character scan
-    // runs only when a lead byte of a non-ASCII currency sign or curly quote
-    // (0xC2 or 0xE2) is present.
+    // Vectorised byte searches: ASCII signs first, then only the
+    // characters that start with the lead byte of a non-ASCII currency sign
+    // or curly quote (0xC2 or 0xE2; lead bytes are always character
+    // boundaries) are decoded.
     let bytes = sentence.as_bytes();
-    features.has_percent = bytes.contains(&b'%');
-    features.has_money = bytes.contains(&b'$');
-    features.has_quotation = bytes.contains(&b'"');
-    if bytes.contains(&0xC2) || bytes.contains(&0xE2) {
-        for c in sentence.chars() {
-            match c {
-                '\u{A3}' | '\u{A5}' | '\u{20AC}' | '\u{20B9}' | '\u{20BD}' | '\u{20A9}' => {
-                    features.has_money = true;
-                }
-                '\u{201C}' | '\u{201D}' => features.has_quotation = true,
-                _ => {}
+    for sign_idx in memchr::memchr3_iter(b'%', b'$', b'"', bytes) {
+        match bytes[sign_idx] {
+            b'%' => features.has_percent = true,
+            b'$' => features.has_money = true,
+            _ => features.has_quotation = true,
+        }
+    }
+    for lead_idx in memchr::memchr2_iter(0xC2, 0xE2, bytes) {
+        match sentence[lead_idx..].chars().next() {
+            Some('\u{A3}' | '\u{A5}' | '\u{20AC}' | '\u{20B9}' | '\u{20BD}' | '\u{20A9}') => {
+                features.has_money = true;
             }
+            Some('\u{201C}' | '\u{201D}') => features.has_quotation = true,
+            _ => {}
         }
     }
     let mut run_start_idx = None;

@@ -56,9 +56,19 @@ impl<'a> Iterator for Words<'a> {
 
     fn next(&mut self) -> Option<Word<'a>> {
         let text = self.text;
+        let bytes = text.as_bytes();
         let mut start = self.pos;
-        // Skip to the first alphanumeric character.
+        // Skip to the first alphanumeric character; ASCII bytes (nearly all)
+        // are tested without decoding.
         loop {
+            let byte = *bytes.get(start)?;
+            if byte.is_ascii() {
+                if byte.is_ascii_alphanumeric() {
+                    break;
+                }
+                start += 1;
+                continue;
+            }
             let c = char_at(text, start)?;
             if c.is_alphanumeric() {
                 break;
@@ -67,7 +77,18 @@ impl<'a> Iterator for Words<'a> {
         }
         let mut end = start;
         let mut previous = '\0';
-        while let Some(c) = char_at(text, end) {
+        loop {
+            // The run of ASCII letters and digits that makes most words.
+            while let Some(&byte) = bytes.get(end) {
+                if !byte.is_ascii_alphanumeric() {
+                    break;
+                }
+                end += 1;
+                previous = char::from(byte);
+            }
+            let Some(c) = char_at(text, end) else {
+                break;
+            };
             if c.is_alphanumeric() {
                 end += c.len_utf8();
                 previous = c;
