@@ -7,9 +7,9 @@
 //! structural [`Features`] (numbers, dates, named entities, reporting verbs,
 //! comparatives, hedges, first-person opinion, questions, length) and,
 //! optionally, n-grams of word shapes: each word reduced to one of a few
-//! dozen classes (its strongest word class, else number, capitalised,
-//! lower-case or other), so that "<s> NUMBER PERCENT" or "FIRST_PERSON
-//! OPINION_VERB" generalise beyond the words seen in training. The
+//! dozen classes (its most specific word class, else number, capitalised,
+//! lower-case or other), so that `<s> NUMBER PERCENT` or `FIRST_PERSON
+//! OPINION_VERB` generalise beyond the words seen in training. The
 //! optional character block holds the character n-grams of every word,
 //! padded with boundary marks (`<word>`), taken from a shift register over
 //! the word's bytes so that each n-gram costs a shift and a mask. Each feature
