@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use crate::extract::model::{FeatureConfig, MAX_CHAR_NGRAM, Norm, Weighting};
+use crate::extract::model::{FeatureConfig, MAX_CHAR_NGRAM, MAX_SHAPE_NGRAM, Norm, Weighting};
 use crate::train::logistic::{CandidateResult, Hyperparameters};
 use crate::train::{self, TrainOptions};
 
@@ -40,18 +40,39 @@ pub struct TrainArgs {
     /// `euclidean` (of the weighted features, as TF-IDF).
     #[arg(long, value_delimiter = ',', default_value = "count")]
     norm: Vec<String>,
+    /// Word-shape n-grams to try: `0` for none, `2` for bigrams of word
+    /// shapes (each word's word class, else number, capitalised, lower-case
+    /// or other), `3` for bigrams and trigrams.
+    #[arg(long, value_delimiter = ',', default_values_t = [0, 2])]
+    shape_ngrams: Vec<u32>,
     /// L2 penalties to try.
     #[arg(long, value_delimiter = ',', default_values_t = [1e-5, 1e-4])]
     l2: Vec<f64>,
     /// Numbers of epochs to try.
     #[arg(long, value_delimiter = ',', default_values_t = [5, 8])]
     epochs: Vec<usize>,
+    /// AdaGrad learning rates to try.
+    #[arg(long, value_delimiter = ',', default_values_t = [0.2])]
+    learning_rate: Vec<f64>,
     /// Weights of a check-worthy example's error to try.
     #[arg(long, value_delimiter = ',', default_values_t = [1.0])]
     positive_weight: Vec<f64>,
     /// Numbers of shuffling seeds whose models are averaged, to try.
     #[arg(long, value_delimiter = ',', default_values_t = [1])]
     seeds: Vec<usize>,
+    /// Iterate averaging to try: the model is the average of the weights
+    /// after every update of this many final epochs (`0` for the last
+    /// weights alone, `all` for every epoch).
+    #[arg(long, value_delimiter = ',', default_value = "0,1")]
+    averaged_epochs: Vec<String>,
+}
+
+fn parse_averaged_epochs(text: &str) -> anyhow::Result<usize> {
+    if text == "all" {
+        return Ok(usize::MAX);
+    }
+    text.parse()
+        .with_context(|| format!("--averaged-epochs {text}: expected a number or all"))
 }
 
 fn parse_char_ngrams(text: &str) -> anyhow::Result<(u32, u32)> {
@@ -89,15 +110,26 @@ fn candidates(args: &TrainArgs) -> anyhow::Result<Vec<Hyperparameters>> {
                 if weighting == Weighting::Binary && norm == Norm::Euclidean {
                     continue;
                 }
-                configs.push(FeatureConfig {
-                    bucket_bits: args.bucket_bits,
-                    char_ngrams,
-                    weighting,
-                    norm,
-                });
+                for &shape_ngrams in &args.shape_ngrams {
+                    if !matches!(shape_ngrams, 0 | 2..=MAX_SHAPE_NGRAM) {
+                        anyhow::bail!("--shape-ngrams {shape_ngrams}: expected 0, 2 or {MAX_SHAPE_NGRAM}");
+                    }
+                    configs.push(FeatureConfig {
+                        bucket_bits: args.bucket_bits,
+                        char_ngrams,
+                        weighting,
+                        norm,
+                        shape_ngrams,
+                    });
+                }
             }
         }
     }
+    let averaged_epochs: Vec<usize> = args
+        .averaged_epochs
+        .iter()
+        .map(|text| parse_averaged_epochs(text))
+        .collect::<anyhow::Result<_>>()?;
     let mut candidates = Vec::new();
     for config in configs {
         for &l2 in &args.l2 {
@@ -109,14 +141,20 @@ fn candidates(args: &TrainArgs) -> anyhow::Result<Vec<Hyperparameters>> {
                                 "--l2 must be at least 0, --positive-weight more than 0, --epochs and --seeds at least 1"
                             );
                         }
-                        candidates.push(Hyperparameters {
-                            config,
-                            l2,
-                            epochs,
-                            learning_rate: 0.2,
-                            positive_weight,
-                            n_seeds,
-                        });
+                        for (&averaged, &learning_rate) in pairs(&averaged_epochs, &args.learning_rate) {
+                            if learning_rate.is_nan() || learning_rate <= 0.0 {
+                                anyhow::bail!("--learning-rate must be more than 0");
+                            }
+                            candidates.push(Hyperparameters {
+                                config,
+                                l2,
+                                epochs,
+                                learning_rate,
+                                positive_weight,
+                                n_seeds,
+                                averaged_epochs: averaged.min(epochs),
+                            });
+                        }
                     }
                 }
             }
@@ -128,6 +166,11 @@ fn candidates(args: &TrainArgs) -> anyhow::Result<Vec<Hyperparameters>> {
     Ok(candidates)
 }
 
+/// Every pair of an element of `first` and one of `second`, in order.
+fn pairs<'a, A, B>(first: &'a [A], second: &'a [B]) -> impl Iterator<Item = (&'a A, &'a B)> {
+    first.iter().flat_map(move |a| second.iter().map(move |b| (a, b)))
+}
+
 fn describe(hyperparameters: &Hyperparameters) -> String {
     let config = hyperparameters.config;
     let chars = match config.char_ngrams {
@@ -135,14 +178,17 @@ fn describe(hyperparameters: &Hyperparameters) -> String {
         (min, max) => format!("{min}-{max}"),
     };
     format!(
-        "char_ngrams={chars} weighting={:?} norm={:?} bucket_bits={} l2={:e} epochs={} positive_weight={} seeds={}",
+        "char_ngrams={chars} shape_ngrams={} weighting={:?} norm={:?} bucket_bits={} l2={:e} epochs={} learning_rate={} positive_weight={} seeds={} averaged_epochs={}",
+        config.shape_ngrams,
         config.weighting,
         config.norm,
         config.bucket_bits,
         hyperparameters.l2,
         hyperparameters.epochs,
+        hyperparameters.learning_rate,
         hyperparameters.positive_weight,
-        hyperparameters.n_seeds
+        hyperparameters.n_seeds,
+        hyperparameters.averaged_epochs
     )
 }
 

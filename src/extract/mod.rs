@@ -46,7 +46,7 @@ use dates::Day;
 use crate::model::{ClaimDetails, ClaimKind, DateRange, Polarity};
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.6.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.7.0";
 
 /// A byte range `start..end` into the article body, on UTF-8 char boundaries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

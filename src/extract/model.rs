@@ -5,7 +5,11 @@
 //! that "50" and "1,200" share a shape and every year reads `<year>`), the
 //! word classes of [`lexicon`](super::lexicon) and indicators of the
 //! structural [`Features`] (numbers, dates, named entities, reporting verbs,
-//! comparatives, hedges, first-person opinion, questions, length). The
+//! comparatives, hedges, first-person opinion, questions, length) and,
+//! optionally, n-grams of word shapes: each word reduced to one of a few
+//! dozen classes (its most specific word class, else number, capitalised,
+//! lower-case or other), so that `<s> NUMBER PERCENT` or `FIRST_PERSON
+//! OPINION_VERB` generalise beyond the words seen in training. The
 //! optional character block holds the character n-grams of every word,
 //! padded with boundary marks (`<word>`), taken from a shift register over
 //! the word's bytes so that each n-gram costs a shift and a mask. Each feature
@@ -36,10 +40,16 @@ use super::words::Word;
 const EMBEDDED_WEIGHTS: &[u8] = include_bytes!("checkworthiness.bin");
 
 /// The first bytes of every weights file; the digits are the format version.
-const MAGIC: &[u8; 8] = b"CDBCWM02";
+const MAGIC: &[u8; 8] = b"CDBCWM03";
 /// Magic, bucket bits, shortest and longest character n-gram, weighting,
-/// norm, bias, weight scale, squared-scale scale.
-const HEADER_LEN: usize = 8 + 5 * 4 + 3 * 4;
+/// norm, longest word-shape n-gram, bias, weight scale, squared-scale scale.
+const HEADER_LEN: usize = 8 + 6 * 4 + 3 * 4;
+/// The previous format, still read: the same header without the word-shape
+/// field, whose models have no word-shape features.
+const MAGIC_02: &[u8; 8] = b"CDBCWM02";
+const HEADER_LEN_02: usize = 8 + 5 * 4 + 3 * 4;
+/// Word-shape n-grams are bigrams, or bigrams and trigrams.
+pub const MAX_SHAPE_NGRAM: u32 = 3;
 /// Buckets are bounded so that a corrupt header cannot ask for a huge table.
 const MIN_BUCKET_BITS: u32 = 8;
 const MAX_BUCKET_BITS: u32 = 24;
@@ -81,6 +91,9 @@ pub struct FeatureConfig {
     pub char_ngrams: (u32, u32),
     pub weighting: Weighting,
     pub norm: Norm,
+    /// The longest n-gram of word shapes in the word block: 0 for none, 2
+    /// for bigrams, 3 for bigrams and trigrams.
+    pub shape_ngrams: u32,
 }
 
 impl Default for FeatureConfig {
@@ -90,6 +103,7 @@ impl Default for FeatureConfig {
             char_ngrams: (0, 0),
             weighting: Weighting::Binary,
             norm: Norm::Count,
+            shape_ngrams: 0,
         }
     }
 }
@@ -143,6 +157,7 @@ pub enum ModelFormatError {
     BadCharNgrams(u32, u32),
     UnknownWeighting(u32),
     UnknownNorm(u32),
+    BadShapeNgrams(u32),
     WrongLength { expected: usize, found: usize },
     NotFinite,
 }
@@ -162,6 +177,12 @@ impl fmt::Display for ModelFormatError {
             }
             ModelFormatError::UnknownWeighting(code) => write!(f, "unknown weighting {code}"),
             ModelFormatError::UnknownNorm(code) => write!(f, "unknown norm {code}"),
+            ModelFormatError::BadShapeNgrams(n) => {
+                write!(
+                    f,
+                    "word-shape n-grams up to {n}: expected 0, 2 or {MAX_SHAPE_NGRAM}"
+                )
+            }
             ModelFormatError::WrongLength { expected, found } => {
                 write!(f, "expected {expected} bytes, found {found}")
             }
@@ -304,6 +325,7 @@ impl Model {
             config.char_ngrams.1,
             weighting,
             norm,
+            config.shape_ngrams,
         ] {
             bytes.extend_from_slice(&field.to_le_bytes());
         }
@@ -319,9 +341,15 @@ impl Model {
         bytes
     }
 
-    /// Parses bytes written by [`Model::to_bytes`].
+    /// Parses bytes written by [`Model::to_bytes`], or by the previous
+    /// format, which had no word-shape features.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelFormatError> {
-        if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
+        let header_len = match bytes.get(..8) {
+            Some(magic) if magic == MAGIC => HEADER_LEN,
+            Some(magic) if magic == MAGIC_02 => HEADER_LEN_02,
+            _ => return Err(ModelFormatError::BadMagic),
+        };
+        if bytes.len() < header_len {
             return Err(ModelFormatError::BadMagic);
         }
         let u32_at = |offset: usize| {
@@ -345,9 +373,18 @@ impl Model {
             1 => Norm::Euclidean,
             code => return Err(ModelFormatError::UnknownNorm(code)),
         };
-        let bias = f32::from_bits(u32_at(28));
-        let scale = f32::from_bits(u32_at(32));
-        let square_scale = f32::from_bits(u32_at(36));
+        // The fields after the norm move up by one in the current format.
+        let (shape_ngrams, floats_at) = if header_len == HEADER_LEN {
+            (u32_at(28), 32)
+        } else {
+            (0, 28)
+        };
+        if !matches!(shape_ngrams, 0 | 2..=MAX_SHAPE_NGRAM) {
+            return Err(ModelFormatError::BadShapeNgrams(shape_ngrams));
+        }
+        let bias = f32::from_bits(u32_at(floats_at));
+        let scale = f32::from_bits(u32_at(floats_at + 4));
+        let square_scale = f32::from_bits(u32_at(floats_at + 8));
         if !(MIN_BUCKET_BITS..=MAX_BUCKET_BITS).contains(&bucket_bits) {
             return Err(ModelFormatError::BadBucketBits(bucket_bits));
         }
@@ -364,20 +401,21 @@ impl Model {
             char_ngrams,
             weighting,
             norm,
+            shape_ngrams,
         };
         let n_squares = if config.needs_squares() {
             config.n_buckets()
         } else {
             0
         };
-        let expected = HEADER_LEN + 2 * (config.n_buckets() + n_squares);
+        let expected = header_len + 2 * (config.n_buckets() + n_squares);
         if bytes.len() != expected {
             return Err(ModelFormatError::WrongLength {
                 expected,
                 found: bytes.len(),
             });
         }
-        let (weight_bytes, square_bytes) = bytes[HEADER_LEN..].split_at(2 * config.n_buckets());
+        let (weight_bytes, square_bytes) = bytes[header_len..].split_at(2 * config.n_buckets());
         Ok(Model {
             config,
             bias,
@@ -429,6 +467,58 @@ mod namespace {
     pub const CHAR_NGRAM: u64 = 0x1656_67B1_9E37_79F9;
     pub const LEXEME: u64 = 0x85EB_CA77_C2B2_AE63;
     pub const STRUCTURE: u64 = 0x27D4_EB2F_1656_67C5;
+    pub const SHAPE_BIGRAM: u64 = 0x61C8_8646_80B5_83EB;
+    pub const SHAPE_TRIGRAM: u64 = 0x3C6E_F372_FE94_F82B;
+}
+
+/// The word classes a word's shape can be when it has none of
+/// [`LEXEME_FEATURES`]: the finite verbs and modals that mark tense and
+/// mood, value judgements, plans, "than" and clause conjunctions.
+const SHAPE_SYNTAX_MASK: u32 = Lexeme::AUXILIARY_OR_ADVERB.bits()
+    | Lexeme::THAN.bits()
+    | Lexeme::FINITE_FORM.bits()
+    | Lexeme::CLAUSE_CONJUNCTION.bits()
+    | Lexeme::OPINION_WORD.bits()
+    | Lexeme::PLAN_VERB.bits();
+
+/// The shape of the sentence boundary, and of words without a shape class.
+const SHAPE_BOUNDARY: u64 = 0;
+const SHAPE_NUMBER: u64 = 40;
+const SHAPE_CAPITALISED: u64 = 41;
+const SHAPE_LOWER: u64 = 42;
+const SHAPE_OTHER: u64 = 43;
+
+/// A word reduced to a small class: its highest word class of
+/// [`LEXEME_FEATURES`], else of [`SHAPE_SYNTAX_MASK`] (1 to 32; among each
+/// the higher classes are the more specific: "I" is first-person before it
+/// is a pronoun, "said" a reporting verb before a finite form, "should" an
+/// opinion before a finite form), else whether it is a year (a date), a
+/// number, capitalised, lower-case or something else.
+fn word_shape(word: &Word<'_>) -> u64 {
+    let bits = word.lexeme.bits();
+    for mask in [LEXEME_FEATURE_MASK, SHAPE_SYNTAX_MASK] {
+        let classes = bits & mask;
+        if classes != 0 {
+            return u64::from(32 - classes.leading_zeros());
+        }
+    }
+    let bytes = word.text.as_bytes();
+    match bytes.first() {
+        Some(byte) if byte.is_ascii_digit() => {
+            let is_year = bytes.len() == 4
+                && bytes.iter().all(u8::is_ascii_digit)
+                && matches!(&bytes[..2], b"18" | b"19" | b"20");
+            if is_year {
+                u64::from(Lexeme::DATE_WORD.bits().trailing_zeros() + 1)
+            } else {
+                SHAPE_NUMBER
+            }
+        }
+        Some(byte) if byte.is_ascii_uppercase() => SHAPE_CAPITALISED,
+        Some(byte) if byte.is_ascii_lowercase() => SHAPE_LOWER,
+        _ if word.is_capitalised() => SHAPE_CAPITALISED,
+        _ => SHAPE_OTHER,
+    }
 }
 
 /// The word classes that become features: those that say something about
@@ -494,7 +584,17 @@ pub fn for_each_feature(
     let mut previous_hash = fnv1a(namespace::BIGRAM, b"<s>");
     let mut normalised = [0u8; MAX_CHAR_NGRAM_WORD + 2];
     let (min_n, max_n) = config.char_ngrams;
+    // The shapes of the two words before this one.
+    let mut shapes = (SHAPE_BOUNDARY, SHAPE_BOUNDARY);
     for word in words {
+        if config.shape_ngrams >= 2 {
+            let shape = word_shape(word);
+            visit(Block::Words, bucket_of(shape_bigram(shapes, shape)));
+            if config.shape_ngrams >= 3 {
+                visit(Block::Words, bucket_of(shape_trigram(shapes, shape)));
+            }
+            shapes = (shapes.1, shape);
+        }
         let (word_hash, len) = normalise_word(word.text, &mut normalised);
         visit(Block::Words, bucket_of(word_hash ^ namespace::UNIGRAM));
         visit(
@@ -537,12 +637,28 @@ pub fn for_each_feature(
         Block::Words,
         bucket_of(previous_hash.rotate_left(23) ^ fnv1a(namespace::BIGRAM, b"</s>") ^ namespace::BIGRAM),
     );
+    if config.shape_ngrams >= 2 {
+        visit(Block::Words, bucket_of(shape_bigram(shapes, SHAPE_BOUNDARY)));
+        if config.shape_ngrams >= 3 {
+            visit(Block::Words, bucket_of(shape_trigram(shapes, SHAPE_BOUNDARY)));
+        }
+    }
     for_each_structure_feature(features, |feature_id, value| {
         visit(
             Block::Words,
             bucket_of(namespace::STRUCTURE ^ (feature_id << 8 | value)),
         );
     });
+}
+
+/// The hash of the shape bigram ending in `shape`, `previous` holding the
+/// shapes of the two words before it.
+fn shape_bigram(previous: (u64, u64), shape: u64) -> u64 {
+    namespace::SHAPE_BIGRAM ^ (previous.1 << 8 | shape)
+}
+
+fn shape_trigram(previous: (u64, u64), shape: u64) -> u64 {
+    namespace::SHAPE_TRIGRAM ^ (previous.0 << 16 | previous.1 << 8 | shape)
 }
 
 /// Structural indicators: counts are bucketed so each bucket learns its own
@@ -706,6 +822,7 @@ mod tests {
             char_ngrams,
             weighting,
             norm,
+            shape_ngrams: 0,
         }
     }
 
@@ -734,6 +851,72 @@ mod tests {
             assert_eq!(read.bias, -1.25);
             assert_eq!(read.to_bytes(), bytes);
         }
+    }
+
+    #[test]
+    fn the_previous_format_is_read_without_word_shapes() {
+        let model = Model::quantise(
+            config((3, 4), Weighting::NaiveBayes, Norm::Count),
+            0.5,
+            &vec![1.0; 1024],
+            &[],
+        );
+        let current = model.to_bytes();
+        // The previous format: its magic, and no word-shape field.
+        let mut previous = MAGIC_02.to_vec();
+        previous.extend_from_slice(&current[8..28]);
+        previous.extend_from_slice(&current[32..]);
+        assert_eq!(Model::from_bytes(&previous), Ok(model.clone()));
+        let mut shaped = current.clone();
+        shaped[28] = 3;
+        assert_eq!(Model::from_bytes(&shaped).unwrap().config.shape_ngrams, 3);
+        let mut unknown = current;
+        unknown[28] = 1;
+        assert_eq!(
+            Model::from_bytes(&unknown),
+            Err(ModelFormatError::BadShapeNgrams(1))
+        );
+        let mut future = model.to_bytes();
+        future[7] = b'9';
+        assert_eq!(Model::from_bytes(&future), Err(ModelFormatError::BadMagic));
+    }
+
+    #[test]
+    fn word_shapes_generalise_over_words() {
+        let with_shapes = |shape_ngrams| FeatureConfig {
+            shape_ngrams,
+            ..config((0, 0), Weighting::Binary, Norm::Count)
+        };
+        let plain = buckets("Unemployment rose by 5 percent.", with_shapes(0));
+        let bigrams = buckets("Unemployment rose by 5 percent.", with_shapes(2));
+        let trigrams = buckets("Unemployment rose by 5 percent.", with_shapes(3));
+        // One bigram ending at each of the five words and one at the end;
+        // as many trigrams again.
+        assert_eq!(bigrams.len(), plain.len() + 6);
+        assert_eq!(trigrams.len(), plain.len() + 12);
+        // Different words of the same shapes share their shape n-grams.
+        let shared = |first: &[(Block, u32)], second: &[(Block, u32)]| {
+            first.iter().filter(|bucket| second.contains(bucket)).count()
+        };
+        let other = buckets("Inflation fell by 7 percent.", with_shapes(3));
+        let other_plain = buckets("Inflation fell by 7 percent.", with_shapes(0));
+        assert!(shared(&trigrams, &other) >= shared(&plain, &other_plain) + 12);
+        let shape_of = |text: &str| {
+            let sentence_words: Vec<Word<'_>> = words(text).collect();
+            sentence_words.iter().map(word_shape).collect::<Vec<u64>>()
+        };
+        assert_eq!(
+            shape_of("Paris 12 2019 percent said I dx"),
+            [
+                SHAPE_CAPITALISED,
+                SHAPE_NUMBER,
+                u64::from(Lexeme::DATE_WORD.bits().trailing_zeros() + 1),
+                u64::from(Lexeme::PERCENT_WORD.bits().trailing_zeros() + 1),
+                u64::from(Lexeme::REPORTING_VERB.bits().trailing_zeros() + 1),
+                u64::from(Lexeme::FIRST_PERSON.bits().trailing_zeros() + 1),
+                SHAPE_LOWER,
+            ]
+        );
     }
 
     #[test]

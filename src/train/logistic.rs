@@ -69,6 +69,10 @@ pub struct Hyperparameters {
     pub positive_weight: f64,
     /// Models fitted with this many shuffling seeds are averaged into one.
     pub n_seeds: usize,
+    /// The model is the average of the iterates (the weights after each
+    /// update) over this many final epochs, Polyak–Ruppert averaging: 0
+    /// keeps the last iterate, `epochs` or more averages them all.
+    pub averaged_epochs: usize,
 }
 
 /// The per-bucket scales of a weighting, learnt from the examples `idxs`;
@@ -181,15 +185,33 @@ pub fn fit(examples: &[Example], idxs: &[usize], hyperparameters: Hyperparameter
     let mut mean_weights = vec![0.0f64; config.n_buckets()];
     let mut mean_bias = 0.0f64;
     const EPSILON: f64 = 1e-8;
+    let averaged_epochs = hyperparameters.averaged_epochs.min(hyperparameters.epochs);
+    let first_averaged_epoch = hyperparameters.epochs - averaged_epochs;
     for seed_idx in 0..n_seeds {
         let mut weights = vec![0.0f64; config.n_buckets()];
         let mut squared_gradients = vec![0.0f64; config.n_buckets()];
         let mut bias = 0.0f64;
         let mut bias_squared_gradient = 0.0f64;
+        // The average of the iterates is kept lazily, as in Daumé's
+        // averaged perceptron: each change `delta` to a weight at the
+        // `step`-th update of the averaged window adds `step * delta` to
+        // its correction, and after `n_steps` updates the average is the
+        // weight less its correction over `n_steps`. Updates stay sparse.
+        let mut corrections = vec![
+            0.0f64;
+            if averaged_epochs > 0 {
+                config.n_buckets()
+            } else {
+                0
+            }
+        ];
+        let mut bias_correction = 0.0f64;
+        let mut n_averaged_steps = 0usize;
         let mut rng = SplitMix64(seed.wrapping_add(seed_idx as u64));
         let mut order: Vec<usize> = (0..idxs.len()).collect();
-        for _ in 0..hyperparameters.epochs {
+        for epoch_idx in 0..hyperparameters.epochs {
             rng.shuffle(&mut order);
+            let is_averaged = averaged_epochs > 0 && epoch_idx >= first_averaged_epoch;
             for &position in &order {
                 let example = &examples[idxs[position]];
                 let inverse_norm = norms[position];
@@ -205,16 +227,38 @@ pub fn fit(examples: &[Example], idxs: &[usize], hyperparameters: Hyperparameter
                     (0.0, 1.0)
                 };
                 let error = (model::sigmoid(z) - target) * class_weight;
+                // The weights before this update were the `n_averaged_steps`-th
+                // iterate of the window; this update makes the next one.
+                let step = n_averaged_steps as f64;
                 bias_squared_gradient += error * error;
-                bias -= hyperparameters.learning_rate * error / (bias_squared_gradient.sqrt() + EPSILON);
+                let bias_delta =
+                    -hyperparameters.learning_rate * error / (bias_squared_gradient.sqrt() + EPSILON);
+                bias += bias_delta;
+                if is_averaged {
+                    bias_correction += step * bias_delta;
+                }
                 for (block, bucket) in example.blocks() {
                     let bucket = bucket as usize;
                     let gradient = error * value(block, bucket) + hyperparameters.l2 * weights[bucket];
                     squared_gradients[bucket] += gradient * gradient;
-                    weights[bucket] -= hyperparameters.learning_rate * gradient
+                    let delta = -hyperparameters.learning_rate * gradient
                         / (squared_gradients[bucket].sqrt() + EPSILON);
+                    weights[bucket] += delta;
+                    if is_averaged {
+                        corrections[bucket] += step * delta;
+                    }
+                }
+                if is_averaged {
+                    n_averaged_steps += 1;
                 }
             }
+        }
+        if n_averaged_steps > 0 {
+            let n_steps = n_averaged_steps as f64;
+            for (weight, correction) in weights.iter_mut().zip(&corrections) {
+                *weight -= correction / n_steps;
+            }
+            bias -= bias_correction / n_steps;
         }
         for (mean, weight) in mean_weights.iter_mut().zip(&weights) {
             *mean += weight / n_seeds as f64;
@@ -499,12 +543,14 @@ mod tests {
                 char_ngrams: (3, 5),
                 weighting,
                 norm,
+                shape_ngrams: 2,
             },
             l2: 1e-4,
             epochs: 10,
             learning_rate: 0.2,
             positive_weight: 1.0,
             n_seeds: 2,
+            averaged_epochs: 0,
         }
     }
 
@@ -518,8 +564,11 @@ mod tests {
     #[test]
     fn learns_a_separable_toy_data_set() {
         let data = toy_data();
-        for (weighting, norm) in SETTINGS {
-            let candidate = small_candidate(weighting, norm);
+        for ((weighting, norm), averaged_epochs) in SETTINGS.into_iter().zip([0, 1, 10, 3]) {
+            let candidate = Hyperparameters {
+                averaged_epochs,
+                ..small_candidate(weighting, norm)
+            };
             let examples = featurise(&data, candidate.config);
             let all_idxs: Vec<usize> = (0..examples.len()).collect();
             let model = fit(&examples, &all_idxs, candidate, 7);
@@ -539,6 +588,48 @@ mod tests {
                 "{weighting:?} {norm:?}: {claim} {rhetoric}"
             );
         }
+    }
+
+    #[test]
+    fn averaging_keeps_the_mean_of_the_iterates() {
+        // One example seen once: the last iterate is the only one, and the
+        // average over one epoch is that iterate.
+        let data = [sentence("Taxes rose by 5 percent.", true)];
+        let last = small_candidate(Weighting::Binary, Norm::Count);
+        let single = Hyperparameters {
+            epochs: 1,
+            n_seeds: 1,
+            ..last
+        };
+        let examples = featurise(&data, single.config);
+        let averaged = Hyperparameters {
+            averaged_epochs: 1,
+            ..single
+        };
+        assert_eq!(fit(&examples, &[0], single, 1), fit(&examples, &[0], averaged, 1));
+        // Over two epochs the average of the two iterates lies between them:
+        // each epoch raises the example's score, so the score of the
+        // average is above the first iterate's and below the last's.
+        let two = |averaged_epochs| {
+            let model = fit(
+                &examples,
+                &[0],
+                Hyperparameters {
+                    epochs: 2,
+                    averaged_epochs,
+                    ..single
+                },
+                1,
+            );
+            model.score_buckets(&examples[0].buckets, examples[0].n_word_features)
+        };
+        let first =
+            fit(&examples, &[0], single, 1).score_buckets(&examples[0].buckets, examples[0].n_word_features);
+        let (last_score, mean_score) = (two(0), two(2));
+        assert!(
+            first < mean_score && mean_score < last_score,
+            "{first} {mean_score} {last_score}"
+        );
     }
 
     #[test]

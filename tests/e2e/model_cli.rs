@@ -81,16 +81,17 @@ fn train_writes_weights_that_eval_reads() {
         "--folds",
         "4",
     ]));
-    // The default grid: character n-grams 0 or 3-4, binary or naive-Bayes
-    // weighting, two L2 penalties, two lengths of training.
+    // The default grid: character n-grams 0 or 3-4, word-shape n-grams 0
+    // or 2, binary or naive-Bayes weighting, two L2 penalties, two lengths
+    // of training, with and without averaging the last epoch.
     assert!(
-        stdout.contains("layout=ct24 sentences=40 checkworthy=20 folds=4 seed=7 candidates=16"),
+        stdout.contains("layout=ct24 sentences=40 checkworthy=20 folds=4 seed=7 candidates=64"),
         "{stdout}"
     );
-    assert_eq!(stdout.matches("\ncandidate ").count(), 16, "{stdout}");
+    assert_eq!(stdout.matches("\ncandidate ").count(), 64, "{stdout}");
     assert!(stdout.contains("\nchosen "), "{stdout}");
     // Header, then one `i16` per bucket (a count norm needs no table of squares).
-    assert_eq!(std::fs::metadata(&weights).unwrap().len(), 40 + 2 * (1 << 18));
+    assert_eq!(std::fs::metadata(&weights).unwrap().len(), 44 + 2 * (1 << 18));
     let stdout = stdout_of(&claimdb(&[
         "eval",
         "--data",
@@ -131,15 +132,19 @@ fn train_writes_weights_that_eval_reads() {
         "1e-4",
         "--epochs",
         "5",
+        "--shape-ngrams",
+        "0",
+        "--averaged-epochs",
+        "0",
         "--bucket-bits",
         "12",
     ]));
     assert!(stdout.contains("candidates=1"), "{stdout}");
     assert!(
-        stdout.contains("chosen char_ngrams=2-5 weighting=Idf norm=Euclidean bucket_bits=12"),
+        stdout.contains("chosen char_ngrams=2-5 shape_ngrams=0 weighting=Idf norm=Euclidean bucket_bits=12"),
         "{stdout}"
     );
-    assert_eq!(std::fs::metadata(&tfidf).unwrap().len(), 40 + 2 * 2 * (1 << 12));
+    assert_eq!(std::fs::metadata(&tfidf).unwrap().len(), 44 + 2 * 2 * (1 << 12));
     let stdout = stdout_of(&claimdb(&[
         "eval",
         "--data",
