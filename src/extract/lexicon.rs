@@ -115,7 +115,12 @@ fn packed_lower_key(word: &str) -> Option<PackedKey> {
     }
     let mut padded = [0u8; 24];
     padded[..bytes.len()].copy_from_slice(bytes);
-    Some(pack_bytes(&padded).map(ascii_lower_u64))
+    let [first, second, third] = pack_bytes(&padded);
+    Some([
+        ascii_lower_u64(first),
+        ascii_lower_u64(second),
+        ascii_lower_u64(third),
+    ])
 }
 
 /// Lower-cases the ASCII capitals among eight bytes of ASCII at once: a

@@ -171,7 +171,7 @@ pub const CHECKWORTHY_THRESHOLD: f64 = 0.5;
 ///
 /// `words` are the sentence's words and `features` its [`sentence_features`].
 pub fn checkworthiness(words: &[Word<'_>], features: &Features) -> f64 {
-    model::embedded().score(words, features)
+    model::score_embedded(words, features)
 }
 
 /// Tokenises `sentence`, computes its features and scores it: the whole
