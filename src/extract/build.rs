@@ -116,11 +116,10 @@ pub fn tidy(raw: &str) -> String {
         |c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '\u{2013}' | '\u{2014}');
     let trimmed_len = text.trim_end_matches(is_dangling).len();
     text.truncate(trimmed_len);
-    // One pass counts the straight quotes and sees whether any curly one
-    // (lead byte 0xE2) may be present.
-    let (n_straight_quotes, may_have_curly) = text.bytes().fold((0usize, false), |(n, curly), byte| {
-        (n + usize::from(byte == b'"'), curly | (byte == 0xE2))
-    });
+    // Vectorised byte searches: the straight quotes, and whether any curly
+    // one (lead byte 0xE2) may be present.
+    let n_straight_quotes = memchr::memchr_iter(b'"', text.as_bytes()).count();
+    let may_have_curly = memchr::memchr(0xE2, text.as_bytes()).is_some();
     if n_straight_quotes % 2 == 1 {
         if text.starts_with('"') {
             text.remove(0);

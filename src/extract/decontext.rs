@@ -363,7 +363,11 @@ pub fn speaker_metonym(phrase: &str) -> Option<&'static str> {
         .unwrap_or(phrase);
     METONYMS
         .iter()
-        .find(|(parts, _)| phrase.split(' ').eq(parts.iter().copied()))
+        // The prefix test rejects nearly every entry before any splitting.
+        .find(|(parts, _)| {
+            parts.first().is_some_and(|first| phrase.starts_with(first))
+                && phrase.split(' ').eq(parts.iter().copied())
+        })
         .map(|(_, country)| country.in_text)
 }
 
