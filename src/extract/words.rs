@@ -80,7 +80,7 @@ impl<'a> Iterator for Words<'a> {
         loop {
             // The run of ASCII letters and digits that makes most words.
             while let Some(&byte) = bytes.get(end) {
-                if !byte.is_ascii_alphanumeric() {
+                if !IS_ASCII_ALPHANUMERIC[usize::from(byte)] {
                     break;
                 }
                 end += 1;
@@ -122,6 +122,18 @@ impl<'a> Iterator for Words<'a> {
         })
     }
 }
+
+/// Whether each byte is an ASCII letter or digit: one load per byte in the
+/// tokeniser's innermost loop instead of two range tests.
+const IS_ASCII_ALPHANUMERIC: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        byte += 1;
+    }
+    table
+};
 
 /// The character starting at byte `byte_idx`, which must be a char boundary or
 /// the end; decodes only non-ASCII bytes, which keeps tokenising fast.
