@@ -2,12 +2,6 @@
 
 use clap::Parser;
 
-/// mimalloc instead of the system allocator: the extractor allocates the
-/// strings of every claim it builds, and with glibc's malloc that was about
-/// 7% of its time (see BENCHMARKS.md, "Extraction throughput").
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> std::process::ExitCode {
     claimdb::cli::run(claimdb::cli::Cli::parse())
 }
