@@ -113,9 +113,7 @@ fn packed_lower_key(word: &str) -> Option<PackedKey> {
         let mut buffer = [0u8; 24];
         return lower_key(word, &mut buffer).map(pack);
     }
-    let mut padded = [0u8; 24];
-    padded[..bytes.len()].copy_from_slice(bytes);
-    let [first, second, third] = pack_bytes(&padded);
+    let [first, second, third] = pack_zero_padded(bytes);
     Some([
         ascii_lower_u64(first),
         ascii_lower_u64(second),
@@ -142,19 +140,23 @@ fn ascii_lower_u64(chunk: u64) -> u64 {
 type PackedKey = [u64; 3];
 
 fn pack(key: &str) -> PackedKey {
-    let mut bytes = [0u8; 24];
-    let len = key.len().min(24);
-    bytes[..len].copy_from_slice(&key.as_bytes()[..len]);
-    pack_bytes(&bytes)
+    pack_zero_padded(key.as_bytes())
 }
 
-fn pack_bytes(bytes: &[u8; 24]) -> PackedKey {
-    let part = |idx: usize| {
-        let mut chunk = [0u8; 8];
-        chunk.copy_from_slice(&bytes[idx * 8..idx * 8 + 8]);
-        u64::from_le_bytes(chunk)
-    };
-    [part(0), part(1), part(2)]
+/// The first `8 * N` bytes of `bytes` as `N` little-endian integers,
+/// zero-padded: a short byte string as a key compared in `N` integer
+/// comparisons. Also the key of the model's word cache.
+pub fn pack_zero_padded<const N: usize>(bytes: &[u8]) -> [u64; N] {
+    // One copy into a zeroed buffer, then whole-integer reads.
+    let mut padded = [[0u8; 8]; N];
+    let flat = padded.as_flattened_mut();
+    let len = bytes.len().min(flat.len());
+    flat[..len].copy_from_slice(&bytes[..len]);
+    let mut packed = [0u64; N];
+    for (part, chunk) in packed.iter_mut().zip(padded) {
+        *part = u64::from_le_bytes(chunk);
+    }
+    packed
 }
 
 /// The slot a key is looked up from first, and its tag: a non-zero byte

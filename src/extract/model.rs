@@ -32,7 +32,7 @@
 use std::fmt;
 use std::sync::LazyLock;
 
-use super::lexicon::Lexeme;
+use super::lexicon::{Lexeme, pack_zero_padded};
 use super::score::Features;
 use super::words::Word;
 
@@ -511,18 +511,11 @@ impl FeatureSink for CachedWordSums<'_> {
     fn word(&mut self, word: &Word<'_>, previous_hash: u64, config: FeatureConfig) -> u64 {
         let bytes = word.text.as_bytes();
         if bytes.len() > WORD_SUM_KEY_LEN {
-            let model = self.model;
-            let sums = &mut self.sums;
             return walk_word(word, Some(previous_hash), config, &mut |block, bucket| {
-                model.add(sums, block, bucket);
+                self.feature(block, bucket);
             });
         }
-        let mut key = [0u64; 4];
-        for (part, chunk) in key.iter_mut().zip(bytes.chunks(8)) {
-            let mut chunk_bytes = [0u8; 8];
-            chunk_bytes[..chunk.len()].copy_from_slice(chunk);
-            *part = u64::from_le_bytes(chunk_bytes);
-        }
+        let key: [u64; 4] = pack_zero_padded(bytes);
         // Multiplying spreads the words' differing bytes into the top bits.
         let slot = ((key[0] ^ key[1].rotate_left(29) ^ key[2].rotate_left(47) ^ key[3].rotate_left(13))
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)
@@ -631,10 +624,7 @@ fn word_shape(word: &Word<'_>) -> u64 {
     let bytes = word.text.as_bytes();
     match bytes.first() {
         Some(byte) if byte.is_ascii_digit() => {
-            let is_year = bytes.len() == 4
-                && bytes.iter().all(u8::is_ascii_digit)
-                && matches!(&bytes[..2], b"18" | b"19" | b"20");
-            if is_year {
+            if is_year_token(bytes) {
                 u64::from(Lexeme::DATE_WORD.bits().trailing_zeros() + 1)
             } else {
                 SHAPE_NUMBER
@@ -884,6 +874,12 @@ fn for_each_structure_feature(features: &Features, mut emit: impl FnMut(u64, u64
     emit(17, flag(features.n_named_entities > 0) << 1 | has_number);
 }
 
+/// True when a word is four digits from 1800 to 2099: the words the model
+/// reads as `<year>` and shapes as a date.
+fn is_year_token(bytes: &[u8]) -> bool {
+    bytes.len() == 4 && bytes.iter().all(u8::is_ascii_digit) && matches!(&bytes[..2], b"18" | b"19" | b"20")
+}
+
 /// Hashes the normalised form of `word` and writes `<form>` (cut to
 /// [`MAX_CHAR_NGRAM_WORD`] bytes) into `padded`, returning the hash and the
 /// padded length.
@@ -897,9 +893,7 @@ fn normalise_word(word: &str, padded: &mut [u8; MAX_CHAR_NGRAM_WORD + 2]) -> (u6
     if let Some(normalised) = normalise_plain_word(word_bytes, padded) {
         return normalised;
     }
-    let is_year = word_bytes.len() == 4
-        && word_bytes.iter().all(u8::is_ascii_digit)
-        && matches!(&word_bytes[..2], b"18" | b"19" | b"20");
+    let is_year = is_year_token(word_bytes);
     padded[0] = b'<';
     let mut len = 1;
     let mut hash = FNV_OFFSET;

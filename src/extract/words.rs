@@ -63,7 +63,7 @@ impl<'a> Iterator for Words<'a> {
         loop {
             let byte = *bytes.get(start)?;
             if byte.is_ascii() {
-                if byte.is_ascii_alphanumeric() {
+                if IS_ASCII_ALPHANUMERIC[usize::from(byte)] {
                     break;
                 }
                 start += 1;
@@ -124,7 +124,7 @@ impl<'a> Iterator for Words<'a> {
 }
 
 /// Whether each byte is an ASCII letter or digit: one load per byte in the
-/// tokeniser's innermost loop instead of two range tests.
+/// tokeniser's loops instead of two range tests.
 const IS_ASCII_ALPHANUMERIC: [bool; 256] = {
     let mut table = [false; 256];
     let mut byte = 0;
