@@ -35,10 +35,17 @@ use pb::import_item_result::Outcome;
 const MAX_BATCH_ARTICLES: usize = 256;
 /// A batch is written once its bodies reach this many bytes.
 const MAX_BATCH_BYTES: usize = 8 << 20;
-/// Article bodies received but not yet answered, per stream. With the
-/// claims extracted from them (a few times the body), this bounds what an
-/// import holds in memory, whatever the client sends.
-const MAX_BYTES_IN_FLIGHT: usize = 24 << 20;
+/// Article bodies received but not yet taken into a batch, per stream: one
+/// batch's worth. With the claims extracted from them (about five times the
+/// body), this and [`MAX_ARTICLES_IN_FLIGHT`] bound what an import holds in
+/// memory, whatever the client sends.
+const MAX_BYTES_IN_FLIGHT: usize = MAX_BATCH_BYTES;
+/// Articles received but not yet taken into a batch, per stream: four
+/// batches ahead of the writer. The writer is the slower side, so articles
+/// beyond these would only wait, extracted, in memory: with 24 MiB of
+/// ordinary articles in flight (about 10,000) a 100,000-article import
+/// held about 260 MB.
+const MAX_ARTICLES_IN_FLIGHT: usize = 4 * MAX_BATCH_ARTICLES;
 /// Answers queued for the client; the writer waits when it is full.
 const ANSWER_QUEUE: usize = 512;
 
@@ -52,9 +59,9 @@ struct Chunk {
     items: Vec<(String, usize)>,
     /// Whether the stream is a dry run, as its first message said.
     dry_run: bool,
-    /// The chunk's share of [`MAX_BYTES_IN_FLIGHT`], given back once it is
-    /// taken into a batch.
-    _budget: OwnedSemaphorePermit,
+    /// The chunk's share of [`MAX_BYTES_IN_FLIGHT`] and of
+    /// [`MAX_ARTICLES_IN_FLIGHT`], given back once it is taken into a batch.
+    _budget: (OwnedSemaphorePermit, OwnedSemaphorePermit),
     /// The checked and prepared articles, in order.
     work: JoinHandle<Vec<Checked>>,
 }
@@ -116,6 +123,7 @@ async fn read(
 ) {
     let workers = Arc::new(Semaphore::new(n_workers));
     let budget = Arc::new(Semaphore::new(MAX_BYTES_IN_FLIGHT));
+    let article_budget = Arc::new(Semaphore::new(MAX_ARTICLES_IN_FLIGHT));
     let mut stream_dry_run = None;
     loop {
         let first = match inbound.message().await {
@@ -152,8 +160,11 @@ async fn read(
         }
         // Messages are at most a few MiB (the message limit), so this fits.
         let cost = chunk_bytes.clamp(1, MAX_BYTES_IN_FLIGHT) as u32;
-        let (Ok(budget), Ok(worker)) = (
+        // A chunk holds at most MAX_CHUNK_ARTICLES, well under the bound.
+        let n_articles = requests.len().clamp(1, MAX_ARTICLES_IN_FLIGHT) as u32;
+        let (Ok(bytes), Ok(articles), Ok(worker)) = (
             Arc::clone(&budget).acquire_many_owned(cost).await,
+            Arc::clone(&article_budget).acquire_many_owned(n_articles).await,
             Arc::clone(&workers).acquire_owned().await,
         ) else {
             return;
@@ -173,7 +184,7 @@ async fn read(
         let chunk = Chunk {
             items,
             dry_run,
-            _budget: budget,
+            _budget: (bytes, articles),
             work,
         };
         if steps.send(Step::Chunk(chunk)).await.is_err() {
