@@ -11,6 +11,11 @@ use std::time::{Duration, Instant};
 
 use claimdb::extract;
 
+/// The allocator the `claimdb` binary uses (src/main.rs), so that the
+/// extractor is measured as it runs in the server and the CLI.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Timed passes over the whole corpus; the best and the median are reported.
 /// `BENCH_PASSES` overrides it, e.g. 1 to count instructions under valgrind.
 const N_PASSES: usize = 7;

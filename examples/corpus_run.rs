@@ -21,6 +21,10 @@ use std::time::Instant;
 
 use claimdb::extract::{Options, extract_with};
 
+/// The allocator the `claimdb` binary uses (src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(serde::Deserialize)]
 struct Article {
     body: String,
