@@ -259,19 +259,28 @@ impl Model {
         self.logistic(&sums)
     }
 
-    /// [`Model::score`], with the sums of the features each word has alone (its unigram, character n-grams and classes) taken from
-    /// `cache` when the word was scored recently. The sums are integers, so
+    /// [`Model::score`], with the sums of the features each word has alone
+    /// (its unigram, character n-grams and classes) taken from `cache` when
+    /// the word was scored recently, and the other weights read in one
+    /// pass at the end. The sums are integers, so
     /// the score is exactly [`Model::score`]'s. `cache` must only ever be
     /// used with this one model: [`score_embedded`] keeps one per thread
     /// for the embedded model.
     fn score_cached(&self, words: &[Word<'_>], features: &Features, cache: &mut WordSumCache) -> f64 {
+        cache.look_up(words);
         let mut sink = CachedWordSums {
             model: self,
             sums: BlockSums::default(),
             cache,
+            n_words_seen: 0,
         };
         walk_features(words, features, self.config, &mut sink);
-        self.logistic(&sink.sums)
+        let CachedWordSums { mut sums, cache, .. } = sink;
+        // One tight loop of independent reads, whose cache misses overlap.
+        for &bucket in &cache.pending {
+            self.add(&mut sums, Block::Words, bucket);
+        }
+        self.logistic(&sums)
     }
 
     /// The score of a sentence whose feature buckets are `buckets`, the
@@ -463,6 +472,12 @@ struct BlockSums {
 /// word and reading a dozen weights, each likely a cache miss, with one read.
 struct WordSumCache {
     entries: Vec<WordSumEntry>,
+    /// For the sentence being scored, each word's key and entry index
+    /// (`None` for words too long for the cache), found by [`Self::look_up`].
+    lookups: Vec<Option<([u64; 4], usize)>>,
+    /// Buckets of the sentence's word-block features that do not come
+    /// from the cache, whose weights are read together at the end.
+    pending: Vec<u32>,
 }
 
 /// Aligned so that an entry lies in one cache line: with 56-byte entries
@@ -493,41 +508,78 @@ impl WordSumCache {
     fn new() -> WordSumCache {
         WordSumCache {
             entries: vec![WordSumEntry::default(); 1 << WORD_SUM_CACHE_BITS],
+            lookups: Vec::new(),
+            pending: Vec::new(),
         }
+    }
+
+    /// Finds the key and entry of every word of a sentence before any is
+    /// used, reading each entry once so that their cache misses overlap
+    /// rather than stall the scoring one word at a time.
+    fn look_up(&mut self, words: &[Word<'_>]) {
+        self.lookups.clear();
+        self.pending.clear();
+        let mut touched = 0u64;
+        for word in words {
+            let bytes = word.text.as_bytes();
+            if bytes.len() > WORD_SUM_KEY_LEN {
+                self.lookups.push(None);
+                continue;
+            }
+            let key: [u64; 4] = pack_zero_padded(bytes);
+            // Multiplying spreads the words' differing bytes into the top bits.
+            let entry_idx =
+                ((key[0] ^ key[1].rotate_left(29) ^ key[2].rotate_left(47) ^ key[3].rotate_left(13))
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    >> (64 - WORD_SUM_CACHE_BITS)) as usize;
+            touched ^= self.entries.get(entry_idx).map_or(0, |entry| entry.key[0]);
+            self.lookups.push(Some((key, entry_idx)));
+        }
+        // Keeps the reads, which exist only to fetch the entries early.
+        std::hint::black_box(touched);
     }
 }
 
 /// A sink that adds features to block sums, taking each word's own
-/// feature sums from the cache.
+/// feature sums from the cache; other word-block features wait in the
+/// cache's `pending` list.
 struct CachedWordSums<'a> {
     model: &'a Model,
     sums: BlockSums,
     cache: &'a mut WordSumCache,
+    /// Words visited so far: the index of the next word's lookup.
+    n_words_seen: usize,
 }
 
 impl FeatureSink for CachedWordSums<'_> {
     fn feature(&mut self, block: Block, bucket: u32) {
-        self.model.add(&mut self.sums, block, bucket);
+        match block {
+            Block::Words => self.cache.pending.push(bucket),
+            Block::Chars => self.model.add(&mut self.sums, block, bucket),
+        }
     }
 
     #[inline]
     fn word(&mut self, word: &Word<'_>, previous_hash: u64, config: FeatureConfig) -> u64 {
-        let bytes = word.text.as_bytes();
-        if bytes.len() > WORD_SUM_KEY_LEN {
+        let lookup = self.cache.lookups.get(self.n_words_seen).copied().flatten();
+        self.n_words_seen += 1;
+        let Some((key, entry_idx)) = lookup else {
             return walk_word(word, Some(previous_hash), config, &mut |block, bucket| {
                 self.feature(block, bucket);
             });
-        }
-        let key: [u64; 4] = pack_zero_padded(bytes);
-        // Multiplying spreads the words' differing bytes into the top bits.
-        let slot = ((key[0] ^ key[1].rotate_left(29) ^ key[2].rotate_left(47) ^ key[3].rotate_left(13))
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            >> (64 - WORD_SUM_CACHE_BITS)) as usize;
-        let entry = &mut self.cache.entries[slot];
+        };
+        let model = self.model;
+        // `look_up` masks the index to the table, so this always finds an
+        // entry; the fallback only keeps indexing panic-free.
+        let Some(entry) = self.cache.entries.get_mut(entry_idx) else {
+            return walk_word(word, Some(previous_hash), config, &mut |block, bucket| {
+                model.add(&mut self.sums, block, bucket);
+            });
+        };
         if entry.key != key {
             let mut own = BlockSums::default();
             let word_hash = walk_word(word, None, config, &mut |block, bucket| {
-                self.model.add(&mut own, block, bucket);
+                model.add(&mut own, block, bucket);
             });
             // In range by the bounds above; `try_from` keeps a corrupt
             // table from wrapping silently.
@@ -545,10 +597,9 @@ impl FeatureSink for CachedWordSums<'_> {
             self.sums.norms[block] += u64::from(entry.norms[block]);
         }
         let word_hash = entry.word_hash;
-        self.feature(
-            Block::Words,
-            bucket_of(bigram_hash(previous_hash, word_hash), config),
-        );
+        self.cache
+            .pending
+            .push(bucket_of(bigram_hash(previous_hash, word_hash), config));
         word_hash
     }
 }
