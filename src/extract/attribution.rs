@@ -73,8 +73,8 @@ const MAX_SUBJECT_WORDS: usize = 8;
 pub fn remember_names(sentence: &str, words: &[Word<'_>], memory: &mut NameMemory) {
     let mut run_start = 0;
     for word_idx in 0..=words.len() {
-        let continues_run = word_idx < words.len()
-            && is_name_like(&words[word_idx])
+        let name_like = words.get(word_idx).is_some_and(is_name_like);
+        let continues_run = name_like
             && (word_idx == run_start
                 || !gap_breaks_phrase(&sentence[words[word_idx - 1].end..words[word_idx].start]));
         if continues_run {
@@ -101,11 +101,7 @@ pub fn remember_names(sentence: &str, words: &[Word<'_>], memory: &mut NameMemor
                 }
             }
         }
-        run_start = if word_idx < words.len() && is_name_like(&words[word_idx]) {
-            word_idx
-        } else {
-            word_idx + 1
-        };
+        run_start = if name_like { word_idx } else { word_idx + 1 };
     }
 }
 
