@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use crate::extract::model::{FeatureConfig, MAX_CHAR_NGRAM, MAX_SHAPE_NGRAM, Norm, Weighting};
+use crate::extract::model::{
+    FeatureConfig, MAX_CHAR_NGRAM, MAX_SHAPE_NGRAM, Norm, Weighting, is_shape_ngram_setting,
+};
 use crate::train::logistic::{CandidateResult, Hyperparameters};
 use crate::train::{self, TrainOptions};
 
@@ -111,7 +113,7 @@ fn candidates(args: &TrainArgs) -> anyhow::Result<Vec<Hyperparameters>> {
                     continue;
                 }
                 for &shape_ngrams in &args.shape_ngrams {
-                    if !matches!(shape_ngrams, 0 | 2..=MAX_SHAPE_NGRAM) {
+                    if !is_shape_ngram_setting(shape_ngrams) {
                         anyhow::bail!("--shape-ngrams {shape_ngrams}: expected 0, 2 or {MAX_SHAPE_NGRAM}");
                     }
                     configs.push(FeatureConfig {

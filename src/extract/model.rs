@@ -50,6 +50,12 @@ const MAGIC_02: &[u8; 8] = b"CDBCWM02";
 const HEADER_LEN_02: usize = 8 + 5 * 4 + 3 * 4;
 /// Word-shape n-grams are bigrams, or bigrams and trigrams.
 pub const MAX_SHAPE_NGRAM: u32 = 3;
+
+/// Whether `n` is a longest word-shape n-gram a model can have: 0 for none,
+/// 2 or [`MAX_SHAPE_NGRAM`].
+pub fn is_shape_ngram_setting(n: u32) -> bool {
+    matches!(n, 0 | 2..=MAX_SHAPE_NGRAM)
+}
 /// Buckets are bounded so that a corrupt header cannot ask for a huge table.
 const MIN_BUCKET_BITS: u32 = 8;
 const MAX_BUCKET_BITS: u32 = 24;
@@ -403,7 +409,7 @@ impl Model {
         } else {
             (0, 28)
         };
-        if !matches!(shape_ngrams, 0 | 2..=MAX_SHAPE_NGRAM) {
+        if !is_shape_ngram_setting(shape_ngrams) {
             return Err(ModelFormatError::BadShapeNgrams(shape_ngrams));
         }
         let bias = f32::from_bits(u32_at(floats_at));
@@ -563,19 +569,16 @@ impl FeatureSink for CachedWordSums<'_> {
     fn word(&mut self, word: &Word<'_>, previous_hash: u64, config: FeatureConfig) -> u64 {
         let lookup = self.cache.lookups.get(self.n_words_seen).copied().flatten();
         self.n_words_seen += 1;
-        let Some((key, entry_idx)) = lookup else {
+        // Words too long for the cache are walked feature by feature. (An
+        // entry is always found: `look_up` masks the index to the table.)
+        let Some((key, entry)) =
+            lookup.and_then(|(key, entry_idx)| Some((key, self.cache.entries.get_mut(entry_idx)?)))
+        else {
             return walk_word(word, Some(previous_hash), config, &mut |block, bucket| {
                 self.feature(block, bucket);
             });
         };
         let model = self.model;
-        // `look_up` masks the index to the table, so this always finds an
-        // entry; the fallback only keeps indexing panic-free.
-        let Some(entry) = self.cache.entries.get_mut(entry_idx) else {
-            return walk_word(word, Some(previous_hash), config, &mut |block, bucket| {
-                model.add(&mut self.sums, block, bucket);
-            });
-        };
         if entry.key != key {
             let mut own = BlockSums::default();
             let word_hash = walk_word(word, None, config, &mut |block, bucket| {
@@ -930,7 +933,7 @@ fn for_each_structure_feature(features: &Features, mut emit: impl FnMut(u64, u64
 
 /// True when a word is four digits from 1800 to 2099: the words the model
 /// reads as `<year>` and shapes as a date.
-fn is_year_token(bytes: &[u8]) -> bool {
+pub(super) fn is_year_token(bytes: &[u8]) -> bool {
     bytes.len() == 4 && bytes.iter().all(u8::is_ascii_digit) && matches!(&bytes[..2], b"18" | b"19" | b"20")
 }
 

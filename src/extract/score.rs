@@ -152,11 +152,9 @@ pub fn sentence_features(sentence: &str, words: &[Word<'_>]) -> Features {
     features
 }
 
+/// A year, or a decade written as one ("1990s").
 fn is_year(text: &str) -> bool {
-    let digits = text.trim_end_matches('s');
-    digits.len() == 4
-        && digits.bytes().all(|byte| byte.is_ascii_digit())
-        && matches!(&digits[..2], "18" | "19" | "20")
+    model::is_year_token(text.trim_end_matches('s').as_bytes())
 }
 
 /// A score at or above this marks a sentence as check-worthy.
