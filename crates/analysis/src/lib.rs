@@ -9,3 +9,5 @@
 
 pub mod conllu;
 pub mod perceptron;
+pub mod sentences;
+pub mod tokenise;

@@ -1,0 +1,386 @@
+//! The sentence splitter: a whole text in, sentence spans out. The text is
+//! tokenised, and a small averaged perceptron decides, at each gap between
+//! tokens where a sentence could end (after final punctuation, before a
+//! capital or a quote, at a line break), whether one does.
+//!
+//! Trained on the raw text of UD English EWT train, rebuilt from its `# text`
+//! comments the way the CoNLL 2018 shared task did (sentences joined by a
+//! space, paragraphs by a line break).
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use crate::conllu;
+use crate::perceptron::{FormatError, Frozen, Rng, Trainer, key, key2, mix};
+use crate::tokenise::{Lexicon, Tokenised, clamp_span, tokenise_into};
+
+/// The trained boundary classifier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceSplitter {
+    model: Frozen,
+}
+
+/// How to train a [`SentenceSplitter`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplitterOptions {
+    pub seed: u64,
+    pub epochs: usize,
+    /// Averaged weights smaller than this are dropped when freezing.
+    pub min_weight: f32,
+}
+
+impl Default for SplitterOptions {
+    fn default() -> SplitterOptions {
+        SplitterOptions {
+            seed: 11,
+            epochs: 6,
+            min_weight: 0.05,
+        }
+    }
+}
+
+/// A text to train on and where its sentences are.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TrainingText {
+    pub text: String,
+    pub sentences: Vec<Range<usize>>,
+}
+
+/// The raw texts of a treebank's documents with their sentence spans: a
+/// document's sentences (`# text`) joined by a space, its paragraphs
+/// (`# newpar`) by a line break; a document starts at `# newdoc`.
+pub fn training_texts(sentences: &[conllu::Sentence]) -> Vec<TrainingText> {
+    let mut texts: Vec<TrainingText> = Vec::new();
+    for sentence in sentences {
+        let Some(sentence_text) = sentence.text() else {
+            continue;
+        };
+        let starts_paragraph = sentence.comments.iter().any(|line| line.starts_with("newpar"));
+        if sentence.starts_document() || texts.is_empty() {
+            texts.push(TrainingText::default());
+        }
+        let Some(document) = texts.last_mut() else {
+            continue;
+        };
+        if !document.text.is_empty() {
+            document.text.push(if starts_paragraph { '\n' } else { ' ' });
+        }
+        let start = document.text.len();
+        document.text.push_str(sentence_text);
+        document.sentences.push(start..document.text.len());
+    }
+    texts
+}
+
+/// The sentence spans of a text, with the embedded models.
+pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
+    let mut tokens = Tokenised::default();
+    let mut out = Vec::new();
+    split_sentences_with(
+        embedded_splitter(),
+        Lexicon::embedded(),
+        text,
+        &mut tokens,
+        &mut out,
+    );
+    out
+}
+
+/// The embedded splitter, trained on UD English EWT 2.16 train.
+pub fn embedded_splitter() -> &'static SentenceSplitter {
+    SentenceSplitter::embedded()
+}
+
+/// Like [`split_sentences`] with given models, reusing `tokens` as scratch
+/// and appending the spans to `out`.
+pub fn split_sentences_with(
+    splitter: &SentenceSplitter,
+    lexicon: &Lexicon,
+    text: &str,
+    tokens: &mut Tokenised,
+    out: &mut Vec<Range<usize>>,
+) {
+    tokens.clear();
+    let span = clamp_span(text, 0..text.len());
+    tokenise_into(lexicon, text, span, tokens);
+    let spans: Vec<Range<usize>> = tokens.tokens.iter().map(|token| token.span.clone()).collect();
+    let mut features = Vec::with_capacity(32);
+    let mut scores = Vec::with_capacity(2);
+    let mut sentence_start = 0usize;
+    let mut state = State::default();
+    for idx in 0..spans.len() {
+        state.observe(text, &spans[idx]);
+        let is_last = idx + 1 == spans.len();
+        let boundary = is_last || {
+            if candidate(text, &spans, idx) {
+                features.clear();
+                boundary_features(lexicon, text, &spans, idx, &state, &mut features);
+                splitter.model.score(&features, &mut scores);
+                scores.get(1).copied().unwrap_or(0.0) > scores.first().copied().unwrap_or(0.0)
+            } else {
+                false
+            }
+        };
+        if boundary {
+            out.push(spans[sentence_start].start..spans[idx].end);
+            sentence_start = idx + 1;
+            state = State::default();
+        }
+    }
+}
+
+/// What the splitter remembers about the sentence so far.
+#[derive(Debug, Clone, Copy, Default)]
+struct State {
+    n_tokens: u32,
+    n_double_quotes: u32,
+    n_open_brackets: i32,
+}
+
+impl State {
+    fn observe(&mut self, text: &str, span: &Range<usize>) {
+        self.n_tokens += 1;
+        match &text[span.clone()] {
+            "\"" => self.n_double_quotes += 1,
+            "(" | "[" => self.n_open_brackets += 1,
+            ")" | "]" => self.n_open_brackets -= 1,
+            _ => {}
+        }
+    }
+}
+
+/// Whether a sentence could end after token `idx`: the gap is looked at only
+/// after punctuation, before a capital, a digit, a quote or a bracket, or
+/// where the text breaks the line.
+fn candidate(text: &str, spans: &[Range<usize>], idx: usize) -> bool {
+    let Some(next) = spans.get(idx + 1) else {
+        return true;
+    };
+    let current = &spans[idx];
+    let last = text[..current.end].chars().next_back().unwrap_or(' ');
+    if !last.is_alphanumeric() {
+        return true;
+    }
+    let first_next = text[next.start..].chars().next().unwrap_or(' ');
+    if !first_next.is_lowercase() {
+        return true;
+    }
+    text.as_bytes()[current.end..next.start].contains(&b'\n')
+}
+
+/// A string's hash, ASCII-lowercased on the fly (no allocation).
+#[inline]
+fn hash_lower(text: &str) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for byte in text.bytes() {
+        hash = (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    mix(hash, text.len() as u64)
+}
+
+/// A word's shape, hashed: "Xx" for "Hello", "X.X." for "U.S.", "d" for
+/// "2024", runs collapsed, at most six classes long.
+#[inline]
+fn hash_shape(text: &str) -> u64 {
+    let mut hash = 0x8422_2325_cbf2_9ce4u64;
+    let mut previous = '\0';
+    let mut n = 0;
+    for c in text.chars() {
+        let class = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_numeric() {
+            'd'
+        } else if c.is_alphabetic() {
+            'a'
+        } else {
+            c
+        };
+        if class != previous {
+            hash = (hash ^ u64::from(class)).wrapping_mul(0x0000_0100_0000_01b3);
+            previous = class;
+            n += 1;
+            if n == 6 {
+                break;
+            }
+        }
+    }
+    hash
+}
+
+const NONE_HASH: u64 = 0x5151_5151;
+
+/// The features of the gap after token `idx`.
+fn boundary_features(
+    lexicon: &Lexicon,
+    text: &str,
+    spans: &[Range<usize>],
+    idx: usize,
+    state: &State,
+    features: &mut Vec<u64>,
+) {
+    let form = |offset: isize| -> Option<&str> {
+        let at = idx as isize + offset;
+        if at < 0 {
+            return None;
+        }
+        spans.get(at as usize).map(|span| &text[span.clone()])
+    };
+    let current = form(0).unwrap_or("");
+    let previous = form(-1);
+    let next = form(1);
+    let after_next = form(2);
+    let current_word = hash_lower(current);
+    let previous_word = previous.map_or(NONE_HASH, hash_lower);
+    let next_word = next.map_or(NONE_HASH, hash_lower);
+    let current_shape = hash_shape(current);
+    let next_shape = next.map_or(NONE_HASH, hash_shape);
+    let previous_shape = previous.map_or(NONE_HASH, hash_shape);
+    let gap = match spans.get(idx + 1) {
+        Some(next_span) => &text[spans[idx].end..next_span.start],
+        None => "",
+    };
+    let n_newlines = gap.bytes().filter(|&byte| byte == b'\n').count().min(2) as u64;
+    let no_space = u64::from(gap.is_empty());
+    let next_first = next.and_then(|next| next.chars().next()).unwrap_or(' ');
+    let next_class = if next_first.is_uppercase() {
+        1
+    } else if next_first.is_lowercase() {
+        2
+    } else if next_first.is_numeric() {
+        3
+    } else {
+        u64::from(next_first)
+    };
+    let abbreviation =
+        u64::from(current.len() > 1 && current.ends_with('.') && lexicon.is_abbreviation(current));
+
+    features.push(key(0, 0));
+    features.push(key(1, n_newlines));
+    features.push(key(2, current_word));
+    features.push(key(3, next_word));
+    features.push(key(4, current_shape));
+    features.push(key(5, next_shape));
+    features.push(key2(6, previous_word, current_word));
+    features.push(key2(7, current_word, next_class));
+    features.push(key2(8, current_shape, next_shape));
+    features.push(key2(9, abbreviation, next_class));
+    features.push(key2(10, previous_shape, current_shape));
+    features.push(key2(11, current_word, next_word));
+    features.push(key2(12, n_newlines, next_class));
+    features.push(key2(13, no_space, current_shape));
+    features.push(key(14, after_next.map_or(NONE_HASH, hash_shape)));
+    features.push(key2(15, u64::from(state.n_double_quotes % 2), current_word));
+    features.push(key2(16, u64::from(state.n_tokens.min(40) / 4), current_shape));
+    features.push(key2(17, u64::from(state.n_open_brackets > 0), current_word));
+    features.push(key2(18, previous_word, next_class));
+}
+
+impl SentenceSplitter {
+    /// Trains the boundary classifier on treebank sentences (their `# text`,
+    /// `# newdoc` and `# newpar` comments), with the given lexicon.
+    pub fn train(
+        sentences: &[conllu::Sentence],
+        lexicon: &Lexicon,
+        options: &SplitterOptions,
+    ) -> SentenceSplitter {
+        SentenceSplitter::train_on_texts(&training_texts(sentences), lexicon, options)
+    }
+
+    /// Trains on raw texts with their sentence spans.
+    pub fn train_on_texts(
+        texts: &[TrainingText],
+        lexicon: &Lexicon,
+        options: &SplitterOptions,
+    ) -> SentenceSplitter {
+        // Tokenise once; each text becomes its token spans and, for every
+        // token, whether a sentence ends after it.
+        let mut prepared: Vec<(usize, Vec<Range<usize>>, Vec<bool>)> = Vec::with_capacity(texts.len());
+        let mut tokens = Tokenised::default();
+        for (text_idx, training) in texts.iter().enumerate() {
+            tokens.clear();
+            tokenise_into(lexicon, &training.text, 0..training.text.len(), &mut tokens);
+            let spans: Vec<Range<usize>> = tokens.tokens.iter().map(|token| token.span.clone()).collect();
+            let mut ends = vec![false; spans.len()];
+            let mut starts: Vec<usize> = training.sentences.iter().map(|sentence| sentence.start).collect();
+            starts.sort_unstable();
+            let mut next_start = 0usize;
+            for idx in 0..spans.len() {
+                let Some(next) = spans.get(idx + 1) else {
+                    ends[idx] = true;
+                    continue;
+                };
+                while next_start < starts.len() && starts[next_start] < spans[idx].end {
+                    next_start += 1;
+                }
+                ends[idx] = next_start < starts.len() && starts[next_start] <= next.start;
+            }
+            prepared.push((text_idx, spans, ends));
+        }
+        let mut trainer = Trainer::new(2);
+        let mut rng = Rng::new(options.seed);
+        let mut order: Vec<usize> = (0..prepared.len()).collect();
+        let mut features = Vec::with_capacity(32);
+        let mut scores = Vec::with_capacity(2);
+        for _ in 0..options.epochs {
+            rng.shuffle(&mut order);
+            for &prepared_idx in &order {
+                let (text_idx, spans, ends) = &prepared[prepared_idx];
+                let text = texts[*text_idx].text.as_str();
+                let mut state = State::default();
+                for idx in 0..spans.len() {
+                    state.observe(text, &spans[idx]);
+                    if idx + 1 == spans.len() || !candidate(text, spans, idx) {
+                        if ends[idx] {
+                            state = State::default();
+                        }
+                        continue;
+                    }
+                    features.clear();
+                    boundary_features(lexicon, text, spans, idx, &state, &mut features);
+                    let guess = trainer.predict(&features, &mut scores, |_| true).unwrap_or(0);
+                    let truth = usize::from(ends[idx]);
+                    trainer.update(&features, truth, guess);
+                    // Follow the truth, so the state is the gold sentence's.
+                    if ends[idx] {
+                        state = State::default();
+                    }
+                }
+            }
+        }
+        SentenceSplitter {
+            model: trainer.freeze(options.min_weight),
+        }
+    }
+
+    /// The splitter trained on UD English EWT 2.16 train, embedded.
+    pub fn embedded() -> &'static SentenceSplitter {
+        static SPLITTER: OnceLock<SentenceSplitter> = OnceLock::new();
+        SPLITTER.get_or_init(|| {
+            SentenceSplitter::from_bytes(include_bytes!("../weights/sentences.bin")).unwrap_or_else(|_| {
+                // The embedded bytes are tested to load; this keeps a broken
+                // build from panicking at run time (it then splits at every
+                // candidate gap the bias allows).
+                SentenceSplitter {
+                    model: Trainer::new(2).freeze(0.0),
+                }
+            })
+        })
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.model.to_bytes()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<SentenceSplitter, FormatError> {
+        let model = Frozen::from_bytes(bytes)?;
+        if model.n_classes() != 2 {
+            return Err(FormatError(format!(
+                "a sentence splitter has 2 classes, found {}",
+                model.n_classes()
+            )));
+        }
+        Ok(SentenceSplitter { model })
+    }
+}
