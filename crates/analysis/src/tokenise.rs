@@ -232,6 +232,19 @@ const EMOTICONS: &[&str] = &[
     "O_o", "XD", "xD", ":]", ":[", ":*", ":-*", ":))", ":((", ">:(", "B)", "8)", ":S", ":s", ":@", "D:",
 ];
 
+/// Whether a chunk is one of the [`EMOTICONS`] (a cheap test of length and
+/// first byte first, since nearly nothing is).
+#[inline]
+fn is_emoticon(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    (2..=4).contains(&bytes.len())
+        && matches!(
+            bytes[0],
+            b':' | b';' | b'=' | b'<' | b'^' | b'-' | b'o' | b'O' | b'X' | b'x' | b'B' | b'8' | b'>' | b'D'
+        )
+        && EMOTICONS.contains(&text)
+}
+
 /// The contraction suffixes written after an apostrophe: "'s", "'re", ...
 const APOSTROPHE_SUFFIXES: &[&str] = &["s", "re", "ll", "ve", "m", "d"];
 
@@ -310,6 +323,10 @@ fn contraction_split(lexicon: &Lexicon, form: &str, possessive_ok: bool) -> Opti
         }
     }
     // "'s", "'re", "'ll", "'ve", "'m", "'d": split at the last apostrophe.
+    let may_have_apostrophe = form.bytes().any(|byte| matches!(byte, b'\'' | b'`' | 0xE2));
+    if !may_have_apostrophe {
+        return whole_contraction_split(lexicon, form);
+    }
     if let Some((apostrophe_at, apostrophe)) = form.char_indices().rev().find(|(_, c)| is_apostrophe(*c)) {
         let suffix = &form[apostrophe_at + apostrophe.len_utf8()..];
         if apostrophe_at > 0 {
@@ -331,22 +348,39 @@ fn contraction_split(lexicon: &Lexicon, form: &str, possessive_ok: bool) -> Opti
         }
         return None;
     }
-    // Contractions written without an apostrophe ("dont", "gonna", "cannot"),
-    // learned from the treebank, and any auxiliary + "nt" ("couldnt").
-    if len <= MAX_WHOLE_CONTRACTION && form.is_ascii() {
-        let mut lower = [0u8; MAX_WHOLE_CONTRACTION];
-        for (slot, byte) in lower.iter_mut().zip(form.bytes()) {
-            *slot = byte.to_ascii_lowercase();
-        }
-        let lower = std::str::from_utf8(&lower[..len]).ok()?;
-        if let Some(host) = lower.strip_suffix("nt")
-            && NT_HOSTS.contains(&host)
-        {
-            return Some([host.len(), 0]);
-        }
-        if let Some(split) = lexicon.whole_contractions.get(lower) {
-            return Some(*split);
-        }
+    whole_contraction_split(lexicon, form)
+}
+
+/// Where a contraction written without an apostrophe ("dont", "gonna",
+/// "cannot", learned from the treebank, or any auxiliary + "nt", "couldnt")
+/// splits.
+#[inline]
+fn whole_contraction_split(lexicon: &Lexicon, form: &str) -> Option<[usize; 2]> {
+    let len = form.len();
+    let bytes = form.as_bytes();
+    if !(2..=MAX_WHOLE_CONTRACTION).contains(&len) || !form.is_ascii() {
+        return None;
+    }
+    // Most words can be ruled out by length and first letter alone.
+    let ends_nt = len >= 4 && bytes[len - 2] | 0x20 == b'n' && bytes[len - 1] | 0x20 == b't';
+    let first = bytes[0].to_ascii_lowercase();
+    let learned_possible =
+        first.is_ascii_lowercase() && lexicon.contraction_filter[len] & (1u32 << (first - b'a')) != 0;
+    if !ends_nt && !learned_possible {
+        return None;
+    }
+    let mut lower = [0u8; MAX_WHOLE_CONTRACTION];
+    for (slot, byte) in lower.iter_mut().zip(form.bytes()) {
+        *slot = byte.to_ascii_lowercase();
+    }
+    let lower = std::str::from_utf8(&lower[..len]).ok()?;
+    if let Some(host) = lower.strip_suffix("nt")
+        && NT_HOSTS.contains(&host)
+    {
+        return Some([host.len(), 0]);
+    }
+    if let Some(split) = lexicon.whole_contractions.get(lower) {
+        return Some(*split);
     }
     None
 }
@@ -430,11 +464,13 @@ fn tokenise_chunk(
         }
         return;
     }
-    if EMOTICONS.contains(&chunk) {
+    if is_emoticon(chunk) {
         push_token(lexicon, text, start, end, false, out);
         return;
     }
     let starts_with_quote = chunk.chars().next().is_some_and(|c| is_apostrophe(c) || c == '"');
+    // Only a chunk with one of these can hold a URL or an e-mail address.
+    let url_possible = chunk.bytes().any(|byte| matches!(byte, b'.' | b'@' | b':'));
     let mut lo = start;
     let mut hi = end;
 
@@ -442,7 +478,7 @@ fn tokenise_chunk(
     while lo < hi {
         let c = char_at(text, lo);
         let rest_start = lo + c.len_utf8();
-        if is_url_or_email(&text[lo..hi]) {
+        if url_possible && is_url_or_email(&text[lo..hi]) {
             break;
         }
         if is_apostrophe(c) {
@@ -474,7 +510,7 @@ fn tokenise_chunk(
             while run_end < hi && char_at(text, run_end) == c && c != '"' {
                 run_end += c.len_utf8();
             }
-            if EMOTICONS.contains(&&text[lo..hi]) {
+            if is_emoticon(&text[lo..hi]) {
                 break;
             }
             push_token(lexicon, text, lo, run_end, false, out);
@@ -488,7 +524,7 @@ fn tokenise_chunk(
             if run_end == rest_start && run_end < hi && char_at(text, run_end).is_ascii_digit() {
                 break;
             }
-            if EMOTICONS.contains(&&text[lo..hi]) {
+            if is_emoticon(&text[lo..hi]) {
                 break;
             }
             push_token(lexicon, text, lo, run_end, false, out);
@@ -499,7 +535,7 @@ fn tokenise_chunk(
         } else if c == '.' || c == '…' {
             let mut run_end = rest_start;
             while run_end < hi && matches!(char_at(text, run_end), '.' | '…') {
-                run_end += 1;
+                run_end += char_at(text, run_end).len_utf8();
             }
             if run_end == rest_start && run_end < hi && char_at(text, run_end).is_ascii_digit() {
                 // ".5" is a number.
@@ -510,8 +546,7 @@ fn tokenise_chunk(
         } else if matches!(c, ',' | ';' | '!' | '?' | '¡' | '¿' | ':' | '&' | '+' | '=' | '@')
             && rest_start < hi
         {
-            if EMOTICONS.contains(&&text[lo..hi]) || (c == '@' && char_at(text, rest_start).is_alphanumeric())
-            {
+            if is_emoticon(&text[lo..hi]) || (c == '@' && char_at(text, rest_start).is_alphanumeric()) {
                 break;
             }
             push_token(lexicon, text, lo, rest_start, false, out);
@@ -526,24 +561,29 @@ fn tokenise_chunk(
     let mut trailing: [Range<usize>; MAX_TRAILING] = Default::default();
     let mut n_trailing = 0usize;
     let mut possessive_ok = false;
+    // A URL keeps its slashes but not a sentence's final punctuation.
+    let url_end = if url_possible {
+        let body = &text[lo..hi];
+        let trimmed =
+            body.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'', '”', '’', ']', '>']);
+        is_url_or_email(trimmed).then_some(lo + trimmed.len())
+    } else {
+        None
+    };
     while lo < hi && n_trailing < MAX_TRAILING {
         let c = char_before(text, hi);
         let piece_start = hi - c.len_utf8();
         let body = &text[lo..hi];
-        if EMOTICONS.contains(&body) {
-            break;
-        }
-        if is_url_or_email(body) {
-            // A URL keeps its slashes but not a sentence's final punctuation.
-            if matches!(
-                c,
-                '.' | ',' | ';' | ':' | '!' | '?' | ')' | '"' | '\'' | '”' | '’' | ']' | '>'
-            ) {
+        if let Some(url_end) = url_end {
+            if hi > url_end {
                 trailing[n_trailing] = piece_start..hi;
                 n_trailing += 1;
                 hi = piece_start;
                 continue;
             }
+            break;
+        }
+        if is_emoticon(body) {
             break;
         }
         if is_closing(c) {
@@ -582,7 +622,7 @@ fn tokenise_chunk(
         } else if matches!(c, '!' | '?' | '‽') {
             let mut run_start = piece_start;
             while run_start > lo && matches!(char_before(text, run_start), '!' | '?' | '‽') {
-                run_start -= 1;
+                run_start -= char_before(text, run_start).len_utf8();
             }
             trailing[n_trailing] = run_start..hi;
             n_trailing += 1;
@@ -634,7 +674,8 @@ fn tokenise_middle(
     out: &mut Tokenised,
 ) {
     let middle = &text[lo..hi];
-    if is_url_or_email(middle) || EMOTICONS.contains(&middle) {
+    let url_possible = middle.bytes().any(|byte| matches!(byte, b'.' | b'@' | b':'));
+    if (url_possible && is_url_or_email(middle)) || is_emoticon(middle) {
         push_token(lexicon, text, lo, hi, possessive_ok, out);
         return;
     }
@@ -841,6 +882,8 @@ pub struct Lexicon {
     hyphen_prefixes: HashSet<String, FastBuild>,
     /// Lowercase forms and where they split ("gonna" → [3, 0]).
     whole_contractions: HashMap<String, [usize; 2], FastBuild>,
+    /// For each length, a bit per first letter of the learned contractions.
+    contraction_filter: [u32; MAX_WHOLE_CONTRACTION + 1],
 }
 
 /// News abbreviations the web treebank is too small to have seen: titles,
@@ -879,6 +922,18 @@ impl Lexicon {
         for abbreviation in NEWS_ABBREVIATIONS {
             self.abbreviations.insert((*abbreviation).to_string());
         }
+    }
+
+    /// Adds a contraction written without an apostrophe (lowercase ASCII).
+    pub fn insert_contraction(&mut self, form: &str, split: [usize; 2]) {
+        let Some(&first) = form.as_bytes().first() else {
+            return;
+        };
+        if form.len() > MAX_WHOLE_CONTRACTION || !first.is_ascii_lowercase() {
+            return;
+        }
+        self.contraction_filter[form.len()] |= 1u32 << (first - b'a');
+        self.whole_contractions.insert(form.to_string(), split);
     }
 
     /// Whether `form` (ending in a period) is an abbreviation that keeps it.
@@ -1011,7 +1066,7 @@ impl Lexicon {
                 && alphabetic
                 && (!possessive || FUNCTION_WORD_HOSTS.contains(&host))
             {
-                lexicon.whole_contractions.insert(form, split);
+                lexicon.insert_contraction(&form, split);
             }
         }
         lexicon
@@ -1065,9 +1120,7 @@ impl Lexicon {
                     if first > form.len() || second > form.len() || form.len() > MAX_WHOLE_CONTRACTION {
                         return Err(bad());
                     }
-                    lexicon
-                        .whole_contractions
-                        .insert((*form).to_string(), [first, second]);
+                    lexicon.insert_contraction(form, [first, second]);
                 }
                 _ => return Err(bad()),
             }
