@@ -17,7 +17,8 @@ use std::sync::OnceLock;
 use crate::conllu;
 
 pub use crate::sentences::{
-    SentenceSplitter, SplitterOptions, embedded_splitter, split_sentences, split_sentences_with,
+    SentenceSplitter, SentenceTokens, SplitterOptions, embedded_splitter, split_and_tokenise,
+    split_and_tokenise_with, split_sentences, split_sentences_with,
 };
 
 /// One surface token: its span in the text and the words it holds.

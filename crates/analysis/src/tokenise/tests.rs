@@ -437,6 +437,32 @@ proptest! {
     }
 
     #[test]
+    fn split_and_tokenise_matches_splitting_then_tokenising(text in tricky_text()) {
+        let mut tokens = Tokenised::default();
+        let mut sentences = Vec::new();
+        split_and_tokenise(&text, &mut tokens, &mut sentences);
+        let spans: Vec<Range<usize>> = sentences.iter().map(|sentence| sentence.span.clone()).collect();
+        prop_assert_eq!(&spans, &split_sentences(&text));
+        let mut next_token = 0usize;
+        for sentence in &sentences {
+            let alone = tokenise(&text, sentence.span.clone());
+            prop_assert_eq!(sentence.tokens.start, next_token);
+            let together: Vec<(Range<usize>, Vec<Range<usize>>)> = tokens.tokens[sentence.tokens.clone()]
+                .iter()
+                .map(|token| (token.span.clone(), tokens.words[token.words.clone()].to_vec()))
+                .collect();
+            let separately: Vec<(Range<usize>, Vec<Range<usize>>)> = alone
+                .tokens
+                .iter()
+                .map(|token| (token.span.clone(), alone.words[token.words.clone()].to_vec()))
+                .collect();
+            prop_assert_eq!(together, separately);
+            next_token = sentence.tokens.end;
+        }
+        prop_assert_eq!(next_token, tokens.tokens.len());
+    }
+
+    #[test]
     fn sentences_are_ordered_trimmed_and_cover_every_token(text in tricky_text()) {
         let sentences = split_sentences(&text);
         let mut previous_end = 0usize;
