@@ -248,6 +248,9 @@ fn candidate(text: &str, spans: &[Range<usize>], idx: usize) -> bool {
     {
         return bytes[current.end..next.start].contains(&b'\n');
     }
+    if last == b'.' && current.len() > 1 && TITLES.contains(&&text[current.clone()]) {
+        return false;
+    }
     if last < 0x80 {
         return true;
     }
@@ -256,6 +259,15 @@ fn candidate(text: &str, spans: &[Range<usize>], idx: usize) -> bool {
     let last_char = text[..current.end].chars().next_back().unwrap_or(' ');
     !last_char.is_alphanumeric() || bytes[current.end..next.start].contains(&b'\n')
 }
+
+/// Abbreviations that stand before a name or a number and so never end a
+/// sentence ("Sen. Warren", "No. 5", "Jan. 5").
+const TITLES: &[&str] = &[
+    "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Sen.", "Sens.", "Rep.", "Reps.", "Gov.", "Govs.", "Lt.", "Gen.",
+    "Col.", "Capt.", "Cmdr.", "Sgt.", "Maj.", "Adm.", "Cpl.", "Pvt.", "Pres.", "Supt.", "Insp.", "Det.",
+    "Atty.", "Rev.", "Fr.", "Hon.", "Messrs.", "Mme.", "Mt.", "Ft.", "No.", "Nos.", "vs.", "v.", "e.g.",
+    "i.e.", "cf.", "Jan.", "Feb.", "Apr.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.",
+];
 
 /// A string's hash, ASCII-lowercased on the fly (no allocation).
 #[inline]

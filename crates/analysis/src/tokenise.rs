@@ -547,11 +547,20 @@ fn tokenise_chunk(
         } else if matches!(c, ',' | ';' | '!' | '?' | '¡' | '¿' | ':' | '&' | '+' | '=' | '@')
             && rest_start < hi
         {
-            if is_emoticon(&text[lo..hi]) || (c == '@' && char_at(text, rest_start).is_alphanumeric()) {
+            let next = char_at(text, rest_start);
+            if is_emoticon(&text[lo..hi])
+                || (c == '@' && next.is_alphanumeric())
+                || (c == '+' && next.is_ascii_digit())
+            {
                 break;
             }
-            push_token(lexicon, text, lo, rest_start, false, out);
-            lo = rest_start;
+            // A run of the same mark ("=====", "!!!") is one token.
+            let mut run_end = rest_start;
+            while run_end < hi && char_at(text, run_end) == c {
+                run_end += c.len_utf8();
+            }
+            push_token(lexicon, text, lo, run_end, false, out);
+            lo = run_end;
         } else {
             break;
         }
@@ -600,6 +609,10 @@ fn tokenise_chunk(
             while run_start > lo && char_before(text, run_start) == c && c != '"' && c != '\'' {
                 run_start -= c.len_utf8();
             }
+            // Two apostrophes are one closing quote ("''").
+            if c == '\'' && run_start > lo + 1 && char_before(text, run_start) == '\'' {
+                run_start -= 1;
+            }
             trailing[n_trailing] = run_start..hi;
             n_trailing += 1;
             hi = run_start;
@@ -624,6 +637,14 @@ fn tokenise_chunk(
             let mut run_start = piece_start;
             while run_start > lo && matches!(char_before(text, run_start), '!' | '?' | '‽') {
                 run_start -= char_before(text, run_start).len_utf8();
+            }
+            // EWT writes a lone period before them as one token (".?", ".!").
+            if run_start > lo + 1
+                && char_before(text, run_start) == '.'
+                && char_before(text, run_start - 1) != '.'
+                && char_before(text, run_start - 1).is_alphanumeric()
+            {
+                run_start -= 1;
             }
             trailing[n_trailing] = run_start..hi;
             n_trailing += 1;
@@ -724,7 +745,7 @@ fn tokenise_middle(
             }
             '&' => previous.is_alphanumeric() && next.is_alphanumeric() && previous.is_uppercase(),
             '@' | '%' => previous.is_alphanumeric() && next.is_alphanumeric(),
-            '-' | '‐' if at == token_start => next.is_ascii_digit(),
+            '-' | '‐' | '+' if at == token_start => next.is_ascii_digit(),
             '-' | '‐' => {
                 previous.is_alphanumeric()
                     && next.is_alphanumeric()
@@ -778,7 +799,7 @@ fn splits_unit(text: &str, token_start: usize, at: usize, hi: usize) -> bool {
     let number = &text[token_start..at];
     if !number
         .bytes()
-        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',' || b == b':')
     {
         return false;
     }
@@ -825,18 +846,26 @@ fn keep_hyphen(
         .rfind(['-', '‐'])
         .map_or(token_start, |offset| token_start + offset + 1);
     let left = &text[left_start..at];
-    let right_len = text[next_at..hi]
-        .find(|c: char| !c.is_alphanumeric())
-        .unwrap_or(hi - next_at);
-    let right = &text[next_at..next_at + right_len];
-    if left.bytes().all(|b| b.is_ascii_digit()) && right.bytes().all(|b| b.is_ascii_digit()) {
-        // "713-853-3989", "345-9945", "11-20-2000" stay whole; "3-4" and
-        // "1969-1970" are ranges and split.
+    let left_digits = text.as_bytes()[token_start..at]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let right_digits = text.as_bytes()[next_at..hi]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if left_digits > 0 && right_digits > 0 {
+        // Phone numbers, ZIP+4 codes and dates stay whole ("713-853-3989",
+        // "713/853-6197", "1-800-991-9019", "77042-2016", "11-20-2000");
+        // "3-4" and "1969-1970" are ranges and split.
         let whole = &text[token_start..hi];
         let n_hyphens = whole.bytes().filter(|&b| b == b'-').count();
+        let n_digits = whole.bytes().filter(u8::is_ascii_digit).count();
         let groups_are_long = whole.split('-').all(|group| group.len() >= 2);
-        return (left.len() == 3 && right.len() >= 3 && right.len() <= 4 && token_start == left_start)
-            || (n_hyphens >= 2 && groups_are_long);
+        return ((left_digits == 3 || left_digits == 5) && right_digits == 4)
+            || (left_digits == 3 && right_digits == 3 && n_hyphens >= 2)
+            || (n_hyphens >= 2 && (groups_are_long || n_digits >= 10));
     }
     if left.len() > MAX_PREFIX {
         return false;
@@ -906,6 +935,11 @@ const NEWS_ABBREVIATIONS: &[&str] = &[
     "hr.", "hrs.", "tel.", "Tel.",
 ];
 
+/// Prefixes EWT train keeps hyphenated but too rarely to learn them
+/// ("counter-propaganda", "un-ruly", "socio-economic", "arch-murderer",
+/// "intra-day": each seen kept and never split).
+const BOUND_HYPHEN_PREFIXES: &[&str] = &["counter", "un", "socio", "arch", "intra"];
+
 impl Lexicon {
     /// The lexicon learned from UD English EWT 2.16 train, embedded.
     pub fn embedded() -> &'static Lexicon {
@@ -922,6 +956,9 @@ impl Lexicon {
     pub fn add_hand_lists(&mut self) {
         for abbreviation in NEWS_ABBREVIATIONS {
             self.abbreviations.insert((*abbreviation).to_string());
+        }
+        for prefix in BOUND_HYPHEN_PREFIXES {
+            self.hyphen_prefixes.insert((*prefix).to_string());
         }
     }
 

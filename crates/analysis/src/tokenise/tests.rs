@@ -173,6 +173,25 @@ fn hyphens_split_except_after_prefixes_and_in_phone_numbers() {
 }
 
 #[test]
+fn phone_numbers_zip_codes_and_dates_keep_their_hyphens() {
+    check("1-800-991-9019", &["1-800-991-9019"]);
+    check("713/853-6197", &["713/853-6197"]);
+    check("77042-2016", &["77042-2016"]);
+    check("11-20-2000", &["11-20-2000"]);
+    check("1969-1970", &["1969", "-", "1970"]);
+}
+
+#[test]
+fn punctuation_runs_as_ewt_writes_them() {
+    // EWT: "really.?" → really + ".?"; "''" closes a quote as one token.
+    check("really.?", &["really", ".?"]);
+    check("said,''", &["said", ",", "''"]);
+    check("=====", &["====="]);
+    check("times at 7:30PM", &["times", "at", "7:30", "PM"]);
+    check("+1 555", &["+1", "555"]);
+}
+
+#[test]
 fn slashes_split_between_words_but_not_in_short_forms() {
     check("and/or", &["and", "/", "or"]);
     check("w/o", &["w/o"]);
