@@ -8,4 +8,6 @@
 #![forbid(unsafe_code)]
 
 pub mod conllu;
+pub mod lemma;
 pub mod perceptron;
+pub mod tagger;
