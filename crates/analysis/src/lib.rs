@@ -8,6 +8,8 @@
 #![forbid(unsafe_code)]
 
 pub mod conllu;
+pub mod lemma;
 pub mod perceptron;
 pub mod sentences;
+pub mod tagger;
 pub mod tokenise;

@@ -307,6 +307,23 @@ impl Frozen {
         self.weights.len()
     }
 
+    /// The scale that turns the stored 16-bit weights back into scores.
+    pub fn scale(&self) -> f32 {
+        self.scale
+    }
+
+    /// Every feature's row in key order: (key, classes, 16-bit weights), for
+    /// a caller that lays the weights out its own way for speed.
+    pub fn rows(&self) -> impl Iterator<Item = (u64, &[u16], &[i16])> + '_ {
+        self.keys
+            .iter()
+            .zip(self.starts.windows(2))
+            .map(|(&key, window)| {
+                let range = window[0] as usize..window[1] as usize;
+                (key, &self.classes[range.clone()], &self.weights[range])
+            })
+    }
+
     fn build_slots(&mut self) {
         let capacity = (self.keys.len() * 2).next_power_of_two().max(16);
         let mask = capacity - 1;
