@@ -169,12 +169,11 @@ impl Parser {
         hashes.fill(forms, upos, xpos);
         state.reset(forms.len());
         scores.clear();
-        scores.resize(self.scorer.n_classes(), 0);
+        scores.resize(self.scorer.stride(), 0);
         let mut features = [0u64; N_FEATURES];
-        let mut rows = [0u32; N_FEATURES];
         while !state.is_terminal() {
             extract(state, hashes, &mut features);
-            self.scorer.score(&features, &mut rows, scores);
+            self.scorer.score(&features, scores);
             let (movement, label) = match self.best_move(state, scores) {
                 Some(best) => decode(best, n_labels),
                 None => fallback_move(state, self.root_label),
