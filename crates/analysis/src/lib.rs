@@ -8,5 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod conllu;
+pub mod lemma;
 pub mod parser;
 pub mod perceptron;
+pub mod tagger;

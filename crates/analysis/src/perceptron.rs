@@ -307,14 +307,13 @@ impl Frozen {
         self.weights.len()
     }
 
-    /// The scale that turns a stored 16-bit weight back into a score.
+    /// The scale that turns the stored 16-bit weights back into scores.
     pub fn scale(&self) -> f32 {
         self.scale
     }
 
-    /// Every feature's key with its classes and stored 16-bit weights (times
-    /// [`Frozen::scale`] is the score), in key order: for a part that lays the
-    /// weights out its own way for speed.
+    /// Every feature's row in key order: (key, classes, 16-bit weights), for
+    /// a caller that lays the weights out its own way for speed.
     pub fn rows(&self) -> impl Iterator<Item = (u64, &[u16], &[i16])> + '_ {
         self.keys
             .iter()
