@@ -4,6 +4,8 @@ use proptest::prelude::*;
 
 use super::oracle::{Gold, projectivise};
 use super::transition::{Move, NONE, State, decode, encode};
+use super::*;
+use crate::conllu;
 
 /// "I saw the man with a telescope ." with "with a telescope" under "saw".
 const TELESCOPE_HEADS: [u32; 8] = [2, 0, 4, 2, 7, 7, 2, 2];
@@ -207,4 +209,162 @@ proptest! {
             .count() as u32;
         prop_assert_eq!(total_cost, n_errors);
     }
+}
+
+/// A CoNLL-U sentence from (form, upos, xpos, head, deprel) rows.
+fn sentence(rows: &[(&str, &str, &str, u32, &str)]) -> conllu::Sentence {
+    conllu::Sentence {
+        comments: Vec::new(),
+        words: rows
+            .iter()
+            .map(|&(form, upos, xpos, head, deprel)| conllu::Word {
+                form: form.to_string(),
+                lemma: "_".to_string(),
+                upos: upos.to_string(),
+                xpos: xpos.to_string(),
+                feats: "_".to_string(),
+                head,
+                deprel: deprel.to_string(),
+                deps: "_".to_string(),
+                misc: "_".to_string(),
+            })
+            .collect(),
+        multiword_tokens: Vec::new(),
+    }
+}
+
+fn tiny_treebank() -> Vec<conllu::Sentence> {
+    vec![
+        sentence(&[
+            ("The", "DET", "DT", 2, "det"),
+            ("dog", "NOUN", "NN", 3, "nsubj"),
+            ("barked", "VERB", "VBD", 0, "root"),
+            (".", "PUNCT", ".", 3, "punct"),
+        ]),
+        sentence(&[
+            ("I", "PRON", "PRP", 2, "nsubj"),
+            ("saw", "VERB", "VBD", 0, "root"),
+            ("the", "DET", "DT", 4, "det"),
+            ("man", "NOUN", "NN", 2, "obj"),
+            ("with", "ADP", "IN", 7, "case"),
+            ("a", "DET", "DT", 7, "det"),
+            ("telescope", "NOUN", "NN", 2, "obl"),
+            (".", "PUNCT", ".", 2, "punct"),
+        ]),
+        sentence(&[
+            ("The", "DET", "DT", 2, "det"),
+            ("report", "NOUN", "NN", 4, "nsubj:pass"),
+            ("was", "AUX", "VBD", 4, "aux:pass"),
+            ("released", "VERB", "VBN", 0, "root"),
+            ("on", "ADP", "IN", 6, "case"),
+            ("Monday", "PROPN", "NNP", 4, "obl"),
+        ]),
+    ]
+}
+
+fn tiny_options(seed: u64) -> ParserOptions {
+    ParserOptions {
+        seed,
+        epochs: 4,
+        ..ParserOptions::default()
+    }
+}
+
+/// Whether the arcs are a tree: one root word labelled root, heads in range,
+/// every word reaching the root.
+fn is_tree(arcs: &[Arc<'_>]) -> bool {
+    let n_words = arcs.len() as u32;
+    let roots: Vec<usize> = (0..arcs.len()).filter(|&idx| arcs[idx].head == 0).collect();
+    if roots.len() != 1 || arcs[roots[0]].deprel != ROOT_LABEL {
+        return false;
+    }
+    arcs.iter().enumerate().all(|(idx, arc)| {
+        if arc.head != 0 && arc.deprel == ROOT_LABEL {
+            return false;
+        }
+        let mut current = idx as u32 + 1;
+        for _ in 0..=n_words {
+            if current == 0 {
+                return true;
+            }
+            if current > n_words {
+                return false;
+            }
+            current = arcs[current as usize - 1].head;
+        }
+        false
+    })
+}
+
+#[test]
+fn training_is_deterministic_for_a_seed_and_learns_its_own_sentences() {
+    let treebank = tiny_treebank();
+    let first = Parser::train(&treebank, &[], &tiny_options(7));
+    let second = Parser::train(&treebank, &[], &tiny_options(7));
+    assert_eq!(first.to_bytes(), second.to_bytes(), "same seed, same weights");
+    let mut arcs = Vec::new();
+    let words = &treebank[1].words;
+    let forms: Vec<&str> = words.iter().map(|word| word.form.as_str()).collect();
+    let upos: Vec<&str> = words.iter().map(|word| word.upos.as_str()).collect();
+    let xpos: Vec<&str> = words.iter().map(|word| word.xpos.as_str()).collect();
+    first.parse(&forms, &upos, &xpos, &mut arcs);
+    let heads: Vec<u32> = arcs.iter().map(|arc| arc.head).collect();
+    assert_eq!(heads, TELESCOPE_HEADS, "a training sentence parsed back");
+    assert_eq!(arcs[0].deprel, "nsubj");
+    assert_eq!(arcs[6].deprel, "obl");
+}
+
+#[test]
+fn weights_round_trip_through_bytes_and_bad_bytes_are_refused() {
+    let parser = Parser::train(&tiny_treebank(), &[], &tiny_options(1));
+    let bytes = parser.to_bytes();
+    assert_eq!(Parser::from_bytes(&bytes).unwrap(), parser);
+    assert!(Parser::from_bytes(&bytes[..bytes.len() - 3]).is_err());
+    assert!(Parser::from_bytes(&bytes[..20]).is_err());
+    assert!(Parser::from_bytes(b"CDBPRS01").is_err());
+    assert!(Parser::from_bytes(b"").is_err());
+}
+
+#[test]
+fn empty_and_ragged_input_is_handled() {
+    let parser = Parser::train(&tiny_treebank(), &[], &tiny_options(1));
+    let mut arcs = vec![Arc { head: 9, deprel: "x" }];
+    parser.parse(&[], &[], &[], &mut arcs);
+    assert!(arcs.is_empty());
+    parser.parse(&["Dogs", "bark", "loudly"], &["NOUN"], &[], &mut arcs);
+    assert_eq!(arcs.len(), 3);
+    assert!(is_tree(&arcs));
+}
+
+proptest! {
+    #[test]
+    fn the_output_is_always_a_tree(
+        words in proptest::collection::vec(("\\PC{0,8}", "[A-Z]{1,5}", "[A-Z$,.]{1,4}"), 1..40),
+    ) {
+        thread_local! {
+            static PARSER: Parser = Parser::train(&tiny_treebank(), &[], &tiny_options(3));
+        }
+        let forms: Vec<&str> = words.iter().map(|(form, _, _)| form.as_str()).collect();
+        let upos: Vec<&str> = words.iter().map(|(_, upos, _)| upos.as_str()).collect();
+        let xpos: Vec<&str> = words.iter().map(|(_, _, xpos)| xpos.as_str()).collect();
+        PARSER.with(|parser| {
+            let mut arcs = Vec::new();
+            parser.parse(&forms, &upos, &xpos, &mut arcs);
+            prop_assert_eq!(arcs.len(), forms.len());
+            prop_assert!(is_tree(&arcs), "{:?}", arcs);
+            Ok(())
+        })?;
+    }
+}
+
+#[test]
+fn a_very_long_sentence_is_a_tree() {
+    let parser = Parser::train(&tiny_treebank(), &[], &tiny_options(1));
+    let forms = vec!["the"; 5000];
+    let upos = vec!["DET"; 5000];
+    let xpos = vec!["DT"; 5000];
+    let mut arcs = Vec::new();
+    parser.parse(&forms, &upos, &xpos, &mut arcs);
+    assert_eq!(arcs.len(), 5000);
+    assert!(is_tree(&arcs));
 }
