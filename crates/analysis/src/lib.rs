@@ -9,6 +9,7 @@
 
 pub mod conllu;
 pub mod lemma;
+pub mod parser;
 pub mod perceptron;
 pub mod sentences;
 pub mod tagger;
