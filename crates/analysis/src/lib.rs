@@ -8,4 +8,6 @@
 #![forbid(unsafe_code)]
 
 pub mod conllu;
+pub mod iob2;
+pub mod ner;
 pub mod perceptron;

@@ -307,6 +307,24 @@ impl Frozen {
         self.weights.len()
     }
 
+    /// The factor that turns a stored 16-bit weight into a score.
+    pub fn scale(&self) -> f32 {
+        self.scale
+    }
+
+    /// Every feature's row, in key order: the key, its classes and their
+    /// stored 16-bit weights (times [`Frozen::scale`]). For a part that lays
+    /// the weights out its own way at load time, e.g. as dense rows.
+    pub fn rows(&self) -> impl Iterator<Item = (u64, &[u16], &[i16])> + '_ {
+        self.keys
+            .iter()
+            .zip(self.starts.windows(2))
+            .map(|(&key, window)| {
+                let range = window[0] as usize..window[1] as usize;
+                (key, &self.classes[range.clone()], &self.weights[range])
+            })
+    }
+
     fn build_slots(&mut self) {
         let capacity = (self.keys.len() * 2).next_power_of_two().max(16);
         let mask = capacity - 1;
