@@ -78,16 +78,21 @@ pub struct RecogniserOptions {
     pub predicted_history: bool,
     /// Averaged weights below this magnitude are dropped when freezing.
     pub min_weight: f32,
+    /// The chance, per training decision, that the word's own identity
+    /// (its form and lowercase form) is hidden, so that the model also learns
+    /// to decide from shape, context and lists, as it must for unseen names.
+    pub word_dropout: f64,
 }
 
 impl Default for RecogniserOptions {
     fn default() -> RecogniserOptions {
         RecogniserOptions {
             seed: 11,
-            epochs: 12,
+            epochs: 10,
             use_gazetteers: true,
-            predicted_history: true,
+            predicted_history: false,
             min_weight: 0.0,
+            word_dropout: 0.25,
         }
     }
 }
@@ -228,6 +233,7 @@ const T_HISTORY_2: u32 = 41;
 const T_HISTORY_LOWER: u32 = 42;
 const T_HISTORY_SHAPE: u32 = 43;
 const T_HISTORY_UPOS: u32 = 44;
+const T_HISTORY_CASE_NEXT: u32 = 45;
 
 /// How a word is capitalised, in a few classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,6 +273,8 @@ struct WordInfo {
 /// The sentinel values of the words before the first and after the last.
 const BEFORE_SENTENCE: u64 = 0x0b0f_0b0f;
 const AFTER_SENTENCE: u64 = 0x0e0f_0e0f;
+/// What a word's identity reads as when training hides it (word dropout).
+const HIDDEN_WORD: u64 = 0x0d0f_0d0f;
 
 /// Reusable buffers for one sentence.
 #[derive(Debug, Default)]
@@ -607,8 +615,22 @@ fn static_features(infos: &[WordInfo], word_idx: usize, sentence_case: u64, out:
 }
 
 /// The features that read the labels already given to the previous two words.
-fn history_features(info: &WordInfo, previous: usize, previous_2: usize, out: &mut Vec<u64>) {
+fn history_features(
+    infos: &[WordInfo],
+    word_idx: usize,
+    previous: usize,
+    previous_2: usize,
+    out: &mut Vec<u64>,
+) {
+    let info = &infos[word_idx];
     let previous = previous as u64;
+    // Whether an open entity should end here depends most on the next word.
+    let case_next = infos.get(word_idx + 1).map_or(9, |next| u64::from(next.case));
+    out.push(key2(
+        T_HISTORY_CASE_NEXT,
+        previous,
+        mix(u64::from(info.case), case_next),
+    ));
     out.push(key(T_HISTORY, previous));
     out.push(key2(T_HISTORY_2, previous, previous_2 as u64));
     out.push(key2(T_HISTORY_LOWER, previous, info.lower));
@@ -717,7 +739,7 @@ impl Recogniser {
             rng.shuffle(&mut order);
             for &sentence_idx in &order {
                 let sentence = &sentences[sentence_idx];
-                train_sentence(&mut trainer, sentence, options, &mut workspace);
+                train_sentence(&mut trainer, sentence, options, &mut rng, &mut workspace);
             }
         }
         let model = trainer.freeze(options.min_weight);
@@ -780,7 +802,8 @@ impl Recogniser {
         for word_idx in 0..n_words {
             static_features(&workspace.infos, word_idx, case, &mut workspace.features);
             history_features(
-                &workspace.infos[word_idx],
+                &workspace.infos,
+                word_idx,
                 previous,
                 previous_2,
                 &mut workspace.features,
@@ -814,6 +837,7 @@ fn train_sentence(
     trainer: &mut Trainer,
     sentence: &NerSentence,
     options: &RecogniserOptions,
+    rng: &mut Rng,
     workspace: &mut Workspace,
 ) {
     let forms: Vec<&str> = sentence.forms.iter().map(String::as_str).collect();
@@ -824,10 +848,18 @@ fn train_sentence(
     let gold = gold_classes(forms.len(), &sentence.entities);
     let mut previous = START;
     let mut previous_2 = START;
+    let dropout_threshold = (options.word_dropout.clamp(0.0, 1.0) * u64::MAX as f64) as u64;
     for (word_idx, &truth) in gold.iter().enumerate() {
+        let hidden = dropout_threshold > 0 && rng.next_u64() < dropout_threshold;
+        let (lower, form) = (workspace.infos[word_idx].lower, workspace.infos[word_idx].form);
+        if hidden {
+            workspace.infos[word_idx].lower = HIDDEN_WORD;
+            workspace.infos[word_idx].form = HIDDEN_WORD;
+        }
         static_features(&workspace.infos, word_idx, case, &mut workspace.features);
         history_features(
-            &workspace.infos[word_idx],
+            &workspace.infos,
+            word_idx,
             previous,
             previous_2,
             &mut workspace.features,
@@ -836,6 +868,8 @@ fn train_sentence(
             .predict(&workspace.features, &mut workspace.scores, |_| true)
             .unwrap_or(OUTSIDE);
         trainer.update(&workspace.features, truth, guess);
+        workspace.infos[word_idx].lower = lower;
+        workspace.infos[word_idx].form = form;
         previous_2 = previous;
         previous = if options.predicted_history { guess } else { truth };
     }
