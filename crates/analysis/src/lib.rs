@@ -9,5 +9,7 @@
 
 pub mod conllu;
 pub mod iob2;
+pub mod lemma;
 pub mod ner;
 pub mod perceptron;
+pub mod tagger;

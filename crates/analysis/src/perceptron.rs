@@ -307,14 +307,13 @@ impl Frozen {
         self.weights.len()
     }
 
-    /// The factor that turns a stored 16-bit weight into a score.
+    /// The scale that turns the stored 16-bit weights back into scores.
     pub fn scale(&self) -> f32 {
         self.scale
     }
 
-    /// Every feature's row, in key order: the key, its classes and their
-    /// stored 16-bit weights (times [`Frozen::scale`]). For a part that lays
-    /// the weights out its own way at load time, e.g. as dense rows.
+    /// Every feature's row in key order: (key, classes, 16-bit weights), for
+    /// a caller that lays the weights out its own way for speed.
     pub fn rows(&self) -> impl Iterator<Item = (u64, &[u16], &[i16])> + '_ {
         self.keys
             .iter()

@@ -1,0 +1,826 @@
+//! The part-of-speech tagger: UPOS and Penn XPOS as one joint tag, predicted
+//! greedily left to right by an averaged perceptron (features in the style of
+//! Collins 2002 and Honnibal's tagger), then morphological features and the
+//! lemma from tables learned on the treebank ([`crate::lemma`]).
+//!
+//! Frequent words that the treebank always tags the same way skip the
+//! perceptron (the tag dictionary). Word features favour what carries over
+//! to unseen text (suffixes, prefixes, shape) beside the word itself.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use crate::conllu::Sentence;
+use crate::lemma::{
+    BackoffTable, ByteReader, KeyTable, Lemmatiser, Observation, lowercase_of, push_lowercase, put_str,
+    put_u32,
+};
+use crate::perceptron::{FormatError, Frozen, Rng, Trainer, hash_str, key, key2, mix};
+
+/// How to train a [`Tagger`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggerOptions {
+    /// Seeds the shuffle of the training sentences before each epoch.
+    pub seed: u64,
+    pub epochs: usize,
+    /// Averaged weights smaller than this in magnitude are dropped when the
+    /// model is frozen (it trades a little accuracy for size and speed).
+    pub min_weight: f32,
+    /// A word form enters the tag dictionary when seen at least this often...
+    pub dictionary_min_count: u32,
+    /// ...with one tag at least this share of the time.
+    pub dictionary_min_share: f64,
+    /// A suffix rule (for FEATS and lemmas) needs this many word types.
+    pub min_suffix_types: u32,
+}
+
+impl Default for TaggerOptions {
+    fn default() -> TaggerOptions {
+        TaggerOptions {
+            seed: 1,
+            epochs: 5,
+            min_weight: 1.0,
+            dictionary_min_count: 20,
+            dictionary_min_share: 0.97,
+            min_suffix_types: 2,
+        }
+    }
+}
+
+/// One word's analysis. The tag and FEATS strings live in the tagger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tagged<'m> {
+    pub upos: &'m str,
+    pub xpos: &'m str,
+    /// `_` or the UD FEATS string (`Name=Value|..`, sorted by name).
+    pub feats: &'m str,
+    pub lemma: String,
+}
+
+/// The perceptron's weights laid out for tagging: an open-addressing table of
+/// 8-byte slots (the key's high 32 bits and where its row starts), and the
+/// rows side by side, each led by its length, so a feature costs two memory
+/// reads. Keys are told apart by their slot and their high bits (about 50
+/// bits in all), which makes a false match vanishingly rare.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct PackedModel {
+    n_classes: usize,
+    slots: Vec<PackedSlot>,
+    cells: Vec<PackedCell>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PackedSlot {
+    key_high: u32,
+    /// `u32::MAX` marks an empty slot.
+    start: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct PackedCell {
+    class: u16,
+    weight: i16,
+}
+
+const EMPTY_SLOT: PackedSlot = PackedSlot {
+    key_high: 0,
+    start: u32::MAX,
+};
+
+impl PackedModel {
+    fn from_frozen(model: &Frozen) -> PackedModel {
+        let capacity = (model.n_features() * 2).next_power_of_two().max(16);
+        let mask = capacity - 1;
+        let mut packed = PackedModel {
+            n_classes: model.n_classes(),
+            slots: vec![EMPTY_SLOT; capacity],
+            cells: Vec::with_capacity(model.n_weights() + model.n_features()),
+        };
+        for (key, classes, weights) in model.rows() {
+            if classes.is_empty() {
+                continue;
+            }
+            let mut slot = (key as usize) & mask;
+            while packed.slots[slot].start != u32::MAX {
+                slot = (slot + 1) & mask;
+            }
+            packed.slots[slot] = PackedSlot {
+                key_high: (key >> 32) as u32,
+                start: packed.cells.len() as u32,
+            };
+            packed.cells.push(PackedCell {
+                class: classes.len() as u16,
+                weight: 0,
+            });
+            for (&class, &weight) in classes.iter().zip(weights) {
+                packed.cells.push(PackedCell { class, weight });
+            }
+        }
+        packed
+    }
+
+    /// The best class for the features (ties to the lowest), using `scores`
+    /// as room.
+    #[inline]
+    fn predict(&self, features: &[u64], scores: &mut Vec<i32>) -> u32 {
+        scores.clear();
+        scores.resize(self.n_classes, 0);
+        let mask = self.slots.len() - 1;
+        // Read every feature's first slot before using any: the reads do not
+        // depend on one another, so their cache misses overlap instead of
+        // queueing behind the branches below.
+        let mut touched = 0u32;
+        for &feature in features {
+            touched ^= self.slots[(feature as usize) & mask].start;
+        }
+        std::hint::black_box(touched);
+        for &feature in features {
+            let key_high = (feature >> 32) as u32;
+            let mut slot = (feature as usize) & mask;
+            loop {
+                let entry = self.slots[slot];
+                if entry.start == u32::MAX {
+                    break;
+                }
+                if entry.key_high == key_high {
+                    let start = entry.start as usize;
+                    let len = self.cells.get(start).map_or(0, |cell| usize::from(cell.class));
+                    if let Some(row) = self.cells.get(start + 1..start + 1 + len) {
+                        for cell in row {
+                            if let Some(score) = scores.get_mut(usize::from(cell.class)) {
+                                *score += i32::from(cell.weight);
+                            }
+                        }
+                    }
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+        let mut best = 0usize;
+        for (class, &score) in scores.iter().enumerate() {
+            if score > scores[best] {
+                best = class;
+            }
+        }
+        best as u32
+    }
+}
+
+/// A joint tag: one class of the perceptron.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct JointTag {
+    upos: String,
+    xpos: String,
+    /// Index into [`Tagger::xpos_names`] (the lemmatiser's tag).
+    xpos_number: u32,
+}
+
+/// A trained tagger, lemmatiser and morphological analyser.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tagger {
+    tags: Vec<JointTag>,
+    xpos_names: Vec<String>,
+    model: Frozen,
+    packed: PackedModel,
+    /// Exact form hash → joint tag, for words that are never ambiguous.
+    dictionary: KeyTable,
+    /// Lowercase form hash → most frequent joint tag, for words seen twice or
+    /// more: the features read it for the words to the right.
+    lexicon: KeyTable,
+    feats_names: Vec<String>,
+    /// (lowercase form or suffix, joint tag) → FEATS number.
+    feats: BackoffTable,
+    lemmatiser: Lemmatiser,
+}
+
+// Feature template numbers.
+const T_BIAS: u32 = 0;
+const T_LOWER: u32 = 1;
+const T_SUFFIX: u32 = 2; // 2..=5 for suffixes of 1..=4 characters
+const T_PREFIX: u32 = 6; // 6..=8 for prefixes of 1..=3 characters
+const T_SHAPE: u32 = 9;
+const T_FLAGS: u32 = 10;
+const T_PREV: u32 = 11;
+const T_PREV2: u32 = 12;
+const T_PREV_PREV2: u32 = 13;
+const T_PREV_LOWER: u32 = 14;
+const T_LOWER_M1: u32 = 15;
+const T_SUFFIX3_M1: u32 = 16;
+const T_LOWER_M2: u32 = 17;
+const T_LOWER_P1: u32 = 18;
+const T_SUFFIX3_P1: u32 = 19;
+const T_LOWER_P2: u32 = 20;
+const T_SHAPE_P1: u32 = 21;
+const T_SHAPE_M1: u32 = 22;
+const T_PREV_SUFFIX3: u32 = 23;
+const T_FORM: u32 = 24;
+const T_LEXICAL: u32 = 25;
+const T_LEXICAL_P1: u32 = 26;
+const T_LEXICAL_P2: u32 = 27;
+const T_LEXICAL_P1_P2: u32 = 28;
+const T_PREV_LEXICAL_P1: u32 = 29;
+const T_LOWER_M1_LOWER: u32 = 30;
+const T_LOWER_LOWER_P1: u32 = 31;
+const T_LEXICAL_M1: u32 = 32;
+
+/// Stands for the word before the first or after the last.
+const BOUNDARY: u64 = 0x5eed_b0a7_d0b0_0001;
+
+/// What the features read of one word, hashed once per sentence.
+#[derive(Debug, Clone, Copy, Default)]
+struct WordKeys {
+    form: u64,
+    lower: u64,
+    suffixes: [u64; 4],
+    prefixes: [u64; 3],
+    shape: u64,
+    flags: u64,
+    /// The word's most frequent tag in training (+ 1), 0 when rare or unseen.
+    lexical: u64,
+}
+
+const BOUNDARY_WORD: WordKeys = WordKeys {
+    form: BOUNDARY,
+    lower: BOUNDARY,
+    suffixes: [BOUNDARY; 4],
+    prefixes: [BOUNDARY; 3],
+    shape: BOUNDARY,
+    flags: BOUNDARY,
+    lexical: BOUNDARY,
+};
+
+/// Hashes what the features need of a word; `lower` is its lowercase.
+fn word_keys(form: &str, lower: &str, sentence_initial: bool) -> WordKeys {
+    let mut keys = WordKeys {
+        form: hash_str(form),
+        lower: hash_str(lower),
+        ..WordKeys::default()
+    };
+    // Suffixes and prefixes of fewer characters than asked are the whole word.
+    let mut starts = [0usize; 4];
+    let mut n_chars = 0;
+    for (at, _) in lower.char_indices().rev().take(4) {
+        starts[n_chars] = at;
+        n_chars += 1;
+    }
+    for length in 0..4 {
+        let start = if n_chars == 0 {
+            0
+        } else {
+            starts[length.min(n_chars - 1)]
+        };
+        keys.suffixes[length] = hash_str(&lower[start..]);
+    }
+    let mut ends = [lower.len(); 3];
+    for (length, (at, character)) in lower.char_indices().take(3).enumerate() {
+        ends[length] = at + character.len_utf8();
+    }
+    for length in 0..3 {
+        keys.prefixes[length] = hash_str(&lower[..ends[length]]);
+    }
+    // The shape: X for a capital, x for a small letter, d for a digit, other
+    // characters as themselves, runs of one kind cut at four.
+    let mut shape = 0x51a9_e000_0000_0001u64;
+    let mut last = '\0';
+    let mut run = 0;
+    let mut has_upper = false;
+    let mut has_lower = false;
+    let mut has_digit = false;
+    let mut has_hyphen = false;
+    let mut first_upper = false;
+    for (idx, character) in form.chars().enumerate() {
+        let kind = if character.is_uppercase() {
+            has_upper = true;
+            if idx == 0 {
+                first_upper = true;
+            }
+            'X'
+        } else if character.is_lowercase() {
+            has_lower = true;
+            'x'
+        } else if character.is_numeric() {
+            has_digit = true;
+            'd'
+        } else {
+            if character == '-' {
+                has_hyphen = true;
+            }
+            character
+        };
+        if kind == last {
+            run += 1;
+        } else {
+            run = 1;
+            last = kind;
+        }
+        if run <= 4 {
+            shape = mix(shape, u64::from(u32::from(kind)));
+        }
+    }
+    keys.shape = shape;
+    keys.flags = u64::from(first_upper)
+        | u64::from(has_upper && !has_lower) << 1
+        | u64::from(has_digit) << 2
+        | u64::from(has_hyphen) << 3
+        | u64::from(sentence_initial) << 4;
+    keys
+}
+
+/// The features of word `idx` given the two tags before it (tag number + 1,
+/// 0 for none).
+fn features(words: &[WordKeys], idx: usize, prev: u64, prev2: u64, out: &mut Vec<u64>) {
+    let at = |offset: isize| -> &WordKeys {
+        let position = idx as isize + offset;
+        if position < 0 {
+            &BOUNDARY_WORD
+        } else {
+            words.get(position as usize).unwrap_or(&BOUNDARY_WORD)
+        }
+    };
+    let word = at(0);
+    out.clear();
+    out.push(key(T_BIAS, 0));
+    out.push(key(T_LOWER, word.lower));
+    if word.form != word.lower {
+        out.push(key(T_FORM, word.form));
+    }
+    for (length, suffix) in word.suffixes.iter().enumerate() {
+        out.push(key(T_SUFFIX + length as u32, *suffix));
+    }
+    for (length, prefix) in word.prefixes.iter().enumerate() {
+        out.push(key(T_PREFIX + length as u32, *prefix));
+    }
+    out.push(key(T_SHAPE, word.shape));
+    out.push(key(T_FLAGS, word.flags));
+    out.push(key(T_PREV, prev));
+    out.push(key(T_PREV2, prev2));
+    out.push(key2(T_PREV_PREV2, prev, prev2));
+    out.push(key2(T_PREV_LOWER, prev, word.lower));
+    out.push(key2(T_PREV_SUFFIX3, prev, word.suffixes[2]));
+    let before = at(-1);
+    out.push(key(T_LOWER_M1, before.lower));
+    out.push(key(T_SUFFIX3_M1, before.suffixes[2]));
+    out.push(key(T_SHAPE_M1, before.shape));
+    out.push(key(T_LOWER_M2, at(-2).lower));
+    let after = at(1);
+    out.push(key(T_LOWER_P1, after.lower));
+    out.push(key(T_SUFFIX3_P1, after.suffixes[2]));
+    out.push(key(T_SHAPE_P1, after.shape));
+    out.push(key(T_LOWER_P2, at(2).lower));
+    out.push(key(T_LEXICAL, word.lexical));
+    out.push(key(T_LEXICAL_M1, before.lexical));
+    out.push(key(T_LEXICAL_P1, after.lexical));
+    out.push(key(T_LEXICAL_P2, at(2).lexical));
+    out.push(key2(T_LEXICAL_P1_P2, after.lexical, at(2).lexical));
+    out.push(key2(T_PREV_LEXICAL_P1, prev, after.lexical));
+    out.push(key2(T_LOWER_M1_LOWER, before.lower, word.lower));
+    out.push(key2(T_LOWER_LOWER_P1, word.lower, after.lower));
+}
+
+/// Buffers reused from sentence to sentence, so tagging does not allocate
+/// per word.
+#[derive(Default)]
+struct Scratch {
+    lower: String,
+    lower_ends: Vec<usize>,
+    words: Vec<WordKeys>,
+    features: Vec<u64>,
+    scores: Vec<f32>,
+    packed_scores: Vec<i32>,
+    classes: Vec<u32>,
+}
+
+impl Scratch {
+    fn prepare(&mut self, forms: &[&str], lexicon: &KeyTable) {
+        self.lower.clear();
+        self.lower_ends.clear();
+        self.words.clear();
+        for form in forms {
+            push_lowercase(form, &mut self.lower);
+            self.lower_ends.push(self.lower.len());
+        }
+        for (idx, form) in forms.iter().enumerate() {
+            let lower = self.lower_of(idx);
+            let mut keys = word_keys(form, lower, idx == 0);
+            keys.lexical = lexicon.get(keys.lower).map_or(0, |tag| u64::from(tag) + 1);
+            self.words.push(keys);
+        }
+    }
+
+    fn lower_of(&self, idx: usize) -> &str {
+        let start = if idx == 0 { 0 } else { self.lower_ends[idx - 1] };
+        &self.lower[start..self.lower_ends[idx]]
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+static EMBEDDED: OnceLock<Tagger> = OnceLock::new();
+
+const MAGIC: &[u8; 8] = b"CDBTAG01";
+
+impl Tagger {
+    /// Trains a tagger on gold sentences.
+    pub fn train(sentences: &[Sentence], options: &TaggerOptions) -> Tagger {
+        // Number the joint tags and the XPOS tags in sorted order.
+        let mut tag_names: BTreeMap<(&str, &str), u32> = BTreeMap::new();
+        let mut xpos_set: BTreeMap<&str, u32> = BTreeMap::new();
+        for word in sentences.iter().flat_map(|sentence| &sentence.words) {
+            tag_names.insert((&word.upos, &word.xpos), 0);
+            xpos_set.insert(&word.xpos, 0);
+        }
+        if tag_names.is_empty() {
+            tag_names.insert(("X", "_"), 0);
+            xpos_set.insert("_", 0);
+        }
+        for (number, value) in xpos_set.values_mut().enumerate() {
+            *value = number as u32;
+        }
+        for (number, value) in tag_names.values_mut().enumerate() {
+            *value = number as u32;
+        }
+        let tags: Vec<JointTag> = tag_names
+            .keys()
+            .map(|(upos, xpos)| JointTag {
+                upos: upos.to_string(),
+                xpos: xpos.to_string(),
+                xpos_number: xpos_set[xpos],
+            })
+            .collect();
+        let gold: Vec<Vec<u32>> = sentences
+            .iter()
+            .map(|sentence| {
+                sentence
+                    .words
+                    .iter()
+                    .map(|word| tag_names[&(word.upos.as_str(), word.xpos.as_str())])
+                    .collect()
+            })
+            .collect();
+
+        let dictionary = learn_dictionary(sentences, &gold, options);
+        let lexicon = learn_lexicon(sentences, &gold);
+
+        // The perceptron, trained greedily on its own previous predictions.
+        let mut trainer = Trainer::new(tags.len());
+        let mut order: Vec<usize> = (0..sentences.len()).collect();
+        let mut rng = Rng::new(options.seed);
+        let mut scratch = Scratch::default();
+        let mut forms: Vec<&str> = Vec::new();
+        for _ in 0..options.epochs {
+            rng.shuffle(&mut order);
+            for &sentence_idx in &order {
+                let sentence = &sentences[sentence_idx];
+                forms.clear();
+                forms.extend(sentence.words.iter().map(|word| word.form.as_str()));
+                scratch.prepare(&forms, &lexicon);
+                let (mut prev, mut prev2) = (0u64, 0u64);
+                for (idx, &truth) in gold[sentence_idx].iter().enumerate() {
+                    let guess = match dictionary.get(scratch.words[idx].form) {
+                        Some(class) => class,
+                        None => {
+                            features(&scratch.words, idx, prev, prev2, &mut scratch.features);
+                            let guess = trainer
+                                .predict(&scratch.features, &mut scratch.scores, |_| true)
+                                .unwrap_or(0) as u32;
+                            trainer.update(&scratch.features, truth as usize, guess as usize);
+                            guess
+                        }
+                    };
+                    prev2 = prev;
+                    prev = u64::from(guess) + 1;
+                }
+            }
+        }
+        let model = trainer.freeze(options.min_weight);
+
+        // Morphology: FEATS per (word, joint tag), lemmas per (word, XPOS).
+        let mut feats_numbers: BTreeMap<&str, u32> = BTreeMap::new();
+        for word in sentences.iter().flat_map(|sentence| &sentence.words) {
+            feats_numbers.insert(&word.feats, 0);
+        }
+        feats_numbers.insert("_", 0);
+        for (number, value) in feats_numbers.values_mut().enumerate() {
+            *value = number as u32;
+        }
+        let lowers: Vec<String> = sentences
+            .iter()
+            .flat_map(|sentence| &sentence.words)
+            .map(|word| lowercase_of(&word.form))
+            .collect();
+        let observations: Vec<Observation<'_>> = sentences
+            .iter()
+            .flat_map(|sentence| &sentence.words)
+            .zip(gold.iter().flatten())
+            .zip(&lowers)
+            .map(|((word, &tag), lower)| Observation {
+                lower,
+                tag,
+                value: feats_numbers[word.feats.as_str()],
+            })
+            .collect();
+        let feats = BackoffTable::learn(&observations, options.min_suffix_types);
+        let lemma_examples: Vec<(&str, u32, &str)> = sentences
+            .iter()
+            .flat_map(|sentence| &sentence.words)
+            .filter(|word| word.lemma != "_" || word.form == "_")
+            .map(|word| {
+                (
+                    word.form.as_str(),
+                    xpos_set[word.xpos.as_str()],
+                    word.lemma.as_str(),
+                )
+            })
+            .collect();
+        let lemmatiser = Lemmatiser::learn(&lemma_examples, options.min_suffix_types);
+
+        Tagger {
+            xpos_names: xpos_set.keys().map(|name| name.to_string()).collect(),
+            tags,
+            packed: PackedModel::from_frozen(&model),
+            model,
+            dictionary,
+            lexicon,
+            feats_names: feats_numbers.keys().map(|name| name.to_string()).collect(),
+            feats,
+            lemmatiser,
+        }
+    }
+
+    /// The tagger trained on UD English EWT 2.16 train, embedded in the binary.
+    pub fn embedded() -> &'static Tagger {
+        EMBEDDED.get_or_init(|| {
+            Tagger::from_bytes(include_bytes!("../weights/tagger.bin"))
+                .expect("the embedded tagger weights are valid")
+        })
+    }
+
+    /// Tags, analyses and lemmatises one sentence of words, writing one
+    /// [`Tagged`] per form into `out` (whose lemma strings are reused).
+    pub fn tag<'m>(&'m self, forms: &[&str], out: &mut Vec<Tagged<'m>>) {
+        SCRATCH.with(|cell| {
+            let mut guard = cell.borrow_mut();
+            let scratch = &mut *guard;
+            scratch.prepare(forms, &self.lexicon);
+            scratch.classes.clear();
+            let (mut prev, mut prev2) = (0u64, 0u64);
+            for idx in 0..forms.len() {
+                let class = match self.dictionary.get(scratch.words[idx].form) {
+                    Some(class) => class,
+                    None => {
+                        features(&scratch.words, idx, prev, prev2, &mut scratch.features);
+                        self.packed.predict(&scratch.features, &mut scratch.packed_scores)
+                    }
+                };
+                scratch.classes.push(class);
+                prev2 = prev;
+                prev = u64::from(class) + 1;
+            }
+            out.truncate(forms.len());
+            for (idx, form) in forms.iter().enumerate() {
+                let class = scratch.classes[idx];
+                let tag = &self.tags[class as usize];
+                let lower = scratch.lower_of(idx);
+                let lower_hash = scratch.words[idx].lower;
+                let feats = self.feats_of(lower, lower_hash, class);
+                if idx == out.len() {
+                    out.push(Tagged {
+                        upos: &tag.upos,
+                        xpos: &tag.xpos,
+                        feats,
+                        lemma: String::new(),
+                    });
+                }
+                let tagged = &mut out[idx];
+                tagged.upos = &tag.upos;
+                tagged.xpos = &tag.xpos;
+                tagged.feats = feats;
+                self.lemmatiser
+                    .lemmatise(form, lower, lower_hash, tag.xpos_number, &mut tagged.lemma);
+            }
+        });
+    }
+
+    fn feats_of(&self, lower: &str, lower_hash: u64, class: u32) -> &str {
+        self.feats
+            .first_accepted(lower, lower_hash, class, |_| true)
+            .and_then(|number| self.feats_names.get(number as usize))
+            .map_or("_", String::as_str)
+    }
+
+    /// The lemma the tagger would give `form` tagged `xpos` (the form itself
+    /// for an XPOS it does not know).
+    pub fn lemmatise(&self, form: &str, xpos: &str) -> String {
+        let lower = lowercase_of(form);
+        let mut out = String::new();
+        match self.xpos_names.iter().position(|name| name == xpos) {
+            Some(number) => {
+                self.lemmatiser
+                    .lemmatise(form, &lower, hash_str(&lower), number as u32, &mut out)
+            }
+            None => out.push_str(form),
+        }
+        out
+    }
+
+    /// Sizes, for reports: (perceptron features, weights, dictionary words,
+    /// FEATS entries, lemma entries).
+    pub fn sizes(&self) -> (usize, usize, usize, usize, usize) {
+        (
+            self.model.n_features(),
+            self.model.n_weights(),
+            self.dictionary.len(),
+            self.feats.n_entries(),
+            self.lemmatiser.n_entries(),
+        )
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        put_u32(&mut out, self.xpos_names.len() as u32);
+        for name in &self.xpos_names {
+            put_str(&mut out, name);
+        }
+        put_u32(&mut out, self.tags.len() as u32);
+        for tag in &self.tags {
+            put_str(&mut out, &tag.upos);
+            put_str(&mut out, &tag.xpos);
+            put_u32(&mut out, tag.xpos_number);
+        }
+        self.dictionary.write(&mut out);
+        self.lexicon.write(&mut out);
+        put_u32(&mut out, self.feats_names.len() as u32);
+        for name in &self.feats_names {
+            put_str(&mut out, name);
+        }
+        self.feats.write(&mut out);
+        self.lemmatiser.write(&mut out);
+        let model = self.model.to_bytes();
+        put_u32(&mut out, model.len() as u32);
+        out.extend_from_slice(&model);
+        out
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Tagger, FormatError> {
+        let mut reader = ByteReader { bytes, at: 0 };
+        if reader.take(8)? != MAGIC {
+            return Err(FormatError("not a claimdb tagger (bad magic)".into()));
+        }
+        let n_xpos = reader.u32()?;
+        let mut xpos_names = Vec::new();
+        for _ in 0..n_xpos {
+            xpos_names.push(reader.string()?);
+        }
+        let n_tags = reader.u32()?;
+        if n_tags == 0 {
+            return Err(FormatError("no tags".into()));
+        }
+        let mut tags = Vec::new();
+        for _ in 0..n_tags {
+            let upos = reader.string()?;
+            let xpos = reader.string()?;
+            let xpos_number = reader.u32()?;
+            if xpos_number >= n_xpos {
+                return Err(FormatError(format!("xpos {xpos_number} of {n_xpos}")));
+            }
+            tags.push(JointTag {
+                upos,
+                xpos,
+                xpos_number,
+            });
+        }
+        let dictionary = KeyTable::read(&mut reader, n_tags)?;
+        let lexicon = KeyTable::read(&mut reader, n_tags)?;
+        let n_feats = reader.u32()?;
+        let mut feats_names = Vec::new();
+        for _ in 0..n_feats {
+            feats_names.push(reader.string()?);
+        }
+        let feats = BackoffTable::read(&mut reader, n_feats)?;
+        let lemmatiser = Lemmatiser::read(&mut reader)?;
+        let model_len = reader.u32()? as usize;
+        let model = Frozen::from_bytes(reader.take(model_len)?)?;
+        if model.n_classes() != tags.len() {
+            return Err(FormatError(format!(
+                "the model has {} classes for {} tags",
+                model.n_classes(),
+                tags.len()
+            )));
+        }
+        if reader.remaining() != 0 {
+            return Err(FormatError("bytes after the model".into()));
+        }
+        Ok(Tagger {
+            tags,
+            xpos_names,
+            packed: PackedModel::from_frozen(&model),
+            model,
+            dictionary,
+            lexicon,
+            feats_names,
+            feats,
+            lemmatiser,
+        })
+    }
+}
+
+/// Word forms (exact case) seen often enough, nearly always with one tag.
+fn learn_dictionary(sentences: &[Sentence], gold: &[Vec<u32>], options: &TaggerOptions) -> KeyTable {
+    let mut counts: BTreeMap<&str, BTreeMap<u32, u32>> = BTreeMap::new();
+    for (sentence, tags) in sentences.iter().zip(gold) {
+        for (word, &tag) in sentence.words.iter().zip(tags) {
+            *counts.entry(&word.form).or_default().entry(tag).or_default() += 1;
+        }
+    }
+    let mut pairs = Vec::new();
+    for (form, tag_counts) in counts {
+        let total: u32 = tag_counts.values().sum();
+        let (best, best_count) =
+            tag_counts.iter().fold(
+                (0u32, 0u32),
+                |best, (&tag, &count)| if count > best.1 { (tag, count) } else { best },
+            );
+        if total >= options.dictionary_min_count
+            && f64::from(best_count) >= options.dictionary_min_share * f64::from(total)
+        {
+            pairs.push((hash_str(form), best));
+        }
+    }
+    KeyTable::from_pairs(pairs)
+}
+
+/// Lowercase forms seen at least twice, with their most frequent tag. Words
+/// seen once are left out so that training sees unknown words on the right as
+/// often as new text will show them.
+fn learn_lexicon(sentences: &[Sentence], gold: &[Vec<u32>]) -> KeyTable {
+    let mut counts: BTreeMap<String, BTreeMap<u32, u32>> = BTreeMap::new();
+    for (sentence, tags) in sentences.iter().zip(gold) {
+        for (word, &tag) in sentence.words.iter().zip(tags) {
+            *counts
+                .entry(lowercase_of(&word.form))
+                .or_default()
+                .entry(tag)
+                .or_default() += 1;
+        }
+    }
+    let mut pairs = Vec::new();
+    for (lower, tag_counts) in counts {
+        let total: u32 = tag_counts.values().sum();
+        let (best, _) =
+            tag_counts.iter().fold(
+                (0u32, 0u32),
+                |best, (&tag, &count)| if count > best.1 { (tag, count) } else { best },
+            );
+        if total >= 2 {
+            pairs.push((hash_str(&lower), best));
+        }
+    }
+    KeyTable::from_pairs(pairs)
+}
+
+/// Predicted (UPOS, XPOS) for every word of every training sentence, each
+/// fold tagged by a model trained on the other folds (contiguous blocks of
+/// sentences, so documents mostly stay whole), so that a parser can train on
+/// tags as wrong as they will be at run time.
+pub fn jackknife_tags(
+    sentences: &[Sentence],
+    folds: usize,
+    options: &TaggerOptions,
+) -> Vec<Vec<(String, String)>> {
+    let folds = folds.clamp(1, sentences.len().max(1));
+    let mut predicted: Vec<Vec<(String, String)>> = vec![Vec::new(); sentences.len()];
+    let mut forms: Vec<&str> = Vec::new();
+    for fold in 0..folds {
+        let start = fold * sentences.len() / folds;
+        let end = (fold + 1) * sentences.len() / folds;
+        let training: Vec<Sentence> = if folds == 1 {
+            sentences.to_vec()
+        } else {
+            sentences[..start]
+                .iter()
+                .chain(&sentences[end..])
+                .cloned()
+                .collect()
+        };
+        let tagger = Tagger::train(&training, options);
+        let mut out = Vec::new();
+        for (sentence, tags) in sentences[start..end].iter().zip(&mut predicted[start..end]) {
+            forms.clear();
+            forms.extend(sentence.words.iter().map(|word| word.form.as_str()));
+            tagger.tag(&forms, &mut out);
+            *tags = out
+                .iter()
+                .map(|tagged| (tagged.upos.to_string(), tagged.xpos.to_string()))
+                .collect();
+        }
+    }
+    predicted
+}
+
+#[cfg(test)]
+mod tests;
