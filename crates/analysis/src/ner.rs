@@ -14,6 +14,7 @@
 //! data that has the split; nothing else here counts the kinds.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 pub mod gazetteer;
 
@@ -750,6 +751,26 @@ impl Recogniser {
         }
     }
 
+    /// The recogniser trained on all of UNER English-EWT dev (with the
+    /// tagger's predicted tags), embedded in the binary.
+    pub fn embedded() -> &'static Recogniser {
+        static EMBEDDED: OnceLock<Recogniser> = OnceLock::new();
+        EMBEDDED.get_or_init(|| {
+            Recogniser::from_bytes(include_bytes!("../weights/ner.bin"))
+                .expect("the embedded entity weights are written by to_bytes and tested")
+        })
+    }
+
+    /// How big the model is, for reports: features, stored weights, dense rows.
+    pub fn size_summary(&self) -> String {
+        format!(
+            "{} features, {} weights, {} dense rows",
+            self.model.n_features(),
+            self.model.n_weights(),
+            self.dense.rows.len()
+        )
+    }
+
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
@@ -877,13 +898,3 @@ fn train_sentence(
 
 #[cfg(test)]
 mod tests;
-impl Recogniser {
-    pub fn describe_size(&self) -> String {
-        format!(
-            "{} features, {} weights, {} dense rows",
-            self.model.n_features(),
-            self.model.n_weights(),
-            self.dense.rows.len()
-        )
-    }
-}

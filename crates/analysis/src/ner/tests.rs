@@ -257,3 +257,71 @@ fn odd_input_does_not_panic() {
         assert!(entity.words.end <= odd.len());
     }
 }
+
+#[test]
+fn the_embedded_weights_load_and_survive_a_round_trip() {
+    let recogniser = Recogniser::embedded();
+    let bytes = recogniser.to_bytes();
+    assert_eq!(bytes.as_slice(), include_bytes!("../../weights/ner.bin"));
+    assert_eq!(&Recogniser::from_bytes(&bytes).unwrap(), recogniser);
+    assert!(bytes.len() <= 4 * 1024 * 1024, "within the 4 MB budget");
+}
+
+#[test]
+fn the_embedded_recogniser_finds_entities_as_universal_ner_marks_them() {
+    let recogniser = Recogniser::embedded();
+    // UNER marks the person's full name, and the city, not the day.
+    let found = recognise(
+        recogniser,
+        &[
+            ("Barack", "PROPN", "NNP"),
+            ("Obama", "PROPN", "NNP"),
+            ("visited", "VERB", "VBD"),
+            ("Paris", "PROPN", "NNP"),
+            ("on", "ADP", "IN"),
+            ("Monday", "PROPN", "NNP"),
+            (".", "PUNCT", "."),
+        ],
+    );
+    assert_eq!(found, [(0..2, "PER"), (3..4, "LOC")]);
+    // A company and a state; "I" is not an entity.
+    let found = recognise(
+        recogniser,
+        &[
+            ("I", "PRON", "PRP"),
+            ("work", "VERB", "VBP"),
+            ("for", "ADP", "IN"),
+            ("Google", "PROPN", "NNP"),
+            ("in", "ADP", "IN"),
+            ("California", "PROPN", "NNP"),
+            (".", "PUNCT", "."),
+        ],
+    );
+    assert_eq!(found, [(3..4, "ORG"), (5..6, "LOC")]);
+    // Nationality adjectives are not entities in UNER; the country is.
+    let found = recognise(
+        recogniser,
+        &[
+            ("The", "DET", "DT"),
+            ("American", "ADJ", "JJ"),
+            ("troops", "NOUN", "NNS"),
+            ("left", "VERB", "VBD"),
+            ("Iraq", "PROPN", "NNP"),
+            ("yesterday", "NOUN", "NN"),
+            (".", "PUNCT", "."),
+        ],
+    );
+    assert_eq!(found, [(4..5, "LOC")]);
+    // Nothing to find.
+    let found = recognise(
+        recogniser,
+        &[
+            ("the", "DET", "DT"),
+            ("food", "NOUN", "NN"),
+            ("was", "AUX", "VBD"),
+            ("great", "ADJ", "JJ"),
+            ("!", "PUNCT", "."),
+        ],
+    );
+    assert_eq!(found, []);
+}
