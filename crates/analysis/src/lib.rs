@@ -8,7 +8,9 @@
 #![forbid(unsafe_code)]
 
 pub mod conllu;
+pub mod iob2;
 pub mod lemma;
+pub mod ner;
 pub mod parser;
 pub mod perceptron;
 pub mod sentences;

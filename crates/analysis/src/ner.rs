@@ -1,0 +1,900 @@
+//! The named-entity recogniser: persons, organisations and locations (the
+//! Universal NER classes PER, ORG, LOC) over the words of a sentence, as a
+//! greedy left-to-right averaged perceptron over BILOU tags.
+//!
+//! Trained on 2,001 sentences only (UNER English-EWT dev; the train split is
+//! missing), so the features are chosen to generalise past the words seen:
+//! word shape and capitalisation of the window, affixes, the tagger's UPOS and
+//! XPOS (runs of proper nouns), how the whole sentence is capitalised, and the
+//! hand-written name lists of [`gazetteer`]. Decoding keeps the BILOU
+//! sequence well formed, so every output span is an entity.
+//!
+//! A later GPE/LOC split (UNER only has LOC) needs one more [`EntityKind`]
+//! variant, `N_KINDS` raised by one (four more BILOU classes) and a retrain on
+//! data that has the split; nothing else here counts the kinds.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+pub mod gazetteer;
+
+use crate::iob2::NerSentence;
+use crate::perceptron::{FormatError, Frozen, Rng, Trainer, hash_str, key, key2, mix};
+
+/// What kind of thing an entity names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityKind {
+    Person,
+    Organisation,
+    /// A place: countries, cities, regions, addresses, natural features (UNER
+    /// folds geopolitical entities in here; see the module comment).
+    Location,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; N_KINDS] =
+        [EntityKind::Person, EntityKind::Organisation, EntityKind::Location];
+
+    /// The Universal NER label: `PER`, `ORG` or `LOC`.
+    pub fn label(self) -> &'static str {
+        match self {
+            EntityKind::Person => "PER",
+            EntityKind::Organisation => "ORG",
+            EntityKind::Location => "LOC",
+        }
+    }
+
+    /// The kind of a Universal NER label.
+    pub fn from_label(label: &str) -> Option<EntityKind> {
+        EntityKind::ALL.into_iter().find(|kind| kind.label() == label)
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// How many entity kinds there are.
+const N_KINDS: usize = 3;
+
+/// One entity: a run of words of a sentence and its kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Entity {
+    /// Word indices (0-based, end exclusive).
+    pub words: Range<usize>,
+    pub kind: EntityKind,
+}
+
+/// How to train a [`Recogniser`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecogniserOptions {
+    /// Seeds the order sentences are visited in, epoch by epoch.
+    pub seed: u64,
+    /// Passes over the training sentences.
+    pub epochs: usize,
+    /// Read the name lists of [`gazetteer`] as features.
+    pub use_gazetteers: bool,
+    /// Train with the labels the recogniser itself predicted for the previous
+    /// words as history (what it sees at run time) instead of the gold ones.
+    pub predicted_history: bool,
+    /// Averaged weights below this magnitude are dropped when freezing.
+    pub min_weight: f32,
+    /// The chance, per training decision, that the word's own identity
+    /// (its form and lowercase form) is hidden, so that the model also learns
+    /// to decide from shape, context and lists, as it must for unseen names.
+    pub word_dropout: f64,
+}
+
+impl Default for RecogniserOptions {
+    fn default() -> RecogniserOptions {
+        RecogniserOptions {
+            seed: 11,
+            epochs: 10,
+            use_gazetteers: true,
+            predicted_history: false,
+            min_weight: 0.0,
+            word_dropout: 0.25,
+        }
+    }
+}
+
+/// BILOU classes: 0 is outside, then four per kind (begin, inside, last, unit).
+const N_CLASSES: usize = 1 + 4 * N_KINDS;
+const OUTSIDE: usize = 0;
+/// The history label before the first word.
+const START: usize = N_CLASSES;
+
+const BEGIN: usize = 0;
+const INSIDE: usize = 1;
+const LAST: usize = 2;
+const UNIT: usize = 3;
+
+fn class_of(kind: EntityKind, position: usize) -> usize {
+    1 + kind.index() * 4 + position
+}
+
+/// The kind and BILOU position of a class other than [`OUTSIDE`].
+fn kind_and_position(class: usize) -> Option<(EntityKind, usize)> {
+    if class == OUTSIDE || class >= N_CLASSES {
+        return None;
+    }
+    Some((EntityKind::ALL[(class - 1) / 4], (class - 1) % 4))
+}
+
+/// Whether `class` may follow `previous` (a class or [`START`]), with `is_last`
+/// saying no word follows: an open entity (begin, inside) must go on with its
+/// own kind, and nothing may be left open at the end.
+fn allowed(previous: usize, class: usize, is_last: bool) -> bool {
+    let open_kind = match kind_and_position(previous) {
+        Some((kind, BEGIN | INSIDE)) => Some(kind),
+        _ => None,
+    };
+    match (open_kind, kind_and_position(class)) {
+        (Some(open), Some((kind, INSIDE))) => kind == open && !is_last,
+        (Some(open), Some((kind, LAST))) => kind == open,
+        (Some(_), _) => false,
+        (None, None) => true,
+        (None, Some((_, BEGIN))) => !is_last,
+        (None, Some((_, UNIT))) => true,
+        (None, Some(_)) => false,
+    }
+}
+
+/// The BILOU classes of a sentence's entities (overlapping or out-of-range
+/// entities are skipped rather than trusted).
+fn gold_classes(n_words: usize, entities: &[Entity]) -> Vec<usize> {
+    let mut classes = vec![OUTSIDE; n_words];
+    for entity in entities {
+        let Range { start, end } = entity.words;
+        if start >= end || end > n_words || classes[start..end].iter().any(|class| *class != OUTSIDE) {
+            continue;
+        }
+        if end - start == 1 {
+            classes[start] = class_of(entity.kind, UNIT);
+            continue;
+        }
+        classes[start] = class_of(entity.kind, BEGIN);
+        for class in &mut classes[start + 1..end - 1] {
+            *class = class_of(entity.kind, INSIDE);
+        }
+        classes[end - 1] = class_of(entity.kind, LAST);
+    }
+    classes
+}
+
+/// The entities a well-formed class sequence spells.
+fn decode(classes: &[usize], out: &mut Vec<Entity>) {
+    out.clear();
+    let mut open: Option<usize> = None;
+    for (word_idx, &class) in classes.iter().enumerate() {
+        match kind_and_position(class) {
+            Some((_, BEGIN)) => open = Some(word_idx),
+            Some((_, INSIDE)) => {}
+            Some((kind, LAST)) => {
+                if let Some(start) = open.take() {
+                    out.push(Entity {
+                        words: start..word_idx + 1,
+                        kind,
+                    });
+                }
+            }
+            Some((kind, _)) => {
+                open = None;
+                out.push(Entity {
+                    words: word_idx..word_idx + 1,
+                    kind,
+                });
+            }
+            None => open = None,
+        }
+    }
+}
+
+// Feature templates. The numbers are part of the weights' meaning: renumbering
+// one needs a retrain.
+const T_BIAS: u32 = 1;
+const T_LOWER: u32 = 2;
+const T_FORM: u32 = 3;
+const T_LOWER_PREVIOUS: u32 = 4;
+const T_LOWER_NEXT: u32 = 5;
+const T_LOWER_PREVIOUS_2: u32 = 6;
+const T_LOWER_NEXT_2: u32 = 7;
+const T_PREFIX: u32 = 8;
+const T_SUFFIX: u32 = 9;
+const T_SHAPE: u32 = 10;
+const T_SHAPE_PREVIOUS: u32 = 11;
+const T_SHAPE_NEXT: u32 = 12;
+const T_CASE_WINDOW: u32 = 13;
+const T_UPOS: u32 = 14;
+const T_UPOS_PREVIOUS: u32 = 15;
+const T_UPOS_NEXT: u32 = 16;
+const T_XPOS: u32 = 17;
+const T_UPOS_BIGRAM_LEFT: u32 = 18;
+const T_UPOS_BIGRAM_RIGHT: u32 = 19;
+const T_FIRST_WORD_CASE: u32 = 20;
+const T_SENTENCE_CASE: u32 = 22;
+const T_LOWER_BIGRAM_LEFT: u32 = 23;
+const T_LOWER_BIGRAM_RIGHT: u32 = 24;
+const T_GAZETTEER: u32 = 25;
+const T_GAZETTEER_PREVIOUS: u32 = 26;
+const T_GAZETTEER_NEXT: u32 = 27;
+const T_GAZETTEER_CASE: u32 = 28;
+const T_CASE_SENTENCE_CASE: u32 = 29;
+const T_PREVIOUS_WORD_CASE: u32 = 30;
+const T_NEXT_WORD_CASE: u32 = 31;
+const T_RUN_BEFORE: u32 = 32;
+const T_RUN_AFTER: u32 = 33;
+const T_RUN_FIRST: u32 = 34;
+const T_RUN_LAST: u32 = 35;
+const T_RUN_LISTS: u32 = 36;
+const T_RUN_POSITION: u32 = 37;
+const T_RUN_BEFORE_2: u32 = 38;
+const T_HISTORY: u32 = 40;
+const T_HISTORY_2: u32 = 41;
+const T_HISTORY_LOWER: u32 = 42;
+const T_HISTORY_SHAPE: u32 = 43;
+const T_HISTORY_UPOS: u32 = 44;
+const T_HISTORY_CASE_NEXT: u32 = 45;
+
+/// How a word is capitalised, in a few classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Case {
+    /// No letters (punctuation, numbers).
+    NoLetters = 0,
+    Lower = 1,
+    /// First letter upper, some lower after (`Paris`, `McDonald`).
+    Title = 2,
+    /// Every letter upper, more than one letter (`NATO`).
+    Upper = 3,
+    /// A single upper-case letter (`I`, `A`).
+    SingleUpper = 4,
+    /// Lower first, upper later (`iPhone`, `eBay`).
+    Mixed = 5,
+}
+
+/// What the features read about one word, computed once per sentence.
+#[derive(Debug, Clone, Default)]
+struct WordInfo {
+    lower: u64,
+    form: u64,
+    shape: u64,
+    prefixes: [u64; 3],
+    suffixes: [u64; 3],
+    upos: u64,
+    xpos: u64,
+    case: u8,
+    is_proper: bool,
+    gazetteer_marks: u64,
+    /// The run of name-like words the word is in (see [`mark_name_runs`]),
+    /// `start..end`, or an empty range when it is in none.
+    run: Range<usize>,
+}
+
+/// The sentinel values of the words before the first and after the last.
+const BEFORE_SENTENCE: u64 = 0x0b0f_0b0f;
+const AFTER_SENTENCE: u64 = 0x0e0f_0e0f;
+/// What a word's identity reads as when training hides it (word dropout).
+const HIDDEN_WORD: u64 = 0x0d0f_0d0f;
+
+/// Reusable buffers for one sentence.
+#[derive(Debug, Default)]
+struct Workspace {
+    infos: Vec<WordInfo>,
+    lower_hashes: Vec<u64>,
+    marks: Vec<u64>,
+    lower: String,
+    features: Vec<u64>,
+    scores: Vec<f32>,
+    classes: Vec<usize>,
+}
+
+fn case_of(form: &str) -> Case {
+    let mut n_upper = 0usize;
+    let mut n_lower = 0usize;
+    let mut first_upper = None;
+    for character in form.chars() {
+        if character.is_uppercase() {
+            n_upper += 1;
+            first_upper.get_or_insert(true);
+        } else if character.is_lowercase() {
+            n_lower += 1;
+            first_upper.get_or_insert(false);
+        }
+    }
+    match (n_upper, n_lower, first_upper) {
+        (0, 0, _) => Case::NoLetters,
+        (0, _, _) => Case::Lower,
+        (1, 0, _) => Case::SingleUpper,
+        (_, 0, _) => Case::Upper,
+        (_, _, Some(true)) => Case::Title,
+        _ => Case::Mixed,
+    }
+}
+
+/// The word's shape: `X` upper, `x` lower, `d` digit, other characters as
+/// themselves (ASCII) or `o`, runs longer than two cut to two (`Xxx`,
+/// `dd.dd`, `X.X.`), at most 12 characters, hashed.
+fn shape_hash(form: &str) -> u64 {
+    let mut hash = 0x5bd1_e995u64;
+    let mut previous = '\0';
+    let mut run = 0usize;
+    let mut length = 0usize;
+    for character in form.chars() {
+        let class = if character.is_uppercase() {
+            'X'
+        } else if character.is_lowercase() {
+            'x'
+        } else if character.is_ascii_digit() {
+            'd'
+        } else if character.is_ascii() {
+            character
+        } else {
+            'o'
+        };
+        if class == previous {
+            run += 1;
+            if run > 2 {
+                continue;
+            }
+        } else {
+            run = 1;
+            previous = class;
+        }
+        hash = mix(hash, u64::from(class));
+        length += 1;
+        if length >= 12 {
+            break;
+        }
+    }
+    hash
+}
+
+fn is_proper_tag(upos: &str, xpos: &str) -> bool {
+    upos == "PROPN" || xpos == "NNP" || xpos == "NNPS"
+}
+
+/// Fills `workspace.infos` (and the gazetteer marks) for a sentence.
+fn describe(forms: &[&str], upos: &[&str], xpos: &[&str], use_gazetteers: bool, workspace: &mut Workspace) {
+    let n_words = forms.len();
+    let tags_given = upos.len() == n_words && xpos.len() == n_words;
+    workspace.infos.clear();
+    workspace.lower_hashes.clear();
+    for (word_idx, form) in forms.iter().enumerate() {
+        let lower = &mut workspace.lower;
+        lower.clear();
+        for character in form.chars() {
+            if character.is_ascii() {
+                lower.push(character.to_ascii_lowercase());
+            } else {
+                lower.extend(character.to_lowercase());
+            }
+        }
+        let mut info = WordInfo {
+            lower: hash_str(lower),
+            form: hash_str(form),
+            shape: shape_hash(form),
+            case: case_of(form) as u8,
+            ..WordInfo::default()
+        };
+        // Affixes are cut on character boundaries; ASCII words (nearly all)
+        // take the byte offsets directly.
+        let is_ascii = lower.is_ascii();
+        let n_chars = if is_ascii {
+            lower.len()
+        } else {
+            lower.chars().count()
+        };
+        let byte_at = |char_idx: usize| {
+            if is_ascii {
+                char_idx
+            } else {
+                lower
+                    .char_indices()
+                    .nth(char_idx)
+                    .map_or(lower.len(), |(at, _)| at)
+            }
+        };
+        for (affix_idx, length) in [1usize, 2, 3].into_iter().enumerate() {
+            if n_chars > length {
+                info.prefixes[affix_idx] = hash_str(&lower[..byte_at(length)]);
+            }
+        }
+        for (affix_idx, length) in [2usize, 3, 4].into_iter().enumerate() {
+            if n_chars > length {
+                info.suffixes[affix_idx] = hash_str(&lower[byte_at(n_chars - length)..]);
+            }
+        }
+        if tags_given {
+            info.upos = hash_str(upos[word_idx]);
+            info.xpos = hash_str(xpos[word_idx]);
+            info.is_proper = is_proper_tag(upos[word_idx], xpos[word_idx]);
+        } else {
+            info.is_proper = info.case == Case::Title as u8 || info.case == Case::Upper as u8;
+        }
+        workspace.lower_hashes.push(info.lower);
+        workspace.infos.push(info);
+    }
+    workspace.marks.clear();
+    workspace.marks.resize(n_words, 0);
+    if use_gazetteers {
+        gazetteer::mark(&workspace.lower_hashes, &mut workspace.marks);
+        for (info, &marks) in workspace.infos.iter_mut().zip(&workspace.marks) {
+            info.gazetteer_marks = marks;
+        }
+    }
+    mark_name_runs(&mut workspace.infos);
+}
+
+/// Whether a word looks like part of a name: tagged a proper noun, or
+/// capitalised anywhere but at the start of the sentence.
+fn is_name_like(info: &WordInfo, word_idx: usize) -> bool {
+    let capitalised =
+        info.case == Case::Title as u8 || info.case == Case::Upper as u8 || info.case == Case::Mixed as u8;
+    info.is_proper || (capitalised && word_idx > 0)
+}
+
+/// Sets every word's `run` to the maximal run of name-like words around it.
+fn mark_name_runs(infos: &mut [WordInfo]) {
+    let mut start = 0;
+    while start < infos.len() {
+        if !is_name_like(&infos[start], start) {
+            infos[start].run = 0..0;
+            start += 1;
+            continue;
+        }
+        let mut end = start + 1;
+        while end < infos.len() && is_name_like(&infos[end], end) {
+            end += 1;
+        }
+        for info in &mut infos[start..end] {
+            info.run = start..end;
+        }
+        start = end;
+    }
+}
+
+/// How the sentence as a whole is capitalised: all lower case (chat), all
+/// upper case (shouting), most words title case (a headline), or ordinary.
+/// Capital letters mean little in the first three.
+fn sentence_case(infos: &[WordInfo]) -> u64 {
+    let mut n_lower = 0usize;
+    let mut n_title = 0usize;
+    let mut n_upper = 0usize;
+    for info in infos {
+        match info.case {
+            case if case == Case::Lower as u8 => n_lower += 1,
+            case if case == Case::Title as u8 => n_title += 1,
+            case if case == Case::Upper as u8 => n_upper += 1,
+            _ => {}
+        }
+    }
+    let n_cased = n_lower + n_title + n_upper;
+    if n_cased == 0 {
+        0
+    } else if n_title + n_upper == 0 {
+        1
+    } else if n_upper * 2 > n_cased && n_lower == 0 {
+        2
+    } else if n_cased >= 4 && n_title * 3 > n_cased * 2 {
+        3
+    } else {
+        4
+    }
+}
+
+/// The features of word `word_idx` that do not depend on earlier decisions.
+fn static_features(infos: &[WordInfo], word_idx: usize, sentence_case: u64, out: &mut Vec<u64>) {
+    out.clear();
+    let info = &infos[word_idx];
+    let previous = word_idx.checked_sub(1).map(|idx| &infos[idx]);
+    let previous_2 = word_idx.checked_sub(2).map(|idx| &infos[idx]);
+    let next = infos.get(word_idx + 1);
+    let next_2 = infos.get(word_idx + 2);
+    let lower_or = |info: Option<&WordInfo>, sentinel: u64| info.map_or(sentinel, |info| info.lower);
+    let case_or = |info: Option<&WordInfo>, sentinel: u64| info.map_or(sentinel, |info| u64::from(info.case));
+    let upos_or = |info: Option<&WordInfo>, sentinel: u64| info.map_or(sentinel, |info| info.upos);
+
+    out.push(key(T_BIAS, 0));
+    out.push(key(T_LOWER, info.lower));
+    out.push(key(T_FORM, info.form));
+    out.push(key(T_LOWER_PREVIOUS, lower_or(previous, BEFORE_SENTENCE)));
+    out.push(key(T_LOWER_NEXT, lower_or(next, AFTER_SENTENCE)));
+    out.push(key(T_LOWER_PREVIOUS_2, lower_or(previous_2, BEFORE_SENTENCE)));
+    out.push(key(T_LOWER_NEXT_2, lower_or(next_2, AFTER_SENTENCE)));
+    for (affix_idx, &prefix) in info.prefixes.iter().enumerate() {
+        if prefix != 0 {
+            out.push(key2(T_PREFIX, affix_idx as u64, prefix));
+        }
+    }
+    for (affix_idx, &suffix) in info.suffixes.iter().enumerate() {
+        if suffix != 0 {
+            out.push(key2(T_SUFFIX, affix_idx as u64, suffix));
+        }
+    }
+    out.push(key(T_SHAPE, info.shape));
+    out.push(key(
+        T_SHAPE_PREVIOUS,
+        previous.map_or(BEFORE_SENTENCE, |info| info.shape),
+    ));
+    out.push(key(T_SHAPE_NEXT, next.map_or(AFTER_SENTENCE, |info| info.shape)));
+    let case_window = mix(mix(case_or(previous, 9), u64::from(info.case)), case_or(next, 10));
+    out.push(key(T_CASE_WINDOW, case_window));
+    out.push(key2(T_CASE_SENTENCE_CASE, u64::from(info.case), sentence_case));
+    out.push(key(T_UPOS, info.upos));
+    out.push(key(T_UPOS_PREVIOUS, upos_or(previous, BEFORE_SENTENCE)));
+    out.push(key(T_UPOS_NEXT, upos_or(next, AFTER_SENTENCE)));
+    out.push(key(T_XPOS, info.xpos));
+    out.push(key2(
+        T_UPOS_BIGRAM_LEFT,
+        upos_or(previous, BEFORE_SENTENCE),
+        info.upos,
+    ));
+    out.push(key2(
+        T_UPOS_BIGRAM_RIGHT,
+        info.upos,
+        upos_or(next, AFTER_SENTENCE),
+    ));
+    if word_idx == 0 {
+        out.push(key2(T_FIRST_WORD_CASE, u64::from(info.case), info.lower));
+    }
+    // The run of name-like words the word is in: where the word sits in it,
+    // and what surrounds and ends it, so that every word of "Malcolm Smith
+    // Motorsports" sees "Motorsports" and every word of "in Tampa Bay" sees "in".
+    out.push(key2(
+        T_PREVIOUS_WORD_CASE,
+        lower_or(previous, BEFORE_SENTENCE),
+        u64::from(info.case),
+    ));
+    out.push(key2(
+        T_NEXT_WORD_CASE,
+        u64::from(info.case),
+        lower_or(next, AFTER_SENTENCE),
+    ));
+    let run = info.run.clone();
+    if !run.is_empty() {
+        let before = run.start.checked_sub(1).map(|idx| &infos[idx]);
+        let before_2 = run.start.checked_sub(2).map(|idx| &infos[idx]);
+        let after = infos.get(run.end);
+        out.push(key2(
+            T_RUN_POSITION,
+            (word_idx - run.start).min(3) as u64,
+            (run.end - word_idx - 1).min(3) as u64,
+        ));
+        out.push(key(T_RUN_BEFORE, lower_or(before, BEFORE_SENTENCE)));
+        out.push(key2(
+            T_RUN_BEFORE_2,
+            lower_or(before_2, BEFORE_SENTENCE),
+            lower_or(before, BEFORE_SENTENCE),
+        ));
+        out.push(key(T_RUN_AFTER, lower_or(after, AFTER_SENTENCE)));
+        out.push(key(T_RUN_FIRST, infos[run.start].lower));
+        out.push(key(T_RUN_LAST, infos[run.end - 1].lower));
+        let mut lists = 0u64;
+        for word in &infos[run.clone()] {
+            for list_idx in 0..gazetteer::N_LISTS {
+                if word.gazetteer_marks & (0b1111 << (list_idx * 4)) != 0 {
+                    lists |= 1 << list_idx;
+                }
+            }
+        }
+        while lists != 0 {
+            let list_idx = u64::from(lists.trailing_zeros());
+            lists &= lists - 1;
+            out.push(key(T_RUN_LISTS, list_idx));
+        }
+    }
+    out.push(key(T_SENTENCE_CASE, sentence_case));
+    out.push(key2(
+        T_LOWER_BIGRAM_LEFT,
+        lower_or(previous, BEFORE_SENTENCE),
+        info.lower,
+    ));
+    out.push(key2(
+        T_LOWER_BIGRAM_RIGHT,
+        info.lower,
+        lower_or(next, AFTER_SENTENCE),
+    ));
+    let mut marks = info.gazetteer_marks;
+    while marks != 0 {
+        let bit = u64::from(marks.trailing_zeros());
+        marks &= marks - 1;
+        out.push(key(T_GAZETTEER, bit));
+        out.push(key2(T_GAZETTEER_CASE, bit, u64::from(info.case)));
+    }
+    for (template, neighbour) in [(T_GAZETTEER_PREVIOUS, previous), (T_GAZETTEER_NEXT, next)] {
+        let Some(neighbour) = neighbour else {
+            continue;
+        };
+        let mut marks = neighbour.gazetteer_marks;
+        while marks != 0 {
+            let bit = u64::from(marks.trailing_zeros());
+            marks &= marks - 1;
+            out.push(key(template, bit));
+        }
+    }
+}
+
+/// The features that read the labels already given to the previous two words.
+fn history_features(
+    infos: &[WordInfo],
+    word_idx: usize,
+    previous: usize,
+    previous_2: usize,
+    out: &mut Vec<u64>,
+) {
+    let info = &infos[word_idx];
+    let previous = previous as u64;
+    // Whether an open entity should end here depends most on the next word.
+    let case_next = infos.get(word_idx + 1).map_or(9, |next| u64::from(next.case));
+    out.push(key2(
+        T_HISTORY_CASE_NEXT,
+        previous,
+        mix(u64::from(info.case), case_next),
+    ));
+    out.push(key(T_HISTORY, previous));
+    out.push(key2(T_HISTORY_2, previous, previous_2 as u64));
+    out.push(key2(T_HISTORY_LOWER, previous, info.lower));
+    out.push(key2(T_HISTORY_SHAPE, previous, info.shape));
+    out.push(key2(T_HISTORY_UPOS, previous, info.upos));
+}
+
+/// One feature's weights for every class, laid out so that scoring a feature
+/// reads one cache line: a 32-bit fingerprint of the key (never 0, which marks
+/// an empty slot) beside a dense row of the 13 class weights.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct DenseRow {
+    fingerprint: u32,
+    weights: [i16; N_CLASSES],
+}
+
+/// The frozen weights as an open-addressing table of dense rows: the
+/// recogniser scores every class of every feature, so dense rows cost little
+/// space and save the per-cell class lookups of the sparse layout.
+#[derive(Debug, Clone, PartialEq)]
+struct DenseWeights {
+    rows: Vec<DenseRow>,
+    mask: usize,
+}
+
+fn fingerprint_of(key: u64) -> u32 {
+    ((key >> 32) as u32) | 1
+}
+
+impl DenseWeights {
+    fn build(model: &Frozen) -> DenseWeights {
+        let capacity = (model.n_features() * 2).next_power_of_two().max(16);
+        let mask = capacity - 1;
+        let mut rows = vec![DenseRow::default(); capacity];
+        for (key, classes, weights) in model.rows() {
+            let mut slot = (key as usize) & mask;
+            while rows[slot].fingerprint != 0 {
+                slot = (slot + 1) & mask;
+            }
+            rows[slot].fingerprint = fingerprint_of(key);
+            for (&class, &weight) in classes.iter().zip(weights) {
+                if let Some(cell) = rows[slot].weights.get_mut(usize::from(class)) {
+                    *cell = weight;
+                }
+            }
+        }
+        DenseWeights { rows, mask }
+    }
+
+    /// Adds the features' rows into `scores` (in stored units; one scale for
+    /// the whole model, so comparing sums needs no conversion).
+    #[inline]
+    fn add(&self, features: &[u64], scores: &mut [i32; N_CLASSES]) {
+        // First every feature's home slot is read with no branch in between,
+        // so the cache misses overlap; then the rows are added (or probed on).
+        const BATCH: usize = 16;
+        for batch in features.chunks(BATCH) {
+            let mut home_fingerprints = [0u32; BATCH];
+            for (home, &feature) in home_fingerprints.iter_mut().zip(batch) {
+                *home = self.rows[(feature as usize) & self.mask].fingerprint;
+            }
+            for (&home, &feature) in home_fingerprints.iter().zip(batch) {
+                if home == 0 {
+                    continue;
+                }
+                let fingerprint = fingerprint_of(feature);
+                let mut slot = (feature as usize) & self.mask;
+                loop {
+                    let row = &self.rows[slot];
+                    if row.fingerprint == fingerprint {
+                        for (score, &weight) in scores.iter_mut().zip(&row.weights) {
+                            *score += i32::from(weight);
+                        }
+                        break;
+                    }
+                    if row.fingerprint == 0 {
+                        break;
+                    }
+                    slot = (slot + 1) & self.mask;
+                }
+            }
+        }
+    }
+}
+
+/// A trained recogniser.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recogniser {
+    model: Frozen,
+    dense: DenseWeights,
+    use_gazetteers: bool,
+}
+
+const MAGIC: &[u8; 8] = b"CDBNER1\0";
+
+impl Recogniser {
+    /// Trains on sentences with gold entities and the tags to read
+    /// (`upos`/`xpos` the length of `forms`; sentences without them are read
+    /// as untagged). Deterministic for `options.seed`.
+    pub fn train(sentences: &[NerSentence], options: &RecogniserOptions) -> Recogniser {
+        let mut trainer = Trainer::new(N_CLASSES);
+        let mut workspace = Workspace::default();
+        let mut rng = Rng::new(options.seed);
+        let mut order: Vec<usize> = (0..sentences.len()).collect();
+        for _ in 0..options.epochs {
+            rng.shuffle(&mut order);
+            for &sentence_idx in &order {
+                let sentence = &sentences[sentence_idx];
+                train_sentence(&mut trainer, sentence, options, &mut rng, &mut workspace);
+            }
+        }
+        let model = trainer.freeze(options.min_weight);
+        Recogniser {
+            dense: DenseWeights::build(&model),
+            model,
+            use_gazetteers: options.use_gazetteers,
+        }
+    }
+
+    /// The recogniser trained on all of UNER English-EWT dev (with the
+    /// tagger's predicted tags), embedded in the binary.
+    pub fn embedded() -> &'static Recogniser {
+        static EMBEDDED: OnceLock<Recogniser> = OnceLock::new();
+        EMBEDDED.get_or_init(|| {
+            Recogniser::from_bytes(include_bytes!("../weights/ner.bin"))
+                .expect("the embedded entity weights are written by to_bytes and tested")
+        })
+    }
+
+    /// How big the model is, for reports: features, stored weights, dense rows.
+    pub fn size_summary(&self) -> String {
+        format!(
+            "{} features, {} weights, {} dense rows",
+            self.model.n_features(),
+            self.model.n_weights(),
+            self.dense.rows.len()
+        )
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.push(u8::from(self.use_gazetteers));
+        out.extend_from_slice(&self.model.to_bytes());
+        out
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Recogniser, FormatError> {
+        let Some(rest) = bytes.strip_prefix(MAGIC) else {
+            return Err(FormatError(
+                "not claimdb entity recogniser weights (bad magic)".into(),
+            ));
+        };
+        let Some((&use_gazetteers, rest)) = rest.split_first() else {
+            return Err(FormatError("truncated".into()));
+        };
+        let model = Frozen::from_bytes(rest)?;
+        if model.n_classes() != N_CLASSES {
+            return Err(FormatError(format!(
+                "{} classes where the recogniser has {N_CLASSES}",
+                model.n_classes()
+            )));
+        }
+        Ok(Recogniser {
+            dense: DenseWeights::build(&model),
+            model,
+            use_gazetteers: use_gazetteers != 0,
+        })
+    }
+
+    /// The entities among a sentence's words, in word order, never
+    /// overlapping. `upos` and `xpos` are the tagger's tags of the words
+    /// (ignored unless both are as long as `forms`).
+    pub fn recognise(&self, forms: &[&str], upos: &[&str], xpos: &[&str], out: &mut Vec<Entity>) {
+        out.clear();
+        WORKSPACE.with_borrow_mut(|workspace| {
+            self.recognise_with(forms, upos, xpos, workspace);
+            decode(&workspace.classes, out);
+        });
+    }
+
+    fn recognise_with(&self, forms: &[&str], upos: &[&str], xpos: &[&str], workspace: &mut Workspace) {
+        describe(forms, upos, xpos, self.use_gazetteers, workspace);
+        let case = sentence_case(&workspace.infos);
+        workspace.classes.clear();
+        let mut previous = START;
+        let mut previous_2 = START;
+        let n_words = forms.len();
+        for word_idx in 0..n_words {
+            static_features(&workspace.infos, word_idx, case, &mut workspace.features);
+            history_features(
+                &workspace.infos,
+                word_idx,
+                previous,
+                previous_2,
+                &mut workspace.features,
+            );
+            let mut scores = [0i32; N_CLASSES];
+            self.dense.add(&workspace.features, &mut scores);
+            let is_last = word_idx + 1 == n_words;
+            // The best allowed class; ties go to the lowest, as in training.
+            let mut class = OUTSIDE;
+            let mut best = i32::MIN;
+            for (candidate, &score) in scores.iter().enumerate() {
+                if score > best && allowed(previous, candidate, is_last) {
+                    best = score;
+                    class = candidate;
+                }
+            }
+            workspace.classes.push(class);
+            previous_2 = previous;
+            previous = class;
+        }
+    }
+}
+
+thread_local! {
+    /// Buffers reused from sentence to sentence, so recognising allocates
+    /// nothing once they have grown.
+    static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::new(Workspace::default());
+}
+
+fn train_sentence(
+    trainer: &mut Trainer,
+    sentence: &NerSentence,
+    options: &RecogniserOptions,
+    rng: &mut Rng,
+    workspace: &mut Workspace,
+) {
+    let forms: Vec<&str> = sentence.forms.iter().map(String::as_str).collect();
+    let upos: Vec<&str> = sentence.upos.iter().map(String::as_str).collect();
+    let xpos: Vec<&str> = sentence.xpos.iter().map(String::as_str).collect();
+    describe(&forms, &upos, &xpos, options.use_gazetteers, workspace);
+    let case = sentence_case(&workspace.infos);
+    let gold = gold_classes(forms.len(), &sentence.entities);
+    let mut previous = START;
+    let mut previous_2 = START;
+    let dropout_threshold = (options.word_dropout.clamp(0.0, 1.0) * u64::MAX as f64) as u64;
+    for (word_idx, &truth) in gold.iter().enumerate() {
+        let hidden = dropout_threshold > 0 && rng.next_u64() < dropout_threshold;
+        let (lower, form) = (workspace.infos[word_idx].lower, workspace.infos[word_idx].form);
+        if hidden {
+            workspace.infos[word_idx].lower = HIDDEN_WORD;
+            workspace.infos[word_idx].form = HIDDEN_WORD;
+        }
+        static_features(&workspace.infos, word_idx, case, &mut workspace.features);
+        history_features(
+            &workspace.infos,
+            word_idx,
+            previous,
+            previous_2,
+            &mut workspace.features,
+        );
+        let guess = trainer
+            .predict(&workspace.features, &mut workspace.scores, |_| true)
+            .unwrap_or(OUTSIDE);
+        trainer.update(&workspace.features, truth, guess);
+        workspace.infos[word_idx].lower = lower;
+        workspace.infos[word_idx].form = form;
+        previous_2 = previous;
+        previous = if options.predicted_history { guess } else { truth };
+    }
+}
+
+#[cfg(test)]
+mod tests;
