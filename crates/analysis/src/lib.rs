@@ -8,4 +8,5 @@
 #![forbid(unsafe_code)]
 
 pub mod conllu;
+pub mod eval;
 pub mod perceptron;
