@@ -533,7 +533,7 @@ fn align_by_lcs(
     let (n_gold, n_system) = (gold.len(), system.len());
     let width = n_system + 1;
     // One extra row and column of zeros stand for the script's bounds checks.
-    let mut lcs = vec![0usize; (n_gold + 1) * width];
+    let mut lcs = vec![0u32; (n_gold + 1) * width];
     for g in (0..n_gold).rev() {
         for s in (0..n_system).rev() {
             let mut best = 0;

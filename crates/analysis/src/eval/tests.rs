@@ -429,3 +429,70 @@ fn entity_f1_counts_exact_spans_of_the_same_type() {
     assert_counts(score, 1, 3, 2);
     assert_eq!(entity_f1(&[], &[]).f1, 0.0);
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Any sentence the types can hold, valid or not: forms from a few
+    /// letters, spaces and non-ASCII characters (empty ones too), heads that
+    /// may point anywhere or past the end, multiword ranges that may overlap
+    /// or stick out.
+    fn any_sentence() -> impl Strategy<Value = Sentence> {
+        let form = proptest::string::string_regex("[ab \u{00A0}é\u{1F600}]{0,3}").unwrap();
+        let word = (
+            form,
+            0u32..8,
+            proptest::sample::select(vec!["nsubj", "aux", "root", "obl:tmod", ""]),
+        );
+        let range = (
+            1u32..8,
+            0u32..3,
+            proptest::string::string_regex("[ab]{0,2}").unwrap(),
+        );
+        (
+            proptest::collection::vec(word, 0..7),
+            proptest::collection::vec(range, 0..3),
+        )
+            .prop_map(|(words, ranges)| Sentence {
+                comments: vec!["newpar".into()],
+                words: words
+                    .into_iter()
+                    .map(|(form, head, deprel)| conllu::Word {
+                        form,
+                        head,
+                        deprel: deprel.into(),
+                        misc: "SpaceAfter=No".into(),
+                        ..conllu::Word::default()
+                    })
+                    .collect(),
+                multiword_tokens: ranges
+                    .into_iter()
+                    .map(|(first, extra, form)| conllu::MultiwordToken {
+                        first,
+                        last: first + extra,
+                        form,
+                        misc: String::new(),
+                    })
+                    .collect(),
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_any_sentences(
+            gold in proptest::collection::vec(any_sentence(), 0..4),
+            system in proptest::collection::vec(any_sentence(), 0..4),
+        ) {
+            let _ = evaluate(&gold, &system);
+            let _ = raw_text(&gold);
+            if let Ok(scores) = evaluate(&gold, &gold) {
+                // A treebank that can be scored at all matches itself wholly.
+                prop_assert_eq!(scores.words.correct, scores.words.gold_total);
+                prop_assert_eq!(scores.las.correct, scores.las.gold_total);
+                prop_assert_eq!(scores.tokens.correct, scores.tokens.gold_total);
+            }
+        }
+    }
+}
