@@ -342,6 +342,30 @@ fn news_sentences_split_at_their_ends() {
 }
 
 #[test]
+fn names_after_commas_and_titles_do_not_start_sentences() {
+    let text = "\"We will win,\" said Gov. Jane Smith, a Democrat, on Tuesday. Officials in Washington and New York agreed.";
+    assert_eq!(
+        sentences_of(text),
+        [
+            "\"We will win,\" said Gov. Jane Smith, a Democrat, on Tuesday.",
+            "Officials in Washington and New York agreed."
+        ]
+    );
+    let text =
+        "The report, written by Dr. Alan Jones of Acme Corp., was published on Dec. 3 by the U.N. in Geneva.";
+    assert_eq!(sentences_of(text), [text]);
+}
+
+#[test]
+fn a_question_inside_a_quote_followed_by_the_speaker_is_one_sentence() {
+    let text = "\"Is it over?\" she asked. Nobody answered.";
+    assert_eq!(
+        sentences_of(text),
+        ["\"Is it over?\" she asked.", "Nobody answered."]
+    );
+}
+
+#[test]
 fn quotes_end_with_their_sentence() {
     let text = "\"We won,\" he said. \"It was hard.\" She agreed.";
     assert_eq!(
