@@ -114,6 +114,23 @@ fn is_ascii_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
 }
 
+/// Trains both learned parts from treebank sentences: the lexicon (what
+/// `weights/tokenise_lexicon.txt` holds, via [`Lexicon::to_text`]) and the
+/// sentence splitter (`weights/sentences.bin`, via
+/// [`SentenceSplitter::to_bytes`]). The splitter is trained with the lexicon
+/// plus the hand lists, as it runs; the returned lexicon is the learned part
+/// only, which [`Lexicon::embedded`] completes with the hand lists.
+pub fn train_tokeniser(
+    sentences: &[conllu::Sentence],
+    options: &SplitterOptions,
+) -> (Lexicon, SentenceSplitter) {
+    let learned = Lexicon::learn(sentences);
+    let mut with_hand_lists = learned.clone();
+    with_hand_lists.add_hand_lists();
+    let splitter = SentenceSplitter::train(sentences, &with_hand_lists, options);
+    (learned, splitter)
+}
+
 /// The span clamped to the text, its ends moved back onto char boundaries.
 pub(crate) fn clamp_span(text: &str, span: Range<usize>) -> Range<usize> {
     let mut end = span.end.min(text.len());
@@ -885,7 +902,7 @@ const MAX_PREFIX: usize = 8;
 /// A fast, deterministic hasher for the lexicon's short strings (lookups
 /// only: nothing ever iterates these sets in an order that matters).
 #[derive(Default, Clone, Copy)]
-pub struct ShortStringHasher(u64);
+struct ShortStringHasher(u64);
 
 impl Hasher for ShortStringHasher {
     fn finish(&self) -> u64 {

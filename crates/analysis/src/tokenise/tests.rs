@@ -522,3 +522,59 @@ proptest! {
         prop_assert_eq!(in_sentences, non_space(&text));
     }
 }
+
+/// A treebank sentence with only the comments the splitter trains on.
+fn raw_sentence(text: &str, new_document: bool, new_paragraph: bool) -> conllu::Sentence {
+    let mut sentence = conllu::Sentence::default();
+    if new_document {
+        sentence.comments.push("newdoc id = doc".into());
+    }
+    if new_paragraph {
+        sentence.comments.push("newpar id = par".into());
+    }
+    sentence.comments.push(format!("text = {text}"));
+    sentence
+}
+
+#[test]
+fn training_texts_join_sentences_with_spaces_and_paragraphs_with_line_breaks() {
+    let sentences = [
+        raw_sentence("It rained.", true, true),
+        raw_sentence("We left.", false, false),
+        raw_sentence("Next day", false, true),
+        raw_sentence("Another document.", true, true),
+    ];
+    let texts = crate::sentences::training_texts(&sentences);
+    assert_eq!(texts.len(), 2);
+    assert_eq!(texts[0].text, "It rained. We left.\nNext day");
+    assert_eq!(texts[0].sentences, [0..10, 11..19, 20..28]);
+    assert_eq!(texts[1].text, "Another document.");
+}
+
+#[test]
+fn a_splitter_trained_on_a_tiny_treebank_learns_its_boundaries_deterministically() {
+    let mut sentences = Vec::new();
+    for idx in 0..30 {
+        sentences.push(raw_sentence(
+            "It rained in Paris, and Mr. Brown stayed in.",
+            idx % 3 == 0,
+            true,
+        ));
+        sentences.push(raw_sentence("We left.", false, false));
+    }
+    let options = SplitterOptions::default();
+    let (lexicon, splitter) = train_tokeniser(&sentences, &options);
+    let (_, again) = train_tokeniser(&sentences, &options);
+    assert_eq!(splitter.to_bytes(), again.to_bytes(), "same seed, same weights");
+    let mut lexicon = lexicon;
+    lexicon.add_hand_lists();
+    let text = "It rained in Paris, and Mr. Brown stayed in. We left.";
+    let mut tokens = Tokenised::default();
+    let mut spans = Vec::new();
+    split_sentences_with(&splitter, &lexicon, text, &mut tokens, &mut spans);
+    let found: Vec<&str> = spans.iter().map(|span| &text[span.clone()]).collect();
+    assert_eq!(
+        found,
+        ["It rained in Paris, and Mr. Brown stayed in.", "We left."]
+    );
+}
