@@ -578,3 +578,16 @@ fn a_splitter_trained_on_a_tiny_treebank_learns_its_boundaries_deterministically
         ["It rained in Paris, and Mr. Brown stayed in.", "We left."]
     );
 }
+
+#[test]
+fn long_adversarial_chunks_tokenise_in_linear_time() {
+    // Each of these once made some scan start again from the token's start
+    // at every step; at 40,000 pieces a quadratic scan would not finish.
+    let n = 40_000;
+    for piece in ["1-", "e-", "1a", "([", "a'", "..", "-1", "111-", "$1", "=-"] {
+        let text = piece.repeat(n);
+        let tokenised = tokenise(&text, 0..text.len());
+        assert!(!tokenised.tokens.is_empty(), "{piece:?}");
+        assert!(!split_sentences(&text).is_empty(), "{piece:?}");
+    }
+}
