@@ -34,7 +34,7 @@ impl Default for SplitterOptions {
         SplitterOptions {
             seed: 11,
             epochs: 6,
-            min_weight: 0.05,
+            min_weight: 1.0,
         }
     }
 }

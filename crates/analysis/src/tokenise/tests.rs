@@ -562,7 +562,11 @@ fn a_splitter_trained_on_a_tiny_treebank_learns_its_boundaries_deterministically
         ));
         sentences.push(raw_sentence("We left.", false, false));
     }
-    let options = SplitterOptions::default();
+    // Sixty sentences give small averaged weights: keep them all.
+    let options = SplitterOptions {
+        min_weight: 0.0,
+        ..SplitterOptions::default()
+    };
     let (lexicon, splitter) = train_tokeniser(&sentences, &options);
     let (_, again) = train_tokeniser(&sentences, &options);
     assert_eq!(splitter.to_bytes(), again.to_bytes(), "same seed, same weights");
