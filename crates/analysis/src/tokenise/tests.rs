@@ -514,6 +514,7 @@ proptest! {
             prop_assert!(text.is_char_boundary(sentence.start) && text.is_char_boundary(sentence.end));
             let inside = &text[sentence.clone()];
             prop_assert_eq!(inside.trim(), inside);
+            check_invariants(&text, sentence.clone());
             previous_end = sentence.end;
         }
         // Every non-space char of the text lies in a sentence.
