@@ -34,7 +34,7 @@ impl Default for SplitterOptions {
         SplitterOptions {
             seed: 11,
             epochs: 6,
-            min_weight: 0.05,
+            min_weight: 1.0,
         }
     }
 }
@@ -187,13 +187,15 @@ fn sentence_ends(
     let mut features = Vec::with_capacity(32);
     let mut scores = Vec::with_capacity(2);
     let mut state = State::default();
+    let mut hashes = TokenHashes::default();
+    hashes.reset(spans.len());
     for idx in 0..spans.len() {
         state.observe(text, &spans[idx]);
         let is_last = idx + 1 == spans.len();
         let boundary = is_last || {
             if candidate(text, &spans, idx) {
                 features.clear();
-                boundary_features(lexicon, text, &spans, idx, &state, &mut features);
+                boundary_features(lexicon, text, &spans, idx, &state, &mut hashes, &mut features);
                 splitter.model.score(&features, &mut scores);
                 scores.get(1).copied().unwrap_or(0.0) > scores.first().copied().unwrap_or(0.0)
             } else {
@@ -246,7 +248,12 @@ fn candidate(text: &str, spans: &[Range<usize>], idx: usize) -> bool {
             b',' | b'-' | b'(' | b'[' | b'/' | b'&' | b'$' | b'#' | b'%' | b'@' | b'_'
         )
     {
-        return bytes[current.end..next.start].contains(&b'\n');
+        // Before a capital or a digit: sign-offs, headers and datelines that
+        // end without punctuation ("Thanks, | Jeff", "01:04 PM | Steve").
+        let first_next = bytes[next.start];
+        return first_next.is_ascii_uppercase()
+            || first_next.is_ascii_digit()
+            || bytes[current.end..next.start].contains(&b'\n');
     }
     if last == b'.' && current.len() > 1 && TITLES.contains(&&text[current.clone()]) {
         return false;
@@ -312,6 +319,34 @@ fn hash_shape(text: &str) -> u64 {
 
 const NONE_HASH: u64 = 0x5151_5151;
 
+/// Each token's word and shape hashes, computed the first time a gap near
+/// it is looked at (a gap reads four tokens, and neighbouring gaps share them).
+#[derive(Debug, Default)]
+struct TokenHashes {
+    /// `[word, shape]`; `[0, 0]` until computed (a computed hash is never 0).
+    cells: Vec<[u64; 2]>,
+}
+
+impl TokenHashes {
+    fn reset(&mut self, n_tokens: usize) {
+        self.cells.clear();
+        self.cells.resize(n_tokens, [0, 0]);
+    }
+
+    #[inline]
+    fn get(&mut self, text: &str, spans: &[Range<usize>], at: isize) -> [u64; 2] {
+        if at < 0 || at as usize >= spans.len() || at as usize >= self.cells.len() {
+            return [NONE_HASH, NONE_HASH];
+        }
+        let cell = &mut self.cells[at as usize];
+        if cell[0] == 0 {
+            let form = &text[spans[at as usize].clone()];
+            *cell = [hash_lower(form) | 1, hash_shape(form) | 1];
+        }
+        *cell
+    }
+}
+
 /// The features of the gap after token `idx`.
 fn boundary_features(
     lexicon: &Lexicon,
@@ -319,6 +354,7 @@ fn boundary_features(
     spans: &[Range<usize>],
     idx: usize,
     state: &State,
+    hashes: &mut TokenHashes,
     features: &mut Vec<u64>,
 ) {
     let form = |offset: isize| -> Option<&str> {
@@ -329,15 +365,11 @@ fn boundary_features(
         spans.get(at as usize).map(|span| &text[span.clone()])
     };
     let current = form(0).unwrap_or("");
-    let previous = form(-1);
     let next = form(1);
-    let after_next = form(2);
-    let current_word = hash_lower(current);
-    let previous_word = previous.map_or(NONE_HASH, hash_lower);
-    let next_word = next.map_or(NONE_HASH, hash_lower);
-    let current_shape = hash_shape(current);
-    let next_shape = next.map_or(NONE_HASH, hash_shape);
-    let previous_shape = previous.map_or(NONE_HASH, hash_shape);
+    let [current_word, current_shape] = hashes.get(text, spans, idx as isize);
+    let [previous_word, previous_shape] = hashes.get(text, spans, idx as isize - 1);
+    let [next_word, next_shape] = hashes.get(text, spans, idx as isize + 1);
+    let [_, after_next_shape] = hashes.get(text, spans, idx as isize + 2);
     let gap = match spans.get(idx + 1) {
         Some(next_span) => &text[spans[idx].end..next_span.start],
         None => "",
@@ -371,7 +403,7 @@ fn boundary_features(
     features.push(key2(11, current_word, next_word));
     features.push(key2(12, n_newlines, next_class));
     features.push(key2(13, no_space, current_shape));
-    features.push(key(14, after_next.map_or(NONE_HASH, hash_shape)));
+    features.push(key(14, after_next_shape));
     features.push(key2(15, u64::from(state.n_double_quotes % 2), current_word));
     features.push(key2(16, u64::from(state.n_tokens.min(40) / 4), current_shape));
     features.push(key2(17, u64::from(state.n_open_brackets > 0), current_word));
@@ -424,12 +456,14 @@ impl SentenceSplitter {
         let mut order: Vec<usize> = (0..prepared.len()).collect();
         let mut features = Vec::with_capacity(32);
         let mut scores = Vec::with_capacity(2);
+        let mut hashes = TokenHashes::default();
         for _ in 0..options.epochs {
             rng.shuffle(&mut order);
             for &prepared_idx in &order {
                 let (text_idx, spans, ends) = &prepared[prepared_idx];
                 let text = texts[*text_idx].text.as_str();
                 let mut state = State::default();
+                hashes.reset(spans.len());
                 for idx in 0..spans.len() {
                     state.observe(text, &spans[idx]);
                     if idx + 1 == spans.len() || !candidate(text, spans, idx) {
@@ -439,7 +473,7 @@ impl SentenceSplitter {
                         continue;
                     }
                     features.clear();
-                    boundary_features(lexicon, text, spans, idx, &state, &mut features);
+                    boundary_features(lexicon, text, spans, idx, &state, &mut hashes, &mut features);
                     let guess = trainer.predict(&features, &mut scores, |_| true).unwrap_or(0);
                     let truth = usize::from(ends[idx]);
                     trainer.update(&features, truth, guess);

@@ -114,6 +114,23 @@ fn is_ascii_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
 }
 
+/// Trains both learned parts from treebank sentences: the lexicon (what
+/// `weights/tokenise_lexicon.txt` holds, via [`Lexicon::to_text`]) and the
+/// sentence splitter (`weights/sentences.bin`, via
+/// [`SentenceSplitter::to_bytes`]). The splitter is trained with the lexicon
+/// plus the hand lists, as it runs; the returned lexicon is the learned part
+/// only, which [`Lexicon::embedded`] completes with the hand lists.
+pub fn train_tokeniser(
+    sentences: &[conllu::Sentence],
+    options: &SplitterOptions,
+) -> (Lexicon, SentenceSplitter) {
+    let learned = Lexicon::learn(sentences);
+    let mut with_hand_lists = learned.clone();
+    with_hand_lists.add_hand_lists();
+    let splitter = SentenceSplitter::train(sentences, &with_hand_lists, options);
+    (learned, splitter)
+}
+
 /// The span clamped to the text, its ends moved back onto char boundaries.
 pub(crate) fn clamp_span(text: &str, span: Range<usize>) -> Range<usize> {
     let mut end = span.end.min(text.len());
@@ -479,9 +496,6 @@ fn tokenise_chunk(
     while lo < hi {
         let c = char_at(text, lo);
         let rest_start = lo + c.len_utf8();
-        if url_possible && is_url_or_email(&text[lo..hi]) {
-            break;
-        }
         if is_apostrophe(c) {
             // "'s", "'em", "'90s" and the like stay whole.
             let rest = &text[rest_start..hi];
@@ -797,9 +811,10 @@ fn tokenise_middle(
 /// "330i" or "A4" do not).
 fn splits_unit(text: &str, token_start: usize, at: usize, hi: usize) -> bool {
     let number = &text[token_start..at];
-    if !number
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',' || b == b':')
+    if number.len() > MAX_NUMBER_WITH_HYPHENS
+        || !number
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',' || b == b':')
     {
         return false;
     }
@@ -841,11 +856,15 @@ fn keep_hyphen(
     next_at: usize,
     hi: usize,
 ) -> bool {
-    // The part since the last hyphen or the token's start.
-    let left_start = text[token_start..at]
-        .rfind(['-', '‐'])
-        .map_or(token_start, |offset| token_start + offset + 1);
-    let left = &text[left_start..at];
+    // The part since the last hyphen or the token's start, looked for only
+    // as far back as a prefix can reach (so a long hyphenated chunk stays
+    // linear).
+    let bytes = text.as_bytes();
+    let mut left_start = at;
+    while left_start > token_start && at - left_start <= MAX_PREFIX && bytes[left_start - 1] != b'-' {
+        left_start -= 1;
+    }
+    let left = &bytes[left_start..at];
     let left_digits = text.as_bytes()[token_start..at]
         .iter()
         .rev()
@@ -859,6 +878,9 @@ fn keep_hyphen(
         // Phone numbers, ZIP+4 codes and dates stay whole ("713-853-3989",
         // "713/853-6197", "1-800-991-9019", "77042-2016", "11-20-2000");
         // "3-4" and "1969-1970" are ranges and split.
+        if hi - token_start > MAX_NUMBER_WITH_HYPHENS {
+            return false;
+        }
         let whole = &text[token_start..hi];
         let n_hyphens = whole.bytes().filter(|&b| b == b'-').count();
         let n_digits = whole.bytes().filter(u8::is_ascii_digit).count();
@@ -867,14 +889,14 @@ fn keep_hyphen(
             || (left_digits == 3 && right_digits == 3 && n_hyphens >= 2)
             || (n_hyphens >= 2 && (groups_are_long || n_digits >= 10));
     }
-    if left.len() > MAX_PREFIX {
+    if left.len() > MAX_PREFIX
+        || !left.is_ascii()
+        || (left_start > token_start && bytes[left_start - 1] != b'-')
+    {
         return false;
     }
     let mut lower = [0u8; MAX_PREFIX];
-    if !left.is_ascii() {
-        return false;
-    }
-    for (slot, byte) in lower.iter_mut().zip(left.bytes()) {
+    for (slot, byte) in lower.iter_mut().zip(left) {
         *slot = byte.to_ascii_lowercase();
     }
     std::str::from_utf8(&lower[..left.len()]).is_ok_and(|prefix| lexicon.hyphen_prefixes.contains(prefix))
@@ -882,10 +904,13 @@ fn keep_hyphen(
 
 const MAX_PREFIX: usize = 8;
 
+/// The longest phone number or date with hyphens kept whole, in bytes.
+const MAX_NUMBER_WITH_HYPHENS: usize = 40;
+
 /// A fast, deterministic hasher for the lexicon's short strings (lookups
 /// only: nothing ever iterates these sets in an order that matters).
 #[derive(Default, Clone, Copy)]
-pub struct ShortStringHasher(u64);
+struct ShortStringHasher(u64);
 
 impl Hasher for ShortStringHasher {
     fn finish(&self) -> u64 {

@@ -342,6 +342,30 @@ fn news_sentences_split_at_their_ends() {
 }
 
 #[test]
+fn names_after_commas_and_titles_do_not_start_sentences() {
+    let text = "\"We will win,\" said Gov. Jane Smith, a Democrat, on Tuesday. Officials in Washington and New York agreed.";
+    assert_eq!(
+        sentences_of(text),
+        [
+            "\"We will win,\" said Gov. Jane Smith, a Democrat, on Tuesday.",
+            "Officials in Washington and New York agreed."
+        ]
+    );
+    let text =
+        "The report, written by Dr. Alan Jones of Acme Corp., was published on Dec. 3 by the U.N. in Geneva.";
+    assert_eq!(sentences_of(text), [text]);
+}
+
+#[test]
+fn a_question_inside_a_quote_followed_by_the_speaker_is_one_sentence() {
+    let text = "\"Is it over?\" she asked. Nobody answered.";
+    assert_eq!(
+        sentences_of(text),
+        ["\"Is it over?\" she asked.", "Nobody answered."]
+    );
+}
+
+#[test]
 fn quotes_end_with_their_sentence() {
     let text = "\"We won,\" he said. \"It was hard.\" She agreed.";
     assert_eq!(
@@ -490,11 +514,85 @@ proptest! {
             prop_assert!(text.is_char_boundary(sentence.start) && text.is_char_boundary(sentence.end));
             let inside = &text[sentence.clone()];
             prop_assert_eq!(inside.trim(), inside);
+            check_invariants(&text, sentence.clone());
             previous_end = sentence.end;
         }
         // Every non-space char of the text lies in a sentence.
         let non_space = |part: &str| part.chars().filter(|c| !c.is_whitespace()).count();
         let in_sentences: usize = sentences.iter().map(|sentence| non_space(&text[sentence.clone()])).sum();
         prop_assert_eq!(in_sentences, non_space(&text));
+    }
+}
+
+/// A treebank sentence with only the comments the splitter trains on.
+fn raw_sentence(text: &str, new_document: bool, new_paragraph: bool) -> conllu::Sentence {
+    let mut sentence = conllu::Sentence::default();
+    if new_document {
+        sentence.comments.push("newdoc id = doc".into());
+    }
+    if new_paragraph {
+        sentence.comments.push("newpar id = par".into());
+    }
+    sentence.comments.push(format!("text = {text}"));
+    sentence
+}
+
+#[test]
+fn training_texts_join_sentences_with_spaces_and_paragraphs_with_line_breaks() {
+    let sentences = [
+        raw_sentence("It rained.", true, true),
+        raw_sentence("We left.", false, false),
+        raw_sentence("Next day", false, true),
+        raw_sentence("Another document.", true, true),
+    ];
+    let texts = crate::sentences::training_texts(&sentences);
+    assert_eq!(texts.len(), 2);
+    assert_eq!(texts[0].text, "It rained. We left.\nNext day");
+    assert_eq!(texts[0].sentences, [0..10, 11..19, 20..28]);
+    assert_eq!(texts[1].text, "Another document.");
+}
+
+#[test]
+fn a_splitter_trained_on_a_tiny_treebank_learns_its_boundaries_deterministically() {
+    let mut sentences = Vec::new();
+    for idx in 0..30 {
+        sentences.push(raw_sentence(
+            "It rained in Paris, and Mr. Brown stayed in.",
+            idx % 3 == 0,
+            true,
+        ));
+        sentences.push(raw_sentence("We left.", false, false));
+    }
+    // Sixty sentences give small averaged weights: keep them all.
+    let options = SplitterOptions {
+        min_weight: 0.0,
+        ..SplitterOptions::default()
+    };
+    let (lexicon, splitter) = train_tokeniser(&sentences, &options);
+    let (_, again) = train_tokeniser(&sentences, &options);
+    assert_eq!(splitter.to_bytes(), again.to_bytes(), "same seed, same weights");
+    let mut lexicon = lexicon;
+    lexicon.add_hand_lists();
+    let text = "It rained in Paris, and Mr. Brown stayed in. We left.";
+    let mut tokens = Tokenised::default();
+    let mut spans = Vec::new();
+    split_sentences_with(&splitter, &lexicon, text, &mut tokens, &mut spans);
+    let found: Vec<&str> = spans.iter().map(|span| &text[span.clone()]).collect();
+    assert_eq!(
+        found,
+        ["It rained in Paris, and Mr. Brown stayed in.", "We left."]
+    );
+}
+
+#[test]
+fn long_adversarial_chunks_tokenise_in_linear_time() {
+    // Each of these once made some scan start again from the token's start
+    // at every step; at 40,000 pieces a quadratic scan would not finish.
+    let n = 40_000;
+    for piece in ["1-", "e-", "1a", "([", "a'", "..", "-1", "111-", "$1", "=-"] {
+        let text = piece.repeat(n);
+        let tokenised = tokenise(&text, 0..text.len());
+        assert!(!tokenised.tokens.is_empty(), "{piece:?}");
+        assert!(!split_sentences(&text).is_empty(), "{piece:?}");
     }
 }
