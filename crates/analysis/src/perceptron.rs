@@ -324,6 +324,42 @@ impl Frozen {
             })
     }
 
+    /// A copy without the weights smaller than `min_abs` in magnitude (in
+    /// score units) and without the rows that leaves empty: to trade accuracy
+    /// for size after training, without training again.
+    pub fn pruned(&self, min_abs: f32) -> Frozen {
+        let min_stored = if self.scale > 0.0 {
+            min_abs / self.scale
+        } else {
+            0.0
+        };
+        let mut pruned = Frozen {
+            n_classes: self.n_classes,
+            scale: self.scale,
+            keys: Vec::new(),
+            starts: Vec::new(),
+            classes: Vec::new(),
+            weights: Vec::new(),
+            slots: Vec::new(),
+        };
+        for (key, classes, weights) in self.rows() {
+            let start = pruned.classes.len();
+            for (&class, &weight) in classes.iter().zip(weights) {
+                if f32::from(weight).abs() >= min_stored {
+                    pruned.classes.push(class);
+                    pruned.weights.push(weight);
+                }
+            }
+            if pruned.classes.len() > start {
+                pruned.keys.push(key);
+                pruned.starts.push(start as u32);
+            }
+        }
+        pruned.starts.push(pruned.classes.len() as u32);
+        pruned.build_slots();
+        pruned
+    }
+
     fn build_slots(&mut self) {
         let capacity = (self.keys.len() * 2).next_power_of_two().max(16);
         let mask = capacity - 1;

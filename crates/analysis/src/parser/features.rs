@@ -11,6 +11,23 @@ use crate::perceptron::{hash_str, mix};
 /// How many features every configuration has.
 pub(crate) const N_FEATURES: usize = 100;
 
+/// The features (by slot in [`extract`]'s order) that the labelled part of the
+/// model reads: the words and tags of the two top stack words and the buffer
+/// front, their pairs and trigrams, distance, valency, and the labels around
+/// them.
+pub(crate) const LABEL_FEATURES: [usize; 48] = [
+    0, 1, 2, 3, 4, 5, 6, 9, 10, 11, 13, 18, 21, 22, 24, 25, 26, 28, 29, 30, 31, 34, 35, 36, 37, 38, 39, 40,
+    44, 46, 48, 49, 52, 54, 56, 62, 63, 65, 66, 68, 69, 75, 78, 81, 93, 95, 96, 97,
+];
+
+/// Copies the labelled part's features out of all of them.
+#[inline]
+pub(crate) fn label_features(features: &[u64; N_FEATURES], out: &mut [u64; LABEL_FEATURES.len()]) {
+    for (feature, &slot) in out.iter_mut().zip(&LABEL_FEATURES) {
+        *feature = features[slot];
+    }
+}
+
 /// Per token (see [`super::transition`] for the numbering): the hashes of its
 /// normalised form, its tag (UPOS and XPOS together) and both.
 #[derive(Debug, Clone, Default)]
@@ -111,14 +128,17 @@ impl Writer<'_> {
         self.slot += 1;
     }
 
+    // The values are hashes already (or small numbers), and `put` mixes its
+    // value thoroughly: combining by rotation and xor is enough, and cheaper
+    // than mixing at every step. The rotations keep (a, b) and (b, a) apart.
     #[inline]
     fn put2(&mut self, first: u64, second: u64) {
-        self.put(mix(first, second));
+        self.put(first.rotate_left(23) ^ second);
     }
 
     #[inline]
     fn put3(&mut self, first: u64, second: u64, third: u64) {
-        self.put(mix(mix(first, second), third));
+        self.put(first.rotate_left(23) ^ second.rotate_left(47) ^ third);
     }
 }
 

@@ -368,3 +368,94 @@ fn a_very_long_sentence_is_a_tree() {
     assert_eq!(arcs.len(), 5000);
     assert!(is_tree(&arcs));
 }
+
+/// Parses a sentence of (form, upos, xpos) with the embedded parser.
+fn parse_embedded(words: &[(&str, &str, &str)]) -> Vec<(u32, String)> {
+    let forms: Vec<&str> = words.iter().map(|word| word.0).collect();
+    let upos: Vec<&str> = words.iter().map(|word| word.1).collect();
+    let xpos: Vec<&str> = words.iter().map(|word| word.2).collect();
+    let mut arcs = Vec::new();
+    Parser::embedded().parse(&forms, &upos, &xpos, &mut arcs);
+    assert!(is_tree(&arcs));
+    arcs.iter()
+        .map(|arc| (arc.head, arc.deprel.to_string()))
+        .collect()
+}
+
+#[test]
+fn the_committed_weights_load_with_the_full_ewt_relations() {
+    let labels = Parser::embedded().labels();
+    for label in [
+        "root",
+        "nsubj",
+        "nsubj:pass",
+        "obj",
+        "obl",
+        "obl:unmarked",
+        "acl:relcl",
+        "nmod:poss",
+        "compound:prt",
+        "ccomp",
+    ] {
+        assert!(labels.iter().any(|known| known == label), "{label} missing");
+    }
+}
+
+#[test]
+fn a_reported_statement_is_parsed_as_ewt_would() {
+    // 1 The 2 White 3 House 4 said 5 on 6 Friday 7 that 8 it 9 would 10 release
+    // 11 the 12 report 13 .
+    let arcs = parse_embedded(&[
+        ("The", "DET", "DT"),
+        ("White", "PROPN", "NNP"),
+        ("House", "PROPN", "NNP"),
+        ("said", "VERB", "VBD"),
+        ("on", "ADP", "IN"),
+        ("Friday", "PROPN", "NNP"),
+        ("that", "SCONJ", "IN"),
+        ("it", "PRON", "PRP"),
+        ("would", "AUX", "MD"),
+        ("release", "VERB", "VB"),
+        ("the", "DET", "DT"),
+        ("report", "NOUN", "NN"),
+        (".", "PUNCT", "."),
+    ]);
+    let expect = |word: usize, head: u32, deprel: &str| {
+        assert_eq!(arcs[word - 1], (head, deprel.to_string()), "word {word}");
+    };
+    expect(4, 0, "root");
+    expect(3, 4, "nsubj");
+    expect(1, 3, "det");
+    expect(5, 6, "case");
+    expect(6, 4, "obl");
+    expect(10, 4, "ccomp");
+    expect(7, 10, "mark");
+    expect(8, 10, "nsubj");
+    expect(9, 10, "aux");
+    expect(12, 10, "obj");
+    expect(13, 4, "punct");
+}
+
+#[test]
+fn a_passive_with_a_relative_clause_is_parsed_as_ewt_would() {
+    // 1 The 2 man 3 who 4 called 5 was 6 arrested 7 yesterday 8 .
+    let arcs = parse_embedded(&[
+        ("The", "DET", "DT"),
+        ("man", "NOUN", "NN"),
+        ("who", "PRON", "WP"),
+        ("called", "VERB", "VBD"),
+        ("was", "AUX", "VBD"),
+        ("arrested", "VERB", "VBN"),
+        ("yesterday", "NOUN", "NN"),
+        (".", "PUNCT", "."),
+    ]);
+    let expect = |word: usize, head: u32, deprel: &str| {
+        assert_eq!(arcs[word - 1], (head, deprel.to_string()), "word {word}");
+    };
+    expect(6, 0, "root");
+    expect(2, 6, "nsubj:pass");
+    expect(5, 6, "aux:pass");
+    expect(4, 2, "acl:relcl");
+    expect(3, 4, "nsubj");
+    expect(8, 6, "punct");
+}

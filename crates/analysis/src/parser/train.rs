@@ -3,10 +3,10 @@
 //! on the path of its own predictions (Goldberg and Nivre 2012), so that it
 //! learns to recover from its own mistakes.
 
-use super::features::{N_FEATURES, SentenceHashes, extract};
+use super::features::{LABEL_FEATURES, N_FEATURES, SentenceHashes, extract, label_features};
 use super::oracle::Gold;
 use super::transition::{Move, State, decode, encode};
-use super::{Parser, ParserOptions, ROOT_LABEL};
+use super::{Parser, ParserOptions, ROOT_LABEL, class_move};
 use crate::conllu::Sentence;
 use crate::perceptron::{Rng, Trainer, argmax};
 
@@ -75,7 +75,10 @@ pub(crate) fn train(
     }
 
     let n_classes = 1 + 2 * n_labels;
-    let mut trainer = Trainer::new(n_classes);
+    let mut moves = Trainer::new(3);
+    let mut labelled = Trainer::new(n_classes);
+    let mut fine_features = [0u64; LABEL_FEATURES.len()];
+    let mut move_scores = [0f32; 3];
     let mut rng = Rng::new(options.seed);
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut state = State::default();
@@ -111,16 +114,27 @@ pub(crate) fn train(
                         min_cost = min_cost.min(costs[class]);
                     }
                 }
+                label_features(&features, &mut fine_features);
+                move_scores.fill(0.0);
+                moves.score(&features, &mut move_scores);
                 scores.clear();
                 scores.resize(n_classes, 0.0);
-                trainer.score(&features, &mut scores);
+                labelled.score(&fine_features, &mut scores);
+                for (class, score) in scores.iter_mut().enumerate() {
+                    *score += move_scores[class_move(class, n_labels)];
+                }
                 let Some(guess) = argmax(&scores, |class| legal[class]) else {
                     break;
                 };
                 let Some(truth) = argmax(&scores, |class| legal[class] && costs[class] == min_cost) else {
                     break;
                 };
-                trainer.update(&features, truth, guess);
+                moves.update(
+                    &features,
+                    class_move(truth, n_labels),
+                    class_move(guess, n_labels),
+                );
+                labelled.update(&fine_features, truth, guess);
                 let follow_guess = explore
                     && costs[guess] > min_cost
                     && ((rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < options.explore_probability;
@@ -136,11 +150,11 @@ pub(crate) fn train(
         if let Some(observe) = on_epoch.as_mut().filter(|_| epoch + 1 < options.epochs) {
             observe(
                 epoch + 1,
-                &freeze(&trainer, &labels, root_label, options.min_weight),
+                &freeze(&moves, &labelled, &labels, root_label, options.min_weight),
             );
         }
     }
-    let parser = freeze(&trainer, &labels, root_label, options.min_weight);
+    let parser = freeze(&moves, &labelled, &labels, root_label, options.min_weight);
     if let Some(observe) = on_epoch.as_mut() {
         observe(options.epochs, &parser);
     }
@@ -148,6 +162,17 @@ pub(crate) fn train(
     parser
 }
 
-fn freeze(trainer: &Trainer, labels: &[String], root_label: usize, min_weight: f32) -> Parser {
-    Parser::from_parts(labels.to_vec(), root_label, trainer.freeze(min_weight))
+fn freeze(
+    moves: &Trainer,
+    labelled: &Trainer,
+    labels: &[String],
+    root_label: usize,
+    min_weight: f32,
+) -> Parser {
+    Parser::from_parts(
+        labels.to_vec(),
+        root_label,
+        moves.freeze(min_weight),
+        labelled.freeze(min_weight),
+    )
 }

@@ -7,31 +7,56 @@
 //! whose misses the processor overlaps), and a row is stored one of two ways:
 //! the long rows of frequent features (tags, common words) as a dense run of
 //! 16-bit weights that the compiler adds with vector instructions, the short
-//! rows of rare features as sparse (class, weight) cells.
+//! rows of rare features as sparse (class, weight) cells. Weights keep 12 of
+//! their 16 bits, so that eight dense rows add up in 16-bit lanes (eight to a
+//! vector instruction) without overflow before they are widened.
 
 use super::features::N_FEATURES;
 use crate::perceptron::Frozen;
 
-/// Marks an empty slot, and is the start of the empty sparse row that missing
-/// features read, so that summing needs no branch for them.
+/// An empty slot (no row starts at 0: the cells begin with a spare word).
 const EMPTY: u32 = 0;
 
-/// A slot's start with this bit set points into the dense rows.
+/// A slot's row with this bit set is dense: the rest is its row number.
 const DENSE: u32 = 1 << 31;
+
+/// A sparse row's slot holds its length in these low bits, its start above.
+const LENGTH_BITS: u32 = 4;
+
+/// Sparse rows are shorter than this; longer ones are dense.
+const MAX_SPARSE: usize = 1 << LENGTH_BITS;
+
+/// Stored weights are the frozen ones shifted right by this, so that they fit
+/// in 12 bits...
+const DROPPED_BITS: u32 = 4;
+
+/// ...and this many of them add up in 16 bits without overflow.
+const DENSE_GROUP: usize = 8;
+
+/// The longest dense row the scorer sums in 16 bits (classes beyond it, for a
+/// model with more than 255 labels, are not scored by dense rows).
+const MAX_STRIDE: usize = 512;
+
+/// A frozen weight at the scorer's scale.
+#[inline]
+fn narrowed(weight: i16) -> i16 {
+    let rounding = 1i32 << (DROPPED_BITS - 1);
+    ((i32::from(weight) + rounding) >> DROPPED_BITS) as i16
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Scorer {
-    n_classes: usize,
-    /// The length of a dense row and of the score vector: `n_classes`
-    /// rounded up to a multiple of 16, so that vector loops have no remainder.
+    /// The length of a dense row and of the score vector: the number of
+    /// classes rounded up to a multiple of 16, so that vector loops have no
+    /// remainder.
     stride: usize,
+    /// What one stored unit of a score is worth.
+    unit: f32,
     mask: usize,
-    /// Per slot: the key's upper 32 bits.
-    checks: Vec<u32>,
-    /// Per slot: where the row starts (in `cells`, or with [`DENSE`] set, in
-    /// `dense` counted in rows), or [`EMPTY`].
-    starts: Vec<u32>,
-    /// Sparse rows one after another: a cell count, then `class << 16 | weight` cells.
+    /// Per slot: the key's upper 32 bits, and where its row is ([`EMPTY`],
+    /// a dense row number with [`DENSE`], or a sparse row's start and length).
+    slots: Vec<(u32, u32)>,
+    /// Sparse rows' `class << 16 | weight` cells.
     cells: Vec<u32>,
     /// Dense rows of `stride` weights each.
     dense: Vec<i16>,
@@ -40,51 +65,56 @@ pub(crate) struct Scorer {
 impl Scorer {
     pub(crate) fn new(frozen: &Frozen) -> Scorer {
         let n_keys = frozen.n_features();
-        let n_classes = frozen.n_classes();
-        let stride = n_classes.div_ceil(16) * 16;
-        // At most about two thirds full, so that most probes end at once.
-        let capacity = (n_keys + n_keys / 2 + 1).next_power_of_two().max(16);
+        let stride = frozen.n_classes().div_ceil(16) * 16;
+        // At most half full, so that most probes, even for missing
+        // features, end at once.
+        let capacity = (2 * n_keys + 1).next_power_of_two().max(16);
         let mask = capacity - 1;
         let mut scorer = Scorer {
-            n_classes,
             stride,
+            unit: frozen.scale() * (1u32 << DROPPED_BITS) as f32,
             mask,
-            checks: vec![0; capacity],
-            starts: vec![EMPTY; capacity],
+            slots: vec![(0, EMPTY); capacity],
             cells: vec![0],
             dense: Vec::new(),
         };
         // A dense row costs `stride` weights of two bytes, a sparse one four
-        // bytes a cell and a scattered add each: dense pays from an eighth full.
-        let dense_from = (stride / 8).max(2);
+        // bytes a cell and a scattered add each: dense pays from an eighth
+        // full, and a sparse row's length must fit its bits.
+        let dense_from = (stride / 8).clamp(2, MAX_SPARSE);
         for (key, classes, weights) in frozen.rows() {
             if classes.is_empty() {
                 continue;
             }
             let mut slot = (key as usize) & mask;
-            while scorer.starts[slot] != EMPTY {
+            while scorer.slots[slot].1 != EMPTY {
                 slot = (slot + 1) & mask;
             }
-            scorer.checks[slot] = (key >> 32) as u32;
-            if classes.len() >= dense_from {
+            let location = if classes.len() >= dense_from {
                 let row = scorer.dense.len() / stride;
-                scorer.starts[slot] = DENSE | row as u32;
                 scorer.dense.resize(scorer.dense.len() + stride, 0);
                 let dense_row = &mut scorer.dense[row * stride..];
                 for (&class, &weight) in classes.iter().zip(weights) {
-                    dense_row[usize::from(class)] = weight;
+                    dense_row[usize::from(class)] = narrowed(weight);
                 }
+                DENSE | row as u32
             } else {
-                scorer.starts[slot] = scorer.cells.len() as u32;
-                scorer.cells.push(classes.len() as u32);
+                let start = scorer.cells.len() as u32;
                 for (&class, &weight) in classes.iter().zip(weights) {
                     scorer
                         .cells
-                        .push(u32::from(class) << 16 | u32::from(weight as u16));
+                        .push(u32::from(class) << 16 | u32::from(narrowed(weight) as u16));
                 }
-            }
+                start << LENGTH_BITS | classes.len() as u32
+            };
+            scorer.slots[slot] = ((key >> 32) as u32, location);
         }
         scorer
+    }
+
+    /// What one stored unit of a score is worth.
+    pub(crate) fn unit(&self) -> f32 {
+        self.unit
     }
 
     /// How long the score vector must be.
@@ -92,15 +122,15 @@ impl Scorer {
         self.stride
     }
 
-    /// Where a key's row starts, or [`EMPTY`].
+    /// Where a key's row is, or [`EMPTY`].
     #[inline]
     fn find(&self, key: u64) -> u32 {
         let check = (key >> 32) as u32;
         let mut slot = (key as usize) & self.mask;
         loop {
-            let start = self.starts[slot];
-            if start == EMPTY || self.checks[slot] == check {
-                return start;
+            let (slot_check, location) = self.slots[slot];
+            if location == EMPTY || slot_check == check {
+                return location;
             }
             slot = (slot + 1) & self.mask;
         }
@@ -109,8 +139,10 @@ impl Scorer {
     /// Sets `scores` ([`Scorer::stride`] long) to every class's score, in
     /// stored units.
     #[inline]
-    pub(crate) fn score(&self, features: &[u64; N_FEATURES], scores: &mut [i32]) {
-        let mut rows = [0u32; N_FEATURES];
+    pub(crate) fn score(&self, features: &[u64], scores: &mut [i32]) {
+        // Find every row first: independent loads, overlapped.
+        let mut rows = [EMPTY; N_FEATURES];
+        let rows = &mut rows[..features.len().min(N_FEATURES)];
         for (row, &feature) in rows.iter_mut().zip(features) {
             *row = self.find(feature);
         }
@@ -119,33 +151,126 @@ impl Scorer {
         let Some(scores) = scores.get_mut(..stride) else {
             return;
         };
-        for &start in &rows {
-            if start & DENSE == 0 {
+        // Dense rows add up in 16-bit lanes, eight rows at a time.
+        let mut partial = [0i16; MAX_STRIDE];
+        let partial = &mut partial[..stride.min(MAX_STRIDE)];
+        let mut n_partial = 0;
+        for &location in rows.iter() {
+            if location & DENSE == 0 {
                 continue;
             }
-            let offset = (start & !DENSE) as usize * stride;
-            if let Some(row) = self.dense.get(offset..offset + stride) {
-                for (score, &weight) in scores.iter_mut().zip(row) {
-                    *score += i32::from(weight);
+            let offset = (location & !DENSE) as usize * stride;
+            if let Some(row) = self.dense.get(offset..offset + partial.len()) {
+                for (sum, &weight) in partial.iter_mut().zip(row) {
+                    *sum = sum.wrapping_add(weight);
+                }
+                n_partial += 1;
+                if n_partial == DENSE_GROUP {
+                    for (score, sum) in scores.iter_mut().zip(partial.iter_mut()) {
+                        *score += i32::from(*sum);
+                        *sum = 0;
+                    }
+                    n_partial = 0;
                 }
             }
         }
-        let mut lengths = [0u32; N_FEATURES];
-        for (length, &start) in lengths.iter_mut().zip(&rows) {
-            if start & DENSE == 0 {
-                *length = self.cells.get(start as usize).copied().unwrap_or(0);
+        if n_partial > 0 {
+            for (score, &sum) in scores.iter_mut().zip(partial.iter()) {
+                *score += i32::from(sum);
             }
         }
-        for (&start, &length) in rows.iter().zip(&lengths) {
-            let start = start as usize + 1;
-            let Some(cells) = self.cells.get(start..start + length as usize) else {
+        for &location in rows.iter() {
+            if location & DENSE != 0 {
                 continue;
+            }
+            let start = (location >> LENGTH_BITS) as usize;
+            let length = (location & (MAX_SPARSE as u32 - 1)) as usize;
+            if let Some(cells) = self.cells.get(start..start + length) {
+                for &cell in cells {
+                    if let Some(score) = scores.get_mut((cell >> 16) as usize) {
+                        *score += i32::from(cell as u16 as i16);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One slot of the move table: a 16-bit check of the key and the three
+/// moves' weights, inline (an empty slot is all zeros, so a miss adds nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct MoveSlot {
+    check: u16,
+    weights: [i16; 3],
+}
+
+/// The check of a key: 16 bits the slot number does not use; 0 marks empty.
+#[inline]
+fn move_check(key: u64) -> u16 {
+    ((key >> 48) as u16).max(1)
+}
+
+/// The coarse part of the model: three unlabelled moves' weights, stored in
+/// the hash table's slots, so that a feature costs one memory access.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MoveScorer {
+    scale: f32,
+    mask: usize,
+    slots: Vec<MoveSlot>,
+}
+
+impl MoveScorer {
+    pub(crate) fn new(frozen: &Frozen) -> MoveScorer {
+        let n_keys = frozen.n_features();
+        let capacity = (2 * n_keys + 1).next_power_of_two().max(16);
+        let mask = capacity - 1;
+        let mut slots = vec![MoveSlot::default(); capacity];
+        for (key, classes, weights) in frozen.rows() {
+            let mut slot = (key as usize) & mask;
+            while slots[slot].check != 0 {
+                slot = (slot + 1) & mask;
+            }
+            let mut entry = MoveSlot {
+                check: move_check(key),
+                weights: [0; 3],
             };
-            for &cell in cells {
-                if let Some(score) = scores.get_mut((cell >> 16) as usize) {
-                    *score += i32::from(cell as u16 as i16);
+            for (&class, &weight) in classes.iter().zip(weights) {
+                if let Some(cell) = entry.weights.get_mut(usize::from(class)) {
+                    *cell = weight;
                 }
             }
+            slots[slot] = entry;
         }
+        MoveScorer {
+            scale: frozen.scale(),
+            mask,
+            slots,
+        }
+    }
+
+    /// What one stored unit of a score is worth.
+    pub(crate) fn unit(&self) -> f32 {
+        self.scale
+    }
+
+    /// The three moves' scores, in stored units.
+    #[inline]
+    pub(crate) fn score(&self, features: &[u64]) -> [i32; 3] {
+        let mut sums = [0i32; 3];
+        for &feature in features {
+            let check = move_check(feature);
+            let mut slot = (feature as usize) & self.mask;
+            let weights = loop {
+                let entry = self.slots[slot];
+                if entry.check == check || entry.check == 0 {
+                    break entry.weights;
+                }
+                slot = (slot + 1) & self.mask;
+            };
+            for (sum, weight) in sums.iter_mut().zip(weights) {
+                *sum += i32::from(weight);
+            }
+        }
+        sums
     }
 }
