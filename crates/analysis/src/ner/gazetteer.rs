@@ -175,7 +175,7 @@ fn table() -> &'static PhraseTable {
                 }
                 let mut key = PHRASE_KEY_START;
                 for (word_idx, word) in words.iter().enumerate() {
-                    key = extend_phrase_key(key, crate::perceptron::hash_str(word));
+                    key = extend_phrase_key(key, super::hash_word(word));
                     let bits = table.entry(key).or_insert(0);
                     if word_idx + 1 == words.len() {
                         *bits |= 1 << (list as u16);
@@ -188,7 +188,7 @@ fn table() -> &'static PhraseTable {
 }
 
 /// Marks every word of a sentence with the list phrases it is part of.
-/// `lower_hashes[i]` is [`crate::perceptron::hash_str`] of word `i`
+/// `lower_hashes[i]` is `hash_word` of word `i`
 /// lowercased; `marks[i]` gets the [`match_bit`]s of every match covering
 /// word `i` (all matches, not only the longest, so `new york city` marks
 /// `new york` as a state too).
@@ -229,11 +229,11 @@ pub fn mark(lower_hashes: &[u64], marks: &mut [u64]) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::hash_word;
     use super::*;
-    use crate::perceptron::hash_str;
 
     fn marks_of(words: &[&str]) -> Vec<u64> {
-        let hashes: Vec<u64> = words.iter().map(|word| hash_str(word)).collect();
+        let hashes: Vec<u64> = words.iter().map(|word| hash_word(word)).collect();
         let mut marks = vec![0; words.len()];
         mark(&hashes, &mut marks);
         marks
