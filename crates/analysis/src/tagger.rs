@@ -166,6 +166,345 @@ impl PackedModel {
         }
         best as u32
     }
+
+    /// The best of `candidates` (which must not be empty) for the features;
+    /// ties go to the first candidate.
+    #[inline]
+    fn predict_among(&self, features: &[u64], candidates: &[u32], scores: &mut Vec<i32>) -> u32 {
+        self.predict(features, scores);
+        let mut best = candidates.first().copied().unwrap_or(0);
+        let mut best_score = i32::MIN;
+        for &candidate in candidates {
+            let score = scores.get(candidate as usize).copied().unwrap_or(i32::MIN);
+            if score > best_score {
+                best = candidate;
+                best_score = score;
+            }
+        }
+        best
+    }
+}
+
+/// Chooses among the FEATS a (word, tag) was seen with when there are
+/// several: mostly the person and number a finite verb agrees in, passive
+/// voice, and a pronoun's case, which the word and tag alone cannot tell.
+/// Its classes are FEATS numbers; it reads the tagged words around.
+#[derive(Debug, Clone, PartialEq)]
+struct FeatsClassifier {
+    model: Frozen,
+    packed: PackedModel,
+    /// (lowercase form, joint tag) → candidate set, for words seen with the
+    /// tag with more than one FEATS, or only once (whose one FEATS says
+    /// little).
+    word_sets: KeyTable,
+    /// Per joint tag: its candidate set for words never seen with it.
+    tag_sets: Vec<u32>,
+    /// Candidate sets of FEATS numbers, in increasing order.
+    sets: Vec<Vec<u32>>,
+}
+
+/// What the FEATS classifier knows of a joint tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagKind {
+    Pronoun,
+    Noun,
+    Verb,
+    Other,
+}
+
+fn tag_kind(upos: &str) -> TagKind {
+    match upos {
+        "PRON" => TagKind::Pronoun,
+        "NOUN" | "PROPN" | "NUM" => TagKind::Noun,
+        "VERB" | "AUX" => TagKind::Verb,
+        _ => TagKind::Other,
+    }
+}
+
+// FEATS classifier template numbers (apart from the tagger's).
+const F_TAG: u32 = 100;
+const F_TAG_LOWER: u32 = 101;
+const F_TAG_SUFFIX2: u32 = 102;
+const F_TAG_SUFFIX3: u32 = 103;
+const F_LEFT_LOWER: u32 = 104; // 104..=106 for 1..=3 words to the left
+const F_LEFT_TAG: u32 = 107; // 107..=109
+const F_RIGHT_LOWER: u32 = 110; // 110..=111 for 1..=2 words to the right
+const F_RIGHT_TAG: u32 = 112; // 112..=113
+const F_SUBJECT_TAG: u32 = 114;
+const F_SUBJECT_PRONOUN: u32 = 115;
+const F_TAG_SUBJECT_TAG: u32 = 116;
+const F_LEFT_VERB: u32 = 117;
+const F_RIGHT_NOUN_TAG: u32 = 118;
+const F_RIGHT_PRONOUN: u32 = 119;
+const F_TAG_LEFT_TAG: u32 = 120;
+
+/// The FEATS classifier's features for word `idx` of a tagged sentence.
+fn feats_features(words: &[WordKeys], classes: &[u32], kinds: &[TagKind], idx: usize, out: &mut Vec<u64>) {
+    let kind_of = |position: usize| -> TagKind {
+        classes
+            .get(position)
+            .and_then(|&class| kinds.get(class as usize))
+            .copied()
+            .unwrap_or(TagKind::Other)
+    };
+    let tag = u64::from(classes[idx]);
+    let word = &words[idx];
+    out.clear();
+    out.push(key(F_TAG, tag));
+    out.push(key2(F_TAG_LOWER, tag, word.lower));
+    out.push(key2(F_TAG_SUFFIX2, tag, word.suffixes[1]));
+    out.push(key2(F_TAG_SUFFIX3, tag, word.suffixes[2]));
+    for offset in 1..=3usize {
+        let (lower, left_tag) = match idx.checked_sub(offset) {
+            Some(position) => (words[position].lower, u64::from(classes[position]) + 1),
+            None => (BOUNDARY, 0),
+        };
+        out.push(key(F_LEFT_LOWER + offset as u32 - 1, lower));
+        out.push(key(F_LEFT_TAG + offset as u32 - 1, left_tag));
+        if offset == 1 {
+            out.push(key2(F_TAG_LEFT_TAG, tag, left_tag));
+        }
+    }
+    for offset in 1..=2usize {
+        let position = idx + offset;
+        let (lower, right_tag) = match words.get(position) {
+            Some(right) => (right.lower, u64::from(classes[position]) + 1),
+            None => (BOUNDARY, 0),
+        };
+        out.push(key(F_RIGHT_LOWER + offset as u32 - 1, lower));
+        out.push(key(F_RIGHT_TAG + offset as u32 - 1, right_tag));
+    }
+    // The nearest noun or pronoun to the left stands in for the subject.
+    let subject = (idx.saturating_sub(8)..idx)
+        .rev()
+        .find(|&position| matches!(kind_of(position), TagKind::Pronoun | TagKind::Noun));
+    let subject_tag = subject.map_or(0, |position| u64::from(classes[position]) + 1);
+    out.push(key(F_SUBJECT_TAG, subject_tag));
+    out.push(key2(F_TAG_SUBJECT_TAG, tag, subject_tag));
+    if let Some(position) = subject
+        && kind_of(position) == TagKind::Pronoun
+    {
+        out.push(key(F_SUBJECT_PRONOUN, words[position].lower));
+    }
+    // The nearest verb to the left (an auxiliary before a participle).
+    if let Some(position) = (idx.saturating_sub(4)..idx)
+        .rev()
+        .find(|&position| kind_of(position) == TagKind::Verb)
+    {
+        out.push(key(F_LEFT_VERB, words[position].lower));
+    }
+    // A subject to the right, as in questions ("did you").
+    if let Some(position) = (idx + 1..(idx + 4).min(words.len()))
+        .find(|&position| matches!(kind_of(position), TagKind::Pronoun | TagKind::Noun))
+    {
+        out.push(key(F_RIGHT_NOUN_TAG, u64::from(classes[position]) + 1));
+        if kind_of(position) == TagKind::Pronoun {
+            out.push(key(F_RIGHT_PRONOUN, words[position].lower));
+        }
+    }
+}
+
+fn word_set_key(lower_hash: u64, tag: u32) -> u64 {
+    key2(121, lower_hash, u64::from(tag))
+}
+
+impl FeatsClassifier {
+    /// The candidate FEATS numbers for a word and tag, when there is a choice
+    /// to make; `seen` says whether the word was seen with the tag.
+    #[inline]
+    fn candidates(&self, lower_hash: u64, tag: u32, seen: bool) -> Option<&[u32]> {
+        let set = if seen {
+            self.word_sets.get(word_set_key(lower_hash, tag))?
+        } else {
+            *self.tag_sets.get(tag as usize)?
+        };
+        self.sets
+            .get(set as usize)
+            .map(Vec::as_slice)
+            .filter(|set| set.len() > 1)
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        put_u32(out, self.sets.len() as u32);
+        for set in &self.sets {
+            put_u32(out, set.len() as u32);
+            for &value in set {
+                put_u32(out, value);
+            }
+        }
+        put_u32(out, self.tag_sets.len() as u32);
+        for &set in &self.tag_sets {
+            put_u32(out, set);
+        }
+        self.word_sets.write(out);
+        let model = self.model.to_bytes();
+        put_u32(out, model.len() as u32);
+        out.extend_from_slice(&model);
+    }
+
+    fn read(reader: &mut ByteReader<'_>, n_tags: u32, n_feats: u32) -> Result<FeatsClassifier, FormatError> {
+        let n_sets = reader.u32()?;
+        let mut sets = Vec::new();
+        for _ in 0..n_sets {
+            let n = reader.u32()? as usize;
+            if n > reader.remaining() / 4 {
+                return Err(FormatError("a candidate set is longer than the blob".into()));
+            }
+            let mut set = Vec::with_capacity(n);
+            for _ in 0..n {
+                let value = reader.u32()?;
+                if value >= n_feats {
+                    return Err(FormatError(format!("feats {value} of {n_feats}")));
+                }
+                set.push(value);
+            }
+            sets.push(set);
+        }
+        if reader.u32()? != n_tags {
+            return Err(FormatError("one candidate set per tag expected".into()));
+        }
+        let mut tag_sets = Vec::new();
+        for _ in 0..n_tags {
+            let set = reader.u32()?;
+            if set >= n_sets {
+                return Err(FormatError(format!("candidate set {set} of {n_sets}")));
+            }
+            tag_sets.push(set);
+        }
+        let word_sets = KeyTable::read(reader, n_sets)?;
+        let model_len = reader.u32()? as usize;
+        let model = Frozen::from_bytes(reader.take(model_len)?)?;
+        if model.n_classes() != n_feats as usize {
+            return Err(FormatError("the feats model does not match the feats".into()));
+        }
+        Ok(FeatsClassifier {
+            packed: PackedModel::from_frozen(&model),
+            model,
+            word_sets,
+            tag_sets,
+            sets,
+        })
+    }
+}
+
+/// Trains the FEATS classifier on gold tags. `values[i][j]` is the FEATS
+/// number of word j of sentence i.
+fn train_feats_classifier(
+    sentences: &[Sentence],
+    gold: &[Vec<u32>],
+    values: &[Vec<u32>],
+    tags: &[JointTag],
+    n_feats: usize,
+    lexicon: &KeyTable,
+    options: &TaggerOptions,
+) -> FeatsClassifier {
+    let kinds: Vec<TagKind> = tags.iter().map(|tag| tag_kind(&tag.upos)).collect();
+    // What each (word, tag) and each tag was seen with.
+    let mut per_word: BTreeMap<(String, u32), BTreeMap<u32, u32>> = BTreeMap::new();
+    let mut per_tag: Vec<BTreeMap<u32, u32>> = vec![BTreeMap::new(); tags.len()];
+    for ((sentence, tags_of), values_of) in sentences.iter().zip(gold).zip(values) {
+        for ((word, &tag), &value) in sentence.words.iter().zip(tags_of).zip(values_of) {
+            *per_word
+                .entry((lowercase_of(&word.form), tag))
+                .or_default()
+                .entry(value)
+                .or_default() += 1;
+            *per_tag[tag as usize].entry(value).or_default() += 1;
+        }
+    }
+    let mut set_numbers: BTreeMap<Vec<u32>, u32> = BTreeMap::new();
+    let mut intern = |set: Vec<u32>| -> u32 {
+        let next = set_numbers.len() as u32;
+        *set_numbers.entry(set).or_insert(next)
+    };
+    // A tag's candidates: what it was seen with at least three times (its
+    // most frequent FEATS when nothing was).
+    let tag_sets: Vec<u32> = per_tag
+        .iter()
+        .map(|counts| {
+            let mut set: Vec<u32> = counts
+                .iter()
+                .filter(|(_, count)| **count >= 3)
+                .map(|(value, _)| *value)
+                .collect();
+            if set.is_empty() {
+                set.push(most_frequent_value(counts));
+            }
+            intern(set)
+        })
+        .collect();
+    let mut word_pairs = Vec::new();
+    let mut training_sets: BTreeMap<(u64, u32), u32> = BTreeMap::new();
+    for ((lower, tag), counts) in &per_word {
+        let total: u32 = counts.values().sum();
+        let set = if total == 1 {
+            tag_sets[*tag as usize]
+        } else if counts.len() > 1 {
+            intern(counts.keys().copied().collect())
+        } else {
+            continue;
+        };
+        let lower_hash = hash_str(lower);
+        word_pairs.push((word_set_key(lower_hash, *tag), set));
+        training_sets.insert((lower_hash, *tag), set);
+    }
+    let mut sets = vec![Vec::new(); set_numbers.len()];
+    for (set, number) in set_numbers {
+        sets[number as usize] = set;
+    }
+
+    let mut trainer = Trainer::new(n_feats.max(1));
+    let mut order: Vec<usize> = (0..sentences.len()).collect();
+    let mut rng = Rng::new(options.seed ^ 0xfea7_5000);
+    let mut scratch = Scratch::default();
+    let mut forms: Vec<&str> = Vec::new();
+    let mut candidates: Vec<u32> = Vec::new();
+    for _ in 0..options.epochs {
+        rng.shuffle(&mut order);
+        for &sentence_idx in &order {
+            let sentence = &sentences[sentence_idx];
+            forms.clear();
+            forms.extend(sentence.words.iter().map(|word| word.form.as_str()));
+            scratch.prepare(&forms, lexicon);
+            let classes = &gold[sentence_idx];
+            for (idx, &truth) in values[sentence_idx].iter().enumerate() {
+                let tag = classes[idx];
+                let Some(&set) = training_sets.get(&(scratch.words[idx].lower, tag)) else {
+                    continue;
+                };
+                candidates.clear();
+                candidates.extend_from_slice(&sets[set as usize]);
+                if candidates.len() < 2 || !candidates.contains(&truth) {
+                    continue;
+                }
+                feats_features(&scratch.words, classes, &kinds, idx, &mut scratch.features);
+                let guess = trainer
+                    .predict(&scratch.features, &mut scratch.scores, |class| {
+                        candidates.contains(&(class as u32))
+                    })
+                    .unwrap_or(truth as usize);
+                trainer.update(&scratch.features, truth as usize, guess);
+            }
+        }
+    }
+    let model = trainer.freeze(options.min_weight);
+    FeatsClassifier {
+        packed: PackedModel::from_frozen(&model),
+        model,
+        word_sets: KeyTable::from_pairs(word_pairs),
+        tag_sets,
+        sets,
+    }
+}
+
+fn most_frequent_value(counts: &BTreeMap<u32, u32>) -> u32 {
+    let mut best = (0u32, 0u32);
+    for (&value, &count) in counts {
+        if count > best.1 {
+            best = (value, count);
+        }
+    }
+    best.0
 }
 
 /// A joint tag: one class of the perceptron.
@@ -192,6 +531,10 @@ pub struct Tagger {
     feats_names: Vec<String>,
     /// (lowercase form or suffix, joint tag) → FEATS number.
     feats: BackoffTable,
+    feats_classifier: FeatsClassifier,
+    /// Per joint tag, what the FEATS classifier reads of it (derived from
+    /// the tags, not stored).
+    kinds: Vec<TagKind>,
     lemmatiser: Lemmatiser,
 }
 
@@ -410,9 +753,14 @@ impl Scratch {
     }
 
     fn lower_of(&self, idx: usize) -> &str {
-        let start = if idx == 0 { 0 } else { self.lower_ends[idx - 1] };
-        &self.lower[start..self.lower_ends[idx]]
+        &self.lower[lower_range(&self.lower_ends, idx)]
     }
+}
+
+/// Where word `idx`'s lowercase lies in the sentence's lowercase buffer.
+fn lower_range(ends: &[usize], idx: usize) -> std::ops::Range<usize> {
+    let start = if idx == 0 { 0 } else { ends[idx - 1] };
+    start..ends[idx]
 }
 
 thread_local! {
@@ -524,6 +872,25 @@ impl Tagger {
             })
             .collect();
         let feats = BackoffTable::learn(&observations, options.min_suffix_types);
+        let values: Vec<Vec<u32>> = sentences
+            .iter()
+            .map(|sentence| {
+                sentence
+                    .words
+                    .iter()
+                    .map(|word| feats_numbers[word.feats.as_str()])
+                    .collect()
+            })
+            .collect();
+        let feats_classifier = train_feats_classifier(
+            sentences,
+            &gold,
+            &values,
+            &tags,
+            feats_numbers.len(),
+            &lexicon,
+            options,
+        );
         let lemma_examples: Vec<(&str, u32, &str)> = sentences
             .iter()
             .flat_map(|sentence| &sentence.words)
@@ -540,13 +907,15 @@ impl Tagger {
 
         Tagger {
             xpos_names: xpos_set.keys().map(|name| name.to_string()).collect(),
-            tags,
             packed: PackedModel::from_frozen(&model),
             model,
             dictionary,
             lexicon,
             feats_names: feats_numbers.keys().map(|name| name.to_string()).collect(),
             feats,
+            feats_classifier,
+            kinds: tags.iter().map(|tag| tag_kind(&tag.upos)).collect(),
+            tags,
             lemmatiser,
         }
     }
@@ -584,9 +953,27 @@ impl Tagger {
             for (idx, form) in forms.iter().enumerate() {
                 let class = scratch.classes[idx];
                 let tag = &self.tags[class as usize];
-                let lower = scratch.lower_of(idx);
+                let lower = &scratch.lower[lower_range(&scratch.lower_ends, idx)];
                 let lower_hash = scratch.words[idx].lower;
-                let feats = self.feats_of(lower, lower_hash, class);
+                let seen = self.feats.word_value(lower_hash, class).is_some();
+                let feats = match self.feats_classifier.candidates(lower_hash, class, seen) {
+                    Some(candidates) => {
+                        feats_features(
+                            &scratch.words,
+                            &scratch.classes,
+                            &self.kinds,
+                            idx,
+                            &mut scratch.features,
+                        );
+                        let value = self.feats_classifier.packed.predict_among(
+                            &scratch.features,
+                            candidates,
+                            &mut scratch.packed_scores,
+                        );
+                        self.feats_names.get(value as usize).map_or("_", String::as_str)
+                    }
+                    None => self.feats_of(lower, lower_hash, class),
+                };
                 if idx == out.len() {
                     out.push(Tagged {
                         upos: &tag.upos,
@@ -659,6 +1046,7 @@ impl Tagger {
             put_str(&mut out, name);
         }
         self.feats.write(&mut out);
+        self.feats_classifier.write(&mut out);
         self.lemmatiser.write(&mut out);
         let model = self.model.to_bytes();
         put_u32(&mut out, model.len() as u32);
@@ -702,6 +1090,7 @@ impl Tagger {
             feats_names.push(reader.string()?);
         }
         let feats = BackoffTable::read(&mut reader, n_feats)?;
+        let feats_classifier = FeatsClassifier::read(&mut reader, n_tags, n_feats)?;
         let lemmatiser = Lemmatiser::read(&mut reader)?;
         let model_len = reader.u32()? as usize;
         let model = Frozen::from_bytes(reader.take(model_len)?)?;
@@ -716,6 +1105,8 @@ impl Tagger {
             return Err(FormatError("bytes after the model".into()));
         }
         Ok(Tagger {
+            kinds: tags.iter().map(|tag| tag_kind(&tag.upos)).collect(),
+            feats_classifier,
             tags,
             xpos_names,
             packed: PackedModel::from_frozen(&model),
