@@ -87,6 +87,9 @@ const PLACE_WORDS_MORE: &str = "building,tower,towers,mall,plaza,hall,palace,cas
 
 const REGIONS_MORE: &str = "gulf of mexico,north sea,black sea,red sea,dead sea,caspian sea,baltic sea,south china sea,arabian sea,sea of japan,english channel,strait of hormuz,suez canal,panama canal,horn of africa,sub-saharan africa,north africa,west africa,east africa,southern africa,central africa,the sahel,the levant,the gulf,persian gulf,arabian peninsula,the west,the east,western hemisphere,northern hemisphere,southern hemisphere,asia pacific,pacific northwest,pacific rim,deep south,bible belt,rust belt,sun belt,great plains,appalachia,appalachians,new england,mid-atlantic,southwest,northeast,northwest,southeast,the valley,bay area,the bay area,lower manhattan,midtown,soho,chinatown,west end,east end,east village,greenwich village,times square,central park,hyde park,golden gate,golden gate bridge,brooklyn bridge,empire state building,statue of liberty,eiffel tower,big ben,buckingham palace,the kremlin,red square,tiananmen square,great wall,taj mahal,mount everest,kilimanjaro,mont blanc,rocky mountains,sierra nevada,blue ridge,ozarks,mojave,death valley,lake tahoe,lake michigan,lake erie,lake superior,lake ontario,lake victoria,the thames,thames,the rhine,rhine,danube,the danube,volga,yangtze,ganges,tigris,euphrates,jordan river,the amazon,amazon river,rio grande,colorado river,hudson,hudson river,potomac,missouri river,ohio river,the nile,niagara,galapagos,maui,oahu,kauai,big island,long island,staten island,cape cod,martha's vineyard,nantucket,key west,florida keys,outer banks,gaza strip,golan heights,sinai peninsula,kurdistan,balochistan,waziristan,tribal areas,west bengal,tamil nadu,uttar pradesh,andhra pradesh,maharashtra,gujarat,karnataka,rajasthan,bihar,assam,goa,kerala,punjab,haryana,sindh,khyber pakhtunkhwa,anbar,diyala,nineveh,sunni triangle,green zone,ground zero,pentagon,capitol,the capitol,white house,oval office,10 downing street,wall st.,broadway,fifth avenue,sunset boulevard,hollywood boulevard,route 66,interstate,i-95,i-10,antarctic,arctic circle,north pole,south pole,the moon,outer space,space";
 
+/// Surnames of public figures in the news, few of them ordinary words.
+const SURNAMES_MORE: &str = "trump,biden,pence,buttigieg,romney,mcconnell,schumer,boehner,gingrich,giuliani,cuomo,de blasio,zelensky,zelenskyy,macron,hollande,corbyn,sunak,starmer,trudeau,modi,jinping,erdogan,assad,khamenei,rouhani,ahmadinejad,maliki,karzai,musharraf,bhutto,kim jong-un,kim jong-il,lula,bolsonaro,maduro,sistani,zarqawi,mubarak,sisi,gaddafi,qaddafi,mugabe,zuma,ramaphosa,kenyatta,annan,ban ki-moon,guterres,bezos,zuckerberg,buffett,nadella,pichai,winfrey,palin,wolfowitz,condoleezza,condoleeza,ashcroft,greenspan,bernanke,yellen,paulson,geithner,comey";
+
 /// Every list with its entries.
 const LISTS: &[(List, &str)] = &[
     (List::Country, COUNTRIES),
@@ -107,6 +110,7 @@ const LISTS: &[(List, &str)] = &[
     (List::OrganisationWord, ORGANISATION_WORDS_MORE),
     (List::PlaceWord, PLACE_WORDS_MORE),
     (List::Region, REGIONS_MORE),
+    (List::Surname, SURNAMES_MORE),
 ];
 
 /// Where a word sits in a phrase a list matched (BILOU positions).
@@ -175,7 +179,7 @@ fn table() -> &'static PhraseTable {
                 }
                 let mut key = PHRASE_KEY_START;
                 for (word_idx, word) in words.iter().enumerate() {
-                    key = extend_phrase_key(key, crate::perceptron::hash_str(word));
+                    key = extend_phrase_key(key, super::hash_word(word));
                     let bits = table.entry(key).or_insert(0);
                     if word_idx + 1 == words.len() {
                         *bits |= 1 << (list as u16);
@@ -188,7 +192,7 @@ fn table() -> &'static PhraseTable {
 }
 
 /// Marks every word of a sentence with the list phrases it is part of.
-/// `lower_hashes[i]` is [`crate::perceptron::hash_str`] of word `i`
+/// `lower_hashes[i]` is `hash_word` of word `i`
 /// lowercased; `marks[i]` gets the [`match_bit`]s of every match covering
 /// word `i` (all matches, not only the longest, so `new york city` marks
 /// `new york` as a state too).
@@ -229,11 +233,11 @@ pub fn mark(lower_hashes: &[u64], marks: &mut [u64]) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::hash_word;
     use super::*;
-    use crate::perceptron::hash_str;
 
     fn marks_of(words: &[&str]) -> Vec<u64> {
-        let hashes: Vec<u64> = words.iter().map(|word| hash_str(word)).collect();
+        let hashes: Vec<u64> = words.iter().map(|word| hash_word(word)).collect();
         let mut marks = vec![0; words.len()];
         mark(&hashes, &mut marks);
         marks
