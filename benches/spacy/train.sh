@@ -12,10 +12,15 @@
 #   models); the virtual environment is /work/wt/spacy-venv (override with VENV).
 #   MAX_STEPS_* cap training where spaCy's default (20,000 steps, patience 1,600)
 #   would run far past an hour on this shared 2-core machine; 0 keeps the default.
-#   PARTS picks which pipelines to train (both by default).
-# The run measured for BENCHMARKS.md: `bash benches/spacy/train.sh /tmp/spacy_work 2000 0`
-# (UD capped at 2,000 steps, about 3 epochs, since spaCy's default would take many hours here;
-# NER with spaCy's defaults, which stop it by patience).
+#   PARTS picks which pipelines to train (both by default); "ud-resume" gives
+#   the UD pipeline RESUME_STEPS (default 900) more steps from WORK_DIR/ud-model/model-last,
+#   its batch-size schedule going on from RESUME_BATCH_START words (default 739, where
+#   100 * 1.001 ** 2000 left it), into WORK_DIR/ud-model-resumed.
+# The runs measured for BENCHMARKS.md (training time had to fit the session):
+#   bash benches/spacy/train.sh /tmp/spacy_work 2000 1500   (UD: 2,000 steps, about 2 epochs, 22.5 min)
+#   PARTS=ner bash benches/spacy/train.sh /tmp/spacy_work 0 0   (NER again, spaCy's defaults throughout)
+#   PARTS=ud-resume bash benches/spacy/train.sh /tmp/spacy_work
+# spaCy's default for UD (20,000 steps, patience 1,600) would run for many hours here.
 # The small NER run goes first. Everything runs at `nice -n 19`, one process, single-threaded (OMP/BLAS threads 1).
 set -euo pipefail
 
@@ -40,6 +45,7 @@ cd "$WORK"
 # where sentences end (its sentence boundaries in the raw-text run). Words, not
 # multiword tokens, become spaCy tokens: spaCy's English tokenizer splits
 # "don't" into "do" + "n't" as UD English does.
+if [[ " $PARTS " == *" ud "* || " $PARTS " == *" ner "* ]]; then
 for split in train dev; do
     $PY -m spacy convert "$DATA/ud-english-ewt/en_ewt-ud-$split.conllu" corpus/ --converter conllu --n-sents 10
 done
@@ -48,6 +54,7 @@ $PY "$HERE/uner_to_docbin.py" "$DATA/uner-english-ewt/en_ewt-ud-dev.iob2" corpus
 $PY -m spacy init config --force --lang en --pipeline tagger,morphologizer,trainable_lemmatizer,parser \
     --optimize efficiency ud.cfg
 $PY -m spacy init config --force --lang en --pipeline ner --optimize efficiency ner.cfg
+fi
 
 ud_cap=(); [ "$MAX_STEPS_UD" != 0 ] && ud_cap=(--training.max_steps "$MAX_STEPS_UD")
 ner_cap=(); [ "$MAX_STEPS_NER" != 0 ] && ner_cap=(--training.max_steps "$MAX_STEPS_NER")
@@ -66,4 +73,12 @@ $PY -m spacy train ud.cfg --output ud-model \
     --paths.train corpus/en_ewt-ud-train.spacy --paths.dev corpus/en_ewt-ud-dev.spacy "${ud_cap[@]}" \
     2>&1 | tee train-ud.log
 echo "ud training wall time: $(( $(date +%s) - start )) s" | tee -a train-ud.log
+fi
+
+if [[ " $PARTS " == *" ud-resume "* ]]; then
+$PY "$HERE/resume_config.py" ud-model/model-last "${RESUME_BATCH_START:-739}" ud-resume.cfg
+start=$(date +%s)
+$PY -m spacy train ud-resume.cfg --output ud-model-resumed --training.max_steps "${RESUME_STEPS:-900}" \
+    2>&1 | tee train-ud-resume.log
+echo "ud resumed training wall time: $(( $(date +%s) - start )) s" | tee -a train-ud-resume.log
 fi
