@@ -277,8 +277,8 @@ struct WordInfo {
     lower: u64,
     form: u64,
     shape: u64,
-    prefixes: [u64; 3],
-    suffixes: [u64; 3],
+    /// Where the word's lowercase form is in `Workspace::lowered`.
+    lower_span: Range<usize>,
     upos: u64,
     xpos: u64,
     case: u8,
@@ -301,7 +301,8 @@ struct Workspace {
     infos: Vec<WordInfo>,
     lower_hashes: Vec<u64>,
     marks: Vec<u64>,
-    lower: String,
+    /// Every word's lowercase form, one after another.
+    lowered: String,
     features: Vec<u64>,
     scores: Vec<f32>,
     classes: Vec<usize>,
@@ -380,15 +381,19 @@ pub(crate) fn hash_word(text: &str) -> u64 {
     let mut hash = 0x243f_6a88_85a3_08d3u64 ^ bytes.len() as u64;
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        hash = mix(hash, u64::from_le_bytes(word));
+        if let Ok(word) = <[u8; 8]>::try_from(chunk) {
+            hash = mix(hash, u64::from_le_bytes(word));
+        }
     }
+    // The last bytes, zero-padded, little-endian; shifted in one by one, as a
+    // variable-length copy would call memmove (a fifth of the time).
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
-        hash = mix(hash, u64::from_le_bytes(word));
+        let mut word = 0u64;
+        for (byte_idx, &byte) in rest.iter().enumerate() {
+            word |= u64::from(byte) << (8 * byte_idx);
+        }
+        hash = mix(hash, word);
     }
     mix(hash, 0x13198a2e03707344)
 }
@@ -402,53 +407,28 @@ fn describe(forms: &[&str], upos: &[&str], xpos: &[&str], use_gazetteers: bool, 
     let n_words = forms.len();
     let tags_given = upos.len() == n_words && xpos.len() == n_words;
     workspace.infos.clear();
+    workspace.infos.resize(n_words, WordInfo::default());
     workspace.lower_hashes.clear();
-    for (word_idx, form) in forms.iter().enumerate() {
-        let lower = &mut workspace.lower;
-        lower.clear();
+    workspace.lowered.clear();
+    // The words are described in place (no WordInfo is built and then
+    // copied), and each lowercase form is written once, into `lowered`.
+    for ((word_idx, form), info) in forms.iter().enumerate().zip(workspace.infos.iter_mut()) {
+        let lowered = &mut workspace.lowered;
+        let start = lowered.len();
         if form.is_ascii() {
-            lower.push_str(form);
-            lower.make_ascii_lowercase();
+            lowered.push_str(form);
+            lowered[start..].make_ascii_lowercase();
         } else {
             for character in form.chars() {
-                lower.extend(character.to_lowercase());
+                lowered.extend(character.to_lowercase());
             }
         }
-        let mut info = WordInfo {
-            lower: hash_word(lower),
-            form: hash_word(form),
-            shape: shape_hash(form),
-            case: case_of(form) as u8,
-            ..WordInfo::default()
-        };
-        // Affixes are cut on character boundaries; ASCII words (nearly all)
-        // take the byte offsets directly.
-        let is_ascii = lower.is_ascii();
-        let n_chars = if is_ascii {
-            lower.len()
-        } else {
-            lower.chars().count()
-        };
-        let byte_at = |char_idx: usize| {
-            if is_ascii {
-                char_idx
-            } else {
-                lower
-                    .char_indices()
-                    .nth(char_idx)
-                    .map_or(lower.len(), |(at, _)| at)
-            }
-        };
-        for (affix_idx, length) in [1usize, 2, 3].into_iter().enumerate() {
-            if n_chars > length {
-                info.prefixes[affix_idx] = hash_word(&lower[..byte_at(length)]);
-            }
-        }
-        for (affix_idx, length) in [2usize, 3, 4].into_iter().enumerate() {
-            if n_chars > length {
-                info.suffixes[affix_idx] = hash_word(&lower[byte_at(n_chars - length)..]);
-            }
-        }
+        let lower = &lowered[start..];
+        info.lower = hash_word(lower);
+        info.form = hash_word(form);
+        info.shape = shape_hash(form);
+        info.case = case_of(form) as u8;
+        info.lower_span = start..lowered.len();
         if tags_given {
             info.upos = hash_word(upos[word_idx]);
             info.xpos = hash_word(xpos[word_idx]);
@@ -457,7 +437,6 @@ fn describe(forms: &[&str], upos: &[&str], xpos: &[&str], use_gazetteers: bool, 
             info.is_proper = info.case == Case::Title as u8 || info.case == Case::Upper as u8;
         }
         workspace.lower_hashes.push(info.lower);
-        workspace.infos.push(info);
     }
     workspace.marks.clear();
     workspace.marks.resize(n_words, 0);
@@ -528,7 +507,54 @@ fn sentence_case(infos: &[WordInfo]) -> u64 {
 }
 
 /// The features of word `word_idx` that do not depend on earlier decisions.
-fn static_features(infos: &[WordInfo], word_idx: usize, sentence_case: u64, out: &mut Vec<u64>) {
+/// The prefixes (1 to 3 characters) and suffixes (2 to 4) of a word's
+/// lowercase form, each only if the word is longer than the affix.
+fn affix_features(lower: &str, out: &mut Vec<u64>) {
+    // Affixes are cut on character boundaries; ASCII words (nearly all) take
+    // the byte offsets directly.
+    let is_ascii = lower.is_ascii();
+    let n_chars = if is_ascii {
+        lower.len()
+    } else {
+        lower.chars().count()
+    };
+    let byte_at = |char_idx: usize| {
+        if is_ascii {
+            char_idx
+        } else {
+            lower
+                .char_indices()
+                .nth(char_idx)
+                .map_or(lower.len(), |(at, _)| at)
+        }
+    };
+    for (affix_idx, length) in [1usize, 2, 3].into_iter().enumerate() {
+        if n_chars > length {
+            out.push(key2(
+                T_PREFIX,
+                affix_idx as u64,
+                hash_word(&lower[..byte_at(length)]),
+            ));
+        }
+    }
+    for (affix_idx, length) in [2usize, 3, 4].into_iter().enumerate() {
+        if n_chars > length {
+            out.push(key2(
+                T_SUFFIX,
+                affix_idx as u64,
+                hash_word(&lower[byte_at(n_chars - length)..]),
+            ));
+        }
+    }
+}
+
+fn static_features(
+    infos: &[WordInfo],
+    lowered: &str,
+    word_idx: usize,
+    sentence_case: u64,
+    out: &mut Vec<u64>,
+) {
     out.clear();
     let info = &infos[word_idx];
     let previous = word_idx.checked_sub(1).map(|idx| &infos[idx]);
@@ -545,16 +571,10 @@ fn static_features(infos: &[WordInfo], word_idx: usize, sentence_case: u64, out:
     out.push(key(T_LOWER_NEXT, lower_or(next, AFTER_SENTENCE)));
     out.push(key(T_LOWER_PREVIOUS_2, lower_or(previous_2, BEFORE_SENTENCE)));
     out.push(key(T_LOWER_NEXT_2, lower_or(next_2, AFTER_SENTENCE)));
-    for (affix_idx, &prefix) in info.prefixes.iter().enumerate() {
-        if prefix != 0 {
-            out.push(key2(T_PREFIX, affix_idx as u64, prefix));
-        }
-    }
-    for (affix_idx, &suffix) in info.suffixes.iter().enumerate() {
-        if suffix != 0 {
-            out.push(key2(T_SUFFIX, affix_idx as u64, suffix));
-        }
-    }
+    // Affixes are hashed here rather than for every word up front: most
+    // words are never scored (see `is_plain`).
+    let lower = lowered.get(info.lower_span.clone()).unwrap_or("");
+    affix_features(lower, out);
     out.push(key(T_SHAPE, info.shape));
     out.push(key(
         T_SHAPE_PREVIOUS,
@@ -931,7 +951,13 @@ impl Recogniser {
                 previous = OUTSIDE;
                 continue;
             }
-            static_features(&workspace.infos, word_idx, case, &mut workspace.features);
+            static_features(
+                &workspace.infos,
+                &workspace.lowered,
+                word_idx,
+                case,
+                &mut workspace.features,
+            );
             history_features(
                 &workspace.infos,
                 word_idx,
@@ -988,7 +1014,13 @@ fn train_sentence(
             workspace.infos[word_idx].lower = HIDDEN_WORD;
             workspace.infos[word_idx].form = HIDDEN_WORD;
         }
-        static_features(&workspace.infos, word_idx, case, &mut workspace.features);
+        static_features(
+            &workspace.infos,
+            &workspace.lowered,
+            word_idx,
+            case,
+            &mut workspace.features,
+        );
         history_features(
             &workspace.infos,
             word_idx,

@@ -325,3 +325,19 @@ fn the_embedded_recogniser_finds_entities_as_universal_ner_marks_them() {
     );
     assert_eq!(found, []);
 }
+
+#[test]
+fn training_on_nothing_gives_a_recogniser_that_finds_nothing() {
+    let recogniser = Recogniser::train(&[], &small_options());
+    let found = recognise(
+        &recogniser,
+        &[
+            ("Paris", "PROPN", "NNP"),
+            ("is", "AUX", "VBZ"),
+            ("big", "ADJ", "JJ"),
+        ],
+    );
+    assert_eq!(found, []);
+    let round_trip = Recogniser::from_bytes(&recogniser.to_bytes()).unwrap();
+    assert_eq!(round_trip, recogniser);
+}
