@@ -84,10 +84,10 @@ impl Default for ParserOptions {
     fn default() -> ParserOptions {
         ParserOptions {
             seed: 1,
-            epochs: 15,
+            epochs: 8,
             explore_from_epoch: 1,
             explore_probability: 0.9,
-            min_weight: 0.0,
+            min_weight: 1.5,
         }
     }
 }
