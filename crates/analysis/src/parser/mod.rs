@@ -84,10 +84,10 @@ impl Default for ParserOptions {
     fn default() -> ParserOptions {
         ParserOptions {
             seed: 1,
-            epochs: 15,
+            epochs: 8,
             explore_from_epoch: 1,
             explore_probability: 0.9,
-            min_weight: 0.0,
+            min_weight: 1.5,
         }
     }
 }
@@ -255,18 +255,29 @@ impl Parser {
         let score = |movement: usize, label_sum: i32| {
             move_sums[movement] as f32 * move_unit + label_sum as f32 * label_unit
         };
-        // The best label of a run of classes, skipping the root label (a
-        // plain loop the compiler keeps branch-free).
+        // The best label of a run of classes, skipping the root label: the
+        // best of the labels before it and of those after it, each a plain
+        // loop (ties to the lowest label).
+        let best_in = |sums: &[i32], offset: usize| -> Option<(usize, i32)> {
+            let (&first, rest) = sums.split_first()?;
+            let (mut best_label, mut best_sum) = (0, first);
+            for (label, &sum) in rest.iter().enumerate() {
+                if sum > best_sum {
+                    best_label = label + 1;
+                    best_sum = sum;
+                }
+            }
+            Some((best_label + offset, best_sum))
+        };
         let best_label = |first_class: usize| -> Option<(usize, i32)> {
             let sums = label_sums.get(first_class..first_class + n_labels)?;
-            let mut best_label = usize::MAX;
-            let mut best_sum = i32::MIN;
-            for (label, &sum) in sums.iter().enumerate() {
-                let better = label != self.root_label && (sum > best_sum || best_label == usize::MAX);
-                best_label = if better { label } else { best_label };
-                best_sum = if better { sum } else { best_sum };
+            let root = self.root_label.min(n_labels);
+            let before = best_in(&sums[..root], 0);
+            let after = best_in(sums.get(root + 1..).unwrap_or(&[]), root + 1);
+            match (before, after) {
+                (Some(before), Some(after)) => Some(if after.1 > before.1 { after } else { before }),
+                (before, after) => before.or(after),
             }
-            (best_label != usize::MAX).then_some((best_label, best_sum))
         };
         let mut best: Option<(Move, usize, f32)> = None;
         let mut consider = |movement: Move, label: usize, candidate: f32| {

@@ -266,6 +266,7 @@ fn tiny_options(seed: u64) -> ParserOptions {
     ParserOptions {
         seed,
         epochs: 4,
+        min_weight: 0.0,
         ..ParserOptions::default()
     }
 }

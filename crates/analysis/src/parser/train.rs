@@ -172,7 +172,9 @@ fn freeze(
     Parser::from_parts(
         labels.to_vec(),
         root_label,
-        moves.freeze(min_weight),
-        labelled.freeze(min_weight),
+        // Pruning the frozen weights (rather than freezing with a threshold)
+        // makes a model trained unpruned and pruned later the same bytes.
+        moves.freeze(0.0).pruned(min_weight),
+        labelled.freeze(0.0).pruned(min_weight),
     )
 }

@@ -8,8 +8,8 @@
 //! the long rows of frequent features (tags, common words) as a dense run of
 //! 16-bit weights that the compiler adds with vector instructions, the short
 //! rows of rare features as sparse (class, weight) cells. Weights keep 12 of
-//! their 16 bits, so that eight dense rows add up in 16-bit lanes (eight to a
-//! vector instruction) without overflow before they are widened.
+//! their 16 bits, so that sixteen dense rows add up in 16-bit lanes (eight to
+//! a vector instruction) without overflow before they are widened.
 
 use super::features::N_FEATURES;
 use crate::perceptron::Frozen;
@@ -27,11 +27,11 @@ const LENGTH_BITS: u32 = 4;
 const MAX_SPARSE: usize = 1 << LENGTH_BITS;
 
 /// Stored weights are the frozen ones shifted right by this, so that they fit
-/// in 12 bits...
+/// in 12 bits (at most 2,047 in magnitude)...
 const DROPPED_BITS: u32 = 4;
 
 /// ...and this many of them add up in 16 bits without overflow.
-const DENSE_GROUP: usize = 8;
+const DENSE_GROUP: usize = 16;
 
 /// The longest dense row the scorer sums in 16 bits (classes beyond it, for a
 /// model with more than 255 labels, are not scored by dense rows).
@@ -41,7 +41,7 @@ const MAX_STRIDE: usize = 512;
 #[inline]
 fn narrowed(weight: i16) -> i16 {
     let rounding = 1i32 << (DROPPED_BITS - 1);
-    ((i32::from(weight) + rounding) >> DROPPED_BITS) as i16
+    ((i32::from(weight) + rounding) >> DROPPED_BITS).clamp(-2047, 2047) as i16
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,7 +151,7 @@ impl Scorer {
         let Some(scores) = scores.get_mut(..stride) else {
             return;
         };
-        // Dense rows add up in 16-bit lanes, eight rows at a time.
+        // Dense rows add up in 16-bit lanes, sixteen rows at a time.
         let mut partial = [0i16; MAX_STRIDE];
         let partial = &mut partial[..stride.min(MAX_STRIDE)];
         let mut n_partial = 0;
