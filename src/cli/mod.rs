@@ -1,6 +1,7 @@
 //! The command line: the server, local extraction, model training and evaluation, token management and a gRPC client.
 //! The only module that uses anyhow.
 
+mod analysis;
 mod client;
 mod eval;
 mod extract;
@@ -13,6 +14,7 @@ mod train;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::model::Role;
@@ -28,6 +30,39 @@ pub const DEFAULT_DB: &str = "./claimdb.sqlite";
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// `claimdb train`: the check-worthiness model by default, or a subcommand.
+#[derive(Debug, clap::Args)]
+struct TrainCommand {
+    #[command(subcommand)]
+    what: Option<TrainWhat>,
+    #[command(flatten)]
+    checkworthiness: Option<train::TrainArgs>,
+}
+
+#[derive(Debug, Subcommand)]
+enum TrainWhat {
+    /// Trains the language analysis (tagger, parser, entity recogniser) on UD
+    /// English EWT and Universal NER, and writes its weights.
+    Analysis(analysis::TrainAnalysisArgs),
+}
+
+/// `claimdb eval`: the check-worthiness model by default, or a subcommand.
+#[derive(Debug, clap::Args)]
+struct EvalCommand {
+    #[command(subcommand)]
+    what: Option<EvalWhat>,
+    #[command(flatten)]
+    checkworthiness: Option<eval::EvalArgs>,
+}
+
+#[derive(Debug, Subcommand)]
+enum EvalWhat {
+    /// Prints the CoNLL 2018 shared-task measures of the language analysis on
+    /// a CoNLL-U treebank (from gold tokens, then from raw text), or NER F1 on
+    /// a UNER IOB2 file with `--ner`.
+    Analysis(analysis::EvalAnalysisArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,12 +99,24 @@ enum Command {
         /// The article text file, or - for standard input.
         file: PathBuf,
     },
+    /// Prints the language analysis of a text file (or - for standard input)
+    /// as CoNLL-U: sentences, tokens with their byte spans, part of speech,
+    /// morphology, lemmas, the dependency tree and named entities. Needs no
+    /// server.
+    Analyse {
+        /// The text file, or - for standard input.
+        file: PathBuf,
+    },
     /// Trains the check-worthiness model on a labelled data set and writes
-    /// its weights. Needs no server.
-    Train(train::TrainArgs),
+    /// its weights (`claimdb train analysis` trains the language analysis).
+    /// Needs no server.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    Train(TrainCommand),
     /// Prints precision, recall and F1 of the check-worthiness model on a
-    /// labelled data set. Needs no server.
-    Eval(eval::EvalArgs),
+    /// labelled data set (`claimdb eval analysis` scores the language
+    /// analysis). Needs no server.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    Eval(EvalCommand),
     /// Manages API tokens in a database.
     Token {
         #[command(subcommand)]
@@ -357,8 +404,16 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             serve::run(&db, &addr, options).await
         }
         Command::Extract { file } => extract::run(&file),
-        Command::Train(args) => train::run(&args),
-        Command::Eval(args) => eval::run(&args),
+        Command::Analyse { file } => analysis::analyse(&file),
+        Command::Train(command) => match command.what {
+            Some(TrainWhat::Analysis(args)) => analysis::train(&args),
+            // clap requires --data when there is no subcommand.
+            None => train::run(&command.checkworthiness.context("--data is required")?),
+        },
+        Command::Eval(command) => match command.what {
+            Some(EvalWhat::Analysis(args)) => analysis::eval(&args),
+            None => eval::run(&command.checkworthiness.context("--data is required")?),
+        },
         Command::Token { command } => match command {
             TokenCommand::Create { role, name, db } => token::create(&db, role, name).await,
             TokenCommand::List { db } => token::list(&db).await,

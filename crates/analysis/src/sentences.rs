@@ -3,9 +3,9 @@
 //! tokens where a sentence could end (after final punctuation, before a
 //! capital or a quote, at a line break), whether one does.
 //!
-//! Trained on the raw text of UD English EWT train, rebuilt from its `# text`
-//! comments the way the CoNLL 2018 shared task did (sentences joined by a
-//! space, paragraphs by a line break).
+//! Trained on the raw text of UD English EWT train, laid out the way the
+//! CoNLL 2018 shared task gave it to systems (sentences joined by a space,
+//! paragraphs apart by an empty line, lines wrapped at 80 columns).
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -46,30 +46,51 @@ pub struct TrainingText {
     pub sentences: Vec<Range<usize>>,
 }
 
-/// The raw texts of a treebank's documents with their sentence spans: a
-/// document's sentences (`# text`) joined by a space, its paragraphs
-/// (`# newpar`) by a line break; a document starts at `# newdoc`.
+/// The raw texts of a treebank's documents with their sentence spans, laid
+/// out exactly as the CoNLL 2018 shared task gave systems their input
+/// ([`crate::eval::raw_text`]: paragraphs apart by an empty line, lines
+/// wrapped at 80 columns), so that a line break inside a paragraph is learned
+/// as the space it is and an empty line as the break it is. A document starts
+/// at `# newdoc`.
 pub fn training_texts(sentences: &[conllu::Sentence]) -> Vec<TrainingText> {
-    let mut texts: Vec<TrainingText> = Vec::new();
-    for sentence in sentences {
-        let Some(sentence_text) = sentence.text() else {
-            continue;
-        };
-        let starts_paragraph = sentence.comments.iter().any(|line| line.starts_with("newpar"));
-        if sentence.starts_document() || texts.is_empty() {
-            texts.push(TrainingText::default());
+    let mut documents: Vec<&[conllu::Sentence]> = Vec::new();
+    let mut first = 0;
+    for (idx, sentence) in sentences.iter().enumerate() {
+        if idx > first && sentence.starts_document() {
+            documents.push(&sentences[first..idx]);
+            first = idx;
         }
-        let Some(document) = texts.last_mut() else {
-            continue;
-        };
-        if !document.text.is_empty() {
-            document.text.push(if starts_paragraph { '\n' } else { ' ' });
-        }
-        let start = document.text.len();
-        document.text.push_str(sentence_text);
-        document.sentences.push(start..document.text.len());
     }
-    texts
+    if first < sentences.len() {
+        documents.push(&sentences[first..]);
+    }
+    documents.into_iter().filter_map(document_text).collect()
+}
+
+/// One document's raw text, its sentences found in it by their non-space
+/// characters; `None` if they cannot be found (a form the layout changed).
+fn document_text(sentences: &[conllu::Sentence]) -> Option<TrainingText> {
+    let text = crate::eval::raw_text(sentences);
+    let mut chars = text.char_indices().filter(|(_, c)| !c.is_whitespace()).peekable();
+    let mut spans = Vec::with_capacity(sentences.len());
+    for sentence in sentences {
+        let mut span: Option<Range<usize>> = None;
+        for token in sentence.tokens() {
+            for expected in token.form.chars().filter(|c| !c.is_whitespace()) {
+                let (at, found) = chars.next()?;
+                if found != expected {
+                    return None;
+                }
+                let end = at + found.len_utf8();
+                span = Some(span.map_or(at..end, |span| span.start..end));
+            }
+        }
+        spans.extend(span);
+    }
+    Some(TrainingText {
+        text,
+        sentences: spans,
+    })
 }
 
 /// The sentence spans of a text, with the embedded models.

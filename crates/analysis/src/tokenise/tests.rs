@@ -524,9 +524,31 @@ proptest! {
     }
 }
 
-/// A treebank sentence with only the comments the splitter trains on.
+/// A treebank sentence with the comments and words the splitter trains on:
+/// words apart at spaces, a final period a word of its own.
 fn raw_sentence(text: &str, new_document: bool, new_paragraph: bool) -> conllu::Sentence {
     let mut sentence = conllu::Sentence::default();
+    for piece in text.split(' ') {
+        let (word, period) = match piece.strip_suffix('.') {
+            Some(word) if !word.is_empty() && !word.ends_with("Mr") => (word, true),
+            _ => (piece, false),
+        };
+        sentence.words.push(conllu::Word {
+            form: word.to_string(),
+            misc: if period {
+                "SpaceAfter=No".to_string()
+            } else {
+                "_".to_string()
+            },
+            ..conllu::Word::default()
+        });
+        if period {
+            sentence.words.push(conllu::Word {
+                form: ".".to_string(),
+                ..conllu::Word::default()
+            });
+        }
+    }
     if new_document {
         sentence.comments.push("newdoc id = doc".into());
     }
@@ -538,7 +560,7 @@ fn raw_sentence(text: &str, new_document: bool, new_paragraph: bool) -> conllu::
 }
 
 #[test]
-fn training_texts_join_sentences_with_spaces_and_paragraphs_with_line_breaks() {
+fn training_texts_join_sentences_with_spaces_and_paragraphs_with_empty_lines() {
     let sentences = [
         raw_sentence("It rained.", true, true),
         raw_sentence("We left.", false, false),
@@ -547,9 +569,12 @@ fn training_texts_join_sentences_with_spaces_and_paragraphs_with_line_breaks() {
     ];
     let texts = crate::sentences::training_texts(&sentences);
     assert_eq!(texts.len(), 2);
-    assert_eq!(texts[0].text, "It rained. We left.\nNext day");
-    assert_eq!(texts[0].sentences, [0..10, 11..19, 20..28]);
-    assert_eq!(texts[1].text, "Another document.");
+    // As conllu_to_text.pl writes it: every token but a SpaceAfter=No one is
+    // followed by a space, even at the end of a line.
+    assert_eq!(texts[0].text, "It rained. We left. \n\nNext day \n");
+    assert_eq!(texts[0].sentences, [0..10, 11..19, 22..30]);
+    assert_eq!(texts[1].text, "Another document. \n");
+    assert_eq!(texts[1].sentences, [0..17]);
 }
 
 #[test]

@@ -1,0 +1,178 @@
+//! Runs trained models over annotated data and scores them: the figures
+//! `claimdb eval analysis` prints and the weights test pins, and the one place
+//! that turns models' output into the system files the CoNLL 2018 scorer reads.
+
+use crate::conllu::Sentence;
+use crate::eval::{self, EvalError, F1, Scores};
+use crate::iob2::NerSentence;
+use crate::pipeline::{Models, to_conllu};
+
+/// A treebank's figures, once from its gold words and once from its raw text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TreebankFigures {
+    pub gold_tokens: Scores,
+    pub raw_text: Scores,
+}
+
+/// The system's analysis of the gold words: the gold sentences with every
+/// predicted column replaced (forms, tokens and sentence breaks stay gold).
+pub fn analyse_gold_words(models: &Models<'_>, gold: &[Sentence]) -> Vec<Sentence> {
+    gold.iter()
+        .map(|sentence| {
+            let forms: Vec<&str> = sentence.words.iter().map(|word| word.form.as_str()).collect();
+            let analysis = models.analyse_words(&forms);
+            let predicted = to_conllu("", &analysis, Some(&forms), None);
+            let mut system = sentence.clone();
+            for (word, predicted) in system.words.iter_mut().zip(predicted.words) {
+                word.lemma = predicted.lemma;
+                word.upos = predicted.upos;
+                word.xpos = predicted.xpos;
+                word.feats = predicted.feats;
+                word.head = predicted.head;
+                word.deprel = predicted.deprel;
+                word.deps = "_".to_string();
+            }
+            system
+        })
+        .collect()
+}
+
+/// The system's analysis of the treebank's raw text ([`eval::raw_text`]):
+/// its own sentences, tokens and words.
+pub fn analyse_raw_text(models: &Models<'_>, gold: &[Sentence]) -> Vec<Sentence> {
+    let text = eval::raw_text(gold);
+    models
+        .analyse_text(&text)
+        .iter()
+        .enumerate()
+        .map(|(idx, analysis)| to_conllu(&text, analysis, None, Some(&format!("{}", idx + 1))))
+        .collect()
+}
+
+/// Scores the models on a treebank, from gold words and from raw text.
+pub fn measure_treebank(models: &Models<'_>, gold: &[Sentence]) -> Result<TreebankFigures, EvalError> {
+    let gold_tokens = eval::evaluate(gold, &analyse_gold_words(models, gold))?;
+    let raw_text = eval::evaluate(gold, &analyse_raw_text(models, gold))?;
+    Ok(TreebankFigures {
+        gold_tokens,
+        raw_text,
+    })
+}
+
+/// Exact-span, exact-type entity F1 of the models on NER sentences whose
+/// words are given (the recogniser reads the tagger's tags, not gold ones).
+pub fn measure_entities(models: &Models<'_>, gold: &[NerSentence]) -> F1 {
+    let mut gold_spans = Vec::with_capacity(gold.len());
+    let mut system_spans = Vec::with_capacity(gold.len());
+    for sentence in gold {
+        let forms: Vec<&str> = sentence.forms.iter().map(String::as_str).collect();
+        let analysis = models.analyse_words(&forms);
+        gold_spans.push(
+            sentence
+                .entities
+                .iter()
+                .map(|entity| (entity.words.clone(), entity.kind.label()))
+                .collect(),
+        );
+        system_spans.push(
+            analysis
+                .entities
+                .iter()
+                .map(|entity| (entity.words.clone(), entity.kind.label()))
+                .collect(),
+        );
+    }
+    eval::entity_f1(&gold_spans, &system_spans)
+}
+
+/// The shared task's measures on one line, as `claimdb eval analysis` prints
+/// them: `UPOS=0.xxx XPOS=0.xxx UFeats=0.xxx Lemmas=0.xxx UAS=0.xxx LAS=0.xxx`,
+/// with `Tokens=` and `Sentences=` first when `with_segmentation`.
+pub fn format_scores(scores: &Scores, with_segmentation: bool) -> String {
+    let mut parts = Vec::new();
+    if with_segmentation {
+        parts.push(format!("Tokens={:.3}", scores.tokens.f1));
+        parts.push(format!("Sentences={:.3}", scores.sentences.f1));
+        parts.push(format!("Words={:.3}", scores.words.f1));
+    }
+    for (name, f1) in [
+        ("UPOS", &scores.upos),
+        ("XPOS", &scores.xpos),
+        ("UFeats", &scores.ufeats),
+        ("Lemmas", &scores.lemmas),
+        ("UAS", &scores.uas),
+        ("LAS", &scores.las),
+    ] {
+        parts.push(format!("{name}={:.3}", f1.f1));
+    }
+    parts.join(" ")
+}
+
+/// The figures a weights test pins, six decimals each: a treebank's two
+/// tracks, one `name: measures` line each.
+pub fn record_treebank(name: &str, figures: &TreebankFigures) -> String {
+    let precise = |scores: &Scores, with_segmentation: bool| {
+        let mut parts = Vec::new();
+        if with_segmentation {
+            parts.push(format!(
+                "Tokens={:.6} Sentences={:.6} Words={:.6}",
+                scores.tokens.f1, scores.sentences.f1, scores.words.f1
+            ));
+        }
+        parts.push(format!(
+            "UPOS={:.6} XPOS={:.6} UFeats={:.6} Lemmas={:.6} UAS={:.6} LAS={:.6}",
+            scores.upos.f1, scores.xpos.f1, scores.ufeats.f1, scores.lemmas.f1, scores.uas.f1, scores.las.f1
+        ));
+        parts.join(" ")
+    };
+    format!(
+        "{name} gold tokens: {}\n{name} raw text: {}\n",
+        precise(&figures.gold_tokens, false),
+        precise(&figures.raw_text, true)
+    )
+}
+
+/// The entity figure a weights test pins.
+pub fn record_entities(name: &str, f1: &F1) -> String {
+    format!(
+        "{name} NER: precision={:.6} recall={:.6} F1={:.6}\n",
+        f1.precision, f1.recall, f1.f1
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    /// The shared data folder beside the project (`../shared`), as CI lays it.
+    fn shared_file(relative: &str) -> String {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared")
+            .join(relative);
+        std::fs::read_to_string(&path).unwrap_or_else(|error| {
+            panic!(
+                "{} (the official test splits live in ../shared): {error}",
+                path.display()
+            )
+        })
+    }
+
+    /// The committed weights give, on the official test splits, exactly the
+    /// figures recorded when they were trained (BENCHMARKS.md quotes them).
+    #[test]
+    fn embedded_weights_reproduce_the_recorded_test_figures() {
+        let models = Models::embedded();
+        let ewt =
+            crate::conllu::parse(&shared_file("datasets/ud-english-ewt/en_ewt-ud-test.conllu")).unwrap();
+        let uner = crate::iob2::parse(&shared_file("datasets/uner-english-ewt/en_ewt-ud-test.iob2")).unwrap();
+        let mut measured = record_treebank("ewt-test", &measure_treebank(&models, &ewt).unwrap());
+        measured.push_str(&record_entities(
+            "uner-ewt-test",
+            &measure_entities(&models, &uner),
+        ));
+        let recorded = include_str!("../weights/test-figures.txt");
+        assert_eq!(measured, recorded);
+    }
+}
