@@ -31,34 +31,43 @@ use crate::review::search::MarkTerm;
 pub use reviews::CHECKABLE_CONDITION;
 pub use sqlite::SqliteStore;
 
-/// What can go wrong in storage.
+/// What can go wrong in storage, in the domain's words: no variant names a
+/// gRPC code or a backend's type. `api::error` decides the status of each.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// No resource of this name (e.g. `claims/7`).
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0} already exists")]
     AlreadyExists(String),
-    #[error("invalid stored data: {0}")]
-    Corrupt(String),
-    /// A conditional write whose condition (an etag) no longer holds.
+    /// A conditional write whose etag no longer holds: the resource changed
+    /// since the caller read it.
     #[error("{0}")]
-    Aborted(String),
-    /// The resource is not in a state that allows the write (e.g. another
-    /// reviewer holds the claim).
+    EtagMismatch(String),
+    /// Another reviewer holds the claim's lease.
     #[error("{0}")]
-    FailedPrecondition(String),
+    HeldByOther(String),
+    /// The write does not fit the resource's state (releasing a claim the
+    /// caller does not hold, revoking a token already revoked).
+    #[error("{0}")]
+    WrongState(String),
+    /// The caller has used up a quota (e.g. the claims a reviewer may hold).
+    #[error("{0}")]
+    QuotaExceeded(String),
     /// A request the store cannot run as given.
     #[error("{0}")]
     Invalid(String),
-    /// The caller has used up a quota (e.g. the claims a reviewer may hold).
-    #[error("{0}")]
-    ResourceExhausted(String),
+    /// The database is locked by someone else for longer than the store
+    /// waits; trying again later may work.
+    #[error("database busy: {0}")]
+    Busy(String),
     #[error("storage is shutting down")]
     Closed,
-    #[error("sqlite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("migrations: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
+    #[error("invalid stored data: {0}")]
+    Corrupt(String),
+    /// Any other failure of the backend; its details are for the server's log.
+    #[error("storage backend: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -280,7 +289,7 @@ pub trait Store: Send + Sync + 'static {
     async fn acquire_claim(&self, query: AcquireQuery) -> Result<Option<Claim>>;
     /// Ends the caller's lease on a claim.
     async fn release_claim(&self, holder: Principal, id: ClaimId) -> Result<Claim>;
-    /// Stores a review if its etag is current (else [`StoreError::Aborted`]).
+    /// Stores a review if its etag is current (else [`StoreError::EtagMismatch`]).
     async fn submit_review(
         &self,
         reviewer: Principal,
@@ -310,7 +319,7 @@ pub trait Store: Send + Sync + 'static {
     /// Every token ever made, revoked ones included, oldest first.
     async fn list_tokens(&self) -> Result<Vec<TokenInfo>>;
     /// Stops token `id` from authenticating; the record stays.
-    /// `FAILED_PRECONDITION` if it is already revoked.
+    /// [`StoreError::WrongState`] if it is already revoked.
     async fn revoke_token(&self, id: i64) -> Result<TokenInfo>;
     /// A random 32-byte secret stored under `key`, made on first use, so that
     /// it survives restarts (e.g. the key that signs page tokens).

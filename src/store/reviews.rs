@@ -505,7 +505,7 @@ pub fn acquire(conn: &mut Connection, query: &AcquireQuery) -> Result<Option<Cla
         .prepare_cached("SELECT count(*) FROM claims WHERE lease_holder = ?1 AND lease_expire_time > ?2")?
         .query_row(params![query.holder.name, now], |row| row.get(0))?;
     if held >= i64::from(query.max_leases) {
-        return Err(StoreError::ResourceExhausted(format!(
+        return Err(StoreError::QuotaExceeded(format!(
             "{} already holds {held} claims, the most a reviewer may hold at once \
              (claimdb serve --max-leases); review or release one first",
             query.holder.name
@@ -568,7 +568,7 @@ pub fn release(conn: &mut Connection, holder: &Principal, id: ClaimId) -> Result
         .as_ref()
         .is_some_and(|lease| lease.holder == holder.name && time::to_micros(lease.expire_time) > now);
     if !held {
-        return Err(StoreError::FailedPrecondition(format!(
+        return Err(StoreError::WrongState(format!(
             "{} is not leased to {}",
             claim_name(id),
             holder.name
@@ -586,7 +586,7 @@ fn check_etag(claim: &Claim, etag: &str) -> Result<()> {
     if rules::etag_matches(etag, claim.review.version) {
         Ok(())
     } else {
-        Err(StoreError::Aborted(format!(
+        Err(StoreError::EtagMismatch(format!(
             "etag {etag:?} is not the current etag of {}: it changed since it was read; read it again",
             claim_name(claim.id)
         )))
@@ -633,7 +633,7 @@ pub fn submit(
     let claim = claims::get(&tx, review.claim_id)?;
     check_etag(&claim, &review.etag)?;
     if let Some(holder) = held_by_other(&claim, &reviewer.name, now) {
-        return Err(StoreError::FailedPrecondition(format!(
+        return Err(StoreError::HeldByOther(format!(
             "{} is leased to {holder}",
             claim_name(claim.id)
         )));
@@ -764,7 +764,7 @@ pub fn update(
     let claim = claims::get(&tx, id)?;
     check_etag(&claim, etag)?;
     if let Some(holder) = held_by_other(&claim, &editor.name, now) {
-        return Err(StoreError::FailedPrecondition(format!(
+        return Err(StoreError::HeldByOther(format!(
             "{} is leased to {holder}",
             claim_name(id)
         )));
@@ -1073,7 +1073,7 @@ mod tests {
         store.acquire_claim(limited("ann")).await.unwrap().unwrap();
         store.acquire_claim(limited("ann")).await.unwrap().unwrap();
         let refused = store.acquire_claim(limited("ann")).await;
-        let Err(StoreError::ResourceExhausted(message)) = refused else {
+        let Err(StoreError::QuotaExceeded(message)) = refused else {
             panic!("a third lease is refused: {refused:?}");
         };
         assert!(message.starts_with("ann already holds 2 claims"), "{message}");
@@ -1126,7 +1126,7 @@ mod tests {
         );
         assert!(matches!(
             store.release_claim(principal("bob"), ClaimId(2)).await,
-            Err(StoreError::FailedPrecondition(_))
+            Err(StoreError::WrongState(_))
         ));
         store.release_claim(principal("ann"), ClaimId(2)).await.unwrap();
         let again = store
@@ -1185,7 +1185,7 @@ mod tests {
                 ReviewPolicy::default(),
             )
             .await;
-        assert!(matches!(stale, Err(StoreError::Aborted(_))));
+        assert!(matches!(stale, Err(StoreError::EtagMismatch(_))));
         let listed = store.list_reviews(ClaimId(1), None, 10).await.unwrap();
         assert_eq!(listed, [stored]);
         assert_eq!(store.get_claim(ClaimId(1)).await.unwrap(), after);

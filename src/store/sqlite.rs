@@ -44,6 +44,27 @@ impl SqliteStore {
     }
 }
 
+/// SQLite's failures in the store's words: a lock held too long is
+/// [`StoreError::Busy`], anything else a backend failure for the log.
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> StoreError {
+        match &err {
+            rusqlite::Error::SqliteFailure(failure, _)
+                if failure.code == rusqlite::ErrorCode::DatabaseBusy =>
+            {
+                StoreError::Busy(failure.to_string())
+            }
+            _ => StoreError::Backend(Box::new(err)),
+        }
+    }
+}
+
+impl From<rusqlite_migration::Error> for StoreError {
+    fn from(err: rusqlite_migration::Error) -> StoreError {
+        StoreError::Backend(Box::new(err))
+    }
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     async fn create_article(&self, article: NewArticle) -> Result<StoredArticle> {
@@ -228,7 +249,7 @@ mod tests {
         assert_eq!(store.list_tokens().await.unwrap(), [revoked]);
         assert!(matches!(
             store.revoke_token(created.id).await,
-            Err(StoreError::FailedPrecondition(_))
+            Err(StoreError::WrongState(_))
         ));
         assert!(matches!(
             store.revoke_token(99).await,

@@ -83,9 +83,7 @@ pub fn revoke(conn: &mut Connection, id: i64) -> Result<TokenInfo> {
     let tx = conn.transaction()?;
     let token = get(&tx, id)?;
     if token.revoke_time.is_some() {
-        return Err(StoreError::FailedPrecondition(format!(
-            "tokens/{id} is already revoked"
-        )));
+        return Err(StoreError::WrongState(format!("tokens/{id} is already revoked")));
     }
     tx.execute(
         "UPDATE tokens SET revoke_time = ?1 WHERE id = ?2",
