@@ -16,6 +16,7 @@ use claimdb::auth;
 use claimdb::model::{
     ArticleMetadata, ClaimDetails, ClaimKind, Entity, EntityKind, NewArticle, NewClaim, Role, Span,
 };
+use claimdb::store::test_support::BulkLoad;
 use claimdb::store::{ClaimListQuery, SqliteStore, Store};
 use tokio::net::TcpListener;
 

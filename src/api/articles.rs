@@ -40,7 +40,7 @@ impl pb::article_service_server::ArticleService for ArticleApi {
         let prepared = run_cpu(move || ingest::prepare_article(body, given)).await?;
         let stored = self
             .store
-            .create_article_as(prepared.article, principal.clone())
+            .create_article(prepared.article, principal.clone())
             .await?;
         if stored.created {
             for claim in &stored.claims {

@@ -1,7 +1,7 @@
 //! Whether a claim satisfies a filter, decided from the claim alone, with the semantics of the SQL
-//! the store compiles filters to (`store::reviews::push_filter`). WatchClaims tests each event's
+//! the store compiles filters to (`store::sqlite::filter_sql::push_filter`). WatchClaims tests each event's
 //! claim with it: the filter sees the claim as the event describes it, and costs no database read.
-//! A differential property test (`store/matching_proptests.rs`) holds the two to one meaning.
+//! A differential property test (`store/sqlite/matching_proptests.rs`) holds the two to one meaning.
 
 use std::cmp::Ordering;
 
@@ -18,7 +18,7 @@ enum Stored<'a> {
     Null,
 }
 
-/// How a field reads a claim: the in-memory side of `store::reviews::field_sql`.
+/// How a field reads a claim: the in-memory side of `store::sqlite::filter_sql::field_sql`.
 enum Reading<'a> {
     /// One value, compared directly; `!=` treats NULL as a value.
     Column(Stored<'a>),

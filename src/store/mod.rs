@@ -1,20 +1,14 @@
 //! Storage: the operations the services need, in domain types, and the SQLite backend behind them.
 //!
-//! The services see only the [`Store`] trait, so that another backend (a
-//! PostgreSQL-wire database behind stateless servers) can be added without
-//! touching `api` or `extract`. This module tree is the only place with SQL.
+//! The services see only the [`Store`] trait and [`StoreError`], both
+//! backend-neutral, so that another backend (a PostgreSQL-wire database
+//! behind stateless servers) can be added beside `sqlite/` without touching
+//! `api` or `extract`. Every write on the trait is audited; loading data
+//! without audit is [`test_support`]'s, for tests and benchmarks. This
+//! module tree is the only place with SQL, and `sqlite/` the only place that
+//! sees the SQLite driver.
 
-mod articles;
-mod claims;
-#[cfg(test)]
-mod matching_proptests;
-mod migrations;
-mod pool;
-mod reviews;
-mod settings;
 mod sqlite;
-mod time;
-mod tokens;
 
 use std::time::{Duration, SystemTime};
 
@@ -28,8 +22,7 @@ use crate::review::filter::{Filter, OrderKey, SortValue};
 use crate::review::rules::ReviewPolicy;
 use crate::review::search::MarkTerm;
 
-pub use reviews::CHECKABLE_CONDITION;
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, test_support};
 
 /// What can go wrong in storage, in the domain's words: no variant names a
 /// gRPC code or a backend's type. `api::error` decides the status of each.
@@ -254,12 +247,10 @@ pub struct TokenInfo {
 /// The operations claimdb's services need from storage.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Stores an article and its claims in one transaction, or returns the
-    /// article already stored with the same body.
-    async fn create_article(&self, article: NewArticle) -> Result<StoredArticle>;
-    /// As [`Store::create_article`], recording `actor` in the audit log in
-    /// the same transaction.
-    async fn create_article_as(&self, article: NewArticle, actor: Principal) -> Result<StoredArticle>;
+    /// Stores an article and its claims in one transaction, recording `actor`
+    /// in the audit log in the same transaction, or returns the article
+    /// already stored with the same body.
+    async fn create_article(&self, article: NewArticle, actor: Principal) -> Result<StoredArticle>;
     /// Stores many articles in one transaction, each atomic on its own: the
     /// outer error fails the whole batch (nothing written), an inner one
     /// only its article. Outcomes come in the order of `articles`, with

@@ -13,6 +13,7 @@ use claimdb::auth;
 use claimdb::model::{
     ArticleMetadata, ClaimDetails, ClaimKind, DateRange, Entity, EntityKind, NewArticle, NewClaim, Role, Span,
 };
+use claimdb::store::test_support::BulkLoad;
 use claimdb::store::{SqliteStore, Store};
 use tempfile::TempDir;
 use tokio::net::TcpListener;

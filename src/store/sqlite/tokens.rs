@@ -2,8 +2,9 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Result, StoreError, TokenInfo, reviews, time};
+use super::{audit, time};
 use crate::model::{Principal, Role};
+use crate::store::{Result, StoreError, TokenInfo};
 
 pub fn find(conn: &Connection, token_sha256: &[u8; 32]) -> Result<Option<Principal>> {
     let row = conn
@@ -30,7 +31,7 @@ pub fn create(conn: &mut Connection, name: &str, role: Role, token_sha256: &[u8;
         params![name, role.as_str(), token_sha256, time::now_micros()],
     )?;
     let id = tx.last_insert_rowid();
-    reviews::audit_local(
+    audit::record_local(
         &tx,
         "local",
         "CreateToken",
@@ -89,7 +90,7 @@ pub fn revoke(conn: &mut Connection, id: i64) -> Result<TokenInfo> {
         "UPDATE tokens SET revoke_time = ?1 WHERE id = ?2",
         params![time::now_micros(), id],
     )?;
-    reviews::audit_local(
+    audit::record_local(
         &tx,
         "local",
         "RevokeToken",
