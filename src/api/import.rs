@@ -27,6 +27,7 @@ use super::events::{EventKind, Events};
 use super::{convert, pb};
 use crate::ingest;
 use crate::model::{NewArticle, Principal};
+use crate::names;
 use crate::store::{BatchOutcome, Store, StoreError};
 
 use pb::import_item_result::Outcome;
@@ -446,14 +447,14 @@ impl Writer {
                             for claim in outcome.claims {
                                 self.events.publish(EventKind::Created, claim, &self.actor);
                             }
-                            convert::article_name(outcome.id)
+                            names::article(outcome.id)
                         };
                         item(item_id, Outcome::Created, &name, outcome.claim_count, "")
                     }
                     Some(Ok(outcome)) => item(
                         item_id,
                         Outcome::AlreadyExists,
-                        &convert::article_name(outcome.id),
+                        &names::article(outcome.id),
                         outcome.claim_count,
                         "",
                     ),

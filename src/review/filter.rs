@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::time::{parse_date, parse_timestamp_micros};
 use crate::model::Claim;
+use crate::names;
 
 /// The longest filter accepted, in bytes.
 pub const MAX_FILTER_BYTES: usize = 2000;
@@ -538,12 +539,8 @@ fn typed_value(spec: &FieldSpec, raw: &str) -> Result<Value, String> {
         ValueType::Date => parse_date(raw)
             .map(|_| Value::Text(raw.to_owned()))
             .ok_or_else(|| format!("{name} must be a date YYYY-MM-DD, got {raw:?}")),
-        ValueType::ArticleName => raw
-            .strip_prefix("articles/")
-            .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|id| id.parse::<i64>().ok())
-            .filter(|id| *id > 0)
-            .map(Value::Int)
+        ValueType::ArticleName => names::parse_article(raw)
+            .map(|id| Value::Int(id.0))
             .ok_or_else(|| format!("{name} must be a resource name articles/{{id}}, got {raw:?}")),
     }
 }

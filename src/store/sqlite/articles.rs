@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use super::{audit, claims, time};
 use crate::model::{Article, ArticleId, ArticleMetadata, Claim, NewArticle, Principal};
+use crate::names;
 use crate::store::{BatchOutcome, Result, StoreError, StoredArticle};
 
 const COLUMNS: &str = "id, sha256, body, title, source_url, publisher, credit, dateline, \
@@ -47,7 +48,7 @@ pub fn create(conn: &mut Connection, new: NewArticle, actor: &Principal) -> Resu
         &tx,
         actor,
         "CreateArticle",
-        &format!("articles/{}", article.id.0),
+        &names::article(article.id),
         &format!("{} claims", claims.len()),
     )?;
     tx.commit()?;
@@ -85,7 +86,7 @@ pub fn create_batch(
         }
         tx.prepare_cached("SAVEPOINT batch_article")?.execute([])?;
         let inserted = insert(&tx, new, create_time).and_then(|(id, claims)| {
-            let resource = format!("articles/{}", id.0);
+            let resource = names::article(id);
             audit::record(
                 &tx,
                 actor,
@@ -154,7 +155,7 @@ pub fn get(conn: &Connection, id: ArticleId) -> Result<Article> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM articles WHERE id = ?1"))?
         .query_row([id.0], from_row)
         .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("articles/{}", id.0)))
+        .ok_or_else(|| StoreError::NotFound(names::article(id)))
 }
 
 /// The id and claim count of the article with this body, if stored.

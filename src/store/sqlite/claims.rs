@@ -12,6 +12,7 @@ use crate::model::{
     ArticleId, Claim, ClaimDetails, ClaimId, ClaimReview, ClaimStatus, DateRange, Entity, Lease, NewClaim,
     Polarity, Quantity, Rewrite, Span, Verdict,
 };
+use crate::names;
 use crate::review::filter::Filter;
 use crate::review::rules;
 use crate::store::{ClaimListQuery, ClaimQuery, Result, StoreError};
@@ -303,7 +304,7 @@ pub fn get(conn: &Connection, id: ClaimId) -> Result<Claim> {
         .prepare_cached(&format!("SELECT {COLUMNS} FROM claims c WHERE c.id = ?1"))?
         .query_row([id.0], from_row)
         .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("claims/{}", id.0)))?;
+        .ok_or_else(|| StoreError::NotFound(names::claim(id)))?;
     let mut claims = [claim];
     attach_children(conn, &mut claims)?;
     let [claim] = claims;
@@ -383,11 +384,7 @@ pub fn check_etag(claim: &Claim, etag: &str) -> Result<()> {
     } else {
         Err(StoreError::EtagMismatch(format!(
             "etag {etag:?} is not the current etag of {}: it changed since it was read; read it again",
-            claim_name(claim.id)
+            names::claim(claim.id)
         )))
     }
-}
-
-pub fn claim_name(id: ClaimId) -> String {
-    format!("claims/{}", id.0)
 }

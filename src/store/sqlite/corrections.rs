@@ -3,9 +3,10 @@
 
 use rusqlite::{Connection, params};
 
-use super::claims::{self, check_etag, claim_name};
+use super::claims::{self, check_etag};
 use super::{audit, queue, reviews, time};
 use crate::model::{Claim, ClaimId, ClaimKind, Principal};
+use crate::names;
 use crate::store::{ClaimChange, ClaimEdit, ClaimHistory, Result, StoreError};
 
 /// Corrects a claim's text or speaker if `etag` is current, keeping the
@@ -24,7 +25,7 @@ pub fn update(
     if let Some(holder) = queue::held_by_other(&claim, &editor.name, now) {
         return Err(StoreError::HeldByOther(format!(
             "{} is leased to {holder}",
-            claim_name(id)
+            names::claim(id)
         )));
     }
     let bool_name = |value: bool| if value { "true" } else { "false" };
@@ -77,7 +78,7 @@ pub fn update(
         now,
         id.0
     ])?;
-    audit::record(&tx, editor, "UpdateClaim", &claim_name(id), &details.join("; "))?;
+    audit::record(&tx, editor, "UpdateClaim", &names::claim(id), &details.join("; "))?;
     let claim = claims::get(&tx, id)?;
     tx.commit()?;
     Ok(claim)

@@ -3,10 +3,11 @@
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
-use super::claims::{self, claim_name};
+use super::claims;
 use super::filter_sql::{CHECKABLE_CONDITION, Sql, push_filter};
 use super::{audit, time};
 use crate::model::{Claim, ClaimId, Principal};
+use crate::names;
 use crate::store::{AcquireQuery, Result, StoreError};
 
 /// Hands `query.holder` the most check-worthy claim in the queue that
@@ -54,7 +55,7 @@ pub fn acquire(conn: &mut Connection, query: &AcquireQuery) -> Result<Option<Cla
         &tx,
         &query.holder,
         "AcquireClaim",
-        &claim_name(ClaimId(id)),
+        &names::claim(ClaimId(id)),
         &format!("leased for {} s", query.lease.as_secs()),
     )?;
     let claim = claims::get(&tx, ClaimId(id))?;
@@ -85,13 +86,13 @@ pub fn release(conn: &mut Connection, holder: &Principal, id: ClaimId) -> Result
     if !held {
         return Err(StoreError::WrongState(format!(
             "{} is not leased to {}",
-            claim_name(id),
+            names::claim(id),
             holder.name
         )));
     }
     tx.prepare_cached("UPDATE claims SET lease_holder = NULL, lease_expire_time = NULL WHERE id = ?1")?
         .execute([id.0])?;
-    audit::record(&tx, holder, "ReleaseClaim", &claim_name(id), "")?;
+    audit::record(&tx, holder, "ReleaseClaim", &names::claim(id), "")?;
     let claim = claims::get(&tx, id)?;
     tx.commit()?;
     Ok(claim)

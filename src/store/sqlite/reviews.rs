@@ -3,9 +3,10 @@
 
 use rusqlite::{Connection, Transaction, params};
 
-use super::claims::{self, check_etag, claim_name};
+use super::claims::{self, check_etag};
 use super::{audit, queue, time};
 use crate::model::{Claim, ClaimId, ClaimStatus, NewReview, Principal, Review, ReviewId, Verdict};
+use crate::names;
 use crate::review::rules::{self, Judgement, ReviewPolicy};
 use crate::store::{Result, StoreError};
 
@@ -20,7 +21,7 @@ fn history(tx: &Transaction<'_>, id: ClaimId) -> Result<Vec<(String, Verdict)>> 
         let (reviewer, verdict) = row?;
         let verdict = verdict
             .parse::<Verdict>()
-            .map_err(|err| StoreError::Corrupt(format!("review of {}: {err}", claim_name(id))))?;
+            .map_err(|err| StoreError::Corrupt(format!("review of {}: {err}", names::claim(id))))?;
         history.push((reviewer, verdict));
     }
     Ok(history)
@@ -51,7 +52,7 @@ pub fn submit(
     if let Some(holder) = queue::held_by_other(&claim, &reviewer.name, now) {
         return Err(StoreError::HeldByOther(format!(
             "{} is leased to {holder}",
-            claim_name(claim.id)
+            names::claim(claim.id)
         )));
     }
     tx.prepare_cached(
@@ -99,7 +100,7 @@ pub fn submit(
         &tx,
         reviewer,
         "SubmitReview",
-        &claim_name(claim.id),
+        &names::claim(claim.id),
         &format!(
             "verdict {} → claim {}{}",
             review.verdict,

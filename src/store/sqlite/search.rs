@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use super::claims::{self, COLUMNS};
 use super::filter_sql::{Sql, push_filter};
 use crate::model::{Claim, ClaimId};
+use crate::names;
 use crate::review::filter::{Field, Filter};
 use crate::review::search;
 use crate::store::{Result, SearchHit, SearchPage, SearchQuery, StoreError};
@@ -112,7 +113,10 @@ pub fn search(conn: &Connection, query: &SearchQuery) -> Result<SearchPage> {
     let mut hits = Vec::with_capacity(best.len());
     for (id, score) in best {
         let claim = claims.remove(&id).ok_or_else(|| {
-            StoreError::Corrupt(format!("search hit claims/{id} vanished within a snapshot"))
+            StoreError::Corrupt(format!(
+                "search hit {} vanished within a snapshot",
+                names::claim(ClaimId(id))
+            ))
         })?;
         hits.push(SearchHit {
             text_snippet: search::highlight(&claim.text, &query.mark_terms),

@@ -7,7 +7,8 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use super::{reviews, time};
-use crate::model::Verdict;
+use crate::model::{ClaimId, Verdict};
+use crate::names;
 use crate::review::rules;
 use crate::store::{QueueCounts, Result, ReviewStats, ReviewerCount, StoreError};
 
@@ -65,9 +66,9 @@ pub fn stats(conn: &Connection, throughput_window: Duration) -> Result<ReviewSta
     })?;
     for row in rows {
         let (claim_id, reviewer, verdict) = row?;
-        let verdict = verdict
-            .parse::<Verdict>()
-            .map_err(|err| StoreError::Corrupt(format!("review of claims/{claim_id}: {err}")))?;
+        let verdict = verdict.parse::<Verdict>().map_err(|err| {
+            StoreError::Corrupt(format!("review of {}: {err}", names::claim(ClaimId(claim_id))))
+        })?;
         by_claim.entry(claim_id).or_default().push((reviewer, verdict));
     }
     let mut claim_ids: Vec<i64> = by_claim.keys().copied().collect();

@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{audit, time};
 use crate::model::{Principal, Role};
+use crate::names;
 use crate::store::{Result, StoreError, TokenInfo};
 
 pub fn find(conn: &Connection, token_sha256: &[u8; 32]) -> Result<Option<Principal>> {
@@ -35,7 +36,7 @@ pub fn create(conn: &mut Connection, name: &str, role: Role, token_sha256: &[u8;
         &tx,
         "local",
         "CreateToken",
-        &format!("tokens/{id}"),
+        &names::token(id),
         &format!("{} token for {name:?}", role.as_str()),
     )?;
     let info = get(&tx, id)?;
@@ -69,7 +70,7 @@ fn get(conn: &Connection, id: i64) -> Result<TokenInfo> {
         .prepare_cached(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE id = ?1"))?
         .query_row([id], from_row)
         .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("tokens/{id}")))?;
+        .ok_or_else(|| StoreError::NotFound(names::token(id)))?;
     info(row)
 }
 
@@ -84,7 +85,10 @@ pub fn revoke(conn: &mut Connection, id: i64) -> Result<TokenInfo> {
     let tx = conn.transaction()?;
     let token = get(&tx, id)?;
     if token.revoke_time.is_some() {
-        return Err(StoreError::WrongState(format!("tokens/{id} is already revoked")));
+        return Err(StoreError::WrongState(format!(
+            "{} is already revoked",
+            names::token(id)
+        )));
     }
     tx.execute(
         "UPDATE tokens SET revoke_time = ?1 WHERE id = ?2",
@@ -94,7 +98,7 @@ pub fn revoke(conn: &mut Connection, id: i64) -> Result<TokenInfo> {
         &tx,
         "local",
         "RevokeToken",
-        &format!("tokens/{id}"),
+        &names::token(id),
         &format!("{} token of {:?}", token.role.as_str(), token.name),
     )?;
     let revoked = get(&tx, id)?;
