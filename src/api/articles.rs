@@ -6,10 +6,9 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::auth::caller;
-use super::error::{field_problems, invalid_field};
 use super::events::{EventKind, Events};
 use super::pagination::{PageTokens, page_size};
-use super::{convert, import, pb, run_cpu};
+use super::{convert, import, pb, run_cpu, submission};
 use crate::ingest;
 use crate::model::ArticleId;
 use crate::store::Store;
@@ -27,17 +26,9 @@ impl pb::article_service_server::ArticleService for ArticleApi {
         request: Request<pb::CreateArticleRequest>,
     ) -> Result<Response<pb::CreateArticleResponse>, Status> {
         let principal = caller(&request)?;
-        let article = request
-            .into_inner()
-            .article
-            .ok_or_else(|| invalid_field("article", "is required"))?;
-        let given = convert::given_metadata(&article);
-        let problems = ingest::check_article(&article.body, &given);
-        if !problems.is_empty() {
-            return Err(field_problems("article.", &problems));
-        }
-        let body = article.body;
-        let prepared = run_cpu(move || ingest::prepare_article(body, given)).await?;
+        let submission =
+            submission::check(request.into_inner().article).map_err(|refusal| refusal.status())?;
+        let prepared = run_cpu(move || ingest::prepare_article(submission.body, submission.given)).await?;
         let stored = self
             .store
             .create_article(prepared.article, principal.clone())
@@ -95,16 +86,16 @@ impl pb::article_service_server::ArticleService for ArticleApi {
     ) -> Result<Response<pb::ListArticlesResponse>, Status> {
         let request = request.into_inner();
         let limit = page_size(request.page_size)?;
-        const SCOPE: &str = "articles";
-        let after = self
+        let (articles, next_page_token) = self
             .page_tokens
-            .decode(SCOPE, &request.page_token)?
-            .map(ArticleId);
-        // One more than asked tells whether another page follows.
-        let mut articles = self.store.list_articles(after, limit + 1).await?;
-        let next_page_token = self
-            .page_tokens
-            .finish_page(SCOPE, &mut articles, limit, |article| article.id.0);
+            .page_by_id(
+                "articles",
+                &request.page_token,
+                limit,
+                |after, limit| self.store.list_articles(after.map(ArticleId), limit),
+                |article| article.id.0,
+            )
+            .await?;
         Ok(Response::new(pb::ListArticlesResponse {
             articles: articles.into_iter().map(convert::article).collect(),
             next_page_token,

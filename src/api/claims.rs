@@ -91,15 +91,9 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
                 limit: limit + 1,
             })
             .await?;
-        let mut next_page_token = String::new();
-        if claims.len() > limit as usize {
-            claims.truncate(limit as usize);
-            if let Some(last) = claims.last() {
-                next_page_token = self
-                    .page_tokens
-                    .encode_position(&scope, &filter::sort_key(last, &order));
-            }
-        }
+        let next_page_token = self
+            .page_tokens
+            .finish_page_at(&scope, &mut claims, limit, |last| filter::sort_key(last, &order));
         Ok(Response::new(pb::ListClaimsResponse {
             claims: claims.into_iter().map(convert::claim).collect(),
             next_page_token,
@@ -155,21 +149,14 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
             })
             .await?;
         let mut hits = page.hits;
-        let mut next_page_token = String::new();
-        if hits.len() > limit as usize {
-            hits.truncate(limit as usize);
-            if let Some(last) = hits.last() {
-                let floor = page.window_floor.map_or(0, |floor| floor.0);
-                next_page_token = self.page_tokens.encode_position(
-                    &scope,
-                    &[
-                        SortValue::Real(last.score),
-                        SortValue::Int(last.claim.id.0),
-                        SortValue::Int(floor),
-                    ],
-                );
-            }
-        }
+        let floor = page.window_floor.map_or(0, |floor| floor.0);
+        let next_page_token = self.page_tokens.finish_page_at(&scope, &mut hits, limit, |last| {
+            vec![
+                SortValue::Real(last.score),
+                SortValue::Int(last.claim.id.0),
+                SortValue::Int(floor),
+            ]
+        });
         Ok(Response::new(pb::SearchClaimsResponse {
             results: hits.into_iter().map(convert::search_result).collect(),
             next_page_token,

@@ -22,9 +22,8 @@ use tokio::task::JoinHandle;
 use tokio_stream::Stream;
 use tonic::{Status, Streaming};
 
-use super::error::field_problems_message;
 use super::events::{EventKind, Events};
-use super::{convert, pb};
+use super::{pb, submission};
 use crate::ingest;
 use crate::model::{NewArticle, Principal};
 use crate::names;
@@ -205,15 +204,12 @@ async fn read(
 
 /// Checks an article as CreateArticle does and extracts its claims.
 fn check_and_prepare(article: Option<pb::Article>) -> Checked {
-    let Some(article) = article else {
-        return Checked::Invalid("article is required".to_owned());
-    };
-    let given = convert::given_metadata(&article);
-    let problems = ingest::check_article(&article.body, &given);
-    if !problems.is_empty() {
-        return Checked::Invalid(field_problems_message("article.", &problems));
+    match submission::check(article) {
+        Ok(submission) => Checked::Ready(Box::new(
+            ingest::prepare_article(submission.body, submission.given).article,
+        )),
+        Err(refusal) => Checked::Invalid(refusal.reason()),
     }
-    Checked::Ready(Box::new(ingest::prepare_article(article.body, given).article))
 }
 
 /// The counts for the summary.

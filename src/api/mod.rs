@@ -10,6 +10,7 @@ mod events;
 mod import;
 mod pagination;
 mod reviews;
+mod submission;
 
 use std::future::Future;
 use std::sync::Arc;

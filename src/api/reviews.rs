@@ -113,15 +113,16 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         let request = request.into_inner();
         let limit = page_size(request.page_size)?;
         let claim_id = convert::parse_claim_name("parent", &request.parent)?;
-        let scope = scope("reviews", &[&request.parent]);
-        let after = self
+        let (reviews, next_page_token) = self
             .page_tokens
-            .decode(&scope, &request.page_token)?
-            .map(ReviewId);
-        let mut reviews = self.store.list_reviews(claim_id, after, limit + 1).await?;
-        let next_page_token = self
-            .page_tokens
-            .finish_page(&scope, &mut reviews, limit, |review| review.id.0);
+            .page_by_id(
+                &scope("reviews", &[&request.parent]),
+                &request.page_token,
+                limit,
+                |after, limit| self.store.list_reviews(claim_id, after.map(ReviewId), limit),
+                |review| review.id.0,
+            )
+            .await?;
         Ok(Response::new(pb::ListReviewsResponse {
             reviews: reviews.into_iter().map(convert::review).collect(),
             next_page_token,
@@ -154,12 +155,16 @@ impl pb::review_service_server::ReviewService for ReviewApi {
     ) -> Result<Response<pb::ListAuditEventsResponse>, Status> {
         let request = request.into_inner();
         let limit = page_size(request.page_size)?;
-        const SCOPE: &str = "auditEvents";
-        let after = self.page_tokens.decode(SCOPE, &request.page_token)?;
-        let mut events = self.store.list_audit_events(after, limit + 1).await?;
-        let next_page_token = self
+        let (events, next_page_token) = self
             .page_tokens
-            .finish_page(SCOPE, &mut events, limit, |event| event.id);
+            .page_by_id(
+                "auditEvents",
+                &request.page_token,
+                limit,
+                |after, limit| self.store.list_audit_events(after, limit),
+                |event| event.id,
+            )
+            .await?;
         Ok(Response::new(pb::ListAuditEventsResponse {
             events: events.into_iter().map(convert::audit_event).collect(),
             next_page_token,
