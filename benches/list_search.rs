@@ -123,7 +123,7 @@ async fn generate(store: &SqliteStore, n_claims: usize) {
                 body.push(' ');
             }
             batch.push(NewArticle {
-                sha256: claimdb::ingest::sha256(&body),
+                sha256: claimdb::hash::sha256(&body),
                 body,
                 metadata: ArticleMetadata::default(),
                 extractor_version: "bench".into(),

@@ -193,7 +193,7 @@ fn store(specs: &[ClaimSpec]) -> Connection {
             });
         }
         let article = NewArticle {
-            sha256: crate::ingest::sha256(&body),
+            sha256: crate::hash::sha256(&body),
             body,
             metadata: Default::default(),
             extractor_version: "test".into(),

@@ -371,7 +371,7 @@ fn article_with(scores: &[f64], tail: &str) -> NewArticle {
     }
     body.push_str(tail);
     NewArticle {
-        sha256: crate::ingest::sha256(&body),
+        sha256: crate::hash::sha256(&body),
         body,
         metadata: ArticleMetadata::default(),
         extractor_version: "test".into(),

@@ -201,7 +201,7 @@ impl TestServer {
                 body.push(' ');
             }
             articles.push(NewArticle {
-                sha256: claimdb::ingest::sha256(&body),
+                sha256: claimdb::hash::sha256(&body),
                 body,
                 metadata: ArticleMetadata::default(),
                 extractor_version: "test".into(),
