@@ -368,6 +368,25 @@ pub struct Principal {
     pub role: Role,
 }
 
+/// What happened to a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Created,
+    Leased,
+    Released,
+    Reviewed,
+    Updated,
+}
+
+/// One claim event, as published.
+#[derive(Debug, Clone)]
+pub struct ClaimEvent {
+    pub kind: EventKind,
+    pub claim: Claim,
+    pub actor: String,
+    pub time: SystemTime,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,11 +6,11 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::auth::caller;
-use super::events::{EventKind, Events};
+use super::events::Events;
 use super::pagination::{PageTokens, page_size};
 use super::{convert, import, pb, run_cpu, submission};
 use crate::ingest;
-use crate::model::ArticleId;
+use crate::model::{ArticleId, EventKind};
 use crate::store::Store;
 
 pub struct ArticleApi {

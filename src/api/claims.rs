@@ -9,11 +9,11 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use super::auth::caller;
 use super::error::{field_problems, invalid_field, review_problems, syntax_error};
-use super::events::{EventKind, Events};
+use super::events::Events;
 use super::pagination::{PageTokens, page_size, scope};
 use super::{convert, pb, run_cpu};
 use crate::ingest;
-use crate::model::{ArticleMetadata, ClaimId};
+use crate::model::{ArticleMetadata, ClaimId, EventKind};
 use crate::review::filter::{self, Condition, Field, Op, SortValue, Value};
 use crate::review::{rules, search};
 use crate::store::{ClaimEdit, ClaimListQuery, SearchQuery, Store};

@@ -5,12 +5,11 @@ use std::time::SystemTime;
 use tonic::Status;
 
 use super::error::invalid_field;
-use super::events::{ClaimEvent, EventKind};
 use super::pb;
 use crate::extract;
 use crate::model::{
-    Article, ArticleId, ArticleMetadata, Claim, ClaimDetails, ClaimId, ClaimKind, ClaimStatus, DateRange,
-    Entity, EntityKind, NewClaim, Polarity, Quantity, Review, Rewrite, Span, Verdict,
+    Article, ArticleId, ArticleMetadata, Claim, ClaimDetails, ClaimEvent, ClaimId, ClaimKind, ClaimStatus,
+    DateRange, Entity, EntityKind, EventKind, NewClaim, Polarity, Quantity, Review, Rewrite, Span, Verdict,
 };
 use crate::names;
 use crate::review::{kappa, rules};

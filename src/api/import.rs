@@ -22,10 +22,10 @@ use tokio::task::JoinHandle;
 use tokio_stream::Stream;
 use tonic::{Status, Streaming};
 
-use super::events::{EventKind, Events};
+use super::events::Events;
 use super::{pb, submission};
 use crate::ingest;
-use crate::model::{NewArticle, Principal};
+use crate::model::{EventKind, NewArticle, Principal};
 use crate::names;
 use crate::store::{BatchOutcome, Store, StoreError};
 

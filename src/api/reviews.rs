@@ -8,10 +8,10 @@ use tonic::{Request, Response, Status};
 
 use super::auth::caller;
 use super::error::{review_problems, syntax_error};
-use super::events::{EventKind, Events};
+use super::events::Events;
 use super::pagination::{PageTokens, page_size, scope};
 use super::{ServeOptions, convert, pb};
-use crate::model::{NewReview, ReviewId};
+use crate::model::{EventKind, NewReview, ReviewId};
 use crate::review::{filter, rules};
 use crate::store::{AcquireQuery, Store};
 
