@@ -21,6 +21,7 @@ pub struct ArticleApi {
 
 #[tonic::async_trait]
 impl pb::article_service_server::ArticleService for ArticleApi {
+    #[tracing::instrument(skip_all)]
     async fn create_article(
         &self,
         request: Request<pb::CreateArticleRequest>,
@@ -55,6 +56,7 @@ impl pb::article_service_server::ArticleService for ArticleApi {
 
     type ImportArticlesStream = ReceiverStream<Result<pb::ImportArticlesResponse, Status>>;
 
+    #[tracing::instrument(skip_all)]
     async fn import_articles(
         &self,
         request: Request<Streaming<pb::ImportArticlesRequest>>,
@@ -71,6 +73,7 @@ impl pb::article_service_server::ArticleService for ArticleApi {
         Ok(Response::new(ReceiverStream::new(answers)))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn get_article(
         &self,
         request: Request<pb::GetArticleRequest>,
@@ -80,6 +83,7 @@ impl pb::article_service_server::ArticleService for ArticleApi {
         Ok(Response::new(convert::article(article)))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_articles(
         &self,
         request: Request<pb::ListArticlesRequest>,

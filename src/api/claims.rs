@@ -28,6 +28,7 @@ pub struct ClaimApi {
 
 #[tonic::async_trait]
 impl pb::claim_service_server::ClaimService for ClaimApi {
+    #[tracing::instrument(skip_all)]
     async fn extract_claims(
         &self,
         request: Request<pb::ExtractClaimsRequest>,
@@ -53,12 +54,14 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn get_claim(&self, request: Request<pb::GetClaimRequest>) -> Result<Response<pb::Claim>, Status> {
         let id = convert::parse_claim_name("name", &request.get_ref().name)?;
         let claim = self.store.get_claim(id).await?;
         Ok(Response::new(convert::claim(claim)))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_claims(
         &self,
         request: Request<pb::ListClaimsRequest>,
@@ -100,6 +103,7 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn search_claims(
         &self,
         request: Request<pb::SearchClaimsRequest>,
@@ -164,6 +168,7 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn update_claim(
         &self,
         request: Request<pb::UpdateClaimRequest>,
@@ -236,6 +241,7 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
 
     type WatchClaimsStream = ReceiverStream<Result<pb::ClaimEvent, Status>>;
 
+    #[tracing::instrument(skip_all)]
     async fn watch_claims(
         &self,
         request: Request<pb::WatchClaimsRequest>,

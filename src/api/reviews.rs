@@ -27,6 +27,7 @@ pub struct ReviewApi {
 
 #[tonic::async_trait]
 impl pb::review_service_server::ReviewService for ReviewApi {
+    #[tracing::instrument(skip_all)]
     async fn acquire_claim(
         &self,
         request: Request<pb::AcquireClaimRequest>,
@@ -53,6 +54,7 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn release_claim(
         &self,
         request: Request<pb::ReleaseClaimRequest>,
@@ -65,6 +67,7 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         Ok(Response::new(convert::claim(claim)))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn submit_review(
         &self,
         request: Request<pb::SubmitReviewRequest>,
@@ -106,6 +109,7 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_reviews(
         &self,
         request: Request<pb::ListReviewsRequest>,
@@ -129,6 +133,7 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn get_claim_history(
         &self,
         request: Request<pb::GetClaimHistoryRequest>,
@@ -138,6 +143,7 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         Ok(Response::new(convert::claim_history(history)))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn get_review_stats(
         &self,
         _request: Request<pb::GetReviewStatsRequest>,
@@ -149,6 +155,7 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         )))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_audit_events(
         &self,
         request: Request<pb::ListAuditEventsRequest>,

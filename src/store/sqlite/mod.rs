@@ -77,11 +77,15 @@ impl From<rusqlite_migration::Error> for StoreError {
 
 #[async_trait]
 impl Store for SqliteStore {
+    #[tracing::instrument(skip_all, fields(by = %actor.name))]
+
     async fn create_article(&self, article: NewArticle, actor: Principal) -> Result<StoredArticle> {
         self.connections
             .write(move |conn| articles::create(conn, article, &actor))
             .await
     }
+
+    #[tracing::instrument(skip_all, fields(n_articles = batch.len(), dry_run, by = %actor.name))]
 
     async fn create_articles(
         &self,
@@ -94,9 +98,13 @@ impl Store for SqliteStore {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(article = id.0))]
+
     async fn get_article(&self, id: ArticleId) -> Result<Article> {
         self.connections.read(move |conn| articles::get(conn, id)).await
     }
+
+    #[tracing::instrument(skip_all, fields(limit))]
 
     async fn list_articles(&self, after: Option<ArticleId>, limit: u32) -> Result<Vec<Article>> {
         self.connections
@@ -104,13 +112,19 @@ impl Store for SqliteStore {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(claim = id.0))]
+
     async fn get_claim(&self, id: ClaimId) -> Result<Claim> {
         self.connections.read(move |conn| claims::get(conn, id)).await
     }
 
+    #[tracing::instrument(skip_all)]
+
     async fn list_claims(&self, query: ClaimQuery) -> Result<Vec<Claim>> {
         self.connections.read(move |conn| claims::list(conn, query)).await
     }
+
+    #[tracing::instrument(skip_all, fields(limit = query.limit))]
 
     async fn query_claims(&self, query: ClaimListQuery) -> Result<Vec<Claim>> {
         self.connections
@@ -118,11 +132,15 @@ impl Store for SqliteStore {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(claim = id.0))]
+
     async fn claim_matches(&self, id: ClaimId, filter: Filter) -> Result<bool> {
         self.connections
             .read(move |conn| claims::matches(conn, id, &filter))
             .await
     }
+
+    #[tracing::instrument(skip_all, fields(limit = query.limit))]
 
     async fn search_claims(&self, query: SearchQuery) -> Result<SearchPage> {
         self.connections
@@ -130,17 +148,23 @@ impl Store for SqliteStore {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(holder = %query.holder.name))]
+
     async fn acquire_claim(&self, query: AcquireQuery) -> Result<Option<Claim>> {
         self.connections
             .write(move |conn| queue::acquire(conn, &query))
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(claim = id.0, holder = %holder.name))]
+
     async fn release_claim(&self, holder: Principal, id: ClaimId) -> Result<Claim> {
         self.connections
             .write(move |conn| queue::release(conn, &holder, id))
             .await
     }
+
+    #[tracing::instrument(skip_all, fields(claim = review.claim_id.0, by = %reviewer.name))]
 
     async fn submit_review(
         &self,
@@ -153,11 +177,15 @@ impl Store for SqliteStore {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(claim = id.0))]
+
     async fn list_reviews(&self, id: ClaimId, after: Option<ReviewId>, limit: u32) -> Result<Vec<Review>> {
         self.connections
             .read(move |conn| reviews::list_reviews(conn, id, after, limit))
             .await
     }
+
+    #[tracing::instrument(skip_all, fields(claim = id.0, by = %editor.name))]
 
     async fn update_claim(
         &self,
@@ -171,11 +199,15 @@ impl Store for SqliteStore {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(claim = id.0))]
+
     async fn claim_history(&self, id: ClaimId) -> Result<ClaimHistory> {
         self.connections
             .read(move |conn| corrections::claim_history(conn, id))
             .await
     }
+
+    #[tracing::instrument(skip_all)]
 
     async fn review_stats(&self, window: Duration) -> Result<ReviewStats> {
         self.connections
@@ -183,11 +215,15 @@ impl Store for SqliteStore {
             .await
     }
 
+    #[tracing::instrument(skip_all)]
+
     async fn list_audit_events(&self, after: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>> {
         self.connections
             .read(move |conn| audit::list(conn, after, limit))
             .await
     }
+
+    #[tracing::instrument(skip_all)]
 
     async fn find_token(&self, token_sha256: [u8; 32]) -> Result<Option<Principal>> {
         self.connections
@@ -195,23 +231,33 @@ impl Store for SqliteStore {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(name = %name, role = %role))]
+
     async fn create_token(&self, name: String, role: Role, token_sha256: [u8; 32]) -> Result<TokenInfo> {
         self.connections
             .write(move |conn| tokens::create(conn, &name, role, &token_sha256))
             .await
     }
 
+    #[tracing::instrument(skip_all)]
+
     async fn count_tokens(&self) -> Result<u64> {
         self.connections.read(tokens::count).await
     }
+
+    #[tracing::instrument(skip_all)]
 
     async fn list_tokens(&self) -> Result<Vec<TokenInfo>> {
         self.connections.read(tokens::list).await
     }
 
+    #[tracing::instrument(skip_all, fields(token = id))]
+
     async fn revoke_token(&self, id: i64) -> Result<TokenInfo> {
         self.connections.write(move |conn| tokens::revoke(conn, id)).await
     }
+
+    #[tracing::instrument(skip_all, fields(key))]
 
     async fn secret(&self, key: &'static str) -> Result<[u8; 32]> {
         let mut fresh = [0u8; 32];
