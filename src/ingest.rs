@@ -3,7 +3,7 @@
 use crate::extract;
 use crate::hash::sha256;
 use crate::links::check_url;
-use crate::model::{ArticleMetadata, NewArticle, NewClaim, Span};
+use crate::model::{ArticleMetadata, NewArticle, NewClaim};
 
 /// The largest article body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -133,10 +133,7 @@ pub fn prepare_article(body: String, given: ArticleMetadata) -> Prepared {
         .map(|draft| NewClaim {
             text: draft.text,
             sentence: draft.sentence,
-            span: Span {
-                start: draft.span.start,
-                end: draft.span.end,
-            },
+            span: draft.span,
             speaker: draft.speaker.unwrap_or_else(|| publication.clone()),
             checkworthiness: draft.checkworthiness,
             details: draft.details,

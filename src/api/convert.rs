@@ -437,10 +437,7 @@ pub fn dropped_events(n_dropped: u64) -> pb::ClaimEvent {
 
 pub fn diagnostic(diagnostic: extract::Diagnostic) -> pb::Diagnostic {
     pb::Diagnostic {
-        span: Some(span(Span {
-            start: diagnostic.span.start,
-            end: diagnostic.span.end,
-        })),
+        span: Some(span(diagnostic.span)),
         message: diagnostic.message,
     }
 }
