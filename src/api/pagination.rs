@@ -61,7 +61,7 @@ impl PageTokens {
 
     /// A token to continue after `last_id`. `scope` names the listing and
     /// its parameters, so that a token only works for the request it came from.
-    pub fn encode(&self, scope: &str, last_id: i64) -> String {
+    fn encode(&self, scope: &str, last_id: i64) -> String {
         let mut bytes = Vec::with_capacity(TOKEN_LEN);
         bytes.extend_from_slice(&last_id.to_be_bytes());
         bytes.extend_from_slice(&self.mac(scope, last_id));
@@ -93,13 +93,7 @@ impl PageTokens {
 
     /// Cuts `items`, fetched with a limit of `limit + 1`, down to `limit` and
     /// returns the token for the page after them, empty when there is none.
-    pub fn finish_page<T>(
-        &self,
-        scope: &str,
-        items: &mut Vec<T>,
-        limit: u32,
-        id: impl Fn(&T) -> i64,
-    ) -> String {
+    fn finish_page<T>(&self, scope: &str, items: &mut Vec<T>, limit: u32, id: impl Fn(&T) -> i64) -> String {
         last_of_full_page(items, limit)
             .map(|last| self.encode(scope, id(last)))
             .unwrap_or_default()
@@ -121,7 +115,7 @@ impl PageTokens {
 
     /// A token to continue after the keyset `position` (one value per key of
     /// the listing's order). `scope` binds it to the request's parameters.
-    pub fn encode_position(&self, scope: &str, position: &[SortValue]) -> String {
+    fn encode_position(&self, scope: &str, position: &[SortValue]) -> String {
         let mut payload = Vec::with_capacity(position.len() * 9);
         for value in position {
             match value {
@@ -178,7 +172,7 @@ impl PageTokens {
     }
 
     /// The last id served before `token`; `None` for an empty token (the first page).
-    pub fn decode(&self, scope: &str, token: &str) -> Result<Option<i64>, Status> {
+    fn decode(&self, scope: &str, token: &str) -> Result<Option<i64>, Status> {
         if token.is_empty() {
             return Ok(None);
         }
