@@ -16,6 +16,7 @@ use claimdb::auth;
 use claimdb::model::{
     ArticleMetadata, ClaimDetails, ClaimKind, Entity, EntityKind, NewArticle, NewClaim, Role, Span,
 };
+use claimdb::store::test_support::BulkLoad;
 use claimdb::store::{ClaimListQuery, SqliteStore, Store};
 use tokio::net::TcpListener;
 
@@ -122,7 +123,7 @@ async fn generate(store: &SqliteStore, n_claims: usize) {
                 body.push(' ');
             }
             batch.push(NewArticle {
-                sha256: claimdb::ingest::sha256(&body),
+                sha256: claimdb::hash::sha256(&body),
                 body,
                 metadata: ArticleMetadata::default(),
                 extractor_version: "bench".into(),

@@ -6,7 +6,6 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
 
 /// Every token starts with this, so that a leaked one is easy to recognise.
 pub const TOKEN_PREFIX: &str = "cdb_";
@@ -18,10 +17,8 @@ pub fn new_token() -> Result<String, getrandom::Error> {
     Ok(format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(secret)))
 }
 
-/// The hash under which a token is stored and looked up.
-pub fn token_sha256(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
-}
+/// The hash under which a token is stored and looked up: [`crate::hash::sha256`].
+pub use crate::hash::sha256 as token_sha256;
 
 #[cfg(test)]
 mod tests {

@@ -1,16 +1,14 @@
 //! Turns a submitted article into what the store keeps: checked, metadata merged, claims extracted.
 
-use sha2::{Digest, Sha256};
-
 use crate::extract;
-use crate::model::{ArticleMetadata, NewArticle, NewClaim, Span};
+use crate::hash::sha256;
+use crate::links::check_url;
+use crate::model::{ArticleMetadata, NewArticle, NewClaim};
 
 /// The largest article body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 /// The longest title, publisher, credit or dateline accepted, in bytes.
 pub const MAX_FIELD_BYTES: usize = 1000;
-/// The longest source URL accepted, in bytes.
-pub const MAX_URL_BYTES: usize = 2048;
 
 /// Who a claim is attributed to when neither the article names a speaker nor
 /// the publication is known.
@@ -101,27 +99,6 @@ pub fn check_article(body: &str, given: &ArticleMetadata) -> Vec<FieldProblem> {
     problems
 }
 
-/// Checks that `url` is an absolute http or https URL with a host.
-pub fn check_url(url: &str) -> Result<(), String> {
-    if url.len() > MAX_URL_BYTES {
-        return Err(format!("is {} bytes, more than {MAX_URL_BYTES}", url.len()));
-    }
-    let lower = url.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
-        .ok_or("must be an absolute http:// or https:// URL")?;
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("must not contain spaces or control characters".into());
-    }
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = host.rsplit('@').next().unwrap_or("");
-    if host.is_empty() || host.starts_with(':') {
-        return Err("must name a host".into());
-    }
-    Ok(())
-}
-
 /// An article made ready for storage, with what the extractor noted on the way.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
@@ -156,10 +133,7 @@ pub fn prepare_article(body: String, given: ArticleMetadata) -> Prepared {
         .map(|draft| NewClaim {
             text: draft.text,
             sentence: draft.sentence,
-            span: Span {
-                start: draft.span.start,
-                end: draft.span.end,
-            },
+            span: draft.span,
             speaker: draft.speaker.unwrap_or_else(|| publication.clone()),
             checkworthiness: draft.checkworthiness,
             details: draft.details,
@@ -177,11 +151,6 @@ pub fn prepare_article(body: String, given: ArticleMetadata) -> Prepared {
     }
 }
 
-/// SHA-256 of a text, the identity of an article body.
-pub fn sha256(text: &str) -> [u8; 32] {
-    Sha256::digest(text.as_bytes()).into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,17 +161,6 @@ mod tests {
         let big = "a".repeat(MAX_BODY_BYTES + 1);
         assert!(check_body(&big).unwrap_err().too_large);
         assert!(check_body(&"a".repeat(MAX_BODY_BYTES)).is_ok());
-    }
-
-    #[test]
-    fn urls_must_be_absolute_http() {
-        assert!(check_url("https://www.reuters.com/world/x").is_ok());
-        assert!(check_url("HTTP://example.org").is_ok());
-        assert!(check_url("ftp://example.org").is_err());
-        assert!(check_url("www.example.org").is_err());
-        assert!(check_url("https://").is_err());
-        assert!(check_url("https:///path").is_err());
-        assert!(check_url("https://exa mple.org").is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! caller gave with what was parsed, and [`store`] keeps the article and its
 //! claims in SQLite in one transaction; [`import`] reads files of
 //! articles for batch import. [`model`] holds the domain types all
-//! of them share; [`auth`] makes and hashes API tokens; [`cli`] is the
+//! of them share and [`names`] their resource names; [`auth`] makes and hashes API tokens; [`cli`] is the
 //! command line (server, local extraction, tokens and a gRPC client);
 //! [`train`] trains and evaluates the extractor's check-worthiness model
 //! from labelled data files.
@@ -15,9 +15,12 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod extract;
+pub mod hash;
 pub mod import;
 pub mod ingest;
+pub mod links;
 pub mod model;
+pub mod names;
 pub mod review;
 pub mod store;
 pub mod train;

@@ -57,8 +57,9 @@ pub struct ArticleId(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ClaimId(pub i64);
 
-/// A half-open range of UTF-8 byte offsets into an article body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A half-open range `start..end` of UTF-8 byte offsets into an article
+/// body, on char boundaries: the extractor's spans and the stored ones alike.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -366,6 +367,25 @@ pub struct Principal {
     /// The token's owner, e.g. a reviewer's name.
     pub name: String,
     pub role: Role,
+}
+
+/// What happened to a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Created,
+    Leased,
+    Released,
+    Reviewed,
+    Updated,
+}
+
+/// One claim event, as published.
+#[derive(Debug, Clone)]
+pub struct ClaimEvent {
+    pub kind: EventKind,
+    pub claim: Claim,
+    pub actor: String,
+    pub time: SystemTime,
 }
 
 #[cfg(test)]

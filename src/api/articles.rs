@@ -5,13 +5,12 @@ use std::sync::Arc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
-use super::auth::authorize;
-use super::error::{field_problems, invalid_field};
-use super::events::{EventKind, Events};
+use super::auth::caller;
+use super::events::Events;
 use super::pagination::{PageTokens, page_size};
-use super::{convert, import, pb, run_cpu};
+use super::{convert, import, pb, run_cpu, submission};
 use crate::ingest;
-use crate::model::{ArticleId, Role};
+use crate::model::{ArticleId, EventKind};
 use crate::store::Store;
 
 pub struct ArticleApi {
@@ -22,25 +21,18 @@ pub struct ArticleApi {
 
 #[tonic::async_trait]
 impl pb::article_service_server::ArticleService for ArticleApi {
+    #[tracing::instrument(skip_all)]
     async fn create_article(
         &self,
         request: Request<pb::CreateArticleRequest>,
     ) -> Result<Response<pb::CreateArticleResponse>, Status> {
-        let principal = authorize(&*self.store, &request, "CreateArticle", Role::Admin).await?;
-        let article = request
-            .into_inner()
-            .article
-            .ok_or_else(|| invalid_field("article", "is required"))?;
-        let given = convert::given_metadata(&article);
-        let problems = ingest::check_article(&article.body, &given);
-        if !problems.is_empty() {
-            return Err(field_problems("article.", &problems));
-        }
-        let body = article.body;
-        let prepared = run_cpu(move || ingest::prepare_article(body, given)).await?;
+        let principal = caller(&request)?;
+        let submission =
+            submission::check(request.into_inner().article).map_err(|refusal| refusal.status())?;
+        let prepared = run_cpu(move || ingest::prepare_article(submission.body, submission.given)).await?;
         let stored = self
             .store
-            .create_article_as(prepared.article, principal.clone())
+            .create_article(prepared.article, principal.clone())
             .await?;
         if stored.created {
             for claim in &stored.claims {
@@ -64,13 +56,14 @@ impl pb::article_service_server::ArticleService for ArticleApi {
 
     type ImportArticlesStream = ReceiverStream<Result<pb::ImportArticlesResponse, Status>>;
 
+    #[tracing::instrument(skip_all)]
     async fn import_articles(
         &self,
         request: Request<Streaming<pb::ImportArticlesRequest>>,
     ) -> Result<Response<Self::ImportArticlesStream>, Status> {
         // Only the stream as a whole is refused here; each article is
         // checked on its own and answered INVALID if it has to be.
-        let principal = authorize(&*self.store, &request, "ImportArticles", Role::Admin).await?;
+        let principal = caller(&request)?;
         let answers = import::start(
             Arc::clone(&self.store),
             request.into_inner(),
@@ -80,33 +73,33 @@ impl pb::article_service_server::ArticleService for ArticleApi {
         Ok(Response::new(ReceiverStream::new(answers)))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn get_article(
         &self,
         request: Request<pb::GetArticleRequest>,
     ) -> Result<Response<pb::Article>, Status> {
-        authorize(&*self.store, &request, "GetArticle", Role::Reader).await?;
         let id = convert::parse_article_name("name", &request.get_ref().name)?;
         let article = self.store.get_article(id).await?;
         Ok(Response::new(convert::article(article)))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_articles(
         &self,
         request: Request<pb::ListArticlesRequest>,
     ) -> Result<Response<pb::ListArticlesResponse>, Status> {
-        authorize(&*self.store, &request, "ListArticles", Role::Reader).await?;
         let request = request.into_inner();
         let limit = page_size(request.page_size)?;
-        const SCOPE: &str = "articles";
-        let after = self
+        let (articles, next_page_token) = self
             .page_tokens
-            .decode(SCOPE, &request.page_token)?
-            .map(ArticleId);
-        // One more than asked tells whether another page follows.
-        let mut articles = self.store.list_articles(after, limit + 1).await?;
-        let next_page_token = self
-            .page_tokens
-            .finish_page(SCOPE, &mut articles, limit, |article| article.id.0);
+            .page_by_id(
+                "articles",
+                &request.page_token,
+                limit,
+                |after, limit| self.store.list_articles(after.map(ArticleId), limit),
+                |article| article.id.0,
+            )
+            .await?;
         Ok(Response::new(pb::ListArticlesResponse {
             articles: articles.into_iter().map(convert::article).collect(),
             next_page_token,

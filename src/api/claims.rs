@@ -7,13 +7,13 @@ use tonic::{Request, Response, Status};
 
 use tokio_stream::wrappers::ReceiverStream;
 
-use super::auth::authorize;
+use super::auth::caller;
 use super::error::{field_problems, invalid_field, review_problems, syntax_error};
-use super::events::{EventKind, Events};
+use super::events::Events;
 use super::pagination::{PageTokens, page_size, scope};
 use super::{convert, pb, run_cpu};
 use crate::ingest;
-use crate::model::{ArticleMetadata, ClaimId, Role};
+use crate::model::{ArticleMetadata, ClaimId, EventKind};
 use crate::review::filter::{self, Condition, Field, Op, SortValue, Value};
 use crate::review::{rules, search};
 use crate::store::{ClaimEdit, ClaimListQuery, SearchQuery, Store};
@@ -28,11 +28,11 @@ pub struct ClaimApi {
 
 #[tonic::async_trait]
 impl pb::claim_service_server::ClaimService for ClaimApi {
+    #[tracing::instrument(skip_all)]
     async fn extract_claims(
         &self,
         request: Request<pb::ExtractClaimsRequest>,
     ) -> Result<Response<pb::ExtractClaimsResponse>, Status> {
-        authorize(&*self.store, &request, "ExtractClaims", Role::Reader).await?;
         let body = request.into_inner().body;
         ingest::check_body(&body).map_err(|problem| field_problems("", &[problem]))?;
         let prepared = run_cpu(move || ingest::prepare_article(body, ArticleMetadata::default())).await?;
@@ -54,18 +54,18 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn get_claim(&self, request: Request<pb::GetClaimRequest>) -> Result<Response<pb::Claim>, Status> {
-        authorize(&*self.store, &request, "GetClaim", Role::Reader).await?;
         let id = convert::parse_claim_name("name", &request.get_ref().name)?;
         let claim = self.store.get_claim(id).await?;
         Ok(Response::new(convert::claim(claim)))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_claims(
         &self,
         request: Request<pb::ListClaimsRequest>,
     ) -> Result<Response<pb::ListClaimsResponse>, Status> {
-        authorize(&*self.store, &request, "ListClaims", Role::Reader).await?;
         let request = request.into_inner();
         let limit = page_size(request.page_size)?;
         let mut filter = filter::parse(&request.filter).map_err(|err| syntax_error("filter", &err))?;
@@ -94,26 +94,20 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
                 limit: limit + 1,
             })
             .await?;
-        let mut next_page_token = String::new();
-        if claims.len() > limit as usize {
-            claims.truncate(limit as usize);
-            if let Some(last) = claims.last() {
-                next_page_token = self
-                    .page_tokens
-                    .encode_position(&scope, &filter::sort_key(last, &order));
-            }
-        }
+        let next_page_token = self
+            .page_tokens
+            .finish_page_at(&scope, &mut claims, limit, |last| filter::sort_key(last, &order));
         Ok(Response::new(pb::ListClaimsResponse {
             claims: claims.into_iter().map(convert::claim).collect(),
             next_page_token,
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn search_claims(
         &self,
         request: Request<pb::SearchClaimsRequest>,
     ) -> Result<Response<pb::SearchClaimsResponse>, Status> {
-        authorize(&*self.store, &request, "SearchClaims", Role::Reader).await?;
         let request = request.into_inner();
         let limit = page_size(request.page_size)?;
         let fts =
@@ -159,21 +153,14 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
             })
             .await?;
         let mut hits = page.hits;
-        let mut next_page_token = String::new();
-        if hits.len() > limit as usize {
-            hits.truncate(limit as usize);
-            if let Some(last) = hits.last() {
-                let floor = page.window_floor.map_or(0, |floor| floor.0);
-                next_page_token = self.page_tokens.encode_position(
-                    &scope,
-                    &[
-                        SortValue::Real(last.score),
-                        SortValue::Int(last.claim.id.0),
-                        SortValue::Int(floor),
-                    ],
-                );
-            }
-        }
+        let floor = page.window_floor.map_or(0, |floor| floor.0);
+        let next_page_token = self.page_tokens.finish_page_at(&scope, &mut hits, limit, |last| {
+            vec![
+                SortValue::Real(last.score),
+                SortValue::Int(last.claim.id.0),
+                SortValue::Int(floor),
+            ]
+        });
         Ok(Response::new(pb::SearchClaimsResponse {
             results: hits.into_iter().map(convert::search_result).collect(),
             next_page_token,
@@ -181,11 +168,12 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn update_claim(
         &self,
         request: Request<pb::UpdateClaimRequest>,
     ) -> Result<Response<pb::Claim>, Status> {
-        let principal = authorize(&*self.store, &request, "UpdateClaim", Role::Reviewer).await?;
+        let principal = caller(&request)?;
         let request = request.into_inner();
         let claim = request
             .claim
@@ -253,11 +241,11 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
 
     type WatchClaimsStream = ReceiverStream<Result<pb::ClaimEvent, Status>>;
 
+    #[tracing::instrument(skip_all)]
     async fn watch_claims(
         &self,
         request: Request<pb::WatchClaimsRequest>,
     ) -> Result<Response<Self::WatchClaimsStream>, Status> {
-        authorize(&*self.store, &request, "WatchClaims", Role::Reader).await?;
         let filter = filter::parse(&request.get_ref().filter).map_err(|err| syntax_error("filter", &err))?;
         Ok(Response::new(self.events.watch(Arc::clone(&self.store), filter)))
     }

@@ -5,13 +5,13 @@ use std::time::SystemTime;
 use tonic::Status;
 
 use super::error::invalid_field;
-use super::events::{ClaimEvent, EventKind};
 use super::pb;
 use crate::extract;
 use crate::model::{
-    Article, ArticleId, ArticleMetadata, Claim, ClaimDetails, ClaimId, ClaimKind, ClaimStatus, DateRange,
-    Entity, EntityKind, NewClaim, Polarity, Quantity, Review, Rewrite, Span, Verdict,
+    Article, ArticleId, ArticleMetadata, Claim, ClaimDetails, ClaimEvent, ClaimId, ClaimKind, ClaimStatus,
+    DateRange, Entity, EntityKind, EventKind, NewClaim, Polarity, Quantity, Review, Rewrite, Span, Verdict,
 };
+use crate::names;
 use crate::review::{kappa, rules};
 use crate::store::{AuditEvent, ClaimHistory, ReviewStats, SearchHit};
 
@@ -20,13 +20,7 @@ fn parse_name(field: &str, name: &str, collection: &str) -> Result<i64, Status> 
     if name.is_empty() {
         return Err(invalid_field(field, "is required"));
     }
-    let id = name
-        .strip_prefix(collection)
-        .and_then(|rest| rest.strip_prefix('/'))
-        .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|id| id.parse::<i64>().ok())
-        .filter(|id| *id > 0);
-    id.ok_or_else(|| {
+    names::parse_id(name, collection).ok_or_else(|| {
         invalid_field(
             field,
             format!("must be a resource name of the form {collection}/{{id}} with a positive integer id, got {name:?}"),
@@ -35,19 +29,11 @@ fn parse_name(field: &str, name: &str, collection: &str) -> Result<i64, Status> 
 }
 
 pub fn parse_article_name(field: &str, name: &str) -> Result<ArticleId, Status> {
-    parse_name(field, name, "articles").map(ArticleId)
+    parse_name(field, name, names::ARTICLES).map(ArticleId)
 }
 
 pub fn parse_claim_name(field: &str, name: &str) -> Result<ClaimId, Status> {
-    parse_name(field, name, "claims").map(ClaimId)
-}
-
-pub fn article_name(id: ArticleId) -> String {
-    format!("articles/{}", id.0)
-}
-
-pub fn claim_name(id: ClaimId) -> String {
-    format!("claims/{}", id.0)
+    parse_name(field, name, names::CLAIMS).map(ClaimId)
 }
 
 fn non_empty(value: String) -> Option<String> {
@@ -81,7 +67,7 @@ fn span(span: Span) -> pb::Span {
 
 pub fn article(article: Article) -> pb::Article {
     pb::Article {
-        name: article_name(article.id),
+        name: names::article(article.id),
         sha256: hex::encode(article.sha256),
         create_time: Some(timestamp(article.create_time)),
         claim_count: i32::try_from(article.claim_count).unwrap_or(i32::MAX),
@@ -143,14 +129,10 @@ pub fn parse_verdict(field: &str, value: i32) -> Result<Verdict, Status> {
     Ok(verdict)
 }
 
-pub fn review_name(review: &Review) -> String {
-    format!("claims/{}/reviews/{}", review.claim_id.0, review.id.0)
-}
-
 pub fn review(review: Review) -> pb::Review {
     pb::Review {
-        name: review_name(&review),
-        claim: claim_name(review.claim_id),
+        name: names::review(review.claim_id, review.id),
+        claim: names::claim(review.claim_id),
         reviewer: review.reviewer,
         verdict: verdict(review.verdict).into(),
         rationale: review.rationale,
@@ -180,7 +162,7 @@ pub fn claim_history(history: ClaimHistory) -> pb::ClaimHistory {
         time: Some(timestamp(claim.create_time)),
         actor: claim.extractor_version.clone(),
         change: Some(Change::Extraction(pb::ClaimExtraction {
-            article: article_name(claim.article_id),
+            article: names::article(claim.article_id),
             text: as_extracted("text", &claim.text),
             speaker: as_extracted("speaker", &claim.speaker),
         })),
@@ -213,7 +195,7 @@ pub fn claim_history(history: ClaimHistory) -> pb::ClaimHistory {
     // Stable: at the same instant, corrections stay before reviews.
     later.sort_by_key(|(time, _)| *time);
     pb::ClaimHistory {
-        claim: claim_name(claim.id),
+        claim: names::claim(claim.id),
         events: std::iter::once(extraction)
             .chain(later.into_iter().map(|(_, event)| event))
             .collect(),
@@ -222,7 +204,7 @@ pub fn claim_history(history: ClaimHistory) -> pb::ClaimHistory {
 
 pub fn audit_event(event: AuditEvent) -> pb::AuditEvent {
     pb::AuditEvent {
-        name: format!("auditEvents/{}", event.id),
+        name: names::audit_event(event.id),
         create_time: Some(timestamp(event.create_time)),
         actor: event.actor,
         method: event.method,
@@ -378,8 +360,8 @@ fn claim_with_details(
 
 pub fn claim(claim: Claim) -> pb::Claim {
     pb::Claim {
-        name: claim_name(claim.id),
-        article: article_name(claim.article_id),
+        name: names::claim(claim.id),
+        article: names::article(claim.article_id),
         extractor_version: claim.extractor_version,
         status: status(claim.status).into(),
         create_time: Some(timestamp(claim.create_time)),
@@ -455,10 +437,7 @@ pub fn dropped_events(n_dropped: u64) -> pb::ClaimEvent {
 
 pub fn diagnostic(diagnostic: extract::Diagnostic) -> pb::Diagnostic {
     pb::Diagnostic {
-        span: Some(span(Span {
-            start: diagnostic.span.start,
-            end: diagnostic.span.end,
-        })),
+        span: Some(span(diagnostic.span)),
         message: diagnostic.message,
     }
 }

@@ -116,16 +116,16 @@ impl From<StoreError> for Status {
                 format!("{name} already exists"),
                 ErrorDetails::new(),
             ),
-            StoreError::Aborted(message) => {
+            StoreError::EtagMismatch(message) => {
                 status(Code::Aborted, "ETAG_MISMATCH", message, ErrorDetails::new())
             }
-            StoreError::FailedPrecondition(message) => status(
+            StoreError::HeldByOther(message) | StoreError::WrongState(message) => status(
                 Code::FailedPrecondition,
                 "FAILED_PRECONDITION",
                 message,
                 ErrorDetails::new(),
             ),
-            StoreError::ResourceExhausted(message) => status(
+            StoreError::QuotaExceeded(message) => status(
                 Code::ResourceExhausted,
                 "RESOURCE_EXHAUSTED",
                 message,
@@ -143,10 +143,8 @@ impl From<StoreError> for Status {
                 "the server is shutting down".into(),
                 ErrorDetails::new(),
             ),
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, _))
-                if failure.code == rusqlite::ErrorCode::DatabaseBusy =>
-            {
-                tracing::warn!("database busy: {failure}");
+            StoreError::Busy(message) => {
+                tracing::warn!("database busy: {message}");
                 status(
                     Code::Unavailable,
                     "DATABASE_BUSY",
@@ -154,7 +152,7 @@ impl From<StoreError> for Status {
                     ErrorDetails::new(),
                 )
             }
-            StoreError::Sqlite(_) | StoreError::Migration(_) | StoreError::Corrupt(_) => {
+            StoreError::Backend(_) | StoreError::Corrupt(_) => {
                 // The details stay in the server's log: they may show SQL or
                 // stored data the caller has no business seeing.
                 tracing::error!("storage error: {err}");
@@ -211,5 +209,30 @@ mod tests {
         let status = Status::from(StoreError::NotFound("claims/7".into()));
         assert_eq!(status.code(), Code::NotFound);
         assert_eq!(status.message(), "claims/7 not found");
+    }
+
+    #[test]
+    fn each_store_error_has_its_code() {
+        let cases = [
+            (StoreError::AlreadyExists("tokens/1".into()), Code::AlreadyExists),
+            (StoreError::EtagMismatch("stale".into()), Code::Aborted),
+            (StoreError::HeldByOther("held".into()), Code::FailedPrecondition),
+            (StoreError::WrongState("revoked".into()), Code::FailedPrecondition),
+            (
+                StoreError::QuotaExceeded("too many".into()),
+                Code::ResourceExhausted,
+            ),
+            (StoreError::Invalid("bad".into()), Code::InvalidArgument),
+            (StoreError::Busy("locked".into()), Code::Unavailable),
+            (StoreError::Closed, Code::Unavailable),
+            (StoreError::Corrupt("bad row".into()), Code::Internal),
+            (StoreError::Backend("disk I/O error".into()), Code::Internal),
+        ];
+        for (err, code) in cases {
+            assert_eq!(Status::from(err).code(), code);
+        }
+        // A backend's own words never reach the caller.
+        let hidden = Status::from(StoreError::Backend("no such table: claims".into()));
+        assert_eq!(hidden.message(), "internal storage error");
     }
 }

@@ -10,7 +10,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::Status;
 
 use super::{convert, pb};
-use crate::model::Claim;
+use crate::model::{Claim, ClaimEvent, EventKind};
 use crate::review::filter::Filter;
 use crate::review::matching::{self, Decision};
 use crate::store::Store;
@@ -20,25 +20,6 @@ use crate::store::Store;
 const BROADCAST_CAPACITY: usize = 1024;
 /// Events queued per watcher between its forwarding task and the network.
 const WATCHER_QUEUE: usize = 64;
-
-/// What happened to a claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    Created,
-    Leased,
-    Released,
-    Reviewed,
-    Updated,
-}
-
-/// One claim event, as published.
-#[derive(Debug, Clone)]
-pub struct ClaimEvent {
-    pub kind: EventKind,
-    pub claim: Claim,
-    pub actor: String,
-    pub time: SystemTime,
-}
 
 /// Whether `event` passes a watcher's filter. The filter tests the claim as
 /// the event describes it (a CREATED event of a claim reviewed a moment

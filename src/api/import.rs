@@ -22,11 +22,11 @@ use tokio::task::JoinHandle;
 use tokio_stream::Stream;
 use tonic::{Status, Streaming};
 
-use super::error::field_problems_message;
-use super::events::{EventKind, Events};
-use super::{convert, pb};
+use super::events::Events;
+use super::{pb, submission};
 use crate::ingest;
-use crate::model::{NewArticle, Principal};
+use crate::model::{EventKind, NewArticle, Principal};
+use crate::names;
 use crate::store::{BatchOutcome, Store, StoreError};
 
 use pb::import_item_result::Outcome;
@@ -204,15 +204,12 @@ async fn read(
 
 /// Checks an article as CreateArticle does and extracts its claims.
 fn check_and_prepare(article: Option<pb::Article>) -> Checked {
-    let Some(article) = article else {
-        return Checked::Invalid("article is required".to_owned());
-    };
-    let given = convert::given_metadata(&article);
-    let problems = ingest::check_article(&article.body, &given);
-    if !problems.is_empty() {
-        return Checked::Invalid(field_problems_message("article.", &problems));
+    match submission::check(article) {
+        Ok(submission) => Checked::Ready(Box::new(
+            ingest::prepare_article(submission.body, submission.given).article,
+        )),
+        Err(refusal) => Checked::Invalid(refusal.reason()),
     }
-    Checked::Ready(Box::new(ingest::prepare_article(article.body, given).article))
 }
 
 /// The counts for the summary.
@@ -446,14 +443,14 @@ impl Writer {
                             for claim in outcome.claims {
                                 self.events.publish(EventKind::Created, claim, &self.actor);
                             }
-                            convert::article_name(outcome.id)
+                            names::article(outcome.id)
                         };
                         item(item_id, Outcome::Created, &name, outcome.claim_count, "")
                     }
                     Some(Ok(outcome)) => item(
                         item_id,
                         Outcome::AlreadyExists,
-                        &convert::article_name(outcome.id),
+                        &names::article(outcome.id),
                         outcome.claim_count,
                         "",
                     ),

@@ -1,5 +1,5 @@
-//! The gRPC layer: tonic services that check the caller, validate, call the domain and the store,
-//! and translate. The only module that sees tonic or generated proto types.
+//! The gRPC layer: one auth layer checks every caller; tonic services validate, call the domain
+//! and the store, and translate. The only module that sees tonic or generated proto types.
 
 mod articles;
 mod auth;
@@ -10,6 +10,7 @@ mod events;
 mod import;
 mod pagination;
 mod reviews;
+mod submission;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -166,6 +167,7 @@ pub async fn serve_with(
         })
     });
     Server::builder()
+        .layer(auth::AuthLayer::new(Arc::clone(&store)))
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)

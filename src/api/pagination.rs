@@ -1,6 +1,8 @@
 //! Page sizes and page tokens (AIP-158). A page token is opaque to callers and tamper-evident: it
 //! carries the last id served and an HMAC over that id and the request's other parameters.
 
+use std::future::Future;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
@@ -9,6 +11,7 @@ use tonic::Status;
 
 use super::error::invalid_field;
 use crate::review::filter::SortValue;
+use crate::store::StoreError;
 
 /// The page size used when a request asks for none.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
@@ -58,35 +61,61 @@ impl PageTokens {
 
     /// A token to continue after `last_id`. `scope` names the listing and
     /// its parameters, so that a token only works for the request it came from.
-    pub fn encode(&self, scope: &str, last_id: i64) -> String {
+    fn encode(&self, scope: &str, last_id: i64) -> String {
         let mut bytes = Vec::with_capacity(TOKEN_LEN);
         bytes.extend_from_slice(&last_id.to_be_bytes());
         bytes.extend_from_slice(&self.mac(scope, last_id));
         URL_SAFE_NO_PAD.encode(bytes)
     }
 
+    /// One page of a listing in id order, `limit` long (checked by
+    /// [`page_size`]): reads where the page starts from `page_token`, asks
+    /// `fetch` for the items after that id, one more than the page holds
+    /// (which tells whether another page follows), and returns the page with
+    /// the token for the next, empty on the last page. `scope` names the
+    /// listing and its parameters.
+    pub async fn page_by_id<T, Fut>(
+        &self,
+        scope: &str,
+        page_token: &str,
+        limit: u32,
+        fetch: impl FnOnce(Option<i64>, u32) -> Fut,
+        id: impl Fn(&T) -> i64,
+    ) -> Result<(Vec<T>, String), Status>
+    where
+        Fut: Future<Output = Result<Vec<T>, StoreError>>,
+    {
+        let after = self.decode(scope, page_token)?;
+        let mut items = fetch(after, limit + 1).await?;
+        let next_page_token = self.finish_page(scope, &mut items, limit, id);
+        Ok((items, next_page_token))
+    }
+
     /// Cuts `items`, fetched with a limit of `limit + 1`, down to `limit` and
     /// returns the token for the page after them, empty when there is none.
-    pub fn finish_page<T>(
+    fn finish_page<T>(&self, scope: &str, items: &mut Vec<T>, limit: u32, id: impl Fn(&T) -> i64) -> String {
+        last_of_full_page(items, limit)
+            .map(|last| self.encode(scope, id(last)))
+            .unwrap_or_default()
+    }
+
+    /// As [`PageTokens::finish_page`], for a listing in a keyset order:
+    /// `position` gives the keyset position of an item.
+    pub fn finish_page_at<T>(
         &self,
         scope: &str,
         items: &mut Vec<T>,
         limit: u32,
-        id: impl Fn(&T) -> i64,
+        position: impl Fn(&T) -> Vec<SortValue>,
     ) -> String {
-        if items.len() <= limit as usize {
-            return String::new();
-        }
-        items.truncate(limit as usize);
-        items
-            .last()
-            .map(|last| self.encode(scope, id(last)))
+        last_of_full_page(items, limit)
+            .map(|last| self.encode_position(scope, &position(last)))
             .unwrap_or_default()
     }
 
     /// A token to continue after the keyset `position` (one value per key of
     /// the listing's order). `scope` binds it to the request's parameters.
-    pub fn encode_position(&self, scope: &str, position: &[SortValue]) -> String {
+    fn encode_position(&self, scope: &str, position: &[SortValue]) -> String {
         let mut payload = Vec::with_capacity(position.len() * 9);
         for value in position {
             match value {
@@ -143,7 +172,7 @@ impl PageTokens {
     }
 
     /// The last id served before `token`; `None` for an empty token (the first page).
-    pub fn decode(&self, scope: &str, token: &str) -> Result<Option<i64>, Status> {
+    fn decode(&self, scope: &str, token: &str) -> Result<Option<i64>, Status> {
         if token.is_empty() {
             return Ok(None);
         }
@@ -162,6 +191,16 @@ impl PageTokens {
         }
         Ok(Some(last_id))
     }
+}
+
+/// Cuts `items`, fetched with a limit of `limit + 1`, down to `limit`; the
+/// last item kept when another page follows.
+fn last_of_full_page<T>(items: &mut Vec<T>, limit: u32) -> Option<&T> {
+    if items.len() <= limit as usize {
+        return None;
+    }
+    items.truncate(limit as usize);
+    items.last()
 }
 
 /// A page-token scope made of a listing's name and its parameters, each

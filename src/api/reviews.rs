@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use tonic::{Request, Response, Status};
 
-use super::auth::authorize;
+use super::auth::caller;
 use super::error::{review_problems, syntax_error};
-use super::events::{EventKind, Events};
+use super::events::Events;
 use super::pagination::{PageTokens, page_size, scope};
 use super::{ServeOptions, convert, pb};
-use crate::model::{NewReview, ReviewId, Role};
+use crate::model::{EventKind, NewReview, ReviewId};
 use crate::review::{filter, rules};
 use crate::store::{AcquireQuery, Store};
 
@@ -27,11 +27,12 @@ pub struct ReviewApi {
 
 #[tonic::async_trait]
 impl pb::review_service_server::ReviewService for ReviewApi {
+    #[tracing::instrument(skip_all)]
     async fn acquire_claim(
         &self,
         request: Request<pb::AcquireClaimRequest>,
     ) -> Result<Response<pb::AcquireClaimResponse>, Status> {
-        let principal = authorize(&*self.store, &request, "AcquireClaim", Role::Reviewer).await?;
+        let principal = caller(&request)?;
         let filter = filter::parse(&request.get_ref().filter).map_err(|err| syntax_error("filter", &err))?;
         let claim = self
             .store
@@ -53,11 +54,12 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn release_claim(
         &self,
         request: Request<pb::ReleaseClaimRequest>,
     ) -> Result<Response<pb::Claim>, Status> {
-        let principal = authorize(&*self.store, &request, "ReleaseClaim", Role::Reviewer).await?;
+        let principal = caller(&request)?;
         let id = convert::parse_claim_name("name", &request.get_ref().name)?;
         let claim = self.store.release_claim(principal.clone(), id).await?;
         self.events
@@ -65,11 +67,12 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         Ok(Response::new(convert::claim(claim)))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn submit_review(
         &self,
         request: Request<pb::SubmitReviewRequest>,
     ) -> Result<Response<pb::SubmitReviewResponse>, Status> {
-        let principal = authorize(&*self.store, &request, "SubmitReview", Role::Reviewer).await?;
+        let principal = caller(&request)?;
         let request = request.into_inner();
         let claim_id = convert::parse_claim_name("claim", &request.claim)?;
         if request.etag.is_empty() {
@@ -106,44 +109,45 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_reviews(
         &self,
         request: Request<pb::ListReviewsRequest>,
     ) -> Result<Response<pb::ListReviewsResponse>, Status> {
-        authorize(&*self.store, &request, "ListReviews", Role::Reader).await?;
         let request = request.into_inner();
         let limit = page_size(request.page_size)?;
         let claim_id = convert::parse_claim_name("parent", &request.parent)?;
-        let scope = scope("reviews", &[&request.parent]);
-        let after = self
+        let (reviews, next_page_token) = self
             .page_tokens
-            .decode(&scope, &request.page_token)?
-            .map(ReviewId);
-        let mut reviews = self.store.list_reviews(claim_id, after, limit + 1).await?;
-        let next_page_token = self
-            .page_tokens
-            .finish_page(&scope, &mut reviews, limit, |review| review.id.0);
+            .page_by_id(
+                &scope("reviews", &[&request.parent]),
+                &request.page_token,
+                limit,
+                |after, limit| self.store.list_reviews(claim_id, after.map(ReviewId), limit),
+                |review| review.id.0,
+            )
+            .await?;
         Ok(Response::new(pb::ListReviewsResponse {
             reviews: reviews.into_iter().map(convert::review).collect(),
             next_page_token,
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn get_claim_history(
         &self,
         request: Request<pb::GetClaimHistoryRequest>,
     ) -> Result<Response<pb::ClaimHistory>, Status> {
-        authorize(&*self.store, &request, "GetClaimHistory", Role::Reader).await?;
         let claim_id = convert::parse_claim_name("name", &request.get_ref().name)?;
         let history = self.store.claim_history(claim_id).await?;
         Ok(Response::new(convert::claim_history(history)))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn get_review_stats(
         &self,
-        request: Request<pb::GetReviewStatsRequest>,
+        _request: Request<pb::GetReviewStatsRequest>,
     ) -> Result<Response<pb::ReviewStats>, Status> {
-        authorize(&*self.store, &request, "GetReviewStats", Role::Admin).await?;
         let stats = self.store.review_stats(THROUGHPUT_WINDOW).await?;
         Ok(Response::new(convert::review_stats(
             stats,
@@ -151,19 +155,23 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         )))
     }
 
+    #[tracing::instrument(skip_all)]
     async fn list_audit_events(
         &self,
         request: Request<pb::ListAuditEventsRequest>,
     ) -> Result<Response<pb::ListAuditEventsResponse>, Status> {
-        authorize(&*self.store, &request, "ListAuditEvents", Role::Admin).await?;
         let request = request.into_inner();
         let limit = page_size(request.page_size)?;
-        const SCOPE: &str = "auditEvents";
-        let after = self.page_tokens.decode(SCOPE, &request.page_token)?;
-        let mut events = self.store.list_audit_events(after, limit + 1).await?;
-        let next_page_token = self
+        let (events, next_page_token) = self
             .page_tokens
-            .finish_page(SCOPE, &mut events, limit, |event| event.id);
+            .page_by_id(
+                "auditEvents",
+                &request.page_token,
+                limit,
+                |after, limit| self.store.list_audit_events(after, limit),
+                |event| event.id,
+            )
+            .await?;
         Ok(Response::new(pb::ListAuditEventsResponse {
             events: events.into_iter().map(convert::audit_event).collect(),
             next_page_token,

@@ -48,12 +48,8 @@ use crate::model::{ClaimDetails, ClaimKind, DateRange, Polarity};
 /// Changes whenever the extractor's output changes.
 pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.7.0";
 
-/// A byte range `start..end` into the article body, on UTF-8 char boundaries.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
+/// The extractor's byte ranges are the domain's one span type.
+pub use crate::model::Span;
 
 /// Metadata read from the article's header, title line and credit line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::ingest;
+use crate::links;
 use crate::model::{ClaimStatus, Verdict};
 
 /// How long a lease lasts unless the server is told otherwise.
@@ -62,7 +62,7 @@ pub fn check_review(rationale: &str, evidence_urls: &[String]) -> Vec<Problem> {
         ));
     }
     for (idx, url) in evidence_urls.iter().enumerate() {
-        if let Err(description) = ingest::check_url(url) {
+        if let Err(description) = links::check_url(url) {
             problems.push(problem(format!("evidence_urls[{idx}]"), description));
         }
     }

@@ -1,20 +1,14 @@
 //! Storage: the operations the services need, in domain types, and the SQLite backend behind them.
 //!
-//! The services see only the [`Store`] trait, so that another backend (a
-//! PostgreSQL-wire database behind stateless servers) can be added without
-//! touching `api` or `extract`. This module tree is the only place with SQL.
+//! The services see only the [`Store`] trait and [`StoreError`], both
+//! backend-neutral, so that another backend (a PostgreSQL-wire database
+//! behind stateless servers) can be added beside `sqlite/` without touching
+//! `api` or `extract`. Every write on the trait is audited; loading data
+//! without audit is [`test_support`]'s, for tests and benchmarks. This
+//! module tree is the only place with SQL, and `sqlite/` the only place that
+//! sees the SQLite driver.
 
-mod articles;
-mod claims;
-#[cfg(test)]
-mod matching_proptests;
-mod migrations;
-mod pool;
-mod reviews;
-mod settings;
 mod sqlite;
-mod time;
-mod tokens;
 
 use std::time::{Duration, SystemTime};
 
@@ -28,37 +22,45 @@ use crate::review::filter::{Filter, OrderKey, SortValue};
 use crate::review::rules::ReviewPolicy;
 use crate::review::search::MarkTerm;
 
-pub use reviews::CHECKABLE_CONDITION;
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, test_support};
 
-/// What can go wrong in storage.
+/// What can go wrong in storage, in the domain's words: no variant names a
+/// gRPC code or a backend's type. `api::error` decides the status of each.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// No resource of this name (e.g. `claims/7`).
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0} already exists")]
     AlreadyExists(String),
-    #[error("invalid stored data: {0}")]
-    Corrupt(String),
-    /// A conditional write whose condition (an etag) no longer holds.
+    /// A conditional write whose etag no longer holds: the resource changed
+    /// since the caller read it.
     #[error("{0}")]
-    Aborted(String),
-    /// The resource is not in a state that allows the write (e.g. another
-    /// reviewer holds the claim).
+    EtagMismatch(String),
+    /// Another reviewer holds the claim's lease.
     #[error("{0}")]
-    FailedPrecondition(String),
+    HeldByOther(String),
+    /// The write does not fit the resource's state (releasing a claim the
+    /// caller does not hold, revoking a token already revoked).
+    #[error("{0}")]
+    WrongState(String),
+    /// The caller has used up a quota (e.g. the claims a reviewer may hold).
+    #[error("{0}")]
+    QuotaExceeded(String),
     /// A request the store cannot run as given.
     #[error("{0}")]
     Invalid(String),
-    /// The caller has used up a quota (e.g. the claims a reviewer may hold).
-    #[error("{0}")]
-    ResourceExhausted(String),
+    /// The database is locked by someone else for longer than the store
+    /// waits; trying again later may work.
+    #[error("database busy: {0}")]
+    Busy(String),
     #[error("storage is shutting down")]
     Closed,
-    #[error("sqlite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("migrations: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
+    #[error("invalid stored data: {0}")]
+    Corrupt(String),
+    /// Any other failure of the backend; its details are for the server's log.
+    #[error("storage backend: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -245,12 +247,10 @@ pub struct TokenInfo {
 /// The operations claimdb's services need from storage.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Stores an article and its claims in one transaction, or returns the
-    /// article already stored with the same body.
-    async fn create_article(&self, article: NewArticle) -> Result<StoredArticle>;
-    /// As [`Store::create_article`], recording `actor` in the audit log in
-    /// the same transaction.
-    async fn create_article_as(&self, article: NewArticle, actor: Principal) -> Result<StoredArticle>;
+    /// Stores an article and its claims in one transaction, recording `actor`
+    /// in the audit log in the same transaction, or returns the article
+    /// already stored with the same body.
+    async fn create_article(&self, article: NewArticle, actor: Principal) -> Result<StoredArticle>;
     /// Stores many articles in one transaction, each atomic on its own: the
     /// outer error fails the whole batch (nothing written), an inner one
     /// only its article. Outcomes come in the order of `articles`, with
@@ -280,7 +280,7 @@ pub trait Store: Send + Sync + 'static {
     async fn acquire_claim(&self, query: AcquireQuery) -> Result<Option<Claim>>;
     /// Ends the caller's lease on a claim.
     async fn release_claim(&self, holder: Principal, id: ClaimId) -> Result<Claim>;
-    /// Stores a review if its etag is current (else [`StoreError::Aborted`]).
+    /// Stores a review if its etag is current (else [`StoreError::EtagMismatch`]).
     async fn submit_review(
         &self,
         reviewer: Principal,
@@ -310,7 +310,7 @@ pub trait Store: Send + Sync + 'static {
     /// Every token ever made, revoked ones included, oldest first.
     async fn list_tokens(&self) -> Result<Vec<TokenInfo>>;
     /// Stops token `id` from authenticating; the record stays.
-    /// `FAILED_PRECONDITION` if it is already revoked.
+    /// [`StoreError::WrongState`] if it is already revoked.
     async fn revoke_token(&self, id: i64) -> Result<TokenInfo>;
     /// A random 32-byte secret stored under `key`, made on first use, so that
     /// it survives restarts (e.g. the key that signs page tokens).

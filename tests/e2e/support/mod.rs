@@ -13,6 +13,7 @@ use claimdb::auth;
 use claimdb::model::{
     ArticleMetadata, ClaimDetails, ClaimKind, DateRange, Entity, EntityKind, NewArticle, NewClaim, Role, Span,
 };
+use claimdb::store::test_support::BulkLoad;
 use claimdb::store::{SqliteStore, Store};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
@@ -200,7 +201,7 @@ impl TestServer {
                 body.push(' ');
             }
             articles.push(NewArticle {
-                sha256: claimdb::ingest::sha256(&body),
+                sha256: claimdb::hash::sha256(&body),
                 body,
                 metadata: ArticleMetadata::default(),
                 extractor_version: "test".into(),

@@ -2,8 +2,10 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use super::{BatchOutcome, Result, StoreError, StoredArticle, claims, reviews, time};
+use super::{audit, claims, time};
 use crate::model::{Article, ArticleId, ArticleMetadata, Claim, NewArticle, Principal};
+use crate::names;
+use crate::store::{BatchOutcome, Result, StoreError, StoredArticle};
 
 const COLUMNS: &str = "id, sha256, body, title, source_url, publisher, credit, dateline, \
                        published_date, extractor_version, claim_count, create_time";
@@ -28,9 +30,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Article> {
 }
 
 /// Stores the article and its claims in one transaction, unless an article
-/// with the same body is stored already. `actor`, when given, is recorded
-/// in the audit log in the same transaction.
-pub fn create(conn: &mut Connection, new: NewArticle, actor: Option<&Principal>) -> Result<StoredArticle> {
+/// with the same body is stored already, recording `actor` in the audit log
+/// in the same transaction.
+pub fn create(conn: &mut Connection, new: NewArticle, actor: &Principal) -> Result<StoredArticle> {
     let tx = conn.transaction()?;
     if let Some(existing) = find_by_sha256(&tx, &new.sha256)? {
         let claims = claims::list_of_article(&tx, existing.id)?;
@@ -42,36 +44,19 @@ pub fn create(conn: &mut Connection, new: NewArticle, actor: Option<&Principal>)
     }
     let (article_id, claims) = insert(&tx, &new, time::now_micros())?;
     let article = get(&tx, article_id)?;
-    if let Some(actor) = actor {
-        reviews::audit(
-            &tx,
-            actor,
-            "CreateArticle",
-            &format!("articles/{}", article.id.0),
-            &format!("{} claims", claims.len()),
-        )?;
-    }
+    audit::record(
+        &tx,
+        actor,
+        "CreateArticle",
+        &names::article(article.id),
+        &format!("{} claims", claims.len()),
+    )?;
     tx.commit()?;
     Ok(StoredArticle {
         article,
         claims,
         created: true,
     })
-}
-
-/// Stores many articles in one transaction, skipping bodies already stored;
-/// returns how many were new. For loading test and benchmark data fast.
-pub fn create_many(conn: &mut Connection, news: &[NewArticle]) -> Result<usize> {
-    let tx = conn.transaction()?;
-    let mut n_created = 0;
-    for new in news {
-        if find_by_sha256(&tx, &new.sha256)?.is_none() {
-            insert(&tx, new, time::now_micros())?;
-            n_created += 1;
-        }
-    }
-    tx.commit()?;
-    Ok(n_created)
 }
 
 /// Stores a batch of articles in one transaction, each under its own
@@ -101,8 +86,8 @@ pub fn create_batch(
         }
         tx.prepare_cached("SAVEPOINT batch_article")?.execute([])?;
         let inserted = insert(&tx, new, create_time).and_then(|(id, claims)| {
-            let resource = format!("articles/{}", id.0);
-            reviews::audit(
+            let resource = names::article(id);
+            audit::record(
                 &tx,
                 actor,
                 "ImportArticles",
@@ -139,7 +124,7 @@ pub fn create_batch(
 }
 
 /// Inserts an article and its claims, returning its id and the claims as stored.
-fn insert(tx: &Transaction<'_>, new: &NewArticle, create_time: i64) -> Result<(ArticleId, Vec<Claim>)> {
+pub fn insert(tx: &Transaction<'_>, new: &NewArticle, create_time: i64) -> Result<(ArticleId, Vec<Claim>)> {
     let meta = &new.metadata;
     let claim_count = u32::try_from(new.claims.len())
         .map_err(|_| StoreError::Corrupt("too many claims in one article".into()))?;
@@ -170,7 +155,7 @@ pub fn get(conn: &Connection, id: ArticleId) -> Result<Article> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM articles WHERE id = ?1"))?
         .query_row([id.0], from_row)
         .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("articles/{}", id.0)))
+        .ok_or_else(|| StoreError::NotFound(names::article(id)))
 }
 
 /// The id and claim count of the article with this body, if stored.
@@ -181,7 +166,7 @@ fn find_id_by_sha256(conn: &Connection, sha256: &[u8; 32]) -> Result<Option<(Art
         .optional()?)
 }
 
-fn find_by_sha256(conn: &Connection, sha256: &[u8; 32]) -> Result<Option<Article>> {
+pub fn find_by_sha256(conn: &Connection, sha256: &[u8; 32]) -> Result<Option<Article>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM articles WHERE sha256 = ?1"))?
         .query_row([sha256], from_row)

@@ -10,7 +10,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
-use super::{Result, StoreError, migrations};
+use super::migrations;
+use crate::store::{Result, StoreError};
 
 type WriteJob = Box<dyn FnOnce(&mut Connection) + Send>;
 

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Result, StoreError};
+use crate::store::{Result, StoreError};
 
 /// Returns the secret stored under `key`, storing `fresh` first if there is none.
 pub fn secret_or_insert(conn: &mut Connection, key: &str, fresh: [u8; 32]) -> Result<[u8; 32]> {

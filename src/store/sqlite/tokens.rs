@@ -2,8 +2,10 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Result, StoreError, TokenInfo, reviews, time};
+use super::{audit, time};
 use crate::model::{Principal, Role};
+use crate::names;
+use crate::store::{Result, StoreError, TokenInfo};
 
 pub fn find(conn: &Connection, token_sha256: &[u8; 32]) -> Result<Option<Principal>> {
     let row = conn
@@ -30,11 +32,11 @@ pub fn create(conn: &mut Connection, name: &str, role: Role, token_sha256: &[u8;
         params![name, role.as_str(), token_sha256, time::now_micros()],
     )?;
     let id = tx.last_insert_rowid();
-    reviews::audit_local(
+    audit::record_local(
         &tx,
         "local",
         "CreateToken",
-        &format!("tokens/{id}"),
+        &names::token(id),
         &format!("{} token for {name:?}", role.as_str()),
     )?;
     let info = get(&tx, id)?;
@@ -68,7 +70,7 @@ fn get(conn: &Connection, id: i64) -> Result<TokenInfo> {
         .prepare_cached(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE id = ?1"))?
         .query_row([id], from_row)
         .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("tokens/{id}")))?;
+        .ok_or_else(|| StoreError::NotFound(names::token(id)))?;
     info(row)
 }
 
@@ -83,19 +85,20 @@ pub fn revoke(conn: &mut Connection, id: i64) -> Result<TokenInfo> {
     let tx = conn.transaction()?;
     let token = get(&tx, id)?;
     if token.revoke_time.is_some() {
-        return Err(StoreError::FailedPrecondition(format!(
-            "tokens/{id} is already revoked"
+        return Err(StoreError::WrongState(format!(
+            "{} is already revoked",
+            names::token(id)
         )));
     }
     tx.execute(
         "UPDATE tokens SET revoke_time = ?1 WHERE id = ?2",
         params![time::now_micros(), id],
     )?;
-    reviews::audit_local(
+    audit::record_local(
         &tx,
         "local",
         "RevokeToken",
-        &format!("tokens/{id}"),
+        &names::token(id),
         &format!("{} token of {:?}", token.role.as_str(), token.name),
     )?;
     let revoked = get(&tx, id)?;

@@ -2,14 +2,20 @@
 
 use std::collections::HashMap;
 
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params, params_from_iter};
 use serde::{Deserialize, Serialize};
 
-use super::{ClaimQuery, Result, StoreError, time};
+use super::filter_sql::{Sql, push_after, push_filter, push_order};
+use super::time;
 use crate::model::{
     ArticleId, Claim, ClaimDetails, ClaimId, ClaimReview, ClaimStatus, DateRange, Entity, Lease, NewClaim,
     Polarity, Quantity, Rewrite, Span, Verdict,
 };
+use crate::names;
+use crate::review::filter::Filter;
+use crate::review::rules;
+use crate::store::{ClaimListQuery, ClaimQuery, Result, StoreError};
 
 /// The columns [`from_row`] reads, qualified so that queries can join
 /// `claims c` with other tables. A claim read with them still needs
@@ -298,7 +304,7 @@ pub fn get(conn: &Connection, id: ClaimId) -> Result<Claim> {
         .prepare_cached(&format!("SELECT {COLUMNS} FROM claims c WHERE c.id = ?1"))?
         .query_row([id.0], from_row)
         .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("claims/{}", id.0)))?;
+        .ok_or_else(|| StoreError::NotFound(names::claim(id)))?;
     let mut claims = [claim];
     attach_children(conn, &mut claims)?;
     let [claim] = claims;
@@ -338,4 +344,47 @@ pub fn list(conn: &Connection, query: ClaimQuery) -> Result<Vec<Claim>> {
     };
     attach_children(conn, &mut claims)?;
     Ok(claims)
+}
+
+/// Claims matching a filter, in the order asked, after a keyset position.
+pub fn query(conn: &Connection, query: &ClaimListQuery) -> Result<Vec<Claim>> {
+    let mut sql = Sql::default();
+    sql.push(&format!("SELECT {COLUMNS} FROM claims c WHERE 1"));
+    push_filter(&mut sql, &query.filter);
+    if let Some(after) = &query.after {
+        push_after(&mut sql, &query.order, after)?;
+    }
+    push_order(&mut sql, &query.order);
+    sql.push(" LIMIT ?");
+    sql.bind(SqlValue::Integer(i64::from(query.limit)));
+    let mut statement = conn.prepare_cached(&sql.text)?;
+    let mut claims: Vec<Claim> = statement
+        .query_map(params_from_iter(sql.params.iter()), from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    attach_children(conn, &mut claims)?;
+    Ok(claims)
+}
+
+/// Whether claim `id` matches `filter`.
+pub fn matches(conn: &Connection, id: ClaimId, filter: &Filter) -> Result<bool> {
+    let mut sql = Sql::default();
+    sql.push("SELECT 1 FROM claims c WHERE c.id = ?");
+    sql.bind(SqlValue::Integer(id.0));
+    push_filter(&mut sql, filter);
+    Ok(conn
+        .prepare_cached(&sql.text)?
+        .query_row(params_from_iter(sql.params.iter()), |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+pub fn check_etag(claim: &Claim, etag: &str) -> Result<()> {
+    if rules::etag_matches(etag, claim.review.version) {
+        Ok(())
+    } else {
+        Err(StoreError::EtagMismatch(format!(
+            "etag {etag:?} is not the current etag of {}: it changed since it was read; read it again",
+            names::claim(claim.id)
+        )))
+    }
 }

@@ -4,11 +4,11 @@ use rusqlite_migration::{M, Migrations};
 
 /// Every migration in `migrations/`, in order. Never edit a landed one: add a new file.
 const MIGRATION_SQL: &[&str] = &[
-    include_str!("../../migrations/0001_init.sql"),
-    include_str!("../../migrations/0002_claim_details.sql"),
-    include_str!("../../migrations/0003_reviews.sql"),
-    include_str!("../../migrations/0004_lease_holders.sql"),
-    include_str!("../../migrations/0005_token_revocation.sql"),
+    include_str!("../../../migrations/0001_init.sql"),
+    include_str!("../../../migrations/0002_claim_details.sql"),
+    include_str!("../../../migrations/0003_reviews.sql"),
+    include_str!("../../../migrations/0004_lease_holders.sql"),
+    include_str!("../../../migrations/0005_token_revocation.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

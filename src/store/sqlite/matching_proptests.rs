@@ -1,10 +1,10 @@
 //! Differential property test: `review::matching::matches` (in memory, on the claim as stored)
-//! decides every filter as the SQL of `reviews::matches` does, on random claims and filters.
+//! decides every filter as the SQL of `claims::matches` does, on random claims and filters.
 
 use proptest::prelude::*;
 use rusqlite::{Connection, params};
 
-use super::{articles, claims, migrations, reviews};
+use super::{claims, migrations, test_support};
 use crate::model::{
     ClaimDetails, ClaimKind, ClaimStatus, DateRange, Entity, EntityKind, NewArticle, NewClaim, Span, Verdict,
 };
@@ -193,13 +193,13 @@ fn store(specs: &[ClaimSpec]) -> Connection {
             });
         }
         let article = NewArticle {
-            sha256: crate::ingest::sha256(&body),
+            sha256: crate::hash::sha256(&body),
             body,
             metadata: Default::default(),
             extractor_version: "test".into(),
             claims: new_claims,
         };
-        articles::create(&mut conn, article, None).unwrap();
+        test_support::create_many(&mut conn, &[article]).unwrap();
     }
     // Claims were stored article by article; give each its state by text.
     for (claim_idx, spec) in specs.iter().enumerate() {
@@ -254,7 +254,7 @@ proptest! {
         for text in &filters {
             let filter = filter::parse(text).unwrap();
             for claim in &stored {
-                let by_sql = reviews::matches(&conn, claim.id, &filter).unwrap();
+                let by_sql = claims::matches(&conn, claim.id, &filter).unwrap();
                 match matching::matches(&filter, claim) {
                     Some(in_memory) => prop_assert_eq!(
                         in_memory, by_sql, "{} on {:?}", text, claim
@@ -276,7 +276,7 @@ proptest! {
                             "{}", text
                         );
                         prop_assert!(
-                            reviews::matches(&conn, claim.id, &without_reviewer(&filter)).unwrap(),
+                            claims::matches(&conn, claim.id, &without_reviewer(&filter)).unwrap(),
                             "{} on {:?}", text, claim
                         );
                     }

@@ -1,0 +1,181 @@
+//! Filters, orders and keyset positions (ASTs from `review::filter`) as SQL over `claims c`: user
+//! input reaches SQL only as bound parameters.
+
+use rusqlite::types::Value as SqlValue;
+
+use crate::review::filter::{Condition, Field, Filter, Op, OrderField, OrderKey, SortValue, Value};
+use crate::store::{Result, StoreError};
+
+/// Only checkable claims are handed out for review: opinions and predictions
+/// not yet due cannot be checked against facts.
+pub const CHECKABLE_CONDITION: &str = " AND c.checkable = 1";
+
+/// How a filter field reads in SQL. Every value is a bound parameter.
+enum FieldSql {
+    /// A column of `claims c`, compared directly; `!=` treats NULL as a value.
+    Column(&'static str),
+    /// A correlated subquery: `= x` means a matching row exists, `!= x` that none does.
+    Exists(&'static str),
+    /// A date range test over `claim_dates d`; all date conditions of a
+    /// filter must hold for the same date.
+    Dates,
+}
+
+/// The SQL side of the filter table in `review::filter`. `kind`,
+/// `checkable`, `entity` and `date` read what migration 0002 (issue 3) adds.
+/// `review::matching` decides filters on a claim in memory with the same
+/// meaning; `matching_proptests.rs` holds the two together.
+fn field_sql(field: Field) -> FieldSql {
+    match field {
+        Field::Status => FieldSql::Column("c.review_state"),
+        Field::Verdict => FieldSql::Column("c.verdict"),
+        Field::Kind => FieldSql::Column("c.kind"),
+        Field::Checkable => FieldSql::Column("c.checkable"),
+        Field::Speaker => FieldSql::Column("c.speaker"),
+        Field::Article => FieldSql::Column("c.article_id"),
+        Field::Checkworthiness => FieldSql::Column("c.checkworthiness"),
+        Field::CreateTime => FieldSql::Column("c.create_time"),
+        Field::Entity => {
+            FieldSql::Exists("SELECT 1 FROM claim_entities e WHERE e.claim_id = c.id AND e.name = ?")
+        }
+        Field::Reviewer => {
+            FieldSql::Exists("SELECT 1 FROM reviews r WHERE r.claim_id = c.id AND r.reviewer = ?")
+        }
+        Field::Date => FieldSql::Dates,
+    }
+}
+
+pub fn sql_value(value: &Value) -> SqlValue {
+    match value {
+        Value::Text(text) => SqlValue::Text(text.clone()),
+        Value::Int(int) => SqlValue::Integer(*int),
+        Value::Real(real) => SqlValue::Real(*real),
+        Value::Bool(flag) => SqlValue::Integer(i64::from(*flag)),
+    }
+}
+
+/// SQL text with its bound parameters, built in order.
+#[derive(Default)]
+pub struct Sql {
+    pub text: String,
+    pub params: Vec<SqlValue>,
+}
+
+impl Sql {
+    pub fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    pub fn bind(&mut self, value: SqlValue) {
+        self.params.push(value);
+    }
+}
+
+/// Appends ` AND …` for each condition of `filter`.
+pub fn push_filter(sql: &mut Sql, filter: &Filter) {
+    let mut dates: Vec<&Condition> = Vec::new();
+    for condition in &filter.conditions {
+        match field_sql(condition.field) {
+            FieldSql::Column(column) => {
+                let op = match condition.op {
+                    // NULL (no verdict yet) is "not FALSE" too.
+                    Op::Ne => "IS NOT",
+                    op => op.as_str(),
+                };
+                sql.push(&format!(" AND {column} {op} ?"));
+                sql.bind(sql_value(&condition.value));
+            }
+            FieldSql::Exists(subquery) => {
+                let negation = if condition.op == Op::Ne { "NOT " } else { "" };
+                sql.push(&format!(" AND {negation}EXISTS ({subquery})"));
+                sql.bind(sql_value(&condition.value));
+            }
+            FieldSql::Dates => dates.push(condition),
+        }
+    }
+    if !dates.is_empty() {
+        sql.push(" AND EXISTS (SELECT 1 FROM claim_dates d WHERE d.claim_id = c.id");
+        for condition in dates {
+            let value = sql_value(&condition.value);
+            // A claim date is a range [start, end]; `date op x` asks whether
+            // some day of it stands in that relation to x.
+            let test = match condition.op {
+                Op::Eq => " AND d.start <= ? AND d.\"end\" >= ?",
+                Op::Ne => " AND NOT (d.start <= ? AND d.\"end\" >= ?)",
+                Op::Lt => " AND d.start < ?",
+                Op::Le => " AND d.start <= ?",
+                Op::Gt => " AND d.\"end\" > ?",
+                Op::Ge => " AND d.\"end\" >= ?",
+            };
+            let n_params = test.matches('?').count();
+            sql.push(test);
+            for _ in 0..n_params {
+                sql.bind(value.clone());
+            }
+        }
+        sql.push(")");
+    }
+}
+
+fn order_column(field: OrderField) -> &'static str {
+    match field {
+        OrderField::CreateTime => "c.create_time",
+        OrderField::Checkworthiness => "c.checkworthiness",
+        OrderField::Name => "c.id",
+    }
+}
+
+fn sort_sql_value(value: SortValue) -> SqlValue {
+    match value {
+        SortValue::Int(int) => SqlValue::Integer(int),
+        SortValue::Real(real) => SqlValue::Real(real),
+    }
+}
+
+/// Appends the keyset condition "after `after` in the order `keys`".
+pub fn push_after(sql: &mut Sql, keys: &[OrderKey], after: &[SortValue]) -> Result<()> {
+    if keys.len() != after.len() {
+        return Err(StoreError::Invalid(
+            "the page position does not fit the order".into(),
+        ));
+    }
+    let uniform = keys.iter().all(|key| key.descending == keys[0].descending);
+    if uniform {
+        // One row-value comparison, which SQLite can run as an index range.
+        let columns: Vec<&str> = keys.iter().map(|key| order_column(key.field)).collect();
+        let marks = vec!["?"; keys.len()].join(", ");
+        let op = if keys[0].descending { "<" } else { ">" };
+        sql.push(&format!(" AND ({}) {op} ({marks})", columns.join(", ")));
+        for value in after {
+            sql.bind(sort_sql_value(*value));
+        }
+        return Ok(());
+    }
+    let mut alternatives = Vec::new();
+    let mut params = Vec::new();
+    for (idx, key) in keys.iter().enumerate() {
+        let mut parts = Vec::new();
+        for (earlier, value) in keys[..idx].iter().zip(after) {
+            parts.push(format!("{} = ?", order_column(earlier.field)));
+            params.push(sort_sql_value(*value));
+        }
+        let op = if key.descending { "<" } else { ">" };
+        parts.push(format!("{} {op} ?", order_column(key.field)));
+        params.push(sort_sql_value(after[idx]));
+        alternatives.push(format!("({})", parts.join(" AND ")));
+    }
+    sql.push(&format!(" AND ({})", alternatives.join(" OR ")));
+    sql.params.extend(params);
+    Ok(())
+}
+
+pub fn push_order(sql: &mut Sql, keys: &[OrderKey]) {
+    let terms: Vec<String> = keys
+        .iter()
+        .map(|key| {
+            let direction = if key.descending { "DESC" } else { "ASC" };
+            format!("{} {direction}", order_column(key.field))
+        })
+        .collect();
+    sql.push(&format!(" ORDER BY {}", terms.join(", ")));
+}

@@ -1,0 +1,269 @@
+//! The SQLite backend of [`Store`]: an embedded database file, nothing to install. One file per
+//! job; this module tree is the only place in claimdb that names rusqlite.
+
+mod articles;
+mod audit;
+mod claims;
+mod corrections;
+mod filter_sql;
+#[cfg(test)]
+mod matching_proptests;
+mod migrations;
+mod pool;
+mod queue;
+mod reviews;
+mod search;
+mod settings;
+mod stats;
+pub mod test_support;
+#[cfg(test)]
+mod tests;
+mod time;
+mod tokens;
+
+use std::path::Path;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::model::{
+    Article, ArticleId, Claim, ClaimId, NewArticle, NewReview, Principal, Review, ReviewId, Role,
+};
+use crate::review::filter::Filter;
+use crate::review::rules::ReviewPolicy;
+use crate::store::{
+    AcquireQuery, AuditEvent, BatchOutcome, ClaimEdit, ClaimHistory, ClaimListQuery, ClaimQuery, Result,
+    ReviewStats, SearchPage, SearchQuery, Store, StoreError, StoredArticle, TokenInfo,
+};
+use pool::Connections;
+
+/// Read connections kept open; reads beyond this many wait their turn.
+const N_READERS: usize = 8;
+
+/// claimdb's storage in one SQLite file (WAL mode, foreign keys on).
+pub struct SqliteStore {
+    connections: Connections,
+}
+
+impl SqliteStore {
+    /// Opens the database at `path`, creating and migrating it as needed.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        Ok(SqliteStore {
+            connections: Connections::open(path, N_READERS)?,
+        })
+    }
+}
+
+/// SQLite's failures in the store's words: a lock held too long is
+/// [`StoreError::Busy`], anything else a backend failure for the log.
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> StoreError {
+        match &err {
+            rusqlite::Error::SqliteFailure(failure, _)
+                if failure.code == rusqlite::ErrorCode::DatabaseBusy =>
+            {
+                StoreError::Busy(failure.to_string())
+            }
+            _ => StoreError::Backend(Box::new(err)),
+        }
+    }
+}
+
+impl From<rusqlite_migration::Error> for StoreError {
+    fn from(err: rusqlite_migration::Error) -> StoreError {
+        StoreError::Backend(Box::new(err))
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    #[tracing::instrument(skip_all, fields(by = %actor.name))]
+
+    async fn create_article(&self, article: NewArticle, actor: Principal) -> Result<StoredArticle> {
+        self.connections
+            .write(move |conn| articles::create(conn, article, &actor))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(n_articles = batch.len(), dry_run, by = %actor.name))]
+
+    async fn create_articles(
+        &self,
+        batch: Vec<NewArticle>,
+        dry_run: bool,
+        actor: Principal,
+    ) -> Result<Vec<Result<BatchOutcome>>> {
+        self.connections
+            .write(move |conn| articles::create_batch(conn, &batch, dry_run, &actor))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(article = id.0))]
+
+    async fn get_article(&self, id: ArticleId) -> Result<Article> {
+        self.connections.read(move |conn| articles::get(conn, id)).await
+    }
+
+    #[tracing::instrument(skip_all, fields(limit))]
+
+    async fn list_articles(&self, after: Option<ArticleId>, limit: u32) -> Result<Vec<Article>> {
+        self.connections
+            .read(move |conn| articles::list(conn, after, limit))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(claim = id.0))]
+
+    async fn get_claim(&self, id: ClaimId) -> Result<Claim> {
+        self.connections.read(move |conn| claims::get(conn, id)).await
+    }
+
+    #[tracing::instrument(skip_all)]
+
+    async fn list_claims(&self, query: ClaimQuery) -> Result<Vec<Claim>> {
+        self.connections.read(move |conn| claims::list(conn, query)).await
+    }
+
+    #[tracing::instrument(skip_all, fields(limit = query.limit))]
+
+    async fn query_claims(&self, query: ClaimListQuery) -> Result<Vec<Claim>> {
+        self.connections
+            .read(move |conn| claims::query(conn, &query))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(claim = id.0))]
+
+    async fn claim_matches(&self, id: ClaimId, filter: Filter) -> Result<bool> {
+        self.connections
+            .read(move |conn| claims::matches(conn, id, &filter))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(limit = query.limit))]
+
+    async fn search_claims(&self, query: SearchQuery) -> Result<SearchPage> {
+        self.connections
+            .read(move |conn| search::search(conn, &query))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(holder = %query.holder.name))]
+
+    async fn acquire_claim(&self, query: AcquireQuery) -> Result<Option<Claim>> {
+        self.connections
+            .write(move |conn| queue::acquire(conn, &query))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(claim = id.0, holder = %holder.name))]
+
+    async fn release_claim(&self, holder: Principal, id: ClaimId) -> Result<Claim> {
+        self.connections
+            .write(move |conn| queue::release(conn, &holder, id))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(claim = review.claim_id.0, by = %reviewer.name))]
+
+    async fn submit_review(
+        &self,
+        reviewer: Principal,
+        review: NewReview,
+        policy: ReviewPolicy,
+    ) -> Result<(Claim, Review)> {
+        self.connections
+            .write(move |conn| reviews::submit(conn, &reviewer, &review, policy))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(claim = id.0))]
+
+    async fn list_reviews(&self, id: ClaimId, after: Option<ReviewId>, limit: u32) -> Result<Vec<Review>> {
+        self.connections
+            .read(move |conn| reviews::list_reviews(conn, id, after, limit))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(claim = id.0, by = %editor.name))]
+
+    async fn update_claim(
+        &self,
+        editor: Principal,
+        id: ClaimId,
+        etag: String,
+        edit: ClaimEdit,
+    ) -> Result<Claim> {
+        self.connections
+            .write(move |conn| corrections::update(conn, &editor, id, &etag, &edit))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(claim = id.0))]
+
+    async fn claim_history(&self, id: ClaimId) -> Result<ClaimHistory> {
+        self.connections
+            .read(move |conn| corrections::claim_history(conn, id))
+            .await
+    }
+
+    #[tracing::instrument(skip_all)]
+
+    async fn review_stats(&self, window: Duration) -> Result<ReviewStats> {
+        self.connections
+            .read(move |conn| stats::stats(conn, window))
+            .await
+    }
+
+    #[tracing::instrument(skip_all)]
+
+    async fn list_audit_events(&self, after: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>> {
+        self.connections
+            .read(move |conn| audit::list(conn, after, limit))
+            .await
+    }
+
+    #[tracing::instrument(skip_all)]
+
+    async fn find_token(&self, token_sha256: [u8; 32]) -> Result<Option<Principal>> {
+        self.connections
+            .read(move |conn| tokens::find(conn, &token_sha256))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(name = %name, role = %role))]
+
+    async fn create_token(&self, name: String, role: Role, token_sha256: [u8; 32]) -> Result<TokenInfo> {
+        self.connections
+            .write(move |conn| tokens::create(conn, &name, role, &token_sha256))
+            .await
+    }
+
+    #[tracing::instrument(skip_all)]
+
+    async fn count_tokens(&self) -> Result<u64> {
+        self.connections.read(tokens::count).await
+    }
+
+    #[tracing::instrument(skip_all)]
+
+    async fn list_tokens(&self) -> Result<Vec<TokenInfo>> {
+        self.connections.read(tokens::list).await
+    }
+
+    #[tracing::instrument(skip_all, fields(token = id))]
+
+    async fn revoke_token(&self, id: i64) -> Result<TokenInfo> {
+        self.connections.write(move |conn| tokens::revoke(conn, id)).await
+    }
+
+    #[tracing::instrument(skip_all, fields(key))]
+
+    async fn secret(&self, key: &'static str) -> Result<[u8; 32]> {
+        let mut fresh = [0u8; 32];
+        getrandom::fill(&mut fresh).map_err(|err| StoreError::Corrupt(format!("no randomness: {err}")))?;
+        self.connections
+            .write(move |conn| settings::secret_or_insert(conn, key, fresh))
+            .await
+    }
+}

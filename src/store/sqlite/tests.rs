@@ -1,0 +1,718 @@
+//! The SQLite store through the `Store` trait: articles, claims, tokens, the review queue,
+//! filters, search and migrations.
+
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use super::test_support::BulkLoad;
+use super::*;
+use crate::ingest;
+use crate::model::{
+    ArticleId, ArticleMetadata, ClaimDetails, ClaimId, ClaimStatus, NewArticle, NewClaim, NewReview,
+    Principal, Role, Span, Verdict,
+};
+use crate::review::filter::{self, Filter, SortValue};
+use crate::review::rules::{self, ReviewPolicy};
+use crate::store::{ClaimQuery, Store};
+
+fn open() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("claimdb.sqlite")).unwrap();
+    (dir, store)
+}
+
+const BODY: &str = "The council spent 4 million euros on roads in 2021. \
+                    The mayor said the budget would rise by 10% next year.";
+
+#[tokio::test]
+async fn a_revoked_token_is_listed_but_never_found() {
+    let (_dir, store) = open();
+    let hash = crate::auth::token_sha256("cdb_test");
+    let created = store
+        .create_token("ann".into(), Role::Reviewer, hash)
+        .await
+        .unwrap();
+    assert_eq!(created.revoke_time, None);
+    assert!(store.find_token(hash).await.unwrap().is_some());
+    let revoked = store.revoke_token(created.id).await.unwrap();
+    assert!(revoked.revoke_time.is_some());
+    assert_eq!(store.find_token(hash).await.unwrap(), None);
+    assert_eq!(store.list_tokens().await.unwrap(), [revoked]);
+    assert!(matches!(
+        store.revoke_token(created.id).await,
+        Err(StoreError::WrongState(_))
+    ));
+    assert!(matches!(
+        store.revoke_token(99).await,
+        Err(StoreError::NotFound(_))
+    ));
+    // Creating and revoking are both in the audit log.
+    let audited: Vec<String> = store
+        .list_audit_events(None, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|event| event.method)
+        .collect();
+    assert_eq!(audited, ["CreateToken", "RevokeToken"]);
+}
+
+#[tokio::test]
+async fn an_article_and_its_claims_are_stored_together() {
+    let (_dir, store) = open();
+    let new = ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article;
+    let n_claims = new.claims.len();
+    assert!(n_claims > 0);
+    let stored = store.create_article(new, importer()).await.unwrap();
+    assert!(stored.created);
+    assert_eq!(stored.claims.len(), n_claims);
+    assert_eq!(stored.article.claim_count as usize, n_claims);
+    let listed = store
+        .list_claims(ClaimQuery {
+            article: Some(stored.article.id),
+            after: None,
+            limit: 100,
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed, stored.claims);
+    for claim in &listed {
+        assert_eq!(&BODY[claim.span.start..claim.span.end], claim.sentence);
+    }
+}
+
+#[tokio::test]
+async fn claim_details_round_trip_with_their_children() {
+    use crate::model::{ClaimKind, DateRange, Entity, EntityKind, Polarity, Quantity, Rewrite, Span};
+    let (_dir, store) = open();
+    let mut new = ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article;
+    let details = &mut new.claims[0].details;
+    details.content = "the council spent 4 million euros".into();
+    details.kind = ClaimKind::Statistic;
+    details.checkable = false;
+    details.reporting_verb = Some("denies".into());
+    details.polarity = Polarity::Denies;
+    details.entities = vec![
+        Entity {
+            name: "Springfield".into(),
+            kind: EntityKind::Place,
+        },
+        Entity {
+            name: "Council".into(),
+            kind: EntityKind::Organisation,
+        },
+        // A duplicate is stored once.
+        Entity {
+            name: "Springfield".into(),
+            kind: EntityKind::Place,
+        },
+    ];
+    details.quantities = vec![Quantity {
+        value: 60_000.0,
+        upper: Some(90_000.0),
+        unit: "troops".into(),
+        text: "60,000 to 90,000 troops".into(),
+    }];
+    details.dates = vec![
+        DateRange {
+            start: "2021-01-01".into(),
+            end: "2021-12-31".into(),
+            text: "in 2021".into(),
+        },
+        DateRange {
+            start: "2021-12-30".into(),
+            end: "2021-12-30".into(),
+            text: "on Thursday".into(),
+        },
+    ];
+    details.rewrites = vec![Rewrite {
+        original: "The council".into(),
+        span: Span { start: 0, end: 11 },
+        replacement: "Springfield council".into(),
+        rule: "metonym".into(),
+    }];
+    let stored = store.create_article(new, importer()).await.unwrap();
+    let first = &stored.claims[0];
+    assert_eq!(first.details.entities.len(), 2);
+    assert_eq!(first.details.dates.len(), 2);
+    assert_eq!(store.get_claim(first.id).await.unwrap(), *first);
+    let listed = store
+        .list_claims(ClaimQuery {
+            article: None,
+            after: None,
+            limit: 100,
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed, stored.claims);
+    // A page that starts after the first claim carries only its own children.
+    let rest = store
+        .list_claims(ClaimQuery {
+            article: None,
+            after: Some(first.id),
+            limit: 100,
+        })
+        .await
+        .unwrap();
+    assert_eq!(rest, stored.claims[1..]);
+}
+
+#[tokio::test]
+async fn the_same_body_is_stored_once() {
+    let (_dir, store) = open();
+    let first = store
+        .create_article(
+            ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article,
+            importer(),
+        )
+        .await
+        .unwrap();
+    let second = store
+        .create_article(
+            ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article,
+            importer(),
+        )
+        .await
+        .unwrap();
+    assert!(!second.created);
+    assert_eq!(second.article, first.article);
+    assert_eq!(second.claims, first.claims);
+    assert_eq!(store.list_articles(None, 10).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_failing_article_leaves_nothing_behind() {
+    let (_dir, store) = open();
+    let mut new = ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article;
+    // A score outside 0..1 breaks a CHECK constraint on the second claim,
+    // after the article row and the first claim were inserted.
+    new.claims.last_mut().unwrap().checkworthiness = 7.0;
+    assert!(store.create_article(new, importer()).await.is_err());
+    assert!(store.list_articles(None, 10).await.unwrap().is_empty());
+    let claims = store
+        .list_claims(ClaimQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(claims.is_empty());
+}
+
+fn importer() -> Principal {
+    Principal {
+        token_id: 1,
+        name: "importer".into(),
+        role: Role::Admin,
+    }
+}
+
+#[tokio::test]
+async fn a_failing_article_in_a_batch_rolls_back_alone() {
+    // See: #5
+    let (_dir, store) = open();
+    let prepare = |body: &str| ingest::prepare_article(body.to_owned(), ArticleMetadata::default()).article;
+    let other = "Exports rose by 3.2% in 2020 to 41 billion dollars, the ministry said.";
+    let mut broken = prepare("Imports fell by 4% in 2020, the ministry said on Friday.");
+    broken.claims.last_mut().unwrap().checkworthiness = 7.0;
+    let batch = vec![prepare(BODY), broken, prepare(BODY), prepare(other)];
+    let outcomes = store.create_articles(batch, false, importer()).await.unwrap();
+    let first = outcomes[0].as_ref().unwrap();
+    assert!(first.created);
+    assert!(outcomes[1].is_err(), "the broken article fails on its own");
+    let repeat = outcomes[2].as_ref().unwrap();
+    assert!(!repeat.created, "a repeat within the batch is not written again");
+    assert_eq!(repeat.id, first.id);
+    assert!(outcomes[3].as_ref().unwrap().created);
+    assert_eq!(first.claims.len() as u32, first.claim_count);
+
+    // Each article written is audited as the importer's; the broken one
+    // left no trace.
+    let audit = store.list_audit_events(None, 10).await.unwrap();
+    let audited: Vec<(&str, &str, &str)> = audit
+        .iter()
+        .map(|event| {
+            (
+                event.actor.as_str(),
+                event.method.as_str(),
+                event.resource.as_str(),
+            )
+        })
+        .collect();
+    let names = [first.id, outcomes[3].as_ref().unwrap().id].map(|id| format!("articles/{}", id.0));
+    assert_eq!(
+        audited,
+        [
+            ("importer", "ImportArticles", names[0].as_str()),
+            ("importer", "ImportArticles", names[1].as_str())
+        ]
+    );
+
+    let stored = store.list_articles(None, 10).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    let all_claims = store
+        .list_claims(ClaimQuery {
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let n_expected: u32 = stored.iter().map(|article| article.claim_count).sum();
+    assert_eq!(
+        all_claims.len() as u32,
+        n_expected,
+        "no claim of the broken article is left"
+    );
+
+    let again = store
+        .create_articles(vec![prepare(BODY), prepare(other)], false, importer())
+        .await
+        .unwrap();
+    assert!(again.iter().all(|outcome| !outcome.as_ref().unwrap().created));
+}
+
+#[tokio::test]
+async fn a_dry_run_batch_keeps_nothing() {
+    let (_dir, store) = open();
+    let new = ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article;
+    let outcomes = store.create_articles(vec![new], true, importer()).await.unwrap();
+    assert!(outcomes[0].as_ref().unwrap().created);
+    assert!(store.list_articles(None, 10).await.unwrap().is_empty());
+    assert!(store.list_audit_events(None, 10).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn unknown_ids_are_not_found() {
+    let (_dir, store) = open();
+    assert!(matches!(
+        store.get_article(ArticleId(9)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.get_claim(ClaimId(9)).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+#[tokio::test]
+async fn tokens_are_found_by_hash_only() {
+    let (_dir, store) = open();
+    assert_eq!(store.count_tokens().await.unwrap(), 0);
+    let hash = [7u8; 32];
+    let info = store
+        .create_token("alice".into(), Role::Reviewer, hash)
+        .await
+        .unwrap();
+    let found = store.find_token(hash).await.unwrap().unwrap();
+    assert_eq!(found.token_id, info.id);
+    assert_eq!(found.role, Role::Reviewer);
+    assert_eq!(store.find_token([8u8; 32]).await.unwrap(), None);
+    assert_eq!(store.count_tokens().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn secrets_are_made_once_and_kept() {
+    let (dir, store) = open();
+    let first = store.secret("page_token_key").await.unwrap();
+    assert_eq!(store.secret("page_token_key").await.unwrap(), first);
+    drop(store);
+    let reopened = SqliteStore::open(&dir.path().join("claimdb.sqlite")).unwrap();
+    assert_eq!(reopened.secret("page_token_key").await.unwrap(), first);
+}
+
+// Reviewing: the queue, leases, etags, filters and search.
+
+fn principal(name: &str) -> Principal {
+    Principal {
+        token_id: 1,
+        name: name.to_owned(),
+        role: Role::Reviewer,
+    }
+}
+
+/// One article whose claims have these check-worthiness scores; a
+/// negative score stores its magnitude on a claim the extractor found
+/// uncheckable.
+async fn store_with(scores: &[f64]) -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("t.sqlite")).unwrap();
+    store
+        .create_articles_bulk(vec![article_with(scores, "")])
+        .await
+        .unwrap();
+    (dir, store)
+}
+
+/// An article of one claim per score ("Claim number {idx} about
+/// bridges.", then `tail`), checkable unless the score is negative.
+fn article_with(scores: &[f64], tail: &str) -> NewArticle {
+    let mut body = String::new();
+    let mut claims = Vec::new();
+    for (idx, &signed_score) in scores.iter().enumerate() {
+        let sentence = format!("Claim number {idx} about bridges.");
+        let start = body.len();
+        body.push_str(&sentence);
+        claims.push(NewClaim {
+            text: sentence.clone(),
+            sentence,
+            span: Span {
+                start,
+                end: body.len(),
+            },
+            speaker: format!("speaker{}", idx % 2),
+            checkworthiness: signed_score.abs(),
+            details: ClaimDetails {
+                checkable: signed_score >= 0.0,
+                ..ClaimDetails::default()
+            },
+        });
+        body.push(' ');
+    }
+    body.push_str(tail);
+    NewArticle {
+        sha256: crate::hash::sha256(&body),
+        body,
+        metadata: ArticleMetadata::default(),
+        extractor_version: "test".into(),
+        claims,
+    }
+}
+
+#[tokio::test]
+async fn a_windowed_search_for_older_claims_ranks_the_newest_of_that_time() {
+    // Claims 1–20, then a moment, then claims 21–40, all about bridges.
+    let (_dir, store) = store_with(&[0.5; 20]).await;
+    let between = prost_types::Timestamp::from(std::time::SystemTime::now()).to_string();
+    store
+        .create_articles_bulk(vec![article_with(&[0.5; 20], "Later.")])
+        .await
+        .unwrap();
+    let search = |filter: &str| SearchQuery {
+        fts: crate::review::search::fts_query("bridges").unwrap(),
+        mark_terms: Vec::new(),
+        filter: filter::parse(filter).unwrap(),
+        after: None,
+        limit: 50,
+        window: Some(5),
+        above: None,
+    };
+    let ids = |page: &SearchPage| {
+        let mut ids: Vec<i64> = page.hits.iter().map(|hit| hit.claim.id.0).collect();
+        ids.sort_unstable();
+        ids
+    };
+    // The newest 5 of the claims stored before `between`, not the newest
+    // 4 × 5 text matches overall (which are all later).
+    let older = store
+        .search_claims(search(&format!("create_time <= {between}")))
+        .await
+        .unwrap();
+    assert_eq!(ids(&older), [16, 17, 18, 19, 20]);
+    assert_eq!(older.window_floor, Some(ClaimId(15)));
+    let newer = store
+        .search_claims(search(&format!("create_time > {between}")))
+        .await
+        .unwrap();
+    assert_eq!(ids(&newer), [36, 37, 38, 39, 40]);
+    // No claim at all in the time range: nothing, and nothing left out.
+    let none = store
+        .search_claims(search("create_time < 2000-01-01"))
+        .await
+        .unwrap();
+    assert_eq!(none, SearchPage::default());
+}
+
+fn acquire_query(name: &str, lease: Duration) -> AcquireQuery {
+    AcquireQuery {
+        holder: principal(name),
+        filter: Filter::default(),
+        lease,
+        policy: ReviewPolicy::default(),
+        max_leases: rules::DEFAULT_MAX_LEASES,
+    }
+}
+
+#[tokio::test]
+async fn a_reviewer_holds_at_most_max_leases_claims() {
+    let (_dir, store) = store_with(&[0.1, 0.2, 0.3, 0.4]).await;
+    let lease = Duration::from_secs(60);
+    let limited = |name: &str| AcquireQuery {
+        max_leases: 2,
+        ..acquire_query(name, lease)
+    };
+    store.acquire_claim(limited("ann")).await.unwrap().unwrap();
+    store.acquire_claim(limited("ann")).await.unwrap().unwrap();
+    let refused = store.acquire_claim(limited("ann")).await;
+    let Err(StoreError::QuotaExceeded(message)) = refused else {
+        panic!("a third lease is refused: {refused:?}");
+    };
+    assert!(message.starts_with("ann already holds 2 claims"), "{message}");
+    // Others are not limited by ann's leases; a release frees a place.
+    assert_eq!(
+        store.acquire_claim(limited("bob")).await.unwrap().unwrap().id,
+        ClaimId(2)
+    );
+    store.release_claim(principal("ann"), ClaimId(4)).await.unwrap();
+    assert_eq!(
+        store.acquire_claim(limited("ann")).await.unwrap().unwrap().id,
+        ClaimId(4)
+    );
+    // Expired leases do not count.
+    let (_dir, store) = store_with(&[0.1, 0.2]).await;
+    let brief = AcquireQuery {
+        max_leases: 1,
+        ..acquire_query("ann", Duration::ZERO)
+    };
+    store.acquire_claim(brief.clone()).await.unwrap().unwrap();
+    store.acquire_claim(brief).await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn the_queue_hands_out_the_most_check_worthy_claim_nobody_holds() {
+    let (_dir, store) = store_with(&[0.2, 0.9, 0.5]).await;
+    let lease = Duration::from_secs(60);
+    let first = store
+        .acquire_claim(acquire_query("ann", lease))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.id, ClaimId(2));
+    let second = store
+        .acquire_claim(acquire_query("bob", lease))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(second.id, ClaimId(3));
+    let mut filtered = acquire_query("bob", lease);
+    filtered.filter = filter::parse("speaker = speaker0").unwrap();
+    let third = store.acquire_claim(filtered).await.unwrap().unwrap();
+    assert_eq!(third.id, ClaimId(1));
+    assert!(
+        store
+            .acquire_claim(acquire_query("cy", lease))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(matches!(
+        store.release_claim(principal("bob"), ClaimId(2)).await,
+        Err(StoreError::WrongState(_))
+    ));
+    store.release_claim(principal("ann"), ClaimId(2)).await.unwrap();
+    let again = store
+        .acquire_claim(acquire_query("cy", lease))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.id, ClaimId(2));
+}
+
+#[tokio::test]
+async fn uncheckable_claims_are_never_handed_out() {
+    // The most check-worthy claim is uncheckable (an opinion, say).
+    let (_dir, store) = store_with(&[0.3, -0.95]).await;
+    let lease = Duration::from_secs(60);
+    let first = store
+        .acquire_claim(acquire_query("ann", lease))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.id, ClaimId(1));
+    assert!(
+        store
+            .acquire_claim(acquire_query("bob", lease))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_stale_etag_changes_nothing() {
+    let (_dir, store) = store_with(&[0.5]).await;
+    let claim = store.get_claim(ClaimId(1)).await.unwrap();
+    let review = |etag: String| NewReview {
+        claim_id: ClaimId(1),
+        etag,
+        verdict: Verdict::False,
+        rationale: "No.".into(),
+        evidence_urls: vec!["https://example.org/a".into(), "https://example.org/b".into()],
+    };
+    let (after, stored) = store
+        .submit_review(
+            principal("ann"),
+            review(rules::etag(claim.review.version)),
+            ReviewPolicy::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(after.review.version, claim.review.version + 1);
+    assert_eq!(after.status, ClaimStatus::Reviewed);
+    let stale = store
+        .submit_review(
+            principal("bob"),
+            review(rules::etag(claim.review.version)),
+            ReviewPolicy::default(),
+        )
+        .await;
+    assert!(matches!(stale, Err(StoreError::EtagMismatch(_))));
+    let listed = store.list_reviews(ClaimId(1), None, 10).await.unwrap();
+    assert_eq!(listed, [stored]);
+    assert_eq!(store.get_claim(ClaimId(1)).await.unwrap(), after);
+    // The review history cannot be rewritten.
+    let audit = store.list_audit_events(None, 10).await.unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].actor, "ann");
+}
+
+#[tokio::test]
+async fn filters_compile_to_bound_sql_for_the_fields_on_this_schema() {
+    let (_dir, store) = store_with(&[0.1, 0.6, 0.7, 0.8]).await;
+    let list = |text: &str, order: &str| {
+        let query = ClaimListQuery {
+            filter: filter::parse(text).unwrap(),
+            order: filter::parse_order_by(order).unwrap(),
+            after: None,
+            limit: 100,
+        };
+        let store = &store;
+        async move {
+            store
+                .query_claims(query)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|claim| claim.id.0)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list("checkworthiness > 0.6", "").await, [3, 4]);
+    assert_eq!(
+        list("checkworthiness >= 0.6", "checkworthiness desc").await,
+        [4, 3, 2]
+    );
+    assert_eq!(
+        list("speaker = speaker1 AND article = articles/1", "").await,
+        [2, 4]
+    );
+    assert_eq!(list("speaker != speaker1", "name desc").await, [3, 1]);
+    assert_eq!(
+        list("status = UNREVIEWED AND verdict != FALSE", "").await,
+        [1, 2, 3, 4]
+    );
+    assert_eq!(list("verdict = FALSE", "").await, Vec::<i64>::new());
+    assert_eq!(
+        list("create_time > 2000-01-01 AND create_time < 2999-01-01", "").await,
+        [1, 2, 3, 4]
+    );
+    assert_eq!(list("reviewer = ann", "").await, Vec::<i64>::new());
+    assert_eq!(list("reviewer != ann", "").await, [1, 2, 3, 4]);
+    // Keyset pages: after (0.7, 3) in checkworthiness order.
+    let after = store
+        .query_claims(ClaimListQuery {
+            filter: Filter::default(),
+            order: filter::parse_order_by("checkworthiness").unwrap(),
+            after: Some(vec![SortValue::Real(0.7), SortValue::Int(3)]),
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(after.iter().map(|claim| claim.id.0).collect::<Vec<_>>(), [4]);
+    // Mixed directions use the expanded keyset condition.
+    let mixed = store
+        .query_claims(ClaimListQuery {
+            filter: Filter::default(),
+            order: filter::parse_order_by("checkworthiness desc, create_time asc").unwrap(),
+            after: Some(vec![
+                SortValue::Real(0.7),
+                SortValue::Int(i64::MIN),
+                SortValue::Int(0),
+            ]),
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        mixed.iter().map(|claim| claim.id.0).collect::<Vec<_>>(),
+        [3, 2, 1]
+    );
+}
+
+#[tokio::test]
+async fn the_full_text_index_follows_corrections() {
+    let (_dir, store) = store_with(&[0.5, 0.6]).await;
+    let search = |words: &str| {
+        let query = SearchQuery {
+            fts: crate::review::search::fts_query(words).unwrap(),
+            mark_terms: crate::review::search::mark_terms(words),
+            filter: Filter::default(),
+            after: None,
+            limit: 10,
+            window: None,
+            above: None,
+        };
+        let store = &store;
+        async move { store.search_claims(query).await.unwrap().hits }
+    };
+    assert_eq!(search("bridges").await.len(), 2);
+    let claim = store.get_claim(ClaimId(2)).await.unwrap();
+    let edit = ClaimEdit {
+        text: Some("Tunnels cost more.".into()),
+        ..ClaimEdit::default()
+    };
+    store
+        .update_claim(
+            principal("ann"),
+            ClaimId(2),
+            rules::etag(claim.review.version),
+            edit,
+        )
+        .await
+        .unwrap();
+    assert_eq!(search("tunnels").await[0].text_snippet, "**Tunnels** cost more.");
+    // The sentence still mentions bridges; the text no longer does.
+    let hits = search("bridges").await;
+    assert_eq!(hits.len(), 2);
+    assert!(
+        !hits
+            .iter()
+            .any(|hit| hit.text_snippet.contains("Tunnels") && hit.text_snippet.contains("**"))
+    );
+    let listed = store
+        .list_claims(ClaimQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed[1].text, "Tunnels cost more.");
+}
+
+#[test]
+fn migration_indexes_claims_stored_before_it() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    let migrations = super::migrations::migrations();
+    migrations.to_version(&mut conn, 1).unwrap();
+    conn.execute_batch(
+        "INSERT INTO articles (id, sha256, body, extractor_version, claim_count, create_time) \
+         VALUES (1, zeroblob(32), 'Old text.', 'v', 1, 0); \
+         INSERT INTO claims (article_id, text, sentence, span_start, span_end, speaker, checkworthiness, \
+         extractor_version, status, create_time) VALUES (1, 'Old text.', 'Old text.', 0, 9, 'x', 0.5, 'v', \
+         'UNREVIEWED', 0);",
+    )
+    .unwrap();
+    migrations.to_latest(&mut conn).unwrap();
+    let n: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM claims_fts WHERE claims_fts MATCH 'old'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    let state: String = conn
+        .query_row("SELECT review_state FROM claims", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(state, "UNREVIEWED");
+}
