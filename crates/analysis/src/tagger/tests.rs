@@ -211,7 +211,7 @@ const TINY: &str = "# newdoc id = a
 fn tiny_options(seed: u64) -> TaggerOptions {
     TaggerOptions {
         seed,
-        epochs: 5,
+        epochs: 10,
         // The default pruning is sized for the full treebank; four sentences
         // have no weights that large.
         min_weight: 0.0,
