@@ -554,11 +554,10 @@ pub struct Tagger {
 const T_BIAS: u32 = 0;
 const T_LOWER: u32 = 1;
 const T_SUFFIX: u32 = 2; // 2..=5 for suffixes of 1..=4 characters
-const T_PREFIX: u32 = 6; // 6..=8 for prefixes of 1..=3 characters
+const T_PREFIX: u32 = 8; // the prefix of 3 characters (6 and 7 unused)
 const T_SHAPE: u32 = 9;
 const T_FLAGS: u32 = 10;
 const T_PREV: u32 = 11;
-const T_PREV2: u32 = 12;
 const T_PREV_PREV2: u32 = 13;
 const T_PREV_LOWER: u32 = 14;
 const T_LOWER_M1: u32 = 15;
@@ -568,7 +567,6 @@ const T_LOWER_P1: u32 = 18;
 const T_SUFFIX3_P1: u32 = 19;
 const T_LOWER_P2: u32 = 20;
 const T_SHAPE_P1: u32 = 21;
-const T_SHAPE_M1: u32 = 22;
 const T_PREV_SUFFIX3: u32 = 23;
 const T_FORM: u32 = 24;
 const T_LEXICAL: u32 = 25;
@@ -578,7 +576,6 @@ const T_LEXICAL_P1_P2: u32 = 28;
 const T_PREV_LEXICAL_P1: u32 = 29;
 const T_LOWER_M1_LOWER: u32 = 30;
 const T_LOWER_LOWER_P1: u32 = 31;
-const T_LEXICAL_M1: u32 = 32;
 const T_LOWER_LEXICAL_P1: u32 = 33;
 const T_LOWER_NEXT_VERB: u32 = 34;
 
@@ -591,7 +588,8 @@ struct WordKeys {
     form: u64,
     lower: u64,
     suffixes: [u64; 4],
-    prefixes: [u64; 3],
+    /// The first three characters (or the whole word when shorter).
+    prefix: u64,
     shape: u64,
     flags: u64,
     /// The word's most frequent tag in training (+ 1), 0 when rare or unseen.
@@ -605,7 +603,7 @@ const BOUNDARY_WORD: WordKeys = WordKeys {
     form: BOUNDARY,
     lower: BOUNDARY,
     suffixes: [BOUNDARY; 4],
-    prefixes: [BOUNDARY; 3],
+    prefix: BOUNDARY,
     shape: BOUNDARY,
     flags: BOUNDARY,
     lexical: BOUNDARY,
@@ -634,13 +632,8 @@ fn word_keys(form: &str, lower: &str, sentence_initial: bool) -> WordKeys {
         };
         keys.suffixes[length] = hash_str(&lower[start..]);
     }
-    let mut ends = [lower.len(); 3];
-    for (length, (at, character)) in lower.char_indices().take(3).enumerate() {
-        ends[length] = at + character.len_utf8();
-    }
-    for length in 0..3 {
-        keys.prefixes[length] = hash_str(&lower[..ends[length]]);
-    }
+    let prefix_end = lower.char_indices().nth(3).map_or(lower.len(), |(at, _)| at);
+    keys.prefix = hash_str(&lower[..prefix_end]);
     // The shape: X for a capital, x for a small letter, d for a digit, other
     // characters as themselves, runs of one kind cut at four.
     let mut shape = 0x51a9_e000_0000_0001u64;
@@ -710,20 +703,16 @@ fn features(words: &[WordKeys], idx: usize, prev: u64, prev2: u64, out: &mut Vec
     for (length, suffix) in word.suffixes.iter().enumerate() {
         out.push(key(T_SUFFIX + length as u32, *suffix));
     }
-    for (length, prefix) in word.prefixes.iter().enumerate() {
-        out.push(key(T_PREFIX + length as u32, *prefix));
-    }
+    out.push(key(T_PREFIX, word.prefix));
     out.push(key(T_SHAPE, word.shape));
     out.push(key(T_FLAGS, word.flags));
     out.push(key(T_PREV, prev));
-    out.push(key(T_PREV2, prev2));
     out.push(key2(T_PREV_PREV2, prev, prev2));
     out.push(key2(T_PREV_LOWER, prev, word.lower));
     out.push(key2(T_PREV_SUFFIX3, prev, word.suffixes[2]));
     let before = at(-1);
     out.push(key(T_LOWER_M1, before.lower));
     out.push(key(T_SUFFIX3_M1, before.suffixes[2]));
-    out.push(key(T_SHAPE_M1, before.shape));
     out.push(key(T_LOWER_M2, at(-2).lower));
     let after = at(1);
     out.push(key(T_LOWER_P1, after.lower));
@@ -731,7 +720,6 @@ fn features(words: &[WordKeys], idx: usize, prev: u64, prev2: u64, out: &mut Vec
     out.push(key(T_SHAPE_P1, after.shape));
     out.push(key(T_LOWER_P2, at(2).lower));
     out.push(key(T_LEXICAL, word.lexical));
-    out.push(key(T_LEXICAL_M1, before.lexical));
     out.push(key(T_LEXICAL_P1, after.lexical));
     out.push(key(T_LEXICAL_P2, at(2).lexical));
     out.push(key2(T_LEXICAL_P1_P2, after.lexical, at(2).lexical));
