@@ -213,8 +213,10 @@ fn tiny_options(seed: u64) -> TaggerOptions {
         seed,
         epochs: 10,
         // The default pruning is sized for the full treebank; four sentences
-        // have no weights that large.
+        // have no weights that large and no feature seen five times.
         min_weight: 0.0,
+        feats_min_weight: 0.0,
+        min_feature_count: 1,
         ..TaggerOptions::default()
     }
 }
