@@ -3,7 +3,7 @@
 //! treebank when the word was seen with that tag, else what the longest
 //! matching suffix most often gave with that tag.
 //!
-//! A lemma is written as an edit of the form ([`EditScript`]): strip a suffix,
+//! A lemma is written as an edit of the form (an `EditScript`): strip a suffix,
 //! append another, optionally after lowercasing. EWT writes lemmas of ordinary
 //! words in lower case and keeps the case of proper nouns and of `I`, so the
 //! lowercasing is part of the learned edit, not a fixed rule.
@@ -355,7 +355,7 @@ pub(crate) struct WordForms<'a> {
     pub(crate) lower_hash: u64,
 }
 
-/// Lemmas from (form, XPOS): a [`BackoffTable`] of [`EditScript`]s.
+/// Lemmas from (form, XPOS): a suffix back-off table of edit scripts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Lemmatiser {
     scripts: Vec<EditScript>,
