@@ -3,7 +3,7 @@
 //! treebank when the word was seen with that tag, else what the longest
 //! matching suffix most often gave with that tag.
 //!
-//! A lemma is written as an edit of the form ([`EditScript`]): strip a suffix,
+//! A lemma is written as an edit of the form (an `EditScript`): strip a suffix,
 //! append another, optionally after lowercasing. EWT writes lemmas of ordinary
 //! words in lower case and keeps the case of proper nouns and of `I`, so the
 //! lowercasing is part of the learned edit, not a fixed rule.
@@ -103,12 +103,14 @@ pub(crate) fn suffix_starts(word: &str, starts: &mut [usize; MAX_SUFFIX]) -> usi
 }
 
 /// A compact, deterministic map from `u64` keys to `u32` values: the pairs
-/// in key order (what is written), and an open-addressing index that holds
-/// each key beside its value, so a lookup costs one memory read.
+/// in key order (what is written), and an open-addressing index of 8-byte
+/// slots that hold a key's high 32 bits beside its value, so a lookup costs
+/// one memory read. A key is told apart by its slot and its high bits (about
+/// 50 bits in all), so a false match is vanishingly rare.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct KeyTable {
     pairs: Vec<(u64, u32)>,
-    slots: Vec<(u64, u32)>,
+    slots: Vec<(u32, u32)>,
 }
 
 /// Marks an empty slot of a [`KeyTable`] (no stored value is this large).
@@ -122,13 +124,13 @@ impl KeyTable {
         pairs.retain(|(_, value)| *value != EMPTY);
         let capacity = (pairs.len() * 2).next_power_of_two().max(16);
         let mask = capacity - 1;
-        let mut slots = vec![(0u64, EMPTY); capacity];
+        let mut slots = vec![(0u32, EMPTY); capacity];
         for &(key, value) in &pairs {
             let mut slot = (key as usize) & mask;
             while slots[slot].1 != EMPTY {
                 slot = (slot + 1) & mask;
             }
-            slots[slot] = (key, value);
+            slots[slot] = ((key >> 32) as u32, value);
         }
         KeyTable { pairs, slots }
     }
@@ -136,13 +138,14 @@ impl KeyTable {
     #[inline]
     pub(crate) fn get(&self, key: u64) -> Option<u32> {
         let mask = self.slots.len() - 1;
+        let key_high = (key >> 32) as u32;
         let mut slot = (key as usize) & mask;
         loop {
             let (slot_key, value) = self.slots[slot];
             if value == EMPTY {
                 return None;
             }
-            if slot_key == key {
+            if slot_key == key_high {
                 return Some(value);
             }
             slot = (slot + 1) & mask;
@@ -198,12 +201,18 @@ pub(crate) struct BackoffTable {
     suffixes: KeyTable,
 }
 
-/// One training observation for a [`BackoffTable`].
+/// One training observation for a [`BackoffTable`]: `word` keys the word's
+/// own entry (the form as written, or lowercased), `lower` gives the
+/// suffixes.
 pub(crate) struct Observation<'a> {
+    pub(crate) word: &'a str,
     pub(crate) lower: &'a str,
     pub(crate) tag: u32,
     pub(crate) value: u32,
 }
+
+/// Per (word, tag): the lowercase word and how often each value was seen.
+type WordCounts<'a> = BTreeMap<(&'a str, u32), (&'a str, BTreeMap<u32, u32>)>;
 
 fn word_key(lower_hash: u64, tag: u32) -> u64 {
     key2(40, lower_hash, u64::from(tag))
@@ -219,19 +228,21 @@ impl BackoffTable {
     /// at least `min_types` types back it (always for the empty suffix).
     /// Ties go to the lowest value number.
     pub(crate) fn learn(observations: &[Observation<'_>], min_types: u32) -> BackoffTable {
-        let mut per_word: BTreeMap<(&str, u32), BTreeMap<u32, u32>> = BTreeMap::new();
+        let mut per_word: WordCounts<'_> = BTreeMap::new();
         for observation in observations {
             *per_word
-                .entry((observation.lower, observation.tag))
-                .or_default()
+                .entry((observation.word, observation.tag))
+                .or_insert_with(|| (observation.lower, BTreeMap::new()))
+                .1
                 .entry(observation.value)
                 .or_default() += 1;
         }
         let mut word_pairs = Vec::with_capacity(per_word.len());
         let mut per_suffix: BTreeMap<(u32, &str), BTreeMap<u32, u32>> = BTreeMap::new();
-        for (&(lower, tag), counts) in &per_word {
+        for (&(word, tag), (lower, counts)) in &per_word {
+            let lower: &str = lower;
             let best = most_frequent(counts);
-            word_pairs.push((word_key(hash_str(lower), tag), best));
+            word_pairs.push((word_key(hash_str(word), tag), best));
             let mut starts = [0usize; MAX_SUFFIX];
             let n = suffix_starts(lower, &mut starts);
             *per_suffix.entry((tag, "")).or_default().entry(best).or_default() += 1;
@@ -258,27 +269,40 @@ impl BackoffTable {
         }
     }
 
-    /// The word's own value with this tag, if it was seen with it.
+    /// The word's own value with this tag, if it was seen with it
+    /// (`word_hash` hashes the word as the table was keyed).
     #[inline]
-    pub(crate) fn word_value(&self, lower_hash: u64, tag: u32) -> Option<u32> {
-        self.words.get(word_key(lower_hash, tag))
+    pub(crate) fn word_value(&self, word_hash: u64, tag: u32) -> Option<u32> {
+        self.words.get(word_key(word_hash, tag))
     }
 
-    /// Calls `accept` on the word's value, then on each suffix value from the
-    /// longest suffix down to the empty one, until `accept` says yes.
+    /// Calls `accept` on the word's value, then on each suffix value (of the
+    /// lowercase word) from the longest suffix down to the empty one, until
+    /// `accept` says yes.
     #[inline]
     pub(crate) fn first_accepted(
         &self,
         lower: &str,
-        lower_hash: u64,
+        word_hash: u64,
         tag: u32,
         mut accept: impl FnMut(u32) -> bool,
     ) -> Option<u32> {
-        if let Some(value) = self.word_value(lower_hash, tag)
+        if let Some(value) = self.word_value(word_hash, tag)
             && accept(value)
         {
             return Some(value);
         }
+        self.suffix_accepted(lower, tag, accept)
+    }
+
+    /// Like [`BackoffTable::first_accepted`] without the word's own value.
+    #[inline]
+    pub(crate) fn suffix_accepted(
+        &self,
+        lower: &str,
+        tag: u32,
+        mut accept: impl FnMut(u32) -> bool,
+    ) -> Option<u32> {
         let mut starts = [0usize; MAX_SUFFIX];
         let n = suffix_starts(lower, &mut starts);
         for length in (1..=n).rev() {
@@ -321,7 +345,17 @@ fn most_frequent(counts: &BTreeMap<u32, u32>) -> u32 {
     best.0
 }
 
-/// Lemmas from (form, XPOS): a [`BackoffTable`] of [`EditScript`]s.
+/// A word as the lemmatiser reads it: as written and lowercased, each with
+/// its [`hash_str`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WordForms<'a> {
+    pub(crate) form: &'a str,
+    pub(crate) form_hash: u64,
+    pub(crate) lower: &'a str,
+    pub(crate) lower_hash: u64,
+}
+
+/// Lemmas from (form, XPOS): a suffix back-off table of edit scripts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Lemmatiser {
     scripts: Vec<EditScript>,
@@ -345,11 +379,14 @@ impl Lemmatiser {
             *value = number as u32;
         }
         let lowers: Vec<String> = examples.iter().map(|(form, _, _)| lowercase_of(form)).collect();
+        // Seen words are looked up as written: EWT lemmatises "I" and "i"
+        // alike as "I", but "The" and "the" as "the".
         let observations: Vec<Observation<'_>> = examples
             .iter()
             .zip(&lowers)
             .zip(&scripts_per_example)
-            .map(|(((_, tag, _), lower), script)| Observation {
+            .map(|(((form, tag, _), lower), script)| Observation {
+                word: form,
                 lower,
                 tag: *tag,
                 value: script_of[script],
@@ -361,18 +398,25 @@ impl Lemmatiser {
         }
     }
 
-    /// Writes the lemma of a word (as written, and lowercased) with the given
-    /// XPOS number into `out`; the form itself when nothing applies.
+    /// Writes the lemma of a word with the given XPOS number into `out`: as
+    /// the word was seen written, else as it was seen lowercased, else by its
+    /// suffix; the form itself when nothing applies.
     #[inline]
-    pub(crate) fn lemmatise(&self, form: &str, lower: &str, lower_hash: u64, xpos: u32, out: &mut String) {
-        let applied = self
-            .table
-            .first_accepted(lower, lower_hash, xpos, |script| {
-                self.scripts
-                    .get(script as usize)
-                    .is_some_and(|script| script.apply(form, lower, out))
-            })
-            .is_some();
+    pub(crate) fn lemmatise(&self, word: WordForms<'_>, xpos: u32, out: &mut String) {
+        let WordForms {
+            form,
+            form_hash,
+            lower,
+            lower_hash,
+        } = word;
+        let mut apply = |script: u32| {
+            self.scripts
+                .get(script as usize)
+                .is_some_and(|script| script.apply(form, lower, out))
+        };
+        let applied = self.table.word_value(form_hash, xpos).is_some_and(&mut apply)
+            || (form_hash != lower_hash && self.table.word_value(lower_hash, xpos).is_some_and(&mut apply))
+            || self.table.suffix_accepted(lower, xpos, &mut apply).is_some();
         if !applied {
             out.clear();
             out.push_str(form);
@@ -506,7 +550,13 @@ mod tests {
         let lemma = |form: &str, tag: u32| {
             let lower = lowercase_of(form);
             let mut out = String::new();
-            lemmatiser.lemmatise(form, &lower, hash_str(&lower), tag, &mut out);
+            let word = WordForms {
+                form,
+                form_hash: hash_str(form),
+                lower: &lower,
+                lower_hash: hash_str(&lower),
+            };
+            lemmatiser.lemmatise(word, tag, &mut out);
             out
         };
         assert_eq!(lemma("children", 0), "child");

@@ -8,13 +8,13 @@
 //! to unseen text (suffixes, prefixes, shape) beside the word itself.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use crate::conllu::Sentence;
 use crate::lemma::{
-    BackoffTable, ByteReader, KeyTable, Lemmatiser, Observation, lowercase_of, push_lowercase, put_str,
-    put_u32,
+    BackoffTable, ByteReader, KeyTable, Lemmatiser, Observation, WordForms, lowercase_of, push_lowercase,
+    put_str, put_u32,
 };
 use crate::perceptron::{FormatError, Frozen, Rng, Trainer, hash_str, key, key2, mix};
 
@@ -33,17 +33,23 @@ pub struct TaggerOptions {
     pub dictionary_min_share: f64,
     /// A suffix rule (for FEATS and lemmas) needs this many word types.
     pub min_suffix_types: u32,
+    /// Tagger features seen fewer times than this in training are not used.
+    pub min_feature_count: u32,
+    /// `min_weight` for the FEATS classifier.
+    pub feats_min_weight: f32,
 }
 
 impl Default for TaggerOptions {
     fn default() -> TaggerOptions {
         TaggerOptions {
             seed: 1,
-            epochs: 5,
-            min_weight: 1.0,
+            epochs: 7,
+            min_weight: 0.5,
             dictionary_min_count: 20,
             dictionary_min_share: 0.97,
             min_suffix_types: 2,
+            min_feature_count: 5,
+            feats_min_weight: 0.5,
         }
     }
 }
@@ -124,6 +130,19 @@ impl PackedModel {
     /// as room.
     #[inline]
     fn predict(&self, features: &[u64], scores: &mut Vec<i32>) -> u32 {
+        self.accumulate(features, scores);
+        let mut best = 0usize;
+        for (class, &score) in scores.iter().enumerate() {
+            if score > scores[best] {
+                best = class;
+            }
+        }
+        best as u32
+    }
+
+    /// Sets `scores` to every class's score for the features.
+    #[inline]
+    fn accumulate(&self, features: &[u64], scores: &mut Vec<i32>) {
         scores.clear();
         scores.resize(self.n_classes, 0);
         let mask = self.slots.len() - 1;
@@ -158,20 +177,13 @@ impl PackedModel {
                 slot = (slot + 1) & mask;
             }
         }
-        let mut best = 0usize;
-        for (class, &score) in scores.iter().enumerate() {
-            if score > scores[best] {
-                best = class;
-            }
-        }
-        best as u32
     }
 
     /// The best of `candidates` (which must not be empty) for the features;
     /// ties go to the first candidate.
     #[inline]
     fn predict_among(&self, features: &[u64], candidates: &[u32], scores: &mut Vec<i32>) -> u32 {
-        self.predict(features, scores);
+        self.accumulate(features, scores);
         let mut best = candidates.first().copied().unwrap_or(0);
         let mut best_score = i32::MIN;
         for &candidate in candidates {
@@ -465,7 +477,7 @@ fn train_feats_classifier(
             let sentence = &sentences[sentence_idx];
             forms.clear();
             forms.extend(sentence.words.iter().map(|word| word.form.as_str()));
-            scratch.prepare(&forms, lexicon);
+            scratch.prepare(&forms, lexicon, &kinds);
             let classes = &gold[sentence_idx];
             for (idx, &truth) in values[sentence_idx].iter().enumerate() {
                 let tag = classes[idx];
@@ -487,7 +499,7 @@ fn train_feats_classifier(
             }
         }
     }
-    let model = trainer.freeze(options.min_weight);
+    let model = trainer.freeze(options.feats_min_weight);
     FeatsClassifier {
         packed: PackedModel::from_frozen(&model),
         model,
@@ -542,11 +554,10 @@ pub struct Tagger {
 const T_BIAS: u32 = 0;
 const T_LOWER: u32 = 1;
 const T_SUFFIX: u32 = 2; // 2..=5 for suffixes of 1..=4 characters
-const T_PREFIX: u32 = 6; // 6..=8 for prefixes of 1..=3 characters
+const T_PREFIX: u32 = 8; // the prefix of 3 characters (6 and 7 unused)
 const T_SHAPE: u32 = 9;
 const T_FLAGS: u32 = 10;
 const T_PREV: u32 = 11;
-const T_PREV2: u32 = 12;
 const T_PREV_PREV2: u32 = 13;
 const T_PREV_LOWER: u32 = 14;
 const T_LOWER_M1: u32 = 15;
@@ -556,7 +567,6 @@ const T_LOWER_P1: u32 = 18;
 const T_SUFFIX3_P1: u32 = 19;
 const T_LOWER_P2: u32 = 20;
 const T_SHAPE_P1: u32 = 21;
-const T_SHAPE_M1: u32 = 22;
 const T_PREV_SUFFIX3: u32 = 23;
 const T_FORM: u32 = 24;
 const T_LEXICAL: u32 = 25;
@@ -566,7 +576,8 @@ const T_LEXICAL_P1_P2: u32 = 28;
 const T_PREV_LEXICAL_P1: u32 = 29;
 const T_LOWER_M1_LOWER: u32 = 30;
 const T_LOWER_LOWER_P1: u32 = 31;
-const T_LEXICAL_M1: u32 = 32;
+const T_LOWER_LEXICAL_P1: u32 = 33;
+const T_LOWER_NEXT_VERB: u32 = 34;
 
 /// Stands for the word before the first or after the last.
 const BOUNDARY: u64 = 0x5eed_b0a7_d0b0_0001;
@@ -577,21 +588,26 @@ struct WordKeys {
     form: u64,
     lower: u64,
     suffixes: [u64; 4],
-    prefixes: [u64; 3],
+    /// The first three characters (or the whole word when shorter).
+    prefix: u64,
     shape: u64,
     flags: u64,
     /// The word's most frequent tag in training (+ 1), 0 when rare or unseen.
     lexical: u64,
+    /// The `lexical` of the nearest of the next four words whose most
+    /// frequent tag is a verb's, 0 when none is: an auxiliary has one.
+    next_verb: u64,
 }
 
 const BOUNDARY_WORD: WordKeys = WordKeys {
     form: BOUNDARY,
     lower: BOUNDARY,
     suffixes: [BOUNDARY; 4],
-    prefixes: [BOUNDARY; 3],
+    prefix: BOUNDARY,
     shape: BOUNDARY,
     flags: BOUNDARY,
     lexical: BOUNDARY,
+    next_verb: BOUNDARY,
 };
 
 /// Hashes what the features need of a word; `lower` is its lowercase.
@@ -616,13 +632,8 @@ fn word_keys(form: &str, lower: &str, sentence_initial: bool) -> WordKeys {
         };
         keys.suffixes[length] = hash_str(&lower[start..]);
     }
-    let mut ends = [lower.len(); 3];
-    for (length, (at, character)) in lower.char_indices().take(3).enumerate() {
-        ends[length] = at + character.len_utf8();
-    }
-    for length in 0..3 {
-        keys.prefixes[length] = hash_str(&lower[..ends[length]]);
-    }
+    let prefix_end = lower.char_indices().nth(3).map_or(lower.len(), |(at, _)| at);
+    keys.prefix = hash_str(&lower[..prefix_end]);
     // The shape: X for a capital, x for a small letter, d for a digit, other
     // characters as themselves, runs of one kind cut at four.
     let mut shape = 0x51a9_e000_0000_0001u64;
@@ -692,20 +703,16 @@ fn features(words: &[WordKeys], idx: usize, prev: u64, prev2: u64, out: &mut Vec
     for (length, suffix) in word.suffixes.iter().enumerate() {
         out.push(key(T_SUFFIX + length as u32, *suffix));
     }
-    for (length, prefix) in word.prefixes.iter().enumerate() {
-        out.push(key(T_PREFIX + length as u32, *prefix));
-    }
+    out.push(key(T_PREFIX, word.prefix));
     out.push(key(T_SHAPE, word.shape));
     out.push(key(T_FLAGS, word.flags));
     out.push(key(T_PREV, prev));
-    out.push(key(T_PREV2, prev2));
     out.push(key2(T_PREV_PREV2, prev, prev2));
     out.push(key2(T_PREV_LOWER, prev, word.lower));
     out.push(key2(T_PREV_SUFFIX3, prev, word.suffixes[2]));
     let before = at(-1);
     out.push(key(T_LOWER_M1, before.lower));
     out.push(key(T_SUFFIX3_M1, before.suffixes[2]));
-    out.push(key(T_SHAPE_M1, before.shape));
     out.push(key(T_LOWER_M2, at(-2).lower));
     let after = at(1);
     out.push(key(T_LOWER_P1, after.lower));
@@ -713,13 +720,14 @@ fn features(words: &[WordKeys], idx: usize, prev: u64, prev2: u64, out: &mut Vec
     out.push(key(T_SHAPE_P1, after.shape));
     out.push(key(T_LOWER_P2, at(2).lower));
     out.push(key(T_LEXICAL, word.lexical));
-    out.push(key(T_LEXICAL_M1, before.lexical));
     out.push(key(T_LEXICAL_P1, after.lexical));
     out.push(key(T_LEXICAL_P2, at(2).lexical));
     out.push(key2(T_LEXICAL_P1_P2, after.lexical, at(2).lexical));
     out.push(key2(T_PREV_LEXICAL_P1, prev, after.lexical));
     out.push(key2(T_LOWER_M1_LOWER, before.lower, word.lower));
     out.push(key2(T_LOWER_LOWER_P1, word.lower, after.lower));
+    out.push(key2(T_LOWER_LEXICAL_P1, word.lower, after.lexical));
+    out.push(key2(T_LOWER_NEXT_VERB, word.lower, word.next_verb));
 }
 
 /// Buffers reused from sentence to sentence, so tagging does not allocate
@@ -736,7 +744,7 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn prepare(&mut self, forms: &[&str], lexicon: &KeyTable) {
+    fn prepare(&mut self, forms: &[&str], lexicon: &KeyTable, kinds: &[TagKind]) {
         self.lower.clear();
         self.lower_ends.clear();
         self.words.clear();
@@ -744,11 +752,28 @@ impl Scratch {
             push_lowercase(form, &mut self.lower);
             self.lower_ends.push(self.lower.len());
         }
+        let mut quotes_before = 0u64;
         for (idx, form) in forms.iter().enumerate() {
             let lower = self.lower_of(idx);
             let mut keys = word_keys(form, lower, idx == 0);
+            // A straight double quote opens or closes by how many came before.
+            if *form == "\"" {
+                keys.flags |= (1 + (quotes_before & 1)) << 5;
+                quotes_before += 1;
+            }
             keys.lexical = lexicon.get(keys.lower).map_or(0, |tag| u64::from(tag) + 1);
             self.words.push(keys);
+        }
+        let mut nearest_verb: Option<(usize, u64)> = None;
+        for idx in (0..self.words.len()).rev() {
+            self.words[idx].next_verb = match nearest_verb {
+                Some((position, lexical)) if position - idx <= 4 => lexical,
+                _ => 0,
+            };
+            let lexical = self.words[idx].lexical;
+            if lexical > 0 && kinds.get(lexical as usize - 1) == Some(&TagKind::Verb) {
+                nearest_verb = Some((idx, lexical));
+            }
         }
     }
 
@@ -812,26 +837,57 @@ impl Tagger {
 
         let dictionary = learn_dictionary(sentences, &gold, options);
         let lexicon = learn_lexicon(sentences, &gold);
+        let kinds: Vec<TagKind> = tags.iter().map(|tag| tag_kind(&tag.upos)).collect();
+
+        // Features seen fewer than `min_feature_count` times (counted with
+        // the gold previous tags) are left out: they mostly memorise, and
+        // leaving them out keeps the model small and fast.
+        let mut scratch = Scratch::default();
+        let mut forms: Vec<&str> = Vec::new();
+        let mut feature_counts: HashMap<u64, u32> = HashMap::new();
+        if options.min_feature_count > 1 {
+            for (sentence, tags_of) in sentences.iter().zip(&gold) {
+                forms.clear();
+                forms.extend(sentence.words.iter().map(|word| word.form.as_str()));
+                scratch.prepare(&forms, &lexicon, &kinds);
+                let (mut prev, mut prev2) = (0u64, 0u64);
+                for (idx, &truth) in tags_of.iter().enumerate() {
+                    if dictionary.get(scratch.words[idx].form).is_none() {
+                        features(&scratch.words, idx, prev, prev2, &mut scratch.features);
+                        for &feature in &scratch.features {
+                            *feature_counts.entry(feature).or_default() += 1;
+                        }
+                    }
+                    prev2 = prev;
+                    prev = u64::from(truth) + 1;
+                }
+            }
+        }
+        let frequent_enough = |feature: &u64| {
+            options.min_feature_count <= 1
+                || feature_counts
+                    .get(feature)
+                    .is_some_and(|count| *count >= options.min_feature_count)
+        };
 
         // The perceptron, trained greedily on its own previous predictions.
         let mut trainer = Trainer::new(tags.len());
         let mut order: Vec<usize> = (0..sentences.len()).collect();
         let mut rng = Rng::new(options.seed);
-        let mut scratch = Scratch::default();
-        let mut forms: Vec<&str> = Vec::new();
         for _ in 0..options.epochs {
             rng.shuffle(&mut order);
             for &sentence_idx in &order {
                 let sentence = &sentences[sentence_idx];
                 forms.clear();
                 forms.extend(sentence.words.iter().map(|word| word.form.as_str()));
-                scratch.prepare(&forms, &lexicon);
+                scratch.prepare(&forms, &lexicon, &kinds);
                 let (mut prev, mut prev2) = (0u64, 0u64);
                 for (idx, &truth) in gold[sentence_idx].iter().enumerate() {
                     let guess = match dictionary.get(scratch.words[idx].form) {
                         Some(class) => class,
                         None => {
                             features(&scratch.words, idx, prev, prev2, &mut scratch.features);
+                            scratch.features.retain(frequent_enough);
                             let guess = trainer
                                 .predict(&scratch.features, &mut scratch.scores, |_| true)
                                 .unwrap_or(0) as u32;
@@ -847,9 +903,19 @@ impl Tagger {
         let model = trainer.freeze(options.min_weight);
 
         // Morphology: FEATS per (word, joint tag), lemmas per (word, XPOS).
+        let learnable: Vec<Vec<String>> = sentences
+            .iter()
+            .map(|sentence| {
+                sentence
+                    .words
+                    .iter()
+                    .map(|word| learnable_feats(&word.feats))
+                    .collect()
+            })
+            .collect();
         let mut feats_numbers: BTreeMap<&str, u32> = BTreeMap::new();
-        for word in sentences.iter().flat_map(|sentence| &sentence.words) {
-            feats_numbers.insert(&word.feats, 0);
+        for feats in learnable.iter().flatten() {
+            feats_numbers.insert(feats, 0);
         }
         feats_numbers.insert("_", 0);
         for (number, value) in feats_numbers.values_mut().enumerate() {
@@ -863,22 +929,23 @@ impl Tagger {
         let observations: Vec<Observation<'_>> = sentences
             .iter()
             .flat_map(|sentence| &sentence.words)
+            .zip(learnable.iter().flatten())
             .zip(gold.iter().flatten())
             .zip(&lowers)
-            .map(|((word, &tag), lower)| Observation {
+            .map(|(((_, feats), &tag), lower)| Observation {
+                word: lower,
                 lower,
                 tag,
-                value: feats_numbers[word.feats.as_str()],
+                value: feats_numbers[feats.as_str()],
             })
             .collect();
         let feats = BackoffTable::learn(&observations, options.min_suffix_types);
-        let values: Vec<Vec<u32>> = sentences
+        let values: Vec<Vec<u32>> = learnable
             .iter()
-            .map(|sentence| {
-                sentence
-                    .words
+            .map(|feats_of| {
+                feats_of
                     .iter()
-                    .map(|word| feats_numbers[word.feats.as_str()])
+                    .map(|feats| feats_numbers[feats.as_str()])
                     .collect()
             })
             .collect();
@@ -934,7 +1001,7 @@ impl Tagger {
         SCRATCH.with(|cell| {
             let mut guard = cell.borrow_mut();
             let scratch = &mut *guard;
-            scratch.prepare(forms, &self.lexicon);
+            scratch.prepare(forms, &self.lexicon, &self.kinds);
             scratch.classes.clear();
             let (mut prev, mut prev2) = (0u64, 0u64);
             for idx in 0..forms.len() {
@@ -986,8 +1053,14 @@ impl Tagger {
                 tagged.upos = &tag.upos;
                 tagged.xpos = &tag.xpos;
                 tagged.feats = feats;
+                let word = WordForms {
+                    form,
+                    form_hash: scratch.words[idx].form,
+                    lower,
+                    lower_hash,
+                };
                 self.lemmatiser
-                    .lemmatise(form, lower, lower_hash, tag.xpos_number, &mut tagged.lemma);
+                    .lemmatise(word, tag.xpos_number, &mut tagged.lemma);
             }
         });
     }
@@ -1006,8 +1079,13 @@ impl Tagger {
         let mut out = String::new();
         match self.xpos_names.iter().position(|name| name == xpos) {
             Some(number) => {
-                self.lemmatiser
-                    .lemmatise(form, &lower, hash_str(&lower), number as u32, &mut out)
+                let word = WordForms {
+                    form,
+                    form_hash: hash_str(form),
+                    lower: &lower,
+                    lower_hash: hash_str(&lower),
+                };
+                self.lemmatiser.lemmatise(word, number as u32, &mut out)
             }
             None => out.push_str(form),
         }
@@ -1117,6 +1195,24 @@ impl Tagger {
             feats,
             lemmatiser,
         })
+    }
+}
+
+/// The FEATS of a treebank word without `Typo=Yes`, which marks a misspelling
+/// that no analysis of the form can foresee (and the CoNLL 2018 scorer does
+/// not count it).
+fn learnable_feats(feats: &str) -> String {
+    if !feats.contains("Typo=") {
+        return feats.to_string();
+    }
+    let kept: Vec<&str> = feats
+        .split('|')
+        .filter(|pair| !pair.starts_with("Typo="))
+        .collect();
+    if kept.is_empty() {
+        "_".to_string()
+    } else {
+        kept.join("|")
     }
 }
 

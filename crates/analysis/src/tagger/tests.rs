@@ -211,10 +211,12 @@ const TINY: &str = "# newdoc id = a
 fn tiny_options(seed: u64) -> TaggerOptions {
     TaggerOptions {
         seed,
-        epochs: 5,
+        epochs: 10,
         // The default pruning is sized for the full treebank; four sentences
-        // have no weights that large.
+        // have no weights that large and no feature seen five times.
         min_weight: 0.0,
+        feats_min_weight: 0.0,
+        min_feature_count: 1,
         ..TaggerOptions::default()
     }
 }
