@@ -111,12 +111,12 @@ enum Command {
     /// its weights (`claimdb train analysis` trains the language analysis).
     /// Needs no server.
     #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
-    Train(TrainCommand),
+    Train(Box<TrainCommand>),
     /// Prints precision, recall and F1 of the check-worthiness model on a
     /// labelled data set (`claimdb eval analysis` scores the language
     /// analysis). Needs no server.
     #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
-    Eval(EvalCommand),
+    Eval(Box<EvalCommand>),
     /// Manages API tokens in a database.
     Token {
         #[command(subcommand)]

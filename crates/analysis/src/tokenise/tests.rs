@@ -389,10 +389,24 @@ fn questions_and_exclamations_end_sentences() {
 
 #[test]
 fn paragraphs_end_sentences() {
-    let text = "Breaking News\nThe vote passed on Tuesday.";
+    let text = "Breaking News\n\nThe vote passed on Tuesday.";
     assert_eq!(
         sentences_of(text),
         ["Breaking News", "The vote passed on Tuesday."]
+    );
+}
+
+#[test]
+fn a_wrapped_line_is_no_sentence_break() {
+    // Text wrapped at a fixed width (as the CoNLL 2018 raw texts and many
+    // wire stories are) breaks lines inside sentences.
+    let text = "The vote passed on Tuesday after a long\ndebate in the Senate.\n\nIt was close.";
+    assert_eq!(
+        sentences_of(text),
+        [
+            "The vote passed on Tuesday after a long\ndebate in the Senate.",
+            "It was close."
+        ]
     );
 }
 
@@ -574,7 +588,7 @@ fn training_texts_join_sentences_with_spaces_and_paragraphs_with_empty_lines() {
     assert_eq!(texts[0].text, "It rained. We left. \n\nNext day \n");
     assert_eq!(texts[0].sentences, [0..10, 11..19, 22..30]);
     assert_eq!(texts[1].text, "Another document. \n");
-    assert_eq!(texts[1].sentences, [0..17]);
+    assert_eq!(texts[1].sentences, vec![0..17]);
 }
 
 #[test]
