@@ -62,9 +62,10 @@ pub struct EvalAnalysisArgs {
     /// Scores named entities on an IOB2 file instead of a treebank.
     #[arg(long)]
     ner: bool,
-    /// Scores this CoNLL-U file (another system's output on the same text,
-    /// from raw text) instead of running claimdb's analysis.
-    #[arg(long, conflicts_with = "ner")]
+    /// Scores this file, another system's output on the same text, instead
+    /// of running claimdb's analysis: CoNLL-U for a treebank, or IOB2 over
+    /// the same words with `--ner`.
+    #[arg(long)]
     system: Option<PathBuf>,
     /// Reads the weights from this folder (as `claimdb train analysis`
     /// writes them) instead of those embedded in this binary.
@@ -142,7 +143,21 @@ pub fn eval(args: &EvalAnalysisArgs) -> anyhow::Result<()> {
     };
     if args.ner {
         let gold = read_entities(&args.data)?;
-        let f1 = measure::measure_entities(&models, &gold);
+        let f1 = match &args.system {
+            Some(system_path) => {
+                let system = read_entities(system_path)?;
+                measure::score_entities(&gold, &system)
+                    .map_err(anyhow::Error::msg)
+                    .with_context(|| {
+                        format!(
+                            "cannot score {} against {}",
+                            system_path.display(),
+                            args.data.display()
+                        )
+                    })?
+            }
+            None => measure::measure_entities(&models, &gold),
+        };
         println!(
             "sentences={} precision={:.4} recall={:.4}",
             gold.len(),

@@ -224,3 +224,42 @@ fn eval_analysis_names_a_missing_file_and_a_bad_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn eval_analysis_with_ner_scores_another_systems_iob2_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("gold.iob2");
+    std::fs::write(&gold, "# sent_id = 1\n1\tBarack\tB-PER\t-\t-\n2\tObama\tI-PER\t-\t-\n3\tvisited\tO\t-\t-\n4\tParis\tB-LOC\t-\t-\n\n")
+        .unwrap();
+    // The system finds the person but not the place: precision 1, recall 1/2.
+    let system = dir.path().join("system.iob2");
+    std::fs::write(&system, "# sent_id = 1\n1\tBarack\tB-PER\t-\t-\n2\tObama\tI-PER\t-\t-\n3\tvisited\tO\t-\t-\n4\tParis\tO\t-\t-\n\n")
+        .unwrap();
+    let stdout = stdout_of(&claimdb(&[
+        "eval",
+        "analysis",
+        "--ner",
+        "--data",
+        path_str(&gold),
+        "--system",
+        path_str(&system),
+    ]));
+    assert_eq!(
+        measure(stdout.lines().last().unwrap(), "NER_F1"),
+        0.667,
+        "{stdout}"
+    );
+    // Other words in the system file are refused, naming the sentence.
+    std::fs::write(&system, "# sent_id = 1\n1\tBarack\tB-PER\t-\t-\n\n").unwrap();
+    let output = claimdb(&[
+        "eval",
+        "analysis",
+        "--ner",
+        "--data",
+        path_str(&gold),
+        "--system",
+        path_str(&system),
+    ]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("sentence 1"));
+}

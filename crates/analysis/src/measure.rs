@@ -85,6 +85,35 @@ pub fn measure_entities(models: &Models<'_>, gold: &[NerSentence]) -> F1 {
     eval::entity_f1(&gold_spans, &system_spans)
 }
 
+/// Exact-span, exact-type entity F1 of another system's IOB2 output over the
+/// same sentences and words as the gold file.
+pub fn score_entities(gold: &[NerSentence], system: &[NerSentence]) -> Result<F1, String> {
+    if gold.len() != system.len() {
+        return Err(format!(
+            "{} gold sentences but {} system sentences",
+            gold.len(),
+            system.len()
+        ));
+    }
+    let spans = |sentence: &NerSentence| -> Vec<(std::ops::Range<usize>, &'static str)> {
+        sentence
+            .entities
+            .iter()
+            .map(|entity| (entity.words.clone(), entity.kind.label()))
+            .collect()
+    };
+    let mut gold_spans = Vec::with_capacity(gold.len());
+    let mut system_spans = Vec::with_capacity(gold.len());
+    for (idx, (gold_sentence, system_sentence)) in gold.iter().zip(system).enumerate() {
+        if gold_sentence.forms != system_sentence.forms {
+            return Err(format!("sentence {} has other words in the system file", idx + 1));
+        }
+        gold_spans.push(spans(gold_sentence));
+        system_spans.push(spans(system_sentence));
+    }
+    Ok(eval::entity_f1(&gold_spans, &system_spans))
+}
+
 /// The shared task's measures on one line, as `claimdb eval analysis` prints
 /// them: `UPOS=0.xxx XPOS=0.xxx UFeats=0.xxx Lemmas=0.xxx UAS=0.xxx LAS=0.xxx`,
 /// with `Tokens=` and `Sentences=` first when `with_segmentation`.
