@@ -1,31 +1,11 @@
 //! `claimdb analyse` and `claimdb eval analysis` as a user runs them, on small hand-written data.
 
 use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use claimdb_analysis::conllu;
 
-fn claimdb(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_claimdb"))
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap()
-}
-
-fn stdout_of(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
+use crate::support::offline::{claimdb, path_str, stdout_of};
 
 /// The value of `NAME=` on a line of `NAME=0.xxx` measures.
 fn measure(line: &str, name: &str) -> f64 {

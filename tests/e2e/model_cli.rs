@@ -1,28 +1,6 @@
 //! `claimdb train` and `claimdb eval` on small inline data sets (the real data sets are not in the repository).
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn claimdb(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_claimdb"))
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap()
-}
-
-fn stdout_of(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
+use crate::support::offline::{claimdb, path_str, stdout_of};
 
 #[test]
 fn eval_prints_precision_recall_f1_with_the_embedded_model() {

@@ -7,8 +7,6 @@
 //! continue an `X` entity starts a new one, and a `B-X` right after a `B-X`
 //! (or an `I-X`) starts a second entity rather than extending the first.
 
-use std::fmt;
-
 use crate::ner::{Entity, EntityKind};
 
 /// One sentence of an IOB2 file: its words and gold entities, plus the
@@ -33,21 +31,9 @@ impl NerSentence {
     }
 }
 
-/// A line that is not valid IOB2.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
-    /// 1-based line number.
-    pub line: usize,
-    pub message: String,
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
-    }
-}
-
-impl std::error::Error for ParseError {}
+/// A line that is not valid IOB2: the same error as CoNLL-U's (line number
+/// and message).
+pub use crate::conllu::ParseError;
 
 /// One word's tag: outside, or the beginning or inside of an entity of a kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! Starts a real claimdb server on an ephemeral port with a temporary database, and makes clients.
 
+pub mod offline;
 pub mod process;
 
 use std::net::SocketAddr;
