@@ -20,7 +20,7 @@
 //! from all hundred features, and a fine part scores every labelled class
 //! from 48 of them. LEFT-nsubj scores the LEFT move's score plus its own, so
 //! the decision stays joint, but most lookups need only three weights, which
-//! live inside the hash table's slot (see [`weights`]). This costs about half
+//! live inside the hash table's slot (see the private `weights` module). This costs about half
 //! a point of LAS against the plain joint model and is about twice as fast.
 //!
 //! Inference does no allocation per transition: the per-word hashes are
