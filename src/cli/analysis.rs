@@ -81,7 +81,7 @@ pub fn analyse(file: &Path) -> anyhow::Result<()> {
     let mut buffer = String::new();
     for (idx, analysis) in models.analyse_text(&text).iter().enumerate() {
         buffer.clear();
-        let sentence = pipeline::to_conllu(&text, analysis, None, Some(&format!("{}", idx + 1)));
+        let sentence = pipeline::to_conllu(&text, analysis, Some(&format!("{}", idx + 1)));
         conllu::write_sentence(&mut buffer, &sentence);
         out.write_all(buffer.as_bytes())?;
     }
@@ -211,11 +211,9 @@ fn read_weights(dir: &Path) -> anyhow::Result<TrainedModels> {
     };
     let lexicon_text = String::from_utf8(read(LEXICON_FILE)?).with_context(|| LEXICON_FILE.to_string())?;
     let learned_lexicon = Lexicon::from_text(&lexicon_text).with_context(|| LEXICON_FILE.to_string())?;
-    let mut lexicon = learned_lexicon.clone();
-    lexicon.add_hand_lists();
     Ok(TrainedModels {
+        lexicon: learned_lexicon.with_hand_lists(),
         learned_lexicon,
-        lexicon,
         splitter: SentenceSplitter::from_bytes(&read(SPLITTER_FILE)?)
             .with_context(|| SPLITTER_FILE.to_string())?,
         tagger: Tagger::from_bytes(&read(TAGGER_FILE)?).with_context(|| TAGGER_FILE.to_string())?,

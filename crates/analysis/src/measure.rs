@@ -5,6 +5,7 @@
 use crate::conllu::Sentence;
 use crate::eval::{self, EvalError, F1, Scores};
 use crate::iob2::NerSentence;
+use crate::ner::Entity;
 use crate::pipeline::{Models, to_conllu};
 
 /// A treebank's figures, once from its gold words and once from its raw text.
@@ -21,15 +22,14 @@ pub fn analyse_gold_words(models: &Models<'_>, gold: &[Sentence]) -> Vec<Sentenc
         .map(|sentence| {
             let forms: Vec<&str> = sentence.words.iter().map(|word| word.form.as_str()).collect();
             let analysis = models.analyse_words(&forms);
-            let predicted = to_conllu("", &analysis, Some(&forms), None);
             let mut system = sentence.clone();
-            for (word, predicted) in system.words.iter_mut().zip(predicted.words) {
+            for (word, predicted) in system.words.iter_mut().zip(analysis.words) {
                 word.lemma = predicted.lemma;
-                word.upos = predicted.upos;
-                word.xpos = predicted.xpos;
-                word.feats = predicted.feats;
+                word.upos = predicted.upos.to_string();
+                word.xpos = predicted.xpos.to_string();
+                word.feats = predicted.feats.to_string();
                 word.head = predicted.head;
-                word.deprel = predicted.deprel;
+                word.deprel = predicted.deprel.to_string();
                 word.deps = "_".to_string();
             }
             system
@@ -45,7 +45,7 @@ pub fn analyse_raw_text(models: &Models<'_>, gold: &[Sentence]) -> Vec<Sentence>
         .analyse_text(&text)
         .iter()
         .enumerate()
-        .map(|(idx, analysis)| to_conllu(&text, analysis, None, Some(&format!("{}", idx + 1))))
+        .map(|(idx, analysis)| to_conllu(&text, analysis, Some(&format!("{}", idx + 1))))
         .collect()
 }
 
@@ -85,6 +85,14 @@ pub fn measure_entities(models: &Models<'_>, gold: &[NerSentence]) -> F1 {
     eval::entity_f1(&gold_spans, &system_spans)
 }
 
+/// Entities as the scorer counts them: word range and label.
+fn entity_spans(entities: &[Entity]) -> Vec<(std::ops::Range<usize>, &'static str)> {
+    entities
+        .iter()
+        .map(|entity| (entity.words.clone(), entity.kind.label()))
+        .collect()
+}
+
 /// Exact-span, exact-type entity F1 of another system's IOB2 output over the
 /// same sentences and words as the gold file.
 pub fn score_entities(gold: &[NerSentence], system: &[NerSentence]) -> Result<F1, String> {
@@ -95,69 +103,56 @@ pub fn score_entities(gold: &[NerSentence], system: &[NerSentence]) -> Result<F1
             system.len()
         ));
     }
-    let spans = |sentence: &NerSentence| -> Vec<(std::ops::Range<usize>, &'static str)> {
-        sentence
-            .entities
-            .iter()
-            .map(|entity| (entity.words.clone(), entity.kind.label()))
-            .collect()
-    };
     let mut gold_spans = Vec::with_capacity(gold.len());
     let mut system_spans = Vec::with_capacity(gold.len());
     for (idx, (gold_sentence, system_sentence)) in gold.iter().zip(system).enumerate() {
         if gold_sentence.forms != system_sentence.forms {
             return Err(format!("sentence {} has other words in the system file", idx + 1));
         }
-        gold_spans.push(spans(gold_sentence));
-        system_spans.push(spans(system_sentence));
+        gold_spans.push(entity_spans(&gold_sentence.entities));
+        system_spans.push(entity_spans(&system_sentence.entities));
     }
     Ok(eval::entity_f1(&gold_spans, &system_spans))
 }
 
 /// The shared task's measures on one line, as `claimdb eval analysis` prints
 /// them: `UPOS=0.xxx XPOS=0.xxx UFeats=0.xxx Lemmas=0.xxx UAS=0.xxx LAS=0.xxx`,
-/// with `Tokens=` and `Sentences=` first when `with_segmentation`.
+/// with `Tokens=`, `Sentences=` and `Words=` first when `with_segmentation`.
 pub fn format_scores(scores: &Scores, with_segmentation: bool) -> String {
-    let mut parts = Vec::new();
-    if with_segmentation {
-        parts.push(format!("Tokens={:.3}", scores.tokens.f1));
-        parts.push(format!("Sentences={:.3}", scores.sentences.f1));
-        parts.push(format!("Words={:.3}", scores.words.f1));
-    }
-    for (name, f1) in [
+    format_scores_to(scores, with_segmentation, 3)
+}
+
+/// [`format_scores`] with `decimals` digits after the point.
+fn format_scores_to(scores: &Scores, with_segmentation: bool, decimals: usize) -> String {
+    let segmentation = [
+        ("Tokens", &scores.tokens),
+        ("Sentences", &scores.sentences),
+        ("Words", &scores.words),
+    ];
+    let words = [
         ("UPOS", &scores.upos),
         ("XPOS", &scores.xpos),
         ("UFeats", &scores.ufeats),
         ("Lemmas", &scores.lemmas),
         ("UAS", &scores.uas),
         ("LAS", &scores.las),
-    ] {
-        parts.push(format!("{name}={:.3}", f1.f1));
-    }
-    parts.join(" ")
+    ];
+    let measures = if with_segmentation { &segmentation[..] } else { &[] };
+    measures
+        .iter()
+        .chain(&words)
+        .map(|(name, f1)| format!("{name}={:.decimals$}", f1.f1))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The figures a weights test pins, six decimals each: a treebank's two
 /// tracks, one `name: measures` line each.
 pub fn record_treebank(name: &str, figures: &TreebankFigures) -> String {
-    let precise = |scores: &Scores, with_segmentation: bool| {
-        let mut parts = Vec::new();
-        if with_segmentation {
-            parts.push(format!(
-                "Tokens={:.6} Sentences={:.6} Words={:.6}",
-                scores.tokens.f1, scores.sentences.f1, scores.words.f1
-            ));
-        }
-        parts.push(format!(
-            "UPOS={:.6} XPOS={:.6} UFeats={:.6} Lemmas={:.6} UAS={:.6} LAS={:.6}",
-            scores.upos.f1, scores.xpos.f1, scores.ufeats.f1, scores.lemmas.f1, scores.uas.f1, scores.las.f1
-        ));
-        parts.join(" ")
-    };
     format!(
         "{name} gold tokens: {}\n{name} raw text: {}\n",
-        precise(&figures.gold_tokens, false),
-        precise(&figures.raw_text, true)
+        format_scores_to(&figures.gold_tokens, false, 6),
+        format_scores_to(&figures.raw_text, true, 6)
     )
 }
 

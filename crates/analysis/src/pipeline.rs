@@ -237,20 +237,13 @@ pub fn entity_labels(analysis: &Analysis<'_>) -> Vec<String> {
     labels
 }
 
-/// An analysis as a CoNLL-U sentence. `text` is what the spans point into;
-/// with an analysis of gold words (empty spans), `forms` gives the words.
-pub fn to_conllu(
-    text: &str,
-    analysis: &Analysis<'_>,
-    forms: Option<&[&str]>,
-    sent_id: Option<&str>,
-) -> conllu::Sentence {
+/// An analysis as a CoNLL-U sentence. `text` is what the spans point into.
+pub fn to_conllu(text: &str, analysis: &Analysis<'_>, sent_id: Option<&str>) -> conllu::Sentence {
     let mut sentence = conllu::Sentence::default();
     if let Some(sent_id) = sent_id {
         sentence.comments.push(format!("sent_id = {sent_id}"));
     }
-    let has_spans = forms.is_none();
-    if has_spans && let Some(sentence_text) = text.get(analysis.span.clone()) {
+    if let Some(sentence_text) = text.get(analysis.span.clone()) {
         let one_line: String = sentence_text
             .chars()
             .map(|c| {
@@ -264,25 +257,16 @@ pub fn to_conllu(
         sentence.comments.push(format!("text = {one_line}"));
     }
     let labels = entity_labels(analysis);
-    let form_of = |idx: usize, word: &Word<'_>| -> String {
-        match forms {
-            Some(forms) => forms.get(idx).copied().unwrap_or("_").to_string(),
-            None => text.get(word.span.clone()).unwrap_or("_").to_string(),
-        }
-    };
     for (token_idx, token) in analysis.tokens.iter().enumerate() {
-        let no_space_after = has_spans
-            && analysis
-                .tokens
-                .get(token_idx + 1)
-                .is_some_and(|next| next.span.start == token.span.end);
+        let no_space_after = analysis
+            .tokens
+            .get(token_idx + 1)
+            .is_some_and(|next| next.span.start == token.span.end);
         let mut token_misc = Vec::new();
         if no_space_after {
             token_misc.push("SpaceAfter=No".to_string());
         }
-        if has_spans {
-            token_misc.push(format!("TokenRange={}:{}", token.span.start, token.span.end));
-        }
+        token_misc.push(format!("TokenRange={}:{}", token.span.start, token.span.end));
         let multiword = token.words.len() > 1;
         if multiword {
             sentence.multiword_tokens.push(conllu::MultiwordToken {
@@ -301,7 +285,7 @@ pub fn to_conllu(
                 misc.push(format!("NER={label}"));
             }
             sentence.words.push(conllu::Word {
-                form: form_of(word_idx, word),
+                form: text.get(word.span.clone()).unwrap_or("_").to_string(),
                 lemma: word.lemma.clone(),
                 upos: word.upos.to_string(),
                 xpos: word.xpos.to_string(),
@@ -389,7 +373,7 @@ mod tests {
             "{:?}",
             analysis.entities
         );
-        let sentence = to_conllu(text, analysis, None, Some("s1"));
+        let sentence = to_conllu(text, analysis, Some("s1"));
         let written = conllu::write(&[sentence]);
         let read_back = conllu::parse(&written).unwrap();
         assert_eq!(read_back[0].words.len(), analysis.words.len());
