@@ -1218,20 +1218,9 @@ fn learnable_feats(feats: &str) -> String {
 
 /// Word forms (exact case) seen often enough, nearly always with one tag.
 fn learn_dictionary(sentences: &[Sentence], gold: &[Vec<u32>], options: &TaggerOptions) -> KeyTable {
-    let mut counts: BTreeMap<&str, BTreeMap<u32, u32>> = BTreeMap::new();
-    for (sentence, tags) in sentences.iter().zip(gold) {
-        for (word, &tag) in sentence.words.iter().zip(tags) {
-            *counts.entry(&word.form).or_default().entry(tag).or_default() += 1;
-        }
-    }
     let mut pairs = Vec::new();
-    for (form, tag_counts) in counts {
-        let total: u32 = tag_counts.values().sum();
-        let (best, best_count) =
-            tag_counts.iter().fold(
-                (0u32, 0u32),
-                |best, (&tag, &count)| if count > best.1 { (tag, count) } else { best },
-            );
+    for (form, tag_counts) in count_tags(sentences, gold, |form| form) {
+        let (best, best_count, total) = most_frequent(&tag_counts);
         if total >= options.dictionary_min_count
             && f64::from(best_count) >= options.dictionary_min_share * f64::from(total)
         {
@@ -1245,29 +1234,44 @@ fn learn_dictionary(sentences: &[Sentence], gold: &[Vec<u32>], options: &TaggerO
 /// seen once are left out so that training sees unknown words on the right as
 /// often as new text will show them.
 fn learn_lexicon(sentences: &[Sentence], gold: &[Vec<u32>]) -> KeyTable {
-    let mut counts: BTreeMap<String, BTreeMap<u32, u32>> = BTreeMap::new();
-    for (sentence, tags) in sentences.iter().zip(gold) {
-        for (word, &tag) in sentence.words.iter().zip(tags) {
-            *counts
-                .entry(lowercase_of(&word.form))
-                .or_default()
-                .entry(tag)
-                .or_default() += 1;
-        }
-    }
     let mut pairs = Vec::new();
-    for (lower, tag_counts) in counts {
-        let total: u32 = tag_counts.values().sum();
-        let (best, _) =
-            tag_counts.iter().fold(
-                (0u32, 0u32),
-                |best, (&tag, &count)| if count > best.1 { (tag, count) } else { best },
-            );
+    for (lower, tag_counts) in count_tags(sentences, gold, lowercase_of) {
+        let (best, _, total) = most_frequent(&tag_counts);
         if total >= 2 {
             pairs.push((hash_str(&lower), best));
         }
     }
     KeyTable::from_pairs(pairs)
+}
+
+/// How often each key (made from a word's form) has each gold tag, in key order.
+fn count_tags<'s, K: Ord>(
+    sentences: &'s [Sentence],
+    gold: &[Vec<u32>],
+    key_of: impl Fn(&'s str) -> K,
+) -> BTreeMap<K, BTreeMap<u32, u32>> {
+    let mut counts: BTreeMap<K, BTreeMap<u32, u32>> = BTreeMap::new();
+    for (sentence, tags) in sentences.iter().zip(gold) {
+        for (word, &tag) in sentence.words.iter().zip(tags) {
+            *counts
+                .entry(key_of(&word.form))
+                .or_default()
+                .entry(tag)
+                .or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// The most frequent tag (the lowest of equals), its count, and the total.
+fn most_frequent(tag_counts: &BTreeMap<u32, u32>) -> (u32, u32, u32) {
+    let total: u32 = tag_counts.values().sum();
+    let (best, best_count) =
+        tag_counts.iter().fold(
+            (0u32, 0u32),
+            |best, (&tag, &count)| if count > best.1 { (tag, count) } else { best },
+        );
+    (best, best_count, total)
 }
 
 /// Predicted (UPOS, XPOS) for every word of every training sentence, each

@@ -125,9 +125,7 @@ pub fn train_tokeniser(
     options: &SplitterOptions,
 ) -> (Lexicon, SentenceSplitter) {
     let learned = Lexicon::learn(sentences);
-    let mut with_hand_lists = learned.clone();
-    with_hand_lists.add_hand_lists();
-    let splitter = SentenceSplitter::train(sentences, &with_hand_lists, options);
+    let splitter = SentenceSplitter::train(sentences, &learned.with_hand_lists(), options);
     (learned, splitter)
 }
 
@@ -985,6 +983,14 @@ impl Lexicon {
         for prefix in BOUND_HYPHEN_PREFIXES {
             self.hyphen_prefixes.insert((*prefix).to_string());
         }
+    }
+
+    /// A copy with the hand-written news lists added: the lexicon as the
+    /// tokeniser uses it, from the learned part that is stored.
+    pub fn with_hand_lists(&self) -> Lexicon {
+        let mut lexicon = self.clone();
+        lexicon.add_hand_lists();
+        lexicon
     }
 
     /// Adds a contraction written without an apostrophe (lowercase ASCII).

@@ -65,8 +65,7 @@ pub fn train_all(
         ..SplitterOptions::default()
     };
     let (learned_lexicon, splitter) = tokenise::train_tokeniser(treebank, &splitter_options);
-    let mut lexicon = learned_lexicon.clone();
-    lexicon.add_hand_lists();
+    let lexicon = learned_lexicon.with_hand_lists();
 
     let tagger_options = TaggerOptions {
         seed: options.seed,

@@ -610,8 +610,7 @@ fn a_splitter_trained_on_a_tiny_treebank_learns_its_boundaries_deterministically
     let (lexicon, splitter) = train_tokeniser(&sentences, &options);
     let (_, again) = train_tokeniser(&sentences, &options);
     assert_eq!(splitter.to_bytes(), again.to_bytes(), "same seed, same weights");
-    let mut lexicon = lexicon;
-    lexicon.add_hand_lists();
+    let lexicon = lexicon.with_hand_lists();
     let text = "It rained in Paris, and Mr. Brown stayed in. We left.";
     let mut tokens = Tokenised::default();
     let mut spans = Vec::new();
