@@ -142,15 +142,7 @@ impl Trainer {
     /// per decision, even when `truth == guess` (it then only ticks the clock),
     /// so that averaging weighs every decision the same.
     pub fn update(&mut self, features: &[u64], truth: usize, guess: usize) {
-        self.step += 1;
-        if truth == guess {
-            return;
-        }
-        for &feature in features {
-            let row = self.rows.entry(feature).or_default();
-            bump(row, truth as u16, 1.0, self.step);
-            bump(row, guess as u16, -1.0, self.step);
-        }
+        self.update_by(features, truth, guess, 1.0);
     }
 
     /// Like [`Trainer::update`] with a weight other than one (a cost-sensitive
