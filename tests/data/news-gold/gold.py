@@ -3,7 +3,9 @@
 
     gold.py select            the 40 article ids, by the rule in README.md
     gold.py show ID           the article's body, one paragraph per block, with byte offsets
-    gold.py fill FILE...      add byte spans to an annotation from the quoted text
+    gold.py fill FILE...      add byte spans to an annotation from the quoted text, then drop
+                              the sentences' text (the corpus stays in ../shared)
+    gold.py expand FILE...    put each sentence's text back, for editing (fill drops it again)
     gold.py check [FILE...]   every span's bytes equal its quoted text (all files by default)
 
 The corpus stays in ../shared/corpus; only ids, spans and annotations live here.
@@ -111,19 +113,45 @@ def fill_file(path):
         gold["dateline"]["span"] = [start, start + len(text)]
     cursor = 0
     for number, sentence in enumerate(gold["sentences"]):
-        text = sentence["text"].encode()
-        start = locate(body, text, cursor, 1, f"sentence {number}")
-        sentence["span"] = [start, start + len(text)]
-        cursor = start + len(text)
+        if "text" in sentence:
+            text = sentence.pop("text").encode()
+            start = locate(body, text, cursor, 1, f"sentence {number}")
+            sentence["span"] = [start, start + len(text)]
+        start, cursor = sentence["span"]
         for field in ("pronouns", "metonyms", "dates"):
             for mention in sentence.get(field, []):
                 needle = mention["text"].encode()
                 at = locate(body[start:cursor], needle, 0, mention.get("occurrence", 1), f"sentence {number} {field}")
                 mention["span"] = [start + at, start + at + len(needle)]
+    write(path, gold)
+    check_file(path)
+
+
+def whole_words(body, span):
+    """The span neither starts nor ends in the middle of a word ("he" in "the")."""
+    text = body[span[0]:span[1]].decode(errors="replace")
+    before = body[:span[0]].decode(errors="replace")[-1:]
+    after = body[span[1]:].decode(errors="replace")[:1]
+    return not (
+        (text[:1].isalnum() and before.isalnum()) or (text[-1:].isalnum() and after.isalnum())
+    )
+
+
+def expand_file(path):
+    with open(path, encoding="utf-8") as handle:
+        gold = json.load(handle)
+    _, article = find(gold["id"])
+    body = article["body"].encode()
+    for sentence in gold["sentences"]:
+        start, end = sentence["span"]
+        sentence["text"] = body[start:end].decode()
+    write(path, gold)
+
+
+def write(path, gold):
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(gold, handle, ensure_ascii=False, indent=1)
         handle.write("\n")
-    check_file(path)
 
 
 def check_file(path):
@@ -144,7 +172,12 @@ def check_file(path):
         same(gold["dateline"]["span"], gold["dateline"]["text"], "dateline")
     last_end = 0
     for number, sentence in enumerate(gold["sentences"]):
-        same(sentence["span"], sentence["text"], f"sentence {number}")
+        if "text" in sentence:
+            problems.append(f"sentence {number} still quotes its text: run gold.py fill")
+        if not 0 <= sentence["span"][0] < sentence["span"][1] <= len(body):
+            problems.append(f"sentence {number}: span {sentence['span']} is outside the body")
+        elif b"\n\n" in body[sentence["span"][0]:sentence["span"][1]]:
+            problems.append(f"sentence {number} spans a paragraph break")
         if sentence["span"][0] < last_end:
             problems.append(f"sentence {number} overlaps the one before")
         last_end = sentence["span"][1]
@@ -156,6 +189,8 @@ def check_file(path):
         for field in ("pronouns", "metonyms", "dates"):
             for mention in sentence.get(field, []):
                 same(mention["span"], mention["text"], f"sentence {number} {field}")
+                if not whole_words(body, mention["span"]):
+                    problems.append(f"sentence {number} {field} {mention['text']!r} starts or ends inside a word")
                 inside = sentence["span"][0] <= mention["span"][0] and mention["span"][1] <= sentence["span"][1]
                 if not inside:
                     problems.append(f"sentence {number} {field} {mention['text']!r} lies outside the sentence")
@@ -182,6 +217,9 @@ def main():
     elif command == "fill" and rest:
         for path in rest:
             fill_file(path)
+    elif command == "expand" and rest:
+        for path in rest:
+            expand_file(path)
     elif command == "check":
         paths = rest or sorted(
             os.path.join(HERE, name) for name in os.listdir(HERE) if name.endswith(".json")
