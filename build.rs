@@ -21,9 +21,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         prost::Message::encode_to_vec(&file_descriptors),
     )?;
 
+    // Type names let the CLI look each message up in the descriptor set and
+    // print it in the proto's canonical JSON mapping.
+    let mut config = tonic_prost_build::Config::new();
+    config.enable_type_names();
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)
-        .compile_fds(file_descriptors)?;
+        .compile_fds_with_config(file_descriptors, config)?;
     Ok(())
 }

@@ -6,10 +6,8 @@ use tonic::metadata::MetadataValue;
 use tonic::service::Interceptor;
 use tonic::transport::{Channel, Endpoint};
 
-use super::output::{
-    self, ArticleJson, AuditJson, ClaimJson, HistoryEventJson, ReviewJson, SearchResultJson, StatsJson,
-};
 use super::{ArticlesCommand, ClaimsCommand, ClientArgs, PageArgs, ReviewCommand};
+use super::{json, output};
 use crate::api::pb;
 use crate::api::pb::article_service_client::ArticleServiceClient;
 use crate::api::pb::claim_service_client::ClaimServiceClient;
@@ -72,11 +70,6 @@ pub(super) fn call_failed(status: tonic::Status) -> anyhow::Error {
     anyhow::anyhow!("{:?}: {}", status.code(), status.message())
 }
 
-pub(super) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string(value)?);
-    Ok(())
-}
-
 pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Result<()> {
     let mut client = article_client(&args).await?;
     match command {
@@ -103,19 +96,13 @@ pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Res
                 .await
                 .map_err(call_failed)?
                 .into_inner();
-            let article = response.article.unwrap_or_default();
             if args.json {
-                let mut line = ArticleJson::new(&article, false);
-                line.already_exists = Some(response.already_exists);
-                print_json(&line)?;
-                for claim in &response.claims {
-                    print_json(&ClaimJson::stored(claim))?;
-                }
+                json::print(&response)?;
             } else {
                 if response.already_exists {
                     println!("Already stored; nothing was written.");
                 }
-                print!("{}", output::article_text(&article));
+                print!("{}", output::article_text(&response.article.unwrap_or_default()));
                 println!();
                 for claim in &response.claims {
                     println!("{}", output::claim_line(claim));
@@ -139,7 +126,7 @@ pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Res
                         return Ok(());
                     }
                     if args.json {
-                        print_json(&ArticleJson::new(article, false))?;
+                        json::print(article)?;
                     } else {
                         println!("{}", output::article_line(article));
                     }
@@ -158,7 +145,7 @@ pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Res
                 .map_err(call_failed)?
                 .into_inner();
             if args.json {
-                print_json(&ArticleJson::new(&article, true))?;
+                json::print(&article)?;
             } else {
                 print!("{}", output::article_text(&article));
                 println!("\n{}", article.body);
@@ -213,9 +200,9 @@ pub async fn claims(args: ClientArgs, command: ClaimsCommand) -> anyhow::Result<
                 .map_err(call_failed)?
                 .into_inner();
             if args.json {
-                print_json(&ClaimJson::stored(&claim))?;
+                json::print(&claim)?;
                 for event in &history.events {
-                    print_json(&HistoryEventJson::new(event))?;
+                    json::print(event)?;
                 }
             } else {
                 print!("{}", output::claim_text(&claim));
@@ -255,7 +242,7 @@ async fn list_claims(
                 return Ok(());
             }
             if args.json {
-                print_json(&ClaimJson::stored(claim))?;
+                json::print(claim)?;
             } else {
                 println!("{}", output::claim_line(claim));
             }
@@ -291,15 +278,10 @@ async fn search_claims(
             if page.limit.is_some_and(|limit| n_shown >= limit) {
                 return Ok(());
             }
-            let claim = result.claim.clone().unwrap_or_default();
             if args.json {
-                print_json(&SearchResultJson {
-                    claim: ClaimJson::stored(&claim),
-                    text_snippet: &result.text_snippet,
-                    sentence_snippet: &result.sentence_snippet,
-                    score: result.score,
-                })?;
+                json::print(result)?;
             } else {
+                let claim = result.claim.clone().unwrap_or_default();
                 println!("{:<12} {:<24} {}", claim.name, claim.speaker, result.text_snippet);
             }
             n_shown += 1;
@@ -379,16 +361,10 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
                 .into_inner();
             let similar = similar_reviewed(&args, &claim).await?;
             if args.json {
-                print_json(&ClaimJson::stored(&claim))?;
-                print_json(&ArticleJson::new(&article, false))?;
+                json::print(&claim)?;
+                json::print(&article)?;
                 for result in &similar {
-                    let other = result.claim.clone().unwrap_or_default();
-                    print_json(&SearchResultJson {
-                        claim: ClaimJson::stored(&other),
-                        text_snippet: &result.text_snippet,
-                        sentence_snippet: &result.sentence_snippet,
-                        score: result.score,
-                    })?;
+                    json::print(result)?;
                 }
             } else {
                 print!("{}", output::claim_text(&claim));
@@ -442,12 +418,11 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
                 .await
                 .map_err(call_failed)?
                 .into_inner();
-            let claim = response.claim.unwrap_or_default();
-            let review = response.review.unwrap_or_default();
             if args.json {
-                print_json(&ReviewJson::new(&review))?;
-                print_json(&ClaimJson::stored(&claim))?;
+                json::print(&response)?;
             } else {
+                let claim = response.claim.unwrap_or_default();
+                let review = response.review.unwrap_or_default();
                 println!("Recorded {}.", review.name);
                 print!("{}", output::claim_text(&claim));
             }
@@ -459,7 +434,7 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
                 .map_err(call_failed)?
                 .into_inner();
             if args.json {
-                print_json(&ClaimJson::stored(&claim))?;
+                json::print(&claim)?;
             } else {
                 println!("Released {}.", claim.name);
             }
@@ -476,7 +451,7 @@ pub async fn stats(args: ClientArgs) -> anyhow::Result<()> {
         .map_err(call_failed)?
         .into_inner();
     if args.json {
-        print_json(&StatsJson::new(&stats))
+        json::print(&stats)
     } else {
         print!("{}", output::stats_text(&stats));
         Ok(())
@@ -501,7 +476,7 @@ pub async fn audit(args: ClientArgs, page: PageArgs) -> anyhow::Result<()> {
                 return Ok(());
             }
             if args.json {
-                print_json(&AuditJson::new(event))?;
+                json::print(event)?;
             } else {
                 println!("{}", output::audit_line(event));
             }

@@ -1,13 +1,13 @@
-//! `claimdb extract`: runs the extractor on a file and prints the claims as JSON lines.
+//! `claimdb extract`: runs the extractor on a file and prints the claims as JSON lines
+//! (the `Claim` message in canonical JSON, as ExtractClaims answers).
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::api;
 use crate::ingest;
 use crate::model::ArticleMetadata;
 
-use super::output::ClaimJson;
+use super::json;
 
 pub fn run(file: &Path) -> anyhow::Result<()> {
     let body = super::read_input(file)?;
@@ -16,13 +16,11 @@ pub fn run(file: &Path) -> anyhow::Result<()> {
     }
     let prepared = ingest::prepare_article(body, ArticleMetadata::default());
     let article = prepared.article;
-    let mut out = std::io::stdout().lock();
     for claim in article.claims {
         // The same conversion ExtractClaims answers with, so the CLI and the
         // API describe a claim alike.
         let claim = api::unstored_claim(claim, &article.extractor_version);
-        serde_json::to_writer(&mut out, &ClaimJson::stored(&claim))?;
-        writeln!(out)?;
+        json::print(&claim)?;
     }
     Ok(())
 }

@@ -12,8 +12,8 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::ClientArgs;
-use super::client::{article_client, call_failed, print_json};
-use super::output::{ImportItemJson, ImportSummaryJson};
+use super::client::{article_client, call_failed};
+use super::json;
 use crate::api::pb;
 use crate::import::{self, Entry, Format, Item};
 
@@ -119,7 +119,7 @@ pub async fn run(args: ClientArgs, import_args: ImportArgs) -> anyhow::Result<()
                     });
                 }
                 if args.json {
-                    progress.suspend(|| print_json(&ImportItemJson::new(&result)))?;
+                    progress.suspend(|| json::print(&item_line(result.clone())))?;
                 }
                 if last_shown.elapsed() >= PROGRESS_EVERY {
                     last_shown = Instant::now();
@@ -146,14 +146,25 @@ pub async fn run(args: ClientArgs, import_args: ImportArgs) -> anyhow::Result<()
     let seconds = started.elapsed().as_secs_f64();
 
     if args.json {
+        // The stream's own messages, as grpcurl prints them; input the client
+        // could not read is an INVALID item the server never saw, and counted
+        // so in the summary.
         for refusal in &unreadable {
-            print_json(&ImportItemJson::unreadable(&refusal.item_id, &refusal.reason))?;
+            json::print(&item_line(pb::ImportItemResult {
+                item_id: refusal.item_id.clone(),
+                outcome: Outcome::Invalid.into(),
+                reason: refusal.reason.clone(),
+                ..Default::default()
+            }))?;
         }
-        print_json(&ImportSummaryJson::new(
-            &summary,
-            unreadable.len() as i64,
-            seconds,
-        ))?;
+        json::print(&pb::ImportArticlesResponse {
+            response: Some(pb::import_articles_response::Response::Summary(
+                pb::ImportSummary {
+                    invalid: summary.invalid + unreadable.len() as i64,
+                    ..summary
+                },
+            )),
+        })?;
     } else {
         print_summary(&summary, &unreadable, &refused, seconds);
     }
@@ -195,6 +206,13 @@ fn progress_bar(total_bytes: Option<u64>, json: bool) -> ProgressBar {
         progress.set_draw_target(ProgressDrawTarget::hidden());
     }
     progress
+}
+
+/// One item's outcome as the stream's message.
+fn item_line(result: pb::ImportItemResult) -> pb::ImportArticlesResponse {
+    pb::ImportArticlesResponse {
+        response: Some(pb::import_articles_response::Response::Item(result)),
+    }
 }
 
 fn print_summary(summary: &pb::ImportSummary, unreadable: &[Refused], refused: &[Refused], seconds: f64) {

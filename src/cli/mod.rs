@@ -6,6 +6,7 @@ mod client;
 mod eval;
 mod extract;
 mod import;
+mod json;
 mod output;
 mod serve;
 mod token;

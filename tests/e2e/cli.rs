@@ -55,14 +55,15 @@ async fn extract_prints_claims_as_json_lines_without_a_server() {
         .find(|claim| claim["text"] == "Russia denies planning to attack Ukraine.")
         .expect("the denial is a claim");
     assert_eq!(denial["kind"], "STATEMENT");
-    assert_eq!(denial["reporting_verb"], "denies");
-    assert_eq!(denial["polarity"], "DENIES");
+    // The proto's canonical JSON: nested messages, lowerCamelCase names.
+    assert_eq!(denial["stance"]["verb"], "denies");
+    assert_eq!(denial["stance"]["polarity"], "DENIES");
     assert_eq!(denial["content"], "Planning to attack Ukraine.");
     assert_eq!(denial["rewrites"][0]["rule"], "metonym");
     assert_eq!(denial["checkable"], true);
     let body = std::fs::read_to_string(MISSION_PATH).unwrap();
     for claim in &claims {
-        let [start, end] = [0, 1].map(|i| claim["span"][i].as_u64().unwrap() as usize);
+        let [start, end] = ["start", "end"].map(|key| claim["span"][key].as_u64().unwrap() as usize);
         assert_eq!(body[start..end], *claim["sentence"].as_str().unwrap());
     }
 }
@@ -78,13 +79,17 @@ async fn the_client_subcommands_store_and_list_through_the_server() {
         env.clone(),
     )
     .await;
+    // One line: the CreateArticleResponse, as any gRPC client prints it
+    // (alreadyExists false is the default, so it is left out).
     let lines = stdout_json_lines(&created);
-    let article = &lines[0];
+    assert_eq!(lines.len(), 1);
+    let response = &lines[0];
+    assert!(response.get("alreadyExists").is_none(), "{response}");
+    let article = &response["article"];
     assert_eq!(article["dateline"], "WILMINGTON/MOSCOW");
-    assert_eq!(article["already_exists"], false);
     let name = article["name"].as_str().unwrap().to_owned();
-    let n_claims = lines.len() - 1;
-    assert_eq!(article["claim_count"].as_u64().unwrap() as usize, n_claims);
+    let n_claims = response["claims"].as_array().unwrap().len();
+    assert_eq!(article["claimCount"].as_u64().unwrap() as usize, n_claims);
 
     let listed = claimdb(
         strings(&[
@@ -228,7 +233,7 @@ async fn a_reviewer_works_through_the_queue_from_the_command_line() {
     let claim = &lines[0];
     let name = claim["name"].as_str().unwrap().to_owned();
     let etag = claim["etag"].as_str().unwrap().to_owned();
-    assert_eq!(claim["lease_holder"], "test-reviewer");
+    assert_eq!(claim["leaseHolder"], "test-reviewer");
     assert_eq!(
         lines[1]["name"], "articles/1",
         "the claim's article comes with it"
@@ -319,9 +324,15 @@ async fn a_reviewer_works_through_the_queue_from_the_command_line() {
     )
     .await;
     let lines = stdout_json_lines(&show_json);
+    // Each history event names its oneof case.
     let events: Vec<&str> = lines[1..]
         .iter()
-        .map(|line| line["event"].as_str().unwrap())
+        .map(|line| {
+            ["extraction", "correction", "review"]
+                .into_iter()
+                .find(|case| line.get(case).is_some())
+                .unwrap()
+        })
         .collect();
     assert_eq!(events, ["extraction", "review"]);
     assert_eq!(lines[2]["review"]["verdict"], "MOSTLY_FALSE");
@@ -353,13 +364,15 @@ async fn a_reviewer_works_through_the_queue_from_the_command_line() {
     .await;
     let results = stdout_json_lines(&search);
     assert!(!results.is_empty());
-    assert!(results[0]["text_snippet"].as_str().unwrap().contains("**"));
+    assert!(results[0]["textSnippet"].as_str().unwrap().contains("**"));
+    assert!(results[0]["claim"]["name"].is_string());
 
     let stats = claimdb(strings(&["stats", "--addr", &addr, "--json"]), admin.clone()).await;
     let stats = stdout_json_lines(&stats);
-    assert_eq!(stats[0]["final"], 1);
+    // 64-bit counts are strings in the canonical mapping.
+    assert_eq!(stats[0]["queue"]["final"], "1");
     assert_eq!(
-        stats[0]["leased"], 1,
+        stats[0]["queue"]["leased"], "1",
         "the second `review next` still holds its claim"
     );
     let denied = claimdb(strings(&["stats", "--addr", &addr]), reviewer.clone()).await;

@@ -341,15 +341,18 @@ async fn the_cli_imports_files_and_directories_and_reports_what_it_refused() {
     assert!(!output.status.success(), "refused input fails the command");
     assert!(String::from_utf8_lossy(&output.stderr).contains("4 input items were not imported"));
     let lines = json_lines(&output);
+    // The stream's messages in canonical JSON: 64-bit counts as strings,
+    // false left out.
     let summary = &lines.last().unwrap()["summary"];
-    assert_eq!(summary["created"], 4, "{summary}");
-    assert_eq!(summary["already_exists"], 1);
-    assert_eq!(summary["invalid"], 4);
-    assert_eq!(summary["dry_run"], false);
+    assert_eq!(summary["created"], "4", "{summary}");
+    assert_eq!(summary["alreadyExists"], "1");
+    assert_eq!(summary["invalid"], "4");
+    assert!(summary.get("dryRun").is_none());
     let outcome_of = |suffix: &str| {
         lines
             .iter()
-            .find(|line| line["item_id"].as_str().is_some_and(|id| id.ends_with(suffix)))
+            .map(|line| &line["item"])
+            .find(|item| item["itemId"].as_str().is_some_and(|id| id.ends_with(suffix)))
             .unwrap_or_else(|| panic!("no line for {suffix}"))
             .clone()
     };
@@ -439,8 +442,8 @@ async fn the_cli_imports_files_and_directories_and_reports_what_it_refused() {
     .unwrap();
     assert!(stdin.status.success());
     let lines = json_lines(&stdin);
-    assert_eq!(lines[0]["item_id"], "-:1 (99)");
-    assert_eq!(lines[0]["outcome"], "CREATED");
+    assert_eq!(lines[0]["item"]["itemId"], "-:1 (99)");
+    assert_eq!(lines[0]["item"]["outcome"], "CREATED");
     server.stop().await;
 }
 
