@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod calendar;
 pub mod cli;
 pub mod extract;
 pub mod hash;

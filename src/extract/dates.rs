@@ -1,8 +1,7 @@
 //! Time grounding: finds date expressions in a sentence and resolves them against the article's date.
 //!
-//! Calendar arithmetic is done by hand on day numbers (days since
-//! 1970-01-01, proleptic Gregorian), after Howard Hinnant's `days_from_civil`
-//! algorithms: small, pure and exact, with no dependency.
+//! Calendar arithmetic is done on day numbers (days since 1970-01-01,
+//! proleptic Gregorian) by the one [`calendar`].
 //!
 //! Recognised, case-insensitively: "yesterday", "today", "tomorrow";
 //! weekdays ("on Thursday", "last Friday", "next Monday"); month and day
@@ -15,49 +14,26 @@
 use super::Span;
 use super::lexicon::Lexeme;
 use super::words::{Word, lower_key};
+use crate::calendar::{self, days_in_month, is_valid as valid};
 
-/// A calendar date as a day number: days since 1970-01-01.
+/// A calendar date as a day number: days since 1970-01-01 ([`calendar`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Day(pub i64);
 
 impl Day {
     /// The day of `year-month-day`; the caller ensures the date is valid.
     pub fn from_civil(year: i64, month: u32, day: u32) -> Day {
-        let year = if month <= 2 { year - 1 } else { year };
-        let era = year.div_euclid(400);
-        let year_of_era = year - era * 400;
-        let month = i64::from(month);
-        let day_of_year =
-            (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-        Day(era * 146_097 + day_of_era - 719_468)
+        Day(calendar::days_from_civil(year, month, day))
     }
 
     /// `(year, month, day)`.
     pub fn to_civil(self) -> (i64, u32, u32) {
-        let z = self.0 + 719_468;
-        let era = z.div_euclid(146_097);
-        let day_of_era = z - era * 146_097;
-        let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-        let mp = (5 * day_of_year + 2) / 153;
-        let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = year_of_era + era * 400 + i64::from(month <= 2);
-        (year, month, day)
+        calendar::civil_from_days(self.0)
     }
 
     /// Parses `YYYY-MM-DD`, only when it is a calendar date.
     pub fn parse(text: &str) -> Option<Day> {
-        let bytes = text.as_bytes();
-        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-            return None;
-        }
-        let year: i64 = text[..4].parse().ok()?;
-        let month: u32 = text[5..7].parse().ok()?;
-        let day: u32 = text[8..].parse().ok()?;
-        (text[..4].bytes().all(|b| b.is_ascii_digit()) && valid(year, month, day))
-            .then(|| Day::from_civil(year, month, day))
+        calendar::parse_date(text).map(Day)
     }
 
     /// Monday is 0, Sunday 6.
@@ -71,26 +47,8 @@ impl Day {
     }
 
     pub fn iso(self) -> String {
-        let (year, month, day) = self.to_civil();
-        format!("{year:04}-{month:02}-{day:02}")
+        calendar::iso(self.0)
     }
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-fn valid(year: i64, month: u32, day: u32) -> bool {
-    (1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)
 }
 
 fn month_range(year: i64, month: u32) -> (Day, Day) {

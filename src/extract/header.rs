@@ -13,6 +13,7 @@
 //!   made only of letters and the punctuation that joins agency names.
 
 use super::{ArticleMeta, Diagnostic, Span};
+use crate::calendar;
 
 /// Where the prose of an article lies, and the metadata found around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,34 +114,9 @@ fn parse_header(body: &str) -> Option<Header> {
     })
 }
 
-/// True for a `YYYY-MM-DD` string naming a real day of the proleptic Gregorian calendar.
+/// True for a `YYYY-MM-DD` string naming a day the [`calendar`] accepts.
 pub fn is_valid_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let shape_ok = bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(idx, byte)| idx == 4 || idx == 7 || byte.is_ascii_digit());
-    if !shape_ok {
-        return false;
-    }
-    let number = |range: std::ops::Range<usize>| {
-        bytes[range]
-            .iter()
-            .fold(0u32, |acc, byte| acc * 10 + u32::from(byte - b'0'))
-    };
-    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
-    let is_leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    year >= 1 && (1..=days_in_month).contains(&day)
+    calendar::parse_date(text).is_some()
 }
 
 /// Returns the title and the byte index where the prose starts after it.

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::time::{parse_date, parse_timestamp_micros};
+use crate::calendar::{parse_date, parse_timestamp_micros};
 use crate::model::Claim;
 use crate::names;
 

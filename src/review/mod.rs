@@ -8,4 +8,3 @@ pub mod kappa;
 pub mod matching;
 pub mod rules;
 pub mod search;
-pub mod time;

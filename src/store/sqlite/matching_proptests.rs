@@ -5,12 +5,12 @@ use proptest::prelude::*;
 use rusqlite::{Connection, params};
 
 use super::{claims, migrations, test_support};
+use crate::calendar::parse_timestamp_micros;
 use crate::model::{
     ClaimDetails, ClaimKind, ClaimStatus, DateRange, Entity, EntityKind, NewArticle, NewClaim, Span, Verdict,
 };
 use crate::review::filter::{self, Field, Filter};
 use crate::review::matching;
-use crate::review::time::parse_timestamp_micros;
 
 /// Texts that differ only in case, spacing, accents or quotes, and the empty one.
 const SPEAKERS: &[&str] = &[
