@@ -16,6 +16,7 @@ pub mod auth;
 pub mod calendar;
 pub mod cli;
 pub mod extract;
+pub mod gold;
 pub mod hash;
 pub mod import;
 pub mod ingest;

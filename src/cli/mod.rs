@@ -4,6 +4,7 @@
 mod analysis;
 mod client;
 mod eval;
+mod eval_news;
 mod extract;
 mod import;
 mod json;
@@ -64,6 +65,10 @@ enum EvalWhat {
     /// a CoNLL-U treebank (from gold tokens, then from raw text), or NER F1 on
     /// a UNER IOB2 file with `--ner`.
     Analysis(analysis::EvalAnalysisArgs),
+    /// Scores the extractor on the hand-written news gold set: speakers,
+    /// pronoun and metonym rewrites, dates, check-worthiness, and words a
+    /// claim has that its sentence and rewrites do not give.
+    News(eval_news::EvalNewsArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -413,6 +418,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         },
         Command::Eval(command) => match command.what {
             Some(EvalWhat::Analysis(args)) => analysis::eval(&args),
+            Some(EvalWhat::News(args)) => eval_news::run(&args),
             None => eval::run(&command.checkworthiness.context("--data is required")?),
         },
         Command::Token { command } => match command {

@@ -7,7 +7,7 @@
 //! the articles: the server does, so that a dry run reports what the server
 //! would refuse.
 
-mod jsonl;
+pub mod jsonl;
 
 use std::fmt;
 use std::fs::File;

@@ -7,6 +7,7 @@ mod bad_input;
 mod cli;
 mod crash;
 mod discovery;
+mod eval_news;
 mod filters;
 mod import;
 mod model_cli;
