@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use claimdb_analysis::pipeline::Models;
-use claimdb_analysis::tokenise;
+use claimdb_analysis::{sentences, tokenise};
 
 const N_PASSES: usize = 5;
 
@@ -58,7 +58,7 @@ fn measure(name: &str, texts: &[String]) {
         .iter()
         .enumerate()
         .flat_map(|(idx, text)| {
-            tokenise::split_sentences(text)
+            sentences::split_sentences(text)
                 .into_iter()
                 .map(move |span| (idx, span))
         })
@@ -79,7 +79,7 @@ fn measure(name: &str, texts: &[String]) {
     let (split_s, _) = best_of(|| {
         let mut n_tokens = 0;
         for text in texts {
-            for span in tokenise::split_sentences(text) {
+            for span in sentences::split_sentences(text) {
                 n_tokens += tokenise::tokenise(text, span).tokens.len();
             }
         }

@@ -540,3 +540,18 @@ impl SentenceSplitter {
         Ok(SentenceSplitter { model })
     }
 }
+
+/// Trains both learned parts from treebank sentences: the lexicon (what
+/// `weights/tokenise_lexicon.txt` holds, via [`Lexicon::to_text`]) and the
+/// sentence splitter (`weights/sentences.bin`, via
+/// [`SentenceSplitter::to_bytes`]). The splitter is trained with the lexicon
+/// plus the hand lists, as it runs; the returned lexicon is the learned part
+/// only, which [`Lexicon::embedded`] completes with the hand lists.
+pub fn train_tokeniser(
+    sentences: &[conllu::Sentence],
+    options: &SplitterOptions,
+) -> (Lexicon, SentenceSplitter) {
+    let learned = Lexicon::learn(sentences);
+    let splitter = SentenceSplitter::train(sentences, &learned.with_hand_lists(), options);
+    (learned, splitter)
+}

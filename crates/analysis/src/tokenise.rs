@@ -16,11 +16,6 @@ use std::sync::OnceLock;
 
 use crate::conllu;
 
-pub use crate::sentences::{
-    SentenceSplitter, SentenceTokens, SplitterOptions, embedded_splitter, split_and_tokenise,
-    split_and_tokenise_with, split_sentences, split_sentences_with,
-};
-
 /// One surface token: its span in the text and the words it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
@@ -112,21 +107,6 @@ pub fn tokenise_into(lexicon: &Lexicon, text: &str, span: Range<usize>, out: &mu
 #[inline]
 fn is_ascii_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
-}
-
-/// Trains both learned parts from treebank sentences: the lexicon (what
-/// `weights/tokenise_lexicon.txt` holds, via [`Lexicon::to_text`]) and the
-/// sentence splitter (`weights/sentences.bin`, via
-/// [`SentenceSplitter::to_bytes`]). The splitter is trained with the lexicon
-/// plus the hand lists, as it runs; the returned lexicon is the learned part
-/// only, which [`Lexicon::embedded`] completes with the hand lists.
-pub fn train_tokeniser(
-    sentences: &[conllu::Sentence],
-    options: &SplitterOptions,
-) -> (Lexicon, SentenceSplitter) {
-    let learned = Lexicon::learn(sentences);
-    let splitter = SentenceSplitter::train(sentences, &learned.with_hand_lists(), options);
-    (learned, splitter)
 }
 
 /// The span clamped to the text, its ends moved back onto char boundaries.

@@ -8,9 +8,9 @@ use crate::conllu::Sentence;
 use crate::iob2::NerSentence;
 use crate::ner::{Recogniser, RecogniserOptions};
 use crate::parser::{Parser, ParserOptions};
-use crate::sentences::{SentenceSplitter, SplitterOptions};
+use crate::sentences::{self, SentenceSplitter, SplitterOptions};
 use crate::tagger::{self, Tagger, TaggerOptions};
-use crate::tokenise::{self, Lexicon};
+use crate::tokenise::Lexicon;
 
 /// How to train the whole analysis.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +64,7 @@ pub fn train_all(
         seed: options.seed,
         ..SplitterOptions::default()
     };
-    let (learned_lexicon, splitter) = tokenise::train_tokeniser(treebank, &splitter_options);
+    let (learned_lexicon, splitter) = sentences::train_tokeniser(treebank, &splitter_options);
     let lexicon = learned_lexicon.with_hand_lists();
 
     let tagger_options = TaggerOptions {

@@ -4,6 +4,10 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::sentences::{
+    SentenceSplitter, SplitterOptions, split_and_tokenise, split_sentences, split_sentences_with,
+    train_tokeniser,
+};
 
 /// The tokens of a text, each as its words joined by `+` ("do+n't").
 fn tokens_of(text: &str) -> Vec<String> {
