@@ -124,6 +124,9 @@ pub struct ClaimDetails {
     pub kind: ClaimKind,
     /// False for opinions and for predictions not yet due.
     pub checkable: bool,
+    /// The claim keeps words it could not make stand alone (an unresolved
+    /// "he", "the deal"): a reviewer must read its sentence's context.
+    pub needs_context: bool,
     /// The stance: the reporting verb as written ("says", "denies", "warned");
     /// `None` when the claim is not attributed by a reporting verb.
     pub reporting_verb: Option<String>,
@@ -142,6 +145,7 @@ impl Default for ClaimDetails {
             content: String::new(),
             kind: ClaimKind::Statement,
             checkable: true,
+            needs_context: false,
             reporting_verb: None,
             polarity: Polarity::Affirms,
             entities: Vec::new(),

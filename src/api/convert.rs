@@ -348,6 +348,7 @@ fn claim_with_details(
         checkworthiness,
         kind: kind(details.kind).into(),
         checkable: details.checkable,
+        needs_context: details.needs_context,
         content: details.content,
         stance,
         entities: details.entities.into_iter().map(entity).collect(),

@@ -175,7 +175,7 @@ pub fn claim_text(claim: &pb::Claim) -> String {
         None => "-".to_owned(),
     };
     let mut text = format!(
-        "name       {}\narticle    {}\nstatus     {}\nspeaker    {}\nstance     {}\nkind       {}\ncheckable  {}\nworthiness {:.2}\ntext       {}\ncontent    {}\nsentence   {}\nspan       {}..{}\nextractor  {}\netag       {}\n",
+        "name       {}\narticle    {}\nstatus     {}\nspeaker    {}\nstance     {}\nkind       {}\ncheckable  {}\ncontext    {}\nworthiness {:.2}\ntext       {}\ncontent    {}\nsentence   {}\nspan       {}..{}\nextractor  {}\netag       {}\n",
         claim.name,
         claim.article,
         claim.status().as_str_name(),
@@ -183,6 +183,11 @@ pub fn claim_text(claim: &pb::Claim) -> String {
         stance,
         claim.kind().as_str_name(),
         if claim.checkable { "yes" } else { "no" },
+        if claim.needs_context {
+            "needed: the claim keeps words it could not resolve; read its sentence's article"
+        } else {
+            "not needed"
+        },
         claim.checkworthiness,
         claim.text,
         claim.content,

@@ -46,7 +46,7 @@ use dates::Day;
 use crate::model::{ClaimDetails, ClaimKind, DateRange, Polarity};
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.7.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.8.0";
 
 /// The extractor's byte ranges are the domain's one span type.
 pub use crate::model::Span;
@@ -439,7 +439,9 @@ fn build_sentence_claims(
             &mut rewrites,
         );
         let pieces = &piece_array[..n_pieces];
-        // A subject pronoun must be resolved, or the claim is not made.
+        // A subject pronoun is resolved only when its antecedent is known;
+        // otherwise the claim keeps the article's word and needs context.
+        let mut needs_context = false;
         if let Some(first_idx) = words.iter().position(|word| word.start >= pieces[0].start)
             && words[first_idx].start == pieces[0].start
             && !quoted(first_idx)
@@ -453,27 +455,39 @@ fn build_sentence_claims(
                 _ if is_speaker && speaker.is_some() => speaker.clone(),
                 _ => last_person.clone(),
             };
-            let Some(antecedent) = antecedent else {
-                diagnostics.push(Diagnostic {
-                    span: view.span,
-                    message: "unresolved pronoun".to_string(),
-                });
-                continue;
-            };
-            // "He said ..." with no speaker before: the person named last speaks.
-            if is_speaker && speaker.is_none() {
-                speaker = Some(antecedent.clone());
-                verb = found
-                    .map(|attribution| sentence[attribution.verb.start..attribution.verb.end].to_string());
+            match antecedent {
+                None => {
+                    diagnostics.push(Diagnostic {
+                        span: view.span,
+                        message: "unresolved pronoun".to_string(),
+                    });
+                    needs_context = true;
+                    // "He said ...": he speaks, not the publication.
+                    if is_speaker && speaker.is_none() {
+                        speaker = Some(words[first_idx].text.to_string());
+                        verb = found.map(|attribution| {
+                            sentence[attribution.verb.start..attribution.verb.end].to_string()
+                        });
+                    }
+                }
+                Some(antecedent) => {
+                    // "He said ..." with no speaker before: the person named last speaks.
+                    if is_speaker && speaker.is_none() {
+                        speaker = Some(antecedent.clone());
+                        verb = found.map(|attribution| {
+                            sentence[attribution.verb.start..attribution.verb.end].to_string()
+                        });
+                    }
+                    extra.push(decontext::Replacement {
+                        span: Span {
+                            start: words[first_idx].start,
+                            end: words[first_idx].end,
+                        },
+                        text: person_named_by(&antecedent).to_string(),
+                        rule: "pronoun",
+                    });
+                }
             }
-            extra.push(decontext::Replacement {
-                span: Span {
-                    start: words[first_idx].start,
-                    end: words[first_idx].end,
-                },
-                text: person_named_by(&antecedent).to_string(),
-                rule: "pronoun",
-            });
         }
         let mut replacements: Vec<&decontext::Replacement> =
             scratch.replacements.iter().chain(&extra).collect();
@@ -582,6 +596,7 @@ fn build_sentence_claims(
                 content,
                 kind,
                 checkable,
+                needs_context,
                 reporting_verb: verb,
                 polarity: polarity_of(
                     found.map(|attribution| &sentence[attribution.verb.start..attribution.verb.end]),
@@ -1065,14 +1080,30 @@ mod tests {
     }
 
     #[test]
-    fn an_unresolved_pronoun_is_a_diagnostic_not_a_claim() {
+    fn an_unresolved_pronoun_keeps_its_words_and_needs_context() {
         let extraction = extract("The economy grew by 2% last year. He said that was good news.");
-        assert_eq!(extraction.claims.len(), 1);
+        assert_eq!(extraction.claims.len(), 2);
         assert_eq!(extraction.diagnostics.len(), 1);
         assert_eq!(extraction.diagnostics[0].message, "unresolved pronoun");
-        let span = extraction.diagnostics[0].span;
-        assert!(extraction.claims[0].sentence.starts_with("The economy"));
-        assert_eq!(span.start, 34);
+        assert_eq!(extraction.diagnostics[0].span.start, 34);
+        let [economy, he] = [&extraction.claims[0], &extraction.claims[1]];
+        assert!(economy.sentence.starts_with("The economy"));
+        assert!(!economy.details.needs_context);
+        // Nobody was named before "He": no guess, the article's words.
+        assert!(he.details.needs_context);
+        assert!(he.text.starts_with("He said"), "{}", he.text);
+        assert_eq!(
+            he.speaker.as_deref(),
+            Some("He"),
+            "he speaks, not the publication"
+        );
+        assert_eq!(he.details.reporting_verb.as_deref(), Some("said"));
+        assert!(
+            he.details
+                .rewrites
+                .iter()
+                .all(|rewrite| rewrite.rule != "pronoun")
+        );
     }
 
     #[test]

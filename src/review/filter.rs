@@ -28,6 +28,7 @@ pub enum Field {
     Verdict,
     Kind,
     Checkable,
+    NeedsContext,
     Speaker,
     Entity,
     Article,
@@ -146,6 +147,11 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "checkable",
         field: Field::Checkable,
+        value: ValueType::Bool,
+    },
+    FieldSpec {
+        name: "needs_context",
+        field: Field::NeedsContext,
         value: ValueType::Bool,
     },
     FieldSpec {

@@ -41,6 +41,7 @@ fn reading(field: Field, claim: &Claim) -> Reading<'_> {
         ),
         Field::Kind => Reading::Column(Stored::Text(claim.details.kind.as_str())),
         Field::Checkable => Reading::Column(Stored::Int(i64::from(claim.details.checkable))),
+        Field::NeedsContext => Reading::Column(Stored::Int(i64::from(claim.details.needs_context))),
         Field::Speaker => Reading::Column(Stored::Text(&claim.speaker)),
         Field::Article => Reading::Column(Stored::Int(claim.article_id.0)),
         Field::Checkworthiness => Reading::Column(Stored::Real(claim.checkworthiness)),

@@ -142,6 +142,24 @@ fn checkable_is_a_boolean() {
 }
 
 #[test]
+fn needs_context_is_a_boolean() {
+    let mut unresolved = claim();
+    unresolved.details.needs_context = true;
+    assert_all(
+        &claim(),
+        &[("needs_context = false", true), ("needs_context = true", false)],
+    );
+    assert_all(
+        &unresolved,
+        &[
+            ("needs_context = true", true),
+            ("needs_context != true", false),
+            ("needs_context = false", false),
+        ],
+    );
+}
+
+#[test]
 fn text_is_compared_byte_for_byte() {
     let mut claim = claim();
     claim.speaker = "Zoë".into();

@@ -24,7 +24,8 @@ pub const COLUMNS: &str = "c.id, c.article_id, c.text, c.sentence, c.span_start,
                            c.checkworthiness, c.extractor_version, c.review_state, c.create_time, \
                            c.verdict, c.verdict_final, c.last_reviewer, c.version, c.lease_holder, \
                            c.lease_expire_time, c.update_time, \
-                           c.content, c.kind, c.checkable, c.reporting_verb, c.polarity, c.quantities, c.rewrites";
+                           c.content, c.kind, c.checkable, c.reporting_verb, c.polarity, c.quantities, c.rewrites, \
+                           c.needs_context";
 
 /// How a quantity is kept in the `quantities` JSON column.
 #[derive(Debug, Serialize, Deserialize)]
@@ -106,6 +107,7 @@ pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Claim> {
             content: row.get(18)?,
             kind: parse_column(row, 19)?,
             checkable: row.get(20)?,
+            needs_context: row.get(25)?,
             reporting_verb: row.get(21)?,
             polarity: parse_column::<Polarity>(row, 22)?,
             entities: Vec::new(),
@@ -181,8 +183,8 @@ pub fn insert_all(
     let mut statement = tx.prepare_cached(
         "INSERT INTO claims (article_id, text, sentence, span_start, span_end, speaker, \
          checkworthiness, extractor_version, status, create_time, \
-         content, kind, checkable, reporting_verb, polarity, quantities, rewrites) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         content, kind, checkable, reporting_verb, polarity, quantities, rewrites, needs_context) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?;
     let mut insert_entity =
         tx.prepare_cached("INSERT OR IGNORE INTO claim_entities (claim_id, name, kind) VALUES (?1, ?2, ?3)")?;
@@ -209,6 +211,7 @@ pub fn insert_all(
             details.polarity.as_str(),
             quantities_json(&details.quantities)?,
             rewrites_json(&details.rewrites)?,
+            details.needs_context,
         ])?;
         let id = ClaimId(tx.last_insert_rowid());
         // The primary key keeps one row per (name, kind); keep the stored

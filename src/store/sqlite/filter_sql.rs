@@ -31,6 +31,7 @@ fn field_sql(field: Field) -> FieldSql {
         Field::Verdict => FieldSql::Column("c.verdict"),
         Field::Kind => FieldSql::Column("c.kind"),
         Field::Checkable => FieldSql::Column("c.checkable"),
+        Field::NeedsContext => FieldSql::Column("c.needs_context"),
         Field::Speaker => FieldSql::Column("c.speaker"),
         Field::Article => FieldSql::Column("c.article_id"),
         Field::Checkworthiness => FieldSql::Column("c.checkworthiness"),

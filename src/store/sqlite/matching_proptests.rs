@@ -65,6 +65,7 @@ struct ClaimSpec {
     dates: Vec<(usize, usize)>,
     kind: usize,
     checkable: bool,
+    needs_context: bool,
     status: usize,
     verdict: Option<usize>,
     score: usize,
@@ -79,6 +80,7 @@ fn claim_spec() -> impl Strategy<Value = ClaimSpec> {
             prop::collection::vec((0..ENTITIES.len(), 0..EntityKind::ALL.len()), 0..3),
             prop::collection::vec((0..DAYS.len(), 0..DAYS.len()), 0..3),
             0..ClaimKind::ALL.len(),
+            any::<bool>(),
         ),
         (
             any::<bool>(),
@@ -89,7 +91,10 @@ fn claim_spec() -> impl Strategy<Value = ClaimSpec> {
         ),
     )
         .prop_map(
-            |((article, speaker, entities, dates, kind), (checkable, status, verdict, score, time))| {
+            |(
+                (article, speaker, entities, dates, kind, needs_context),
+                (checkable, status, verdict, score, time),
+            )| {
                 ClaimSpec {
                     article,
                     speaker,
@@ -97,6 +102,7 @@ fn claim_spec() -> impl Strategy<Value = ClaimSpec> {
                     dates,
                     kind,
                     checkable,
+                    needs_context,
                     status,
                     verdict,
                     score,
@@ -126,6 +132,7 @@ fn condition() -> BoxedStrategy<String> {
         (equality.clone(), 0..ClaimKind::ALL.len())
             .prop_map(|(op, idx)| format!("kind {op} {}", ClaimKind::ALL[idx])),
         (equality.clone(), any::<bool>()).prop_map(|(op, value)| format!("checkable {op} {value}")),
+        (equality.clone(), any::<bool>()).prop_map(|(op, value)| format!("needs_context {op} {value}")),
         (equality.clone(), pick(SPEAKERS)).prop_map(|(op, value)| format!("speaker {op} {}", quoted(value))),
         (equality.clone(), pick(ENTITIES)).prop_map(|(op, value)| format!("entity {op} {}", quoted(value))),
         (equality.clone(), 1..=N_ARTICLES + 1).prop_map(|(op, id)| format!("article {op} articles/{id}")),
@@ -171,6 +178,7 @@ fn store(specs: &[ClaimSpec]) -> Connection {
                 details: ClaimDetails {
                     kind: ClaimKind::ALL[spec.kind],
                     checkable: spec.checkable,
+                    needs_context: spec.needs_context,
                     entities: spec
                         .entities
                         .iter()

@@ -91,6 +91,7 @@ async fn claim_details_round_trip_with_their_children() {
     details.content = "the council spent 4 million euros".into();
     details.kind = ClaimKind::Statistic;
     details.checkable = false;
+    details.needs_context = true;
     details.reporting_verb = Some("denies".into());
     details.polarity = Polarity::Denies;
     details.entities = vec![
