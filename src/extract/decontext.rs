@@ -1,11 +1,14 @@
 //! Decontextualisation: the word replacements that let a claim stand alone, each one recorded.
 //!
 //! Rules, applied outside quotation marks only (a quotation keeps its words):
-//! - `metonym`: a capital or seat of power standing for its state
-//!   ("Moscow", "the Kremlin" → Russia; "Washington", "the White House" →
-//!   the United States), but not after a preposition of place ("in
-//!   Moscow"), nor inside a title or name ("White House press secretary",
-//!   "Kremlin aide", "Washington Post");
+//! - `metonym`: a capital standing for its state ("Moscow" → Russia,
+//!   "Washington" → the United States), only where the sentence's tree
+//!   (the language analysis) makes it act as one: the subject of a clause,
+//!   the agent of a passive ("threatened by Washington"), or coordinated with
+//!   one. Anywhere else (a place, "in Moscow"; part of a name, "Washington
+//!   Post"; a title, "Kremlin aide") the words stay. A seat of an office
+//!   ("the Kremlin", "the White House", "the Pentagon", "Downing Street",
+//!   "Whitehall") is that office, not the state, and is never rewritten;
 //! - `honorific`: "Mr Ushakov" → "Yuri Ushakov" once the article has named him;
 //! - `acronym`: "Nato" → "Nato (North Atlantic Treaty Organisation)" once the
 //!   article has given the expansion;
@@ -19,6 +22,7 @@ use super::attribution::NameMemory;
 use super::lexicon::Lexeme;
 use super::names::{self, Country, METONYMS};
 use super::words::Word;
+use claimdb_analysis::pipeline::{Analysis, Models};
 
 /// One replacement of a span of a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,10 +163,13 @@ pub struct Places {
 }
 
 impl Places {
-    /// Looks up every word of `words`, the words of `sentence`.
+    /// Looks up every word of `words`, the words of `sentence`. A metonym
+    /// outside a title is kept only where it acts as the state
+    /// ([`acts_as_state`]); the sentence is analysed only when it has one.
     pub fn fill(&mut self, sentence: &str, words: &[Word<'_>]) {
         self.metonyms.clear();
         self.countries.clear();
+        let mut analysis = None;
         for (idx, word) in words.iter().enumerate() {
             // Only a word of the name tables can start a place.
             if !word.lexeme.has(Lexeme::PLACE_WORD) {
@@ -170,7 +177,18 @@ impl Places {
                 self.countries.push(None);
                 continue;
             }
-            let metonym = metonym_at(sentence, words, idx);
+            let metonym = metonym_at(sentence, words, idx).filter(|&(first, last, _, is_title)| {
+                is_title
+                    || (!is_office(
+                        words[first..=last]
+                            .iter()
+                            .map(|word| split_possessive(word.text).0),
+                    ) && acts_as_state(
+                        analysis
+                            .get_or_insert_with(|| Models::embedded().analyse(sentence, 0..sentence.len())),
+                        &words[last],
+                    ))
+            });
             self.metonyms.push(metonym);
             self.countries.push(country_given(words, idx, metonym));
         }
@@ -194,6 +212,160 @@ impl Places {
     pub fn country(&self, idx: usize) -> Option<(Country, usize)> {
         self.countries.get(idx).copied().flatten()
     }
+}
+
+/// Whether the words name the seat of an office ("the Kremlin", "the White
+/// House", "the Pentagon", "Downing Street", "Whitehall"): the office speaks,
+/// not the state.
+fn is_office<'w>(mut parts: impl Iterator<Item = &'w str>) -> bool {
+    parts.any(|part| {
+        matches!(
+            part,
+            "Kremlin" | "White" | "House" | "Pentagon" | "Downing" | "Whitehall"
+        )
+    })
+}
+
+/// What a state does, by lemma: speak, decide, want, act on other states.
+/// A capital is its state only as the subject or agent of one of these
+/// ("Moscow denies", "Washington threatened"); as the subject of anything
+/// else it is a city ("Paris suffered from smog", "Washington was hit by a
+/// storm").
+const STATE_PREDICATES: &[&str] = &[
+    "accept",
+    "accuse",
+    "acknowledge",
+    "add",
+    "admit",
+    "agree",
+    "allow",
+    "announce",
+    "argue",
+    "attack",
+    "attempt",
+    "back",
+    "balk",
+    "ban",
+    "believe",
+    "block",
+    "calculate",
+    "call",
+    "claim",
+    "complain",
+    "concede",
+    "concerned",
+    "condemn",
+    "confirm",
+    "consider",
+    "convince",
+    "criticise",
+    "criticize",
+    "cut",
+    "decide",
+    "declare",
+    "demand",
+    "deny",
+    "deploy",
+    "disagree",
+    "dismiss",
+    "ease",
+    "expect",
+    "expel",
+    "fear",
+    "hope",
+    "impose",
+    "insist",
+    "intend",
+    "invade",
+    "issue",
+    "lift",
+    "maintain",
+    "move",
+    "negotiate",
+    "note",
+    "offer",
+    "oppose",
+    "order",
+    "plan",
+    "pledge",
+    "praise",
+    "press",
+    "pressure",
+    "promise",
+    "propose",
+    "protest",
+    "pull",
+    "push",
+    "raise",
+    "recognise",
+    "recognize",
+    "refuse",
+    "reject",
+    "reply",
+    "respond",
+    "retaliate",
+    "say",
+    "seek",
+    "send",
+    "sign",
+    "stress",
+    "summon",
+    "support",
+    "suspend",
+    "tell",
+    "think",
+    "threaten",
+    "try",
+    "urge",
+    "veto",
+    "vow",
+    "want",
+    "warn",
+    "welcome",
+    "withdraw",
+];
+
+/// Whether the capital ending at `word` acts as its state in the analysed
+/// sentence: it is the subject, or the agent of a passive, of a
+/// [`STATE_PREDICATES`] word, or coordinated with one that is, and no
+/// preposition governs it. "Moscow denies", "Washington has not been
+/// convinced", "sanctions threatened by Washington"; not "in Moscow", "the
+/// Washington Post", "Colorado, Washington and Oregon", "cities like
+/// Beijing", "Paris suffered from smog".
+fn acts_as_state(analysis: &Analysis<'_>, word: &Word<'_>) -> bool {
+    let words = &analysis.words;
+    let Some(at) = words
+        .iter()
+        .position(|analysed| analysed.span.start == word.start)
+    else {
+        return false;
+    };
+    let has_case = |idx: usize, lemma: Option<&str>| {
+        words.iter().any(|child| {
+            child.head as usize == idx + 1
+                && child.deprel == "case"
+                && lemma.is_none_or(|lemma| child.lemma.eq_ignore_ascii_case(lemma))
+        })
+    };
+    let head_acts = |idx: usize| {
+        let head = words[idx].head as usize;
+        head > 0 && STATE_PREDICATES.contains(&words[head - 1].lemma.to_lowercase().as_str())
+    };
+    let is_agent = |idx: usize| {
+        let head = words[idx].head as usize;
+        let passive_head = head > 0 && words[head - 1].feats.contains("Voice=Pass");
+        matches!(words[idx].deprel, "obl:agent" | "obl") && has_case(idx, Some("by")) && passive_head
+    };
+    let is_subject = |idx: usize| {
+        let subject = matches!(words[idx].deprel, "nsubj" | "nsubj:pass") && !has_case(idx, None);
+        (subject || is_agent(idx)) && head_acts(idx)
+    };
+    if is_subject(at) {
+        return true;
+    }
+    // "Washington and Moscow said": the first conjunct holds the role.
+    let head = words[at].head as usize;
+    words[at].deprel == "conj" && head > 0 && is_subject(head - 1)
 }
 
 /// The country that a word, a word pair or the metonym at `idx` (already
@@ -368,6 +540,7 @@ pub fn speaker_metonym(phrase: &str) -> Option<&'static str> {
             parts.first().is_some_and(|first| phrase.starts_with(first))
                 && phrase.split(' ').eq(parts.iter().copied())
         })
+        .filter(|(parts, _)| !is_office(parts.iter().copied()))
         .map(|(_, country)| country.in_text)
 }
 
@@ -421,22 +594,39 @@ mod tests {
     }
 
     #[test]
-    fn metonyms_become_states() {
+    fn capitals_acting_as_states_become_states() {
         assert_eq!(
             one("Moscow denies planning an attack."),
             vec![r("Moscow", "Russia", "metonym")]
         );
+        // The agent of a passive acts; an office is not its state.
         assert_eq!(
             one("Sanctions threatened by Washington could hurt the Kremlin's allies."),
-            vec![
-                r("Washington", "the United States", "metonym"),
-                r("the Kremlin's", "Russia's", "metonym")
-            ]
+            vec![r("Washington", "the United States", "metonym")]
         );
         assert_eq!(
-            one("The White House said so."),
-            vec![r("The White House", "the United States", "metonym")]
+            one("Washington and Moscow agreed to talk."),
+            vec![
+                r("Washington", "the United States", "metonym"),
+                r("Moscow", "Russia", "metonym")
+            ]
         );
+    }
+
+    #[test]
+    fn offices_and_capitals_that_do_not_act_keep_their_words() {
+        for sentence in [
+            "The White House said so.",
+            "The Kremlin denied the report.",
+            "Downing Street said the talks would go on.",
+            "The team looked at states where cannabis was legal: Colorado, Washington, Alaska and Oregon.",
+            "Protesters gathered in downtown Washington on Friday.",
+            "Officials flew from Moscow to Kyiv.",
+            "Paris recently suffered from dangerous smog.",
+            "Chinese cities like Beijing have managed to improve their air.",
+        ] {
+            assert_eq!(one(sentence), vec![], "{sentence}");
+        }
     }
 
     #[test]
@@ -490,8 +680,10 @@ mod tests {
     #[test]
     fn speaker_metonyms() {
         assert_eq!(speaker_metonym("Moscow"), Some("Russia"));
-        assert_eq!(speaker_metonym("the Kremlin"), Some("Russia"));
-        assert_eq!(speaker_metonym("the White House"), Some("the United States"));
+        // An office speaks for itself, not as its state.
+        assert_eq!(speaker_metonym("the Kremlin"), None);
+        assert_eq!(speaker_metonym("the White House"), None);
+        assert_eq!(speaker_metonym("Washington"), Some("the United States"));
         assert_eq!(speaker_metonym("Jen Psaki"), None);
     }
 }

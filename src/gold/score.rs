@@ -71,6 +71,9 @@ pub struct Figures {
     /// Rewrites at a gold metonym, or by the metonym rule anywhere: to the
     /// state, and only for a state reading.
     pub metonym_rewrites: Judged,
+    /// Gold metonyms read as a state, in sentences that gave a claim:
+    /// rewritten to it in some claim.
+    pub metonym_coverage: Judged,
     /// Dates of sentences that gave claims: gold dates with a range found
     /// with that range; dates found where the gold has none, or has no
     /// range, are wrong.
@@ -102,6 +105,7 @@ impl Figures {
         self.pronoun_rewrites.merge(other.pronoun_rewrites);
         self.pronoun_coverage.merge(other.pronoun_coverage);
         self.metonym_rewrites.merge(other.metonym_rewrites);
+        self.metonym_coverage.merge(other.metonym_coverage);
         self.dates.merge(other.dates);
         self.checkworthy_true_positive += other.checkworthy_true_positive;
         self.checkworthy_false_positive += other.checkworthy_false_positive;
@@ -164,7 +168,11 @@ impl fmt::Display for Figures {
             "pronoun_rewrite_precision={} coverage={}",
             self.pronoun_rewrites, self.pronoun_coverage
         )?;
-        writeln!(out, "metonym_rewrite_precision={}", self.metonym_rewrites)?;
+        writeln!(
+            out,
+            "metonym_rewrite_precision={} coverage={}",
+            self.metonym_rewrites, self.metonym_coverage
+        )?;
         writeln!(out, "date_accuracy={}", self.dates)?;
         writeln!(
             out,
@@ -330,6 +338,28 @@ fn score_sentence(
                         .is_some_and(|entity| &entity.name == antecedent)
             });
         figures.pronoun_coverage.add(resolved);
+    }
+    for metonym in &sentence.metonyms {
+        let Some(state) = metonym
+            .rewrite
+            .as_ref()
+            .filter(|_| metonym.reading == Reading::State)
+        else {
+            continue;
+        };
+        let rewritten = claims
+            .iter()
+            .flat_map(|claim| &claim.details.rewrites)
+            .any(|rewrite| {
+                overlaps(rewrite.span, metonym.span) && normalise(&rewrite.replacement) == normalise(state)
+            });
+        figures.metonym_coverage.add(rewritten);
+        if !rewritten {
+            figures.errors.push(format!(
+                "{} metonym {:?} ({state}) not rewritten",
+                gold.id, metonym.text
+            ));
+        }
     }
     // Dates: each distinct date the claims carry, matched to a gold
     // expression by its words.
