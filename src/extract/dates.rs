@@ -15,6 +15,7 @@ use super::Span;
 use super::lexicon::Lexeme;
 use super::words::{Word, lower_key};
 use crate::calendar::{self, days_in_month, is_valid as valid};
+use claimdb_analysis::pipeline::Analysis;
 
 /// A calendar date as a day number: days since 1970-01-01 ([`calendar`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -69,6 +70,63 @@ fn shift_months(day: Day, delta: i64) -> Day {
     let (year, month, day_of_month) = day.to_civil();
     let (year, month) = add_months(year, month, delta);
     Day::from_civil(year, month, day_of_month.min(days_in_month(year, month)))
+}
+
+/// The time of the clause a date expression belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tense {
+    /// "rose", "was signed", "had met": a date without its year is the
+    /// latest such date up to the article's.
+    Past,
+    /// Neither: the nearest such date either way.
+    Present,
+    /// "will meet", "shall vote": the first such date from the article's.
+    Future,
+}
+
+/// The tense of the clause that holds the word starting at byte `at` of
+/// the analysed sentence: climb from the word to the head of its clause (a
+/// verb, or a predicate with a copula) and read the tense of it and its
+/// auxiliaries. "He said the talks will be held on Monday": "on Monday"
+/// belongs to "held", whose "will" makes it future.
+pub fn clause_tense(analysis: &Analysis<'_>, at: usize) -> Tense {
+    let words = &analysis.words;
+    let Some(mut idx) = words
+        .iter()
+        .position(|word| word.span.start <= at && at < word.span.end)
+    else {
+        return Tense::Present;
+    };
+    let is_clause_head = |idx: usize| {
+        let word = &words[idx];
+        word.upos == "VERB"
+            || words.iter().any(|child| {
+                child.head as usize == idx + 1 && matches!(child.deprel, "cop" | "aux" | "aux:pass")
+            })
+    };
+    for _ in 0..words.len() {
+        if is_clause_head(idx) {
+            break;
+        }
+        match words[idx].head as usize {
+            0 => break,
+            head => idx = head - 1,
+        }
+    }
+    let group = std::iter::once(idx).chain((0..words.len()).filter(|&child| {
+        words[child].head as usize == idx + 1 && matches!(words[child].deprel, "aux" | "aux:pass" | "cop")
+    }));
+    let mut tense = Tense::Present;
+    for member in group {
+        let word = &words[member];
+        if matches!(word.lemma.as_str(), "will" | "shall") || word.lemma == "'ll" {
+            return Tense::Future;
+        }
+        if word.feats.contains("VerbForm=Fin") && word.feats.contains("Tense=Past") {
+            tense = Tense::Past;
+        }
+    }
+    tense
 }
 
 /// A date expression found in a sentence.
@@ -159,13 +217,15 @@ const PREPOSITIONS: &[&str] = &["on", "in", "over", "since", "during", "until", 
 
 /// Finds the date expressions of a sentence, resolved against `reference`;
 /// without one, only dates that name their year are found.
-/// `future` says the sentence speaks of the future ("will"), which turns a
-/// bare weekday forward instead of back. Words in `found` do not overlap.
+/// `tense_at` gives the tense of the clause holding a byte of the sentence
+/// ([`clause_tense`]), asked only for dates without their year: it turns
+/// "in March" and "on Monday" back in a past clause and forward in a future
+/// one. Words in `found` do not overlap.
 pub fn find_dates(
     sentence: &str,
     words: &[Word<'_>],
     reference: Option<Day>,
-    future: bool,
+    tense_at: &mut dyn FnMut(usize) -> Tense,
     found: &mut Vec<FoundDate>,
 ) {
     found.clear();
@@ -220,9 +280,15 @@ pub fn find_dates(
     };
     let mut word_idx = 0;
     while word_idx < words.len() {
-        let Some((first_idx, last_idx, start, end)) =
-            date_at(sentence, words, &key, &joined, word_idx, resolve_against, future)
-        else {
+        let Some((first_idx, last_idx, start, end)) = date_at(
+            sentence,
+            words,
+            &key,
+            &joined,
+            word_idx,
+            resolve_against,
+            tense_at,
+        ) else {
             word_idx += 1;
             continue;
         };
@@ -241,6 +307,17 @@ pub fn find_dates(
             } else {
                 first_idx
             };
+        // "since 1985" runs up to the article's date, "until 2047" from it.
+        let (mut start, mut end) = (start, end);
+        if let Some(reference) = reference
+            && text_first_idx < first_idx
+        {
+            match key(text_first_idx) {
+                "since" if start <= reference => end = reference,
+                "until" if reference <= end => start = reference,
+                _ => {}
+            }
+        }
         if start <= end {
             found.push(FoundDate {
                 span: Span {
@@ -263,9 +340,10 @@ fn date_at<'k>(
     joined: &impl Fn(usize) -> bool,
     word_idx: usize,
     reference: Day,
-    future: bool,
+    tense_at: &mut dyn FnMut(usize) -> Tense,
 ) -> Option<(usize, usize, Day, Day)> {
     let word = key(word_idx);
+    let at = words[word_idx].start;
     let (ref_year, ref_month, _) = reference.to_civil();
     let next = |offset: usize| {
         if joined(word_idx + offset - 1) {
@@ -294,13 +372,25 @@ fn date_at<'k>(
         };
         let last_idx = word_idx + unit_offset;
         if let Some((start, end)) = relative_period(relation, unit_word, reference) {
+            // "Sales rose this year": the year so far; "will rise this
+            // year": the rest of it.
+            let (start, end) = match (relation, tense_at(at)) {
+                ("this", Tense::Past) if start <= reference && reference <= end => (start, reference),
+                ("this", Tense::Future) if start <= reference && reference <= end => (reference, end),
+                _ => (start, end),
+            };
             return Some((word_idx, last_idx, start, end));
         }
         // "last Friday", "next Monday".
         if let Some(weekday) = weekday_number(next(1))
             && word != "earlier"
         {
-            let day = weekday_from(reference, weekday, word == "next", word == "this" && future);
+            let day = weekday_from(
+                reference,
+                weekday,
+                word == "next",
+                word == "this" && tense_at(at) == Tense::Future,
+            );
             return Some((word_idx, word_idx + 1, day, day));
         }
         // "last December".
@@ -345,7 +435,7 @@ fn date_at<'k>(
     }
     // Weekdays.
     if let Some(weekday) = weekday_number(word) {
-        let day = weekday_from(reference, weekday, false, future);
+        let day = weekday_from(reference, weekday, false, tense_at(at) == Tense::Future);
         return Some((word_idx, word_idx, day, day));
     }
     // "Jan 12", "Jan 9-10", "January 12, 2022", "in March", "March 2020".
@@ -354,7 +444,12 @@ fn date_at<'k>(
             return None;
         }
         let after = next(1);
-        if let Some((first_day, last_day)) = day_range(words, word_idx + 1, joined(word_idx)) {
+        // "Nov. 19", "Sept. 1": an abbreviated month keeps its full stop.
+        let abbreviated = words[word_idx].text.len() <= 4
+            && words
+                .get(word_idx + 1)
+                .is_some_and(|day| &sentence[words[word_idx].end..day.start] == ". ");
+        if let Some((first_day, last_day)) = day_range(words, word_idx + 1, joined(word_idx) || abbreviated) {
             // An explicit year may follow: "January 12, 2022".
             let year_idx = word_idx + 2;
             let explicit_year = words.get(year_idx).and_then(|year_word| {
@@ -363,7 +458,7 @@ fn date_at<'k>(
                     .then(|| year_number(year_word.text))
                     .flatten()
             });
-            let year = explicit_year.unwrap_or_else(|| closest_year(reference, month, first_day));
+            let year = explicit_year.unwrap_or_else(|| year_for(reference, month, first_day, tense_at(at)));
             if !valid(year, month, first_day) || !valid(year, month, last_day) {
                 return None;
             }
@@ -387,7 +482,13 @@ fn date_at<'k>(
         let preceded =
             word_idx > 0 && matches!(key(word_idx - 1), "in" | "since" | "until" | "by" | "during");
         if preceded && word != "may" && words[word_idx].text.len() > 3 {
-            let year = closest_year(reference, month, 15);
+            // A month is past once it has begun, future until it ends.
+            let day = match tense_at(at) {
+                Tense::Past => 1,
+                Tense::Future => days_in_month(reference.to_civil().0, month),
+                Tense::Present => 15,
+            };
+            let year = year_for(reference, month, day, tense_at(at));
             let (start, end) = month_range(year, month);
             return Some((word_idx, word_idx, start, end));
         }
@@ -398,7 +499,7 @@ fn date_at<'k>(
         && let Some(month) = month_number(next(1))
         && words.get(word_idx + 1).is_some_and(Word::is_capitalised)
     {
-        let year = closest_year(reference, month, day);
+        let year = year_for(reference, month, day, tense_at(at));
         if valid(year, month, day) {
             let date = Day::from_civil(year, month, day);
             return Some((word_idx, word_idx + 1, date, date));
@@ -438,17 +539,30 @@ fn day_range(words: &[Word<'_>], idx: usize, joined: bool) -> Option<(u32, u32)>
     }
 }
 
-/// The year that puts `month`/`day` closest to `reference`.
-fn closest_year(reference: Day, month: u32, day: u32) -> i64 {
+/// The year of `month`/`day` for a clause in `tense`: the latest one up to
+/// `reference` in the past, the first one from it in the future, the
+/// nearest one otherwise.
+fn year_for(reference: Day, month: u32, day: u32, tense: Tense) -> i64 {
     let (ref_year, _, _) = reference.to_civil();
-    [ref_year - 1, ref_year, ref_year + 1]
+    let candidates = [ref_year - 1, ref_year, ref_year + 1]
         .into_iter()
         .filter(|year| valid(*year, month, day.min(days_in_month(*year, month))))
-        .min_by_key(|year| {
-            let date = Day::from_civil(*year, month, day.min(days_in_month(*year, month)));
-            (date.0 - reference.0).abs()
-        })
-        .unwrap_or(ref_year)
+        .map(|year| {
+            (
+                year,
+                Day::from_civil(year, month, day.min(days_in_month(year, month))),
+            )
+        });
+    let chosen = match tense {
+        Tense::Past => candidates
+            .filter(|(_, date)| *date <= reference)
+            .max_by_key(|(_, date)| *date),
+        Tense::Future => candidates
+            .filter(|(_, date)| *date >= reference)
+            .min_by_key(|(_, date)| *date),
+        Tense::Present => candidates.min_by_key(|(_, date)| (date.0 - reference.0).abs()),
+    };
+    chosen.map_or(ref_year, |(year, _)| year)
 }
 
 /// The weekday nearest to `reference` in the right direction: the past by
@@ -511,16 +625,17 @@ fn relative_period(relation: &str, unit: &str, reference: Day) -> Option<(Day, D
 mod tests {
     use super::*;
     use crate::extract::words::words;
+    use claimdb_analysis::pipeline::Models;
 
     fn dates(sentence: &str, reference: &str) -> Vec<(String, String, String)> {
         let sentence_words: Vec<Word<'_>> = words(sentence).collect();
         let mut found = Vec::new();
-        let future = sentence.contains(" will ");
+        let analysis = Models::embedded().analyse(sentence, 0..sentence.len());
         find_dates(
             sentence,
             &sentence_words,
             Some(Day::parse(reference).unwrap()),
-            future,
+            &mut |at| clause_tense(&analysis, at),
             &mut found,
         );
         found
@@ -622,9 +737,10 @@ mod tests {
             one("They will meet on Monday."),
             range("2022-01-03", "2022-01-03", "on Monday")
         );
+        // Past tense in a January article: last year's March.
         assert_eq!(
             one("It rose in March."),
-            range("2022-03-01", "2022-03-31", "in March")
+            range("2021-03-01", "2021-03-31", "in March")
         );
         assert_eq!(
             one("It fell last December."),
@@ -649,11 +765,72 @@ mod tests {
     }
 
     #[test]
+    fn the_tense_of_the_dates_clause_picks_the_year() {
+        let december = |sentence: &str| {
+            let found = dates(sentence, "2017-12-15");
+            assert_eq!(found.len(), 1, "{sentence:?}: {found:?}");
+            found.into_iter().next().unwrap()
+        };
+        // In a December article a past "in March" is that year's.
+        assert_eq!(
+            december("The bill passed in March."),
+            range("2017-03-01", "2017-03-31", "in March")
+        );
+        assert_eq!(
+            december("The vote will be held in March."),
+            range("2018-03-01", "2018-03-31", "in March")
+        );
+        assert_eq!(
+            december("He was arrested on May 18."),
+            range("2017-05-18", "2017-05-18", "on May 18")
+        );
+        // The clause of the date decides, not the sentence's first verb.
+        assert_eq!(
+            december("He said the talks will be held on Monday."),
+            range("2017-12-18", "2017-12-18", "on Monday")
+        );
+        assert_eq!(
+            december("Sales fell 5% this year."),
+            range("2017-01-01", "2017-12-15", "this year")
+        );
+    }
+
+    #[test]
+    fn abbreviated_months_keep_their_full_stop() {
+        assert_eq!(
+            one("The results came out on Dec. 12."),
+            range("2021-12-12", "2021-12-12", "on Dec. 12")
+        );
+        assert_eq!(
+            one("They were elected on Nov. 8, 2016."),
+            range("2016-11-08", "2016-11-08", "on Nov. 8, 2016")
+        );
+    }
+
+    #[test]
+    fn since_and_until_run_to_and_from_the_article_date() {
+        assert_eq!(
+            one("Prices have risen since 1985."),
+            range("1985-01-01", "2022-01-01", "since 1985")
+        );
+        assert_eq!(
+            one("The rules hold until 2047."),
+            range("2022-01-01", "2047-12-31", "until 2047")
+        );
+    }
+
+    #[test]
     fn without_a_reference_only_dates_with_a_year() {
         let sentence = "It began in 2014, grew on Thursday and ended January 12, 2020.";
         let sentence_words: Vec<Word<'_>> = words(sentence).collect();
         let mut found = Vec::new();
-        find_dates(sentence, &sentence_words, None, false, &mut found);
+        find_dates(
+            sentence,
+            &sentence_words,
+            None,
+            &mut |_| Tense::Present,
+            &mut found,
+        );
         let texts: Vec<&str> = found
             .iter()
             .map(|date| &sentence[date.span.start..date.span.end])

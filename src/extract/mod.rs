@@ -46,7 +46,7 @@ use dates::Day;
 use crate::model::{ClaimDetails, ClaimKind, DateRange, Polarity};
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.9.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.10.0";
 
 /// The extractor's byte ranges are the domain's one span type.
 pub use crate::model::Span;
@@ -384,11 +384,16 @@ fn build_sentence_claims(
         view.places,
         &mut scratch.replacements,
     );
-    let future = words
-        .iter()
-        .zip(inside_quote)
-        .any(|(word, quoted)| !quoted && matches!(word.text, "will" | "shall"));
-    dates::find_dates(sentence, words, view.reference, future, &mut scratch.dates);
+    // The tense of a date's clause, from the sentence's tree, analysed only
+    // when a date without its year asks.
+    let mut analysis = None;
+    let mut tense_at = |at: usize| {
+        let analysis = analysis.get_or_insert_with(|| {
+            claimdb_analysis::pipeline::Models::embedded().analyse(sentence, 0..sentence.len())
+        });
+        dates::clause_tense(analysis, at)
+    };
+    dates::find_dates(sentence, words, view.reference, &mut tense_at, &mut scratch.dates);
     let quoted = |idx: usize| inside_quote.get(idx).copied().unwrap_or(true);
     let single = scratch.segments.len() == 1;
     // Dates in an opening phrase ("In a call on Thursday, ...") date every claim.
