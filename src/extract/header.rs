@@ -11,6 +11,13 @@
 //!   sentence-final punctuation, followed by a blank line.
 //! - Credit: the last non-empty line, when it is short, mostly upper case and
 //!   made only of letters and the punctuation that joins agency names.
+//! - Wire dateline, where the prose starts: an upper-case place with an
+//!   optional qualifier after a comma (a state, "Calif.", "N.Y.", or a date,
+//!   "Jan 3"), an optional agency in parentheses, then a dash:
+//!   "WASHINGTON (Reuters) - ", "LONDON, Jan 3 (Reuters) - ", "HAYWARD,
+//!   Calif. (AP) — ", "BUFFALO, N.Y. — "; or an agency alone, "(CNN)". The
+//!   place becomes the dateline and the agency the credit (unless a credit
+//!   line gives one), and the prose starts after it: it is never claim text.
 
 use super::{ArticleMeta, Diagnostic, Span};
 use crate::calendar;
@@ -53,6 +60,15 @@ pub fn parse_layout(body: &str) -> Layout {
     if let Some((credit, line_start)) = parse_credit(body, content_start) {
         meta.credit = Some(credit);
         content_end = line_start;
+    }
+    if let Some(wire) = parse_wire_dateline(body, content_start) {
+        if meta.dateline.is_none() {
+            meta.dateline = wire.place;
+        }
+        if meta.credit.is_none() {
+            meta.credit = wire.agency;
+        }
+        content_start = wire.content_start;
     }
     Layout {
         meta,
@@ -139,6 +155,106 @@ fn parse_title(body: &str) -> Option<(String, usize)> {
     blank_follows.then(|| (collapse_whitespace(line), line_end + 1))
 }
 
+/// A wire dateline at the start of the prose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct WireDateline {
+    place: Option<String>,
+    agency: Option<String>,
+    content_start: usize,
+}
+
+/// The longest wire dateline, in bytes.
+const MAX_WIRE_DATELINE_BYTES: usize = 80;
+
+fn parse_wire_dateline(body: &str, content_start: usize) -> Option<WireDateline> {
+    let start = content_start + (body[content_start..].len() - body[content_start..].trim_start().len());
+    let window_end = body[start..]
+        .char_indices()
+        .nth(MAX_WIRE_DATELINE_BYTES)
+        .map_or(body.len(), |(offset, _)| start + offset);
+    let window = &body[start..window_end];
+    let window = &window[..window.find('\n').unwrap_or(window.len())];
+    // "(CNN)" alone, with or without a dash after it.
+    if let Some(rest) = window.strip_prefix('(') {
+        let close = rest.find(')')?;
+        let agency = &rest[..close];
+        if !is_agency(agency) || !agency.chars().all(|c| c.is_ascii_uppercase()) {
+            return None;
+        }
+        let after = start + 1 + close + 1;
+        return Some(WireDateline {
+            place: None,
+            agency: Some(agency.to_owned()),
+            content_start: after + dash_len(&body[after..]).unwrap_or(0),
+        });
+    }
+    // The place: upper-case words, up to a comma, a parenthesis or a dash.
+    let place_end = window.find([',', '(', '-', '\u{2014}', '\u{2013}'])?;
+    let place = window[..place_end].trim_end();
+    let is_place_char = |c: char| c.is_uppercase() || matches!(c, ' ' | '.' | '/' | '\'');
+    if place.chars().filter(|c| c.is_alphabetic()).count() < 2 || !place.chars().all(is_place_char) {
+        return None;
+    }
+    let mut at = place_end;
+    // The qualifier after a comma: "Calif.", "N.Y.", "Jan 3", at most three words.
+    if window[at..].starts_with(',') {
+        let rest = &window[at + 1..];
+        let end = rest.find(['(', '-', '\u{2014}', '\u{2013}'])?;
+        let qualifier = rest[..end].trim();
+        let words = qualifier.split_whitespace().count();
+        if qualifier.is_empty()
+            || words > 3
+            || !qualifier.starts_with(|c: char| c.is_uppercase())
+            || !qualifier
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | ','))
+        {
+            return None;
+        }
+        at += 1 + end;
+    }
+    let mut agency = None;
+    let gap = window[at..].len() - window[at..].trim_start().len();
+    if window[at + gap..].starts_with('(') {
+        let rest = &window[at + gap + 1..];
+        let close = rest.find(')')?;
+        if !is_agency(&rest[..close]) {
+            return None;
+        }
+        agency = Some(rest[..close].to_owned());
+        at += gap + 1 + close + 1;
+    }
+    // A dash must follow: without one an upper-case opening is prose.
+    let dash = dash_len(&body[start + at..])?;
+    Some(WireDateline {
+        place: Some(collapse_whitespace(place)),
+        agency,
+        content_start: start + at + dash,
+    })
+}
+
+/// An agency's name: one to four capitalised words ("Reuters", "AP", "AFP").
+fn is_agency(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (1..=4).contains(&words.len())
+        && words.iter().all(|word| {
+            word.starts_with(|c: char| c.is_uppercase())
+                && word.chars().all(|c| c.is_alphabetic() || c == '.')
+        })
+}
+
+/// The length of a dash with its spaces at the start of `text` (" - ", " — ").
+fn dash_len(text: &str) -> Option<usize> {
+    let trimmed = text.trim_start_matches(' ');
+    let dash = ["--", "-", "\u{2014}", "\u{2013}"]
+        .into_iter()
+        .find(|dash| trimmed.starts_with(dash))?;
+    let after = &trimmed[dash.len()..];
+    let after_trimmed = after.trim_start_matches(' ');
+    // "- " then prose; a dash glued to a word ("-based") is no separator.
+    (after.len() != after_trimmed.len() || after.is_empty()).then(|| text.len() - after_trimmed.len())
+}
+
 /// Returns the credit and the byte index where its line starts.
 fn parse_credit(body: &str, content_start: usize) -> Option<(String, usize)> {
     let trimmed_end = body.trim_end().len();
@@ -197,6 +313,58 @@ fn needs_collapsing(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn wire(body: &str) -> (Option<String>, Option<String>, &str) {
+        let layout = parse_layout(body);
+        (
+            layout.meta.dateline,
+            layout.meta.credit,
+            &body[layout.content.start..layout.content.end],
+        )
+    }
+
+    #[test]
+    fn wire_datelines_go_to_the_metadata_not_the_prose() {
+        let some = |text: &str| Some(text.to_owned());
+        assert_eq!(
+            wire("WASHINGTON (Reuters) - The Senate voted on Friday."),
+            (some("WASHINGTON"), some("Reuters"), "The Senate voted on Friday.")
+        );
+        assert_eq!(
+            wire("LONDON, Jan 3 (Reuters) - Shares fell."),
+            (some("LONDON"), some("Reuters"), "Shares fell.")
+        );
+        assert_eq!(
+            wire("HAYWARD, Calif. (AP) \u{2014} A man was stabbed."),
+            (some("HAYWARD"), some("AP"), "A man was stabbed.")
+        );
+        assert_eq!(
+            wire("BUFFALO, N.Y. \u{2014} Zach Parise scored twice."),
+            (some("BUFFALO"), None, "Zach Parise scored twice.")
+        );
+        assert_eq!(
+            wire("(CNN)Donald Trump went to the hospital."),
+            (None, some("CNN"), "Donald Trump went to the hospital.")
+        );
+        assert_eq!(
+            wire("SAN FRANCISCO (AP) \u{2014} A man died."),
+            (some("SAN FRANCISCO"), some("AP"), "A man died.")
+        );
+    }
+
+    #[test]
+    fn upper_case_prose_is_not_a_dateline() {
+        for body in [
+            "NATO said on Friday it would meet.",
+            "US-based firms grew.",
+            "BREAKING: the vote failed.",
+            "The vote (narrowly) failed - again.",
+            "(The vote failed.)",
+        ] {
+            let (dateline, credit, prose) = wire(body);
+            assert_eq!((dateline, credit, prose), (None, None, body), "{body}");
+        }
+    }
 
     #[test]
     fn whitespace_is_collapsed() {

@@ -27,6 +27,8 @@ pub struct GoldArticle {
     /// Lower-case hex SHA-256 of the body the spans point into.
     pub body_sha256: String,
     pub article_date: Option<String>,
+    /// Where the wire dateline ("WASHINGTON (Reuters) -") stands, if any.
+    pub dateline: Option<Span>,
     pub entities: Vec<GoldEntity>,
     pub sentences: Vec<GoldSentence>,
 }

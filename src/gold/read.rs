@@ -17,8 +17,15 @@ struct File {
     body_sha256: String,
     article_date: Option<String>,
     #[serde(default)]
+    dateline: Option<Dateline>,
+    #[serde(default)]
     entities: Vec<Entity>,
     sentences: Vec<Sentence>,
+}
+
+#[derive(Deserialize)]
+struct Dateline {
+    span: [usize; 2],
 }
 
 #[derive(Deserialize)]
@@ -182,6 +189,7 @@ pub fn read_article(json: &str, body_len: usize) -> Result<GoldArticle, ReadErro
         corpus: file.corpus,
         body_sha256: file.body_sha256,
         article_date: file.article_date,
+        dateline: file.dateline.map(|dateline| span(dateline.span)),
         entities: file
             .entities
             .into_iter()

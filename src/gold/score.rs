@@ -58,6 +58,8 @@ pub struct Figures {
     pub claims: u64,
     /// Claims whose sentence overlaps no gold sentence (headline or dateline text).
     pub claims_outside_gold: u64,
+    /// Claims whose sentence holds the wire dateline.
+    pub claims_with_dateline: u64,
     /// Per claim: its speaker is the gold sentence's (the article's own
     /// voice is no speaker).
     pub speaker: Judged,
@@ -100,6 +102,7 @@ impl Figures {
         self.sentences_with_claims += other.sentences_with_claims;
         self.claims += other.claims;
         self.claims_outside_gold += other.claims_outside_gold;
+        self.claims_with_dateline += other.claims_with_dateline;
         self.speaker.merge(other.speaker);
         self.speaker_attributed.merge(other.speaker_attributed);
         self.pronoun_rewrites.merge(other.pronoun_rewrites);
@@ -155,8 +158,13 @@ impl fmt::Display for Figures {
         let (precision, recall, f1) = self.checkworthy();
         writeln!(
             out,
-            "articles={} sentences={} sentences_with_claims={} claims={} claims_outside_gold={}",
-            self.articles, self.sentences, self.sentences_with_claims, self.claims, self.claims_outside_gold
+            "articles={} sentences={} sentences_with_claims={} claims={} claims_outside_gold={} claims_with_dateline={}",
+            self.articles,
+            self.sentences,
+            self.sentences_with_claims,
+            self.claims,
+            self.claims_outside_gold,
+            self.claims_with_dateline
         )?;
         writeln!(
             out,
@@ -269,6 +277,15 @@ pub fn score_article(gold: &GoldArticle, body: &str, claims: &[ClaimDraft]) -> F
     // Each claim to the gold sentence it overlaps most.
     let mut by_sentence: Vec<Vec<&ClaimDraft>> = vec![Vec::new(); gold.sentences.len()];
     for claim in claims {
+        if gold
+            .dateline
+            .is_some_and(|dateline| overlaps(dateline, claim.span))
+        {
+            figures.claims_with_dateline += 1;
+            figures
+                .errors
+                .push(format!("{} dateline in claim {:?}", gold.id, claim.text));
+        }
         let best = gold
             .sentences
             .iter()

@@ -6,7 +6,7 @@ const BODY: &str = "Moscow denies the plan. He said on Friday that it was false.
 
 /// The gold for [`BODY`], written from reading it.
 const GOLD: &str = r#"{
- "id": "test-1", "corpus": "test", "body_sha256": "x", "article_date": "2022-01-07",
+ "id": "test-1", "corpus": "test", "body_sha256": "x", "article_date": "2022-01-07", "dateline": null,
  "entities": [
   {"name": "Russia", "kind": "state", "variants": ["Moscow"]},
   {"name": "Sergei Lavrov", "kind": "person", "variants": ["Mr Lavrov"]}
