@@ -34,6 +34,7 @@ mod proptests;
 pub mod score;
 pub mod sentences;
 mod skip;
+mod tree;
 pub mod words;
 
 pub use header::{Layout, is_valid_date, parse_layout};
@@ -46,7 +47,7 @@ use dates::Day;
 use crate::model::{ClaimDetails, ClaimKind, DateRange, Polarity};
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.11.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.12.0";
 
 /// The extractor's byte ranges are the domain's one span type.
 pub use crate::model::Span;
@@ -196,6 +197,31 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
         } else {
             n_open_quote_sentences = 0;
             pending_quote_claims.clear();
+        }
+        // No word rule named a speaker: the subject of a reporting verb in
+        // the sentence's tree may ("Chris Tang, the police commissioner,
+        // said in an interview that ...").
+        if speaker.is_none()
+            && found.is_none()
+            && !continues_quote
+            && !quotes.starts_inside
+            && sentence_words.iter().any(|word| tree::may_report(word.text))
+        {
+            let analysis =
+                claimdb_analysis::pipeline::Models::embedded().analyse(sentence, 0..sentence.len());
+            let quoted = |at: usize| {
+                sentence_words
+                    .iter()
+                    .position(|word| word.start <= at && at < word.end)
+                    .is_some_and(|idx| inside_quote[idx])
+            };
+            if let Some(found) = tree::speaker(&analysis, &quoted) {
+                speaker = Some(speaker_name(
+                    &sentence[found.speaker.start..found.speaker.end],
+                    &name_memory,
+                ));
+                verb = Some(sentence[found.verb.start..found.verb.end].to_string());
+            }
         }
         let ends_inside_quote = if quotes.has_marks {
             quotes.ends_inside
