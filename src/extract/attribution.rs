@@ -620,7 +620,23 @@ fn classify_phrase(words: &[Word<'_>], first_idx: usize, last_idx: usize) -> Opt
     if first_idx == last_idx && words[first_idx].lexeme.has(Lexeme::PRONOUN) {
         return Some(SpeakerPhrase::Pronoun);
     }
+    // "the British royal blankly denied", "Van Der Beek even noted": an
+    // adverb before the verb is not part of who speaks.
+    let mut last_idx = last_idx;
+    while last_idx > first_idx && is_adverb_before_verb(words[last_idx].text) {
+        last_idx -= 1;
+    }
     let phrase = &words[first_idx..=last_idx];
+    // A phrase with a verb in it is a clause, not who speaks ("Relations
+    // between Mr Brown and Mr Milburn are widely [reported]").
+    if phrase.iter().any(|word| {
+        matches!(
+            word.text,
+            "is" | "are" | "was" | "were" | "be" | "been" | "being" | "has" | "have" | "had" | "saying"
+        )
+    }) {
+        return None;
+    }
     let names_a_source = phrase.iter().any(|word| {
         let is_name = word.is_capitalised() && !word.lexeme.has(Lexeme::ORDINARY_CAPITALISED);
         is_name || word.lexeme.has(Lexeme::ROLE_NOUN)
@@ -629,6 +645,27 @@ fn classify_phrase(words: &[Word<'_>], first_idx: usize, last_idx: usize) -> Opt
         start: phrase[0].start,
         end: phrase[phrase.len() - 1].end,
     }))
+}
+
+/// An adverb that may stand between a speaker and the reporting verb.
+fn is_adverb_before_verb(word: &str) -> bool {
+    let lower = word.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
+    lower
+        && (word.len() > 4 && word.ends_with("ly")
+            || matches!(
+                word,
+                "even"
+                    | "also"
+                    | "still"
+                    | "however"
+                    | "too"
+                    | "then"
+                    | "now"
+                    | "again"
+                    | "later"
+                    | "once"
+                    | "never"
+            ))
 }
 
 /// True when the text between two words separates clauses.
@@ -701,6 +738,31 @@ mod tests {
 
     fn speaker(sentence: &str) -> Option<String> {
         speaker_of(sentence, &mut NameMemory::default())
+    }
+
+    #[test]
+    fn an_adverb_before_the_verb_is_not_the_speaker() {
+        assert_eq!(
+            speaker("Van Der Beek even noted there should be zero shame."),
+            Some("Van Der Beek".to_string())
+        );
+        assert_eq!(
+            speaker("In it, the British royal blankly denied having met her."),
+            Some("the British royal".to_string())
+        );
+        // A name that ends in "ly" keeps it.
+        assert_eq!(
+            speaker("Mr Kelly said it was over."),
+            Some("Mr Kelly".to_string())
+        );
+    }
+
+    #[test]
+    fn a_clause_is_not_a_speaker() {
+        assert_eq!(
+            speaker("Relations between Mr Brown and Mr Milburn are widely reported to be strained."),
+            None
+        );
     }
 
     #[test]

@@ -47,7 +47,7 @@ use dates::Day;
 use crate::model::{ClaimDetails, ClaimKind, DateRange, Polarity};
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.12.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.13.0";
 
 /// The extractor's byte ranges are the domain's one span type.
 pub use crate::model::Span;
