@@ -47,7 +47,7 @@ use dates::Day;
 use crate::model::{ClaimDetails, ClaimKind, DateRange, Polarity};
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.13.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.14.0";
 
 /// The extractor's byte ranges are the domain's one span type.
 pub use crate::model::Span;
@@ -145,6 +145,9 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
     // is one, who speaks it, and which of its claims still lack a speaker.
     let mut previous_ends_inside_quote = false;
     let mut open_quote_speaker: Option<(String, Option<String>)> = None;
+    // The speaker of the last sentence that quoted someone, while only
+    // quotations follow it.
+    let mut last_quoted: Option<(String, Option<String>)> = None;
     let mut n_open_quote_sentences = 0usize;
     let mut pending_quote_claims: Vec<usize> = Vec::new();
     for (sentence_idx, span) in spans.into_iter().enumerate() {
@@ -223,6 +226,25 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
                 verb = Some(sentence[found.verb.start..found.verb.end].to_string());
             }
         }
+        // A quotation that opens a sentence with nobody named goes on
+        // quoting whoever the quotation before it quoted ("'It's hard,'
+        // Suter said." then "'We know where we are.'"); a sentence of
+        // narration ends that.
+        let opens_with_quote = sentence.trim_start().starts_with(['"', '\u{201C}']);
+        if speaker.is_none()
+            && found.is_none()
+            && opens_with_quote
+            && let Some((quoted_speaker, quoted_verb)) = &last_quoted
+        {
+            speaker = Some(quoted_speaker.clone());
+            verb.clone_from(quoted_verb);
+        }
+        last_quoted = match (&speaker, quotes.has_marks) {
+            (Some(speaker), true) => Some((speaker.clone(), verb.clone())),
+            (None, true) => None,
+            (_, false) if continues_quote => last_quoted,
+            _ => None,
+        };
         let ends_inside_quote = if quotes.has_marks {
             quotes.ends_inside
         } else {
@@ -1108,6 +1130,21 @@ mod tests {
             second.text,
             "Patricia Hewitt said the change would help families."
         );
+    }
+
+    #[test]
+    fn a_quotation_that_follows_a_quotation_keeps_its_speaker() {
+        let extraction = extract(
+            "\u{201C}It is hard not to, though,\u{201D} Ryan Suter acknowledged.\n\n\u{201C}We know where we are, and we took a good step forward.\u{201D}\n\nThe team still ranks last in the division.\n\n\u{201C}Nobody said it would be easy.\u{201D}",
+        );
+        let speakers: Vec<Option<&str>> = extraction
+            .claims
+            .iter()
+            .map(|claim| claim.speaker.as_deref())
+            .collect();
+        // The second quotation is Suter's; after a sentence of narration,
+        // a quotation with nobody named is nobody's.
+        assert_eq!(speakers, [Some("Ryan Suter"), Some("Ryan Suter"), None, None]);
     }
 
     #[test]
