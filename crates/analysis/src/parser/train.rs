@@ -115,6 +115,8 @@ pub(crate) fn train(
                     }
                 }
                 label_features(&features, &mut fine_features);
+                super::lab::mask(&mut features, &super::lab::MOVE);
+                super::lab::mask(&mut fine_features, &super::lab::LABEL);
                 move_scores.fill(0.0);
                 moves.score(&features, &mut move_scores);
                 scores.clear();
