@@ -19,9 +19,12 @@
 //! parts, trained together: a coarse part scores the three unlabelled moves
 //! from all hundred features, and a fine part scores every labelled class
 //! from 48 of them. LEFT-nsubj scores the LEFT move's score plus its own, so
-//! the decision stays joint, but most lookups need only three weights, which
-//! live inside the hash table's slot (see the private `weights` module). This costs about half
-//! a point of LAS against the plain joint model and is about twice as fast.
+//! the decision stays joint, but most features need only three weights. This
+//! costs about half a point of LAS against the plain joint model and is about
+//! twice as fast. Both parts share one hash table whose slot holds a
+//! feature's move weights and, for four label rows in five, the label row
+//! itself, so a feature costs one probe (see the private `weights` module).
+//! A configuration with only one legal move is not scored at all.
 //!
 //! Inference does no allocation per transition: the per-word hashes are
 //! computed once per sentence and every buffer is reused across sentences.
@@ -32,37 +35,12 @@ mod train;
 mod transition;
 mod weights;
 
-/// Temporary: template masks for the ablation lab.
-#[doc(hidden)]
-pub mod lab {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    pub const SENTINEL: u64 = 0x5eed_0f_ab1a_7e00;
-    pub static MOVE: [AtomicBool; 100] = [const { AtomicBool::new(false) }; 100];
-    pub static LABEL: [AtomicBool; 48] = [const { AtomicBool::new(false) }; 48];
-    pub static VARIANT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(99);
-    #[inline]
-    pub fn variant() -> u32 { VARIANT.load(Ordering::Relaxed) }
-    pub static ANY: AtomicBool = AtomicBool::new(false);
-    pub fn set(move_dropped: &[usize], label_dropped: &[usize]) {
-        ANY.store(!move_dropped.is_empty() || !label_dropped.is_empty(), Ordering::Relaxed);
-        for (i, flag) in MOVE.iter().enumerate() { flag.store(move_dropped.contains(&i), Ordering::Relaxed); }
-        for (i, flag) in LABEL.iter().enumerate() { flag.store(label_dropped.contains(&i), Ordering::Relaxed); }
-    }
-    #[inline]
-    pub(crate) fn mask(features: &mut [u64], flags: &[AtomicBool]) {
-        if !ANY.load(Ordering::Relaxed) { return; }
-        for (feature, flag) in features.iter_mut().zip(flags) {
-            if flag.load(Ordering::Relaxed) { *feature = SENTINEL; }
-        }
-    }
-}
-
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use features::{LABEL_FEATURES, N_FEATURES, SentenceHashes, extract, label_features};
+use features::{N_FEATURES, SentenceHashes, extract};
 use transition::{Move, State};
-use weights::{JointScorer, MoveScorer, Scorer};
+use weights::Scorer;
 
 use crate::conllu::Sentence;
 use crate::perceptron::{FormatError, Frozen};
@@ -84,9 +62,7 @@ pub struct Parser {
     moves: Frozen,
     labelled: Frozen,
     /// The same weights, laid out for fast scoring.
-    move_scorer: MoveScorer,
     scorer: Scorer,
-    joint: JointScorer,
 }
 
 /// How to train a parser.
@@ -166,9 +142,7 @@ impl Parser {
         Parser {
             labels,
             root_label,
-            move_scorer: MoveScorer::new(&moves),
-            scorer: Scorer::new(&labelled),
-            joint: JointScorer::new(&moves, &labelled),
+            scorer: Scorer::new(&moves, &labelled),
             moves,
             labelled,
         }
@@ -235,36 +209,15 @@ impl Parser {
         hashes.fill(forms, upos, xpos);
         state.reset(forms.len());
         label_sums.clear();
-        label_sums.resize(self.joint.label_sums_len().max(self.scorer.stride()), 0);
+        label_sums.resize(self.scorer.label_sums_len(), 0);
         let mut features = [0u64; N_FEATURES];
-        let mut fine_features = [0u64; LABEL_FEATURES.len()];
         while !state.is_terminal() {
-            if let Some((movement, label)) = forced_move(state, self.root_label).filter(|_| lab::variant() >= 1) {
+            if let Some((movement, label)) = forced_move(state, self.root_label) {
                 state.apply(movement, label);
                 continue;
             }
             extract(state, hashes, &mut features);
-            if lab::variant() >= 2 {
-                let move_sums = self.joint.score(&features, label_sums);
-                let (movement, label) = match self.best_move_joint(state, move_sums, label_sums) {
-                    Some((movement, label)) => (movement, label),
-                    None => fallback_move(state, self.root_label),
-                };
-                state.apply(movement, label);
-                continue;
-            }
-            label_features(&features, &mut fine_features);
-            lab::mask(&mut features, &lab::MOVE);
-            lab::mask(&mut fine_features, &lab::LABEL);
-            // With every word shifted, only RIGHT is legal (LEFT onto the
-            // root waits for the last word): the move scores cannot change
-            // which RIGHT label wins.
-            let move_sums = if lab::variant() == 0 || state.allows(Move::Shift) {
-                self.move_scorer.score(&features)
-            } else {
-                [0; 3]
-            };
-            self.scorer.score(&fine_features, label_sums);
+            let move_sums = self.scorer.score(&features, label_sums);
             let (movement, label) = match self.best_move(state, move_sums, label_sums) {
                 Some((movement, label)) => (movement, label),
                 None => fallback_move(state, self.root_label),
@@ -299,8 +252,8 @@ impl Parser {
     #[inline]
     fn best_move(&self, state: &State, move_sums: [i32; 3], label_sums: &[i32]) -> Option<(Move, usize)> {
         let n_labels = self.labels.len();
-        let move_unit = self.move_scorer.unit();
-        let label_unit = self.scorer.unit();
+        let move_unit = self.scorer.move_unit();
+        let label_unit = self.scorer.label_unit();
         let score = |movement: usize, label_sum: i32| {
             move_sums[movement] as f32 * move_unit + label_sum as f32 * label_unit
         };
@@ -351,88 +304,6 @@ impl Parser {
             consider(Move::Right, label, score(2, sum));
         }
         best.map(|(movement, label, _)| (movement, label))
-    }
-
-    /// The best-scoring legal labelled move (ties to the lowest class). A
-    /// class's score is its move's plus its own, so the best LEFT is the LEFT
-    /// move's score plus the best LEFT label's, and likewise for RIGHT.
-    #[inline]
-    fn best_move_joint(&self, state: &State, move_sums: [i32; 3], label_sums: &[i32]) -> Option<(Move, usize)> {
-        let n_labels = self.labels.len();
-        let move_unit = self.joint.move_unit();
-        let label_unit = self.joint.label_unit();
-        let score = |movement: usize, label_sum: i32| {
-            move_sums[movement] as f32 * move_unit + label_sum as f32 * label_unit
-        };
-        // The best label of a run of classes, skipping the root label: the
-        // best of the labels before it and of those after it, each a plain
-        // loop (ties to the lowest label).
-        let best_in = |sums: &[i32], offset: usize| -> Option<(usize, i32)> {
-            let (&first, rest) = sums.split_first()?;
-            let (mut best_label, mut best_sum) = (0, first);
-            for (label, &sum) in rest.iter().enumerate() {
-                if sum > best_sum {
-                    best_label = label + 1;
-                    best_sum = sum;
-                }
-            }
-            Some((best_label + offset, best_sum))
-        };
-        let best_label = |first_class: usize| -> Option<(usize, i32)> {
-            let sums = label_sums.get(first_class..first_class + n_labels)?;
-            let root = self.root_label.min(n_labels);
-            let before = best_in(&sums[..root], 0);
-            let after = best_in(sums.get(root + 1..).unwrap_or(&[]), root + 1);
-            match (before, after) {
-                (Some(before), Some(after)) => Some(if after.1 > before.1 { after } else { before }),
-                (before, after) => before.or(after),
-            }
-        };
-        let mut best: Option<(Move, usize, f32)> = None;
-        let mut consider = |movement: Move, label: usize, candidate: f32| {
-            if best.is_none_or(|(_, _, best_score)| candidate > best_score) {
-                best = Some((movement, label, candidate));
-            }
-        };
-        if state.allows(Move::Shift) {
-            consider(Move::Shift, 0, score(0, label_sums.first().copied().unwrap_or(0)));
-        }
-        if state.allows(Move::Left) {
-            if state.next == state.root() {
-                let sum = label_sums.get(1 + self.root_label).copied().unwrap_or(0);
-                consider(Move::Left, self.root_label, score(1, sum));
-            } else if let Some((label, sum)) = best_label(1) {
-                consider(Move::Left, label, score(1, sum));
-            }
-        }
-        if state.allows(Move::Right)
-            && let Some((label, sum)) = best_label(1 + n_labels)
-        {
-            consider(Move::Right, label, score(2, sum));
-        }
-        best.map(|(movement, label, _)| (movement, label))
-    }
-
-    /// The classes whose label scores [`Parser::best_move`] reads in a
-    /// configuration: SHIFT's, LEFT's and RIGHT's, as far as each is legal.
-    #[inline]
-    fn legal_classes(&self, state: &State) -> std::ops::Range<usize> {
-        let n_labels = self.labels.len();
-        let start = if state.allows(Move::Shift) {
-            0
-        } else if state.allows(Move::Left) {
-            1
-        } else {
-            1 + n_labels
-        };
-        let end = if state.allows(Move::Right) {
-            1 + 2 * n_labels
-        } else if state.allows(Move::Left) {
-            1 + n_labels
-        } else {
-            1
-        };
-        start..end
     }
 
     /// The model as bytes, for `include_bytes!`.
@@ -507,7 +378,7 @@ pub(crate) fn class_move(class: usize, n_labels: usize) -> usize {
 
 /// The only legal move, when there is one: SHIFT onto an empty stack, and
 /// the root arc once the last word is alone on the stack. Scoring these would
-/// change nothing, and they are about a third of all transitions.
+/// change nothing (about one transition in nine on EWT).
 #[inline]
 fn forced_move(state: &State, root_label: usize) -> Option<(Move, usize)> {
     if state.stack.is_empty() {

@@ -115,8 +115,6 @@ pub(crate) fn train(
                     }
                 }
                 label_features(&features, &mut fine_features);
-                super::lab::mask(&mut features, &super::lab::MOVE);
-                super::lab::mask(&mut fine_features, &super::lab::LABEL);
                 move_scores.fill(0.0);
                 moves.score(&features, &mut move_scores);
                 scores.clear();
