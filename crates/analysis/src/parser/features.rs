@@ -20,6 +20,24 @@ pub(crate) const LABEL_FEATURES: [usize; 48] = [
     44, 46, 48, 49, 52, 54, 56, 62, 63, 65, 66, 68, 69, 75, 78, 81, 93, 95, 96, 97,
 ];
 
+/// The features the labelled part does not read, in slot order.
+pub(crate) const MOVE_ONLY_FEATURES: [usize; N_FEATURES - LABEL_FEATURES.len()] = move_only_features();
+
+const fn move_only_features() -> [usize; N_FEATURES - LABEL_FEATURES.len()] {
+    let mut out = [0; N_FEATURES - LABEL_FEATURES.len()];
+    let (mut slot, mut n_out, mut n_label) = (0, 0, 0);
+    while slot < N_FEATURES {
+        if n_label < LABEL_FEATURES.len() && LABEL_FEATURES[n_label] == slot {
+            n_label += 1;
+        } else {
+            out[n_out] = slot;
+            n_out += 1;
+        }
+        slot += 1;
+    }
+    out
+}
+
 /// Copies the labelled part's features out of all of them.
 #[inline]
 pub(crate) fn label_features(features: &[u64; N_FEATURES], out: &mut [u64; LABEL_FEATURES.len()]) {

@@ -84,6 +84,41 @@ fn transitions_build_arcs_and_keep_the_children_the_features_read() {
 }
 
 #[test]
+fn a_move_is_forced_exactly_when_it_is_the_only_legal_class() {
+    let n_labels = 3;
+    let root_label = 1;
+    for heads in [&TELESCOPE_HEADS[..], &[0], &[2, 0], &[0, 1, 2, 3]] {
+        let gold = Gold::new(heads, &vec![0; heads.len()]).expect("a tree");
+        let mut state = State::default();
+        state.reset(heads.len());
+        while !state.is_terminal() {
+            let legal: Vec<(Move, usize)> = (0..1 + 2 * n_labels)
+                .map(|class| decode(class, n_labels))
+                .filter(|&(movement, label)| state.allows_labelled(movement, label, root_label))
+                .collect();
+            let forced = forced_move(&state, root_label);
+            if let Some(forced) = forced {
+                assert_eq!(legal, vec![forced]);
+            } else {
+                assert!(legal.len() > 1, "{legal:?} not forced");
+            }
+            let (movement, _) = [Move::Shift, Move::Left, Move::Right]
+                .into_iter()
+                .filter(|&movement| state.allows(movement))
+                .map(|movement| (movement, gold.cost(&state, movement)))
+                .min_by_key(|&(_, cost)| cost)
+                .expect("a legal move");
+            let label = if movement == Move::Left && state.next == state.root() {
+                root_label
+            } else {
+                0
+            };
+            state.apply(movement, label);
+        }
+    }
+}
+
+#[test]
 fn the_root_takes_only_the_last_word_on_the_stack() {
     let mut state = State::default();
     state.reset(2);
