@@ -3,6 +3,7 @@
 
 mod analysis;
 mod client;
+mod coref;
 mod eval;
 mod eval_news;
 mod extract;
@@ -48,6 +49,9 @@ enum TrainWhat {
     /// Trains the language analysis (tagger, parser, entity recogniser) on UD
     /// English EWT and Universal NER, and writes its weights.
     Analysis(analysis::TrainAnalysisArgs),
+    /// Trains the pronoun resolver on GAP development (threshold chosen on
+    /// GAP validation), and writes its weights and GAP test figures.
+    Coref(coref::TrainCorefArgs),
 }
 
 /// `claimdb eval`: the check-worthiness model by default, or a subcommand.
@@ -65,6 +69,10 @@ enum EvalWhat {
     /// a CoNLL-U treebank (from gold tokens, then from raw text), or NER F1 on
     /// a UNER IOB2 file with `--ner`.
     Analysis(analysis::EvalAnalysisArgs),
+    /// Prints the pronoun resolver's GAP measures and precision–coverage
+    /// curve on a GAP TSV file (`--data`), or its precision and coverage on
+    /// GUM's coreference (`--gum`).
+    Coref(coref::EvalCorefArgs),
     /// Scores the extractor on the hand-written news gold set: speakers,
     /// pronoun and metonym rewrites, dates, check-worthiness, and words a
     /// claim has that its sentence and rewrites do not give.
@@ -413,11 +421,13 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Analyse { file } => analysis::analyse(&file),
         Command::Train(command) => match command.what {
             Some(TrainWhat::Analysis(args)) => analysis::train(&args),
+            Some(TrainWhat::Coref(args)) => coref::train(&args),
             // clap requires --data when there is no subcommand.
             None => train::run(&command.checkworthiness.context("--data is required")?),
         },
         Command::Eval(command) => match command.what {
             Some(EvalWhat::Analysis(args)) => analysis::eval(&args),
+            Some(EvalWhat::Coref(args)) => coref::eval(&args),
             Some(EvalWhat::News(args)) => eval_news::run(&args),
             None => eval::run(&command.checkworthiness.context("--data is required")?),
         },

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod conllu;
+pub mod coref;
 pub mod eval;
 pub mod iob2;
 pub mod lemma;
