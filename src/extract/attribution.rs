@@ -82,10 +82,27 @@ pub fn remember_names(sentence: &str, words: &[Word<'_>], memory: &mut NameMemor
         }
         if word_idx >= run_start + 2 {
             let surname = &words[word_idx - 1];
-            let first_name = &words[word_idx - 2];
-            let first_name_is_title = first_name.lexeme.has(Lexeme::TITLE_WORD)
-                || first_name.lexeme.has(Lexeme::ORDINARY_CAPITALISED);
-            if !first_name_is_title {
+            // The name is the run's last two words, and before them words
+            // known as first names (from the pronoun resolver's name
+            // lexicon), up to four: "Nicholas Lee Jacobsen"; never a title,
+            // a possessive or another capitalised word ("Monday Tony Blair",
+            // "Tory Dominic Grieve").
+            let is_title = |word: &Word<'_>| {
+                word.lexeme.has(Lexeme::TITLE_WORD)
+                    || word.lexeme.has(Lexeme::ORDINARY_CAPITALISED)
+                    || word.lexeme.has(Lexeme::ROLE_NOUN)
+            };
+            let mut first_idx = word_idx - 1;
+            while first_idx > run_start
+                && word_idx - first_idx < 4
+                && (word_idx - first_idx < 2 || is_first_name(words[first_idx - 1].text))
+                && !is_title(&words[first_idx - 1])
+                && strip_possessive(words[first_idx - 1].text) == words[first_idx - 1].text
+            {
+                first_idx -= 1;
+            }
+            let first_name = &words[first_idx];
+            if first_idx < word_idx - 1 && !is_title(first_name) {
                 let surname_text = strip_possessive(surname.text);
                 // Most names are met again and again: look up before
                 // allocating a key.
@@ -94,7 +111,13 @@ pub fn remember_names(sentence: &str, words: &[Word<'_>], memory: &mut NameMemor
                     None => memory
                         .full_name_by_surname
                         .entry(surname_text.to_string())
-                        .or_insert_with(|| format!("{} {}", first_name.text, surname_text)),
+                        .or_insert_with(|| {
+                            let given: Vec<&str> = words[first_idx..word_idx - 1]
+                                .iter()
+                                .map(|word| word.text)
+                                .collect();
+                            format!("{} {surname_text}", given.join(" "))
+                        }),
                 };
                 if memory.last_mentioned.as_deref() != Some(full_name.as_str()) {
                     memory.last_mentioned = Some(full_name.clone());
@@ -103,6 +126,14 @@ pub fn remember_names(sentence: &str, words: &[Word<'_>], memory: &mut NameMemor
         }
         run_start = if name_like { word_idx } else { word_idx + 1 };
     }
+}
+
+/// Whether a word is a first name the pronoun resolver learned a gender for.
+fn is_first_name(word: &str) -> bool {
+    claimdb_analysis::coref::Resolver::embedded()
+        .names()
+        .gender(&word.to_lowercase())
+        .is_some()
 }
 
 /// A capitalised word with at least one lower-case letter ("Putin", not "US").
@@ -755,6 +786,20 @@ mod tests {
             speaker("Mr Kelly said it was over."),
             Some("Mr Kelly".to_string())
         );
+    }
+
+    #[test]
+    fn a_full_name_keeps_all_its_given_names_but_no_title() {
+        let mut memory = NameMemory::default();
+        for sentence in [
+            "A man, Nicholas Lee Jacobsen, was charged.",
+            "Hong Kong Chief Executive Carrie Lam flew home.",
+        ] {
+            let sentence_words: Vec<Word<'_>> = words(sentence).collect();
+            remember_names(sentence, &sentence_words, &mut memory);
+        }
+        assert_eq!(resolve_speaker("Mr Jacobsen", &memory), "Nicholas Lee Jacobsen");
+        assert_eq!(resolve_speaker("Ms Lam", &memory), "Carrie Lam");
     }
 
     #[test]
