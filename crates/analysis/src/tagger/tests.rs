@@ -266,3 +266,125 @@ fn jackknifing_tags_every_sentence_with_a_model_that_did_not_see_it() {
         Vec::<Vec<(String, String)>>::new()
     );
 }
+
+/// The gold joint-tag numbers of the tiny treebank's words, numbered as
+/// [`Tagger::train`] numbers them (sorted (UPOS, XPOS) pairs).
+fn tiny_gold(sentences: &[Sentence]) -> Vec<Vec<u32>> {
+    let mut names: Vec<(&str, &str)> = sentences
+        .iter()
+        .flat_map(|sentence| &sentence.words)
+        .map(|word| (word.upos.as_str(), word.xpos.as_str()))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    sentences
+        .iter()
+        .map(|sentence| {
+            sentence
+                .words
+                .iter()
+                .map(|word| {
+                    let pair = (word.upos.as_str(), word.xpos.as_str());
+                    names.binary_search(&pair).unwrap() as u32
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn held_out_lexicons_do_not_know_the_words_of_their_own_fold() {
+    let sentences = conllu::parse(TINY).unwrap();
+    let gold = tiny_gold(&sentences);
+    let whole = learn_lexicon(&sentences, &gold);
+    assert_eq!(held_out_lexicons(&sentences, &gold, 1), vec![whole.clone()]);
+    let folds = held_out_lexicons(&sentences, &gold, 4);
+    assert_eq!(folds.len(), 4);
+    // "Mary" and "home" are only in the third sentence, "the" in the second
+    // and fourth.
+    for word in ["mary", "home"] {
+        assert!(whole.tags.get(hash_str(word)).is_some());
+        assert!(folds[2].tags.get(hash_str(word)).is_none(), "{word}");
+        assert!(folds[0].tags.get(hash_str(word)).is_some(), "{word}");
+    }
+    assert!(
+        folds
+            .iter()
+            .all(|lexicon| lexicon.tags.get(hash_str("the")).is_some())
+    );
+    // Asking for more folds than sentences gives one per sentence.
+    assert_eq!(held_out_lexicons(&sentences, &gold, 10).len(), 4);
+}
+
+#[test]
+fn the_lexicon_keeps_capitalised_forms_and_ambiguity_classes_that_agree_across_folds() {
+    let sentences = conllu::parse(TINY).unwrap();
+    let gold = tiny_gold(&sentences);
+    let lexicon = learn_lexicon(&sentences, &gold);
+    let the = lexicon.tags.get(hash_str("the")).unwrap();
+    assert_eq!(lexicon.tags.get(cased_key(hash_str("The"))), Some(the));
+    assert_eq!(lexicon.tags.get(cased_key(hash_str("the"))), None, "no capitals");
+    // "the" is a determiner in every fold, so its class has the same value in
+    // every lexicon, although each lexicon saw other words.
+    let classes: Vec<Option<u32>> = held_out_lexicons(&sentences, &gold, 4)
+        .iter()
+        .map(|lexicon| lexicon.ambiguity.get(hash_str("the")))
+        .collect();
+    assert!(
+        classes
+            .iter()
+            .all(|class| class.is_some() && *class == classes[0])
+    );
+    assert_eq!(lexicon.ambiguity.get(hash_str("the")), classes[0]);
+    // A word with other tags has another class.
+    assert_ne!(
+        lexicon.ambiguity.get(hash_str("the")),
+        lexicon.ambiguity.get(hash_str("dogs"))
+    );
+}
+
+#[test]
+fn word_keys_split_hyphenated_words_and_read_short_prefixes() {
+    let keys = word_keys("Long-term", "long-term", false);
+    assert_eq!(keys.hyphen_first, hash_str("long"));
+    assert_eq!(keys.hyphen_last, hash_str("term"));
+    assert_eq!(keys.prefix1, hash_str("l"));
+    assert_eq!(keys.prefix2, hash_str("lo"));
+    // Leading, trailing and lone hyphens are not parts.
+    for form in ["-term", "long-", "-", "plain"] {
+        let keys = word_keys(form, form, false);
+        assert_eq!((keys.hyphen_first, keys.hyphen_last), (0, 0), "{form}");
+    }
+    let keys = word_keys("é", "é", false);
+    assert_eq!((keys.prefix1, keys.prefix2), (hash_str("é"), hash_str("é")));
+}
+
+#[test]
+fn the_sentence_case_tells_title_case_from_ordinary_and_lowercase_writing() {
+    let case_of = |forms: &[&str]| {
+        let mut scratch = Scratch::default();
+        scratch.prepare(forms, &learn_lexicon(&[], &[]), &[]);
+        scratch.words[0].sentence_case
+    };
+    let ordinary = case_of(&["The", "dog", "saw", "Mary", "."]);
+    let title = case_of(&["Great", "Place", "To", "Stay", "!"]);
+    let lowercase = case_of(&["the", "dog", "barked", "."]);
+    let no_words = case_of(&["Hi", "!", "2"]);
+    assert_eq!(
+        ordinary,
+        3 * 2,
+        "one of three words after the first is capitalised"
+    );
+    assert_eq!(title, 4 * 2);
+    assert_eq!(lowercase, 2 + 1, "none capitalised, and the first word small");
+    assert_eq!(no_words, 0);
+    // Every word of a sentence reads the same value.
+    let mut scratch = Scratch::default();
+    scratch.prepare(&["A", "b", "C"], &learn_lexicon(&[], &[]), &[]);
+    assert!(
+        scratch
+            .words
+            .iter()
+            .all(|keys| keys.sentence_case == scratch.words[0].sentence_case)
+    );
+}
