@@ -7,7 +7,7 @@
 //! continue an `X` entity starts a new one, and a `B-X` right after a `B-X`
 //! (or an `I-X`) starts a second entity rather than extending the first.
 
-use crate::ner::{Entity, EntityKind};
+use crate::entity::{Entity, EntityKind};
 
 /// One sentence of an IOB2 file: its words and gold entities, plus the
 /// part-of-speech tags the recogniser reads (the file has none: the caller

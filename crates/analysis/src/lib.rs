@@ -9,6 +9,7 @@
 
 pub mod conllu;
 pub mod coref;
+pub mod entity;
 pub mod eval;
 pub mod iob2;
 pub mod lemma;

@@ -31,49 +31,8 @@ pub mod gazetteer;
 use crate::iob2::NerSentence;
 use crate::perceptron::{FormatError, Frozen, Rng, Trainer, key, key2, mix};
 
-/// What kind of thing an entity names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntityKind {
-    Person,
-    Organisation,
-    /// A place: countries, cities, regions, addresses, natural features (UNER
-    /// folds geopolitical entities in here; see the module comment).
-    Location,
-}
-
-impl EntityKind {
-    pub const ALL: [EntityKind; N_KINDS] =
-        [EntityKind::Person, EntityKind::Organisation, EntityKind::Location];
-
-    /// The Universal NER label: `PER`, `ORG` or `LOC`.
-    pub fn label(self) -> &'static str {
-        match self {
-            EntityKind::Person => "PER",
-            EntityKind::Organisation => "ORG",
-            EntityKind::Location => "LOC",
-        }
-    }
-
-    /// The kind of a Universal NER label.
-    pub fn from_label(label: &str) -> Option<EntityKind> {
-        EntityKind::ALL.into_iter().find(|kind| kind.label() == label)
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-}
-
-/// How many entity kinds there are.
-const N_KINDS: usize = 3;
-
-/// One entity: a run of words of a sentence and its kind.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Entity {
-    /// Word indices (0-based, end exclusive).
-    pub words: Range<usize>,
-    pub kind: EntityKind,
-}
+use crate::entity::N_KINDS;
+pub use crate::entity::{Entity, EntityKind};
 
 /// How to train a [`Recogniser`].
 #[derive(Debug, Clone, PartialEq)]
