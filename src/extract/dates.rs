@@ -104,9 +104,28 @@ pub fn clause_tense(analysis: &Analysis<'_>, at: usize) -> Tense {
                 child.head as usize == idx + 1 && matches!(child.deprel, "cop" | "aux" | "aux:pass")
             })
     };
+    // A noun that is not a time word between the date and its clause makes
+    // the date a modifier of that thing ("a Jan 9-10 security meeting"):
+    // the clause's tense says nothing of when the thing is.
+    let is_time_word = |lemma: &str| {
+        month_number(lemma).is_some()
+            || weekday_number(lemma).is_some()
+            || matches!(
+                lemma,
+                "year" | "month" | "week" | "day" | "weekend" | "morning" | "afternoon" | "evening" | "night"
+                    | "today" | "yesterday" | "tomorrow"
+            )
+    };
+    let start = idx;
     for _ in 0..words.len() {
         if is_clause_head(idx) {
             break;
+        }
+        if idx != start
+            && matches!(words[idx].upos, "NOUN" | "PROPN")
+            && !is_time_word(&words[idx].lemma.to_lowercase())
+        {
+            return Tense::Present;
         }
         match words[idx].head as usize {
             0 => break,
@@ -804,6 +823,15 @@ mod tests {
         assert_eq!(
             one("They were elected on Nov. 8, 2016."),
             range("2016-11-08", "2016-11-08", "on Nov. 8, 2016")
+        );
+    }
+
+    #[test]
+    fn a_date_that_modifies_a_thing_takes_the_nearest_year() {
+        // "set" is past, but the meeting it speaks of is to come.
+        assert_eq!(
+            one("The exchange set the stage for a Jan 9-10 security meeting."),
+            range("2022-01-09", "2022-01-10", "Jan 9-10")
         );
     }
 

@@ -187,6 +187,9 @@ impl Places {
                         analysis
                             .get_or_insert_with(|| Models::embedded().analyse(sentence, 0..sentence.len())),
                         &words[last],
+                        words
+                            .get(last + 1)
+                            .filter(|next| sentence[words[last].end..next.start] == *" "),
                     ))
             });
             self.metonyms.push(metonym);
@@ -224,6 +227,13 @@ fn is_office<'w>(mut parts: impl Iterator<Item = &'w str>) -> bool {
             "Kremlin" | "White" | "House" | "Pentagon" | "Downing" | "Whitehall"
         )
     })
+}
+
+/// Whether a preposition governs the word at `idx` ("in Moscow").
+fn has_case_child(words: &[claimdb_analysis::pipeline::Word<'_>], idx: usize) -> bool {
+    words
+        .iter()
+        .any(|child| child.head as usize == idx + 1 && child.deprel == "case")
 }
 
 /// What a state does, by lemma: speak, decide, want, act on other states.
@@ -332,7 +342,12 @@ const STATE_PREDICATES: &[&str] = &[
 /// convinced", "sanctions threatened by Washington"; not "in Moscow", "the
 /// Washington Post", "Colorado, Washington and Oregon", "cities like
 /// Beijing", "Paris suffered from smog".
-fn acts_as_state(analysis: &Analysis<'_>, word: &Word<'_>) -> bool {
+///
+/// `next` is the word right after the capital: when the extractor's own
+/// word lists call it a finite verb of [`STATE_PREDICATES`] ("Moscow
+/// denies"), the capital is its subject even if the tagger read the verb as
+/// a noun.
+fn acts_as_state(analysis: &Analysis<'_>, word: &Word<'_>, next: Option<&Word<'_>>) -> bool {
     let words = &analysis.words;
     let Some(at) = words
         .iter()
@@ -340,6 +355,19 @@ fn acts_as_state(analysis: &Analysis<'_>, word: &Word<'_>) -> bool {
     else {
         return false;
     };
+    let lemma_at = |start: usize| {
+        words
+            .iter()
+            .find(|analysed| analysed.span.start == start)
+            .map(|analysed| analysed.lemma.to_lowercase())
+    };
+    if let Some(next) = next
+        && super::decompose::is_finite_verb(next)
+        && lemma_at(next.start).is_some_and(|lemma| STATE_PREDICATES.contains(&lemma.as_str()))
+        && !has_case_child(words, at)
+    {
+        return true;
+    }
     let has_case = |idx: usize, lemma: Option<&str>| {
         words.iter().any(|child| {
             child.head as usize == idx + 1
