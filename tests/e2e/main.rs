@@ -5,6 +5,7 @@ mod articles;
 mod auth;
 mod bad_input;
 mod cli;
+mod coref_cli;
 mod crash;
 mod discovery;
 mod eval_news;

@@ -78,7 +78,8 @@ pub fn compatible(site: &Site, candidate: usize) -> bool {
 }
 
 /// The pronoun at `sentence`/`word` with its candidates: every mention of
-/// the window's sentences except those that contain the pronoun. `None`
+/// the window's sentences except those that contain the pronoun and those
+/// known to be of the other personal gender. `None`
 /// when the word is not a third-person personal pronoun.
 pub fn site(sentences: &[Analysis<'_>], sentence: usize, word: usize, names: &NameGenders) -> Option<Site> {
     let analysis = sentences.get(sentence)?;
@@ -119,8 +120,19 @@ pub fn site(sentences: &[Analysis<'_>], sentence: usize, word: usize, names: &Na
             continue;
         }
         let mention_analysis = &sentences[mention.sentence];
-        site.genders
-            .push(mention_gender(mention_analysis, mention, names));
+        let gender = mention_gender(mention_analysis, mention, names);
+        // The other personal gender is a hard constraint: "he" is never a
+        // name the lexicon or a title knows as a woman's. (A place or an
+        // organisation for "he" is left to the model: the recogniser
+        // sometimes calls a person one.)
+        let other_person = matches!(
+            (pronoun.gender, gender),
+            (Gender::Masculine, Gender::Feminine) | (Gender::Feminine, Gender::Masculine)
+        );
+        if other_person {
+            continue;
+        }
+        site.genders.push(gender);
         site.numbers
             .push(mentions::mention_number(mention_analysis, mention));
         site.repetitions

@@ -159,7 +159,8 @@ pub fn span_head(analysis: &Analysis<'_>, words: &Range<usize>) -> usize {
 }
 
 /// Every candidate antecedent in one sentence, in word order: the entities,
-/// then the proper-noun runs no entity covers, then common nouns that head
+/// then the proper-noun runs no entity covers (but not a title just before
+/// a person's name, nor days and months), then common nouns that head
 /// their phrase (not a `compound` of another noun), each with the
 /// determiners, adjectives and compounds just before it.
 pub fn sentence_mentions(sentence: usize, analysis: &Analysis<'_>) -> Vec<Mention> {
@@ -182,7 +183,16 @@ pub fn sentence_mentions(sentence: usize, analysis: &Analysis<'_>) -> Vec<Mentio
                 covered[idx] = true;
                 idx += 1;
             }
-            mentions.push(mention(sentence, analysis, start..idx, MentionKind::ProperNoun));
+            // A title run just before a person ("Mayor" Karen Bass) belongs
+            // to the name, and a date word ("Friday") names no one.
+            let titles_a_person = analysis
+                .entities
+                .iter()
+                .any(|entity| entity.words.start == idx && entity.kind == EntityKind::Person);
+            let date = (start..idx).all(|word| CALENDAR_WORDS.contains(&lower_lemma(&words[word]).as_str()));
+            if !titles_a_person && !date {
+                mentions.push(mention(sentence, analysis, start..idx, MentionKind::ProperNoun));
+            }
         } else {
             idx += 1;
         }
@@ -224,6 +234,24 @@ fn mention(sentence: usize, analysis: &Analysis<'_>, words: Range<usize>, kind: 
         kind,
     }
 }
+
+/// Days and the months that are seldom names: proper nouns that are never
+/// what a pronoun refers to.
+const CALENDAR_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "september",
+    "october",
+    "november",
+    "december",
+];
 
 /// Titles that say a person's gender, lowercased and without a full stop.
 const MASCULINE_TITLES: &[&str] = &[
