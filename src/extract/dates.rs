@@ -112,8 +112,18 @@ pub fn clause_tense(analysis: &Analysis<'_>, at: usize) -> Tense {
             || weekday_number(lemma).is_some()
             || matches!(
                 lemma,
-                "year" | "month" | "week" | "day" | "weekend" | "morning" | "afternoon" | "evening" | "night"
-                    | "today" | "yesterday" | "tomorrow"
+                "year"
+                    | "month"
+                    | "week"
+                    | "day"
+                    | "weekend"
+                    | "morning"
+                    | "afternoon"
+                    | "evening"
+                    | "night"
+                    | "today"
+                    | "yesterday"
+                    | "tomorrow"
             )
     };
     let start = idx;

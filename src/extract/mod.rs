@@ -50,7 +50,7 @@ use claimdb_analysis::ner::EntityKind;
 use claimdb_analysis::pipeline::{Analysis, Models};
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.16.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.17.0";
 
 /// The extractor's byte ranges are the domain's one span type.
 pub use crate::model::Span;
