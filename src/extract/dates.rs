@@ -85,12 +85,15 @@ pub enum Tense {
 }
 
 /// The tense of the clause that holds the word starting at byte `at` of
-/// the analysed sentence: climb from the word to the head of its clause (a
+/// the analysed sentence (`analysis.span.start` is where the sentence
+/// starts in the analysed text): climb from the word to the head of its clause (a
 /// verb, or a predicate with a copula) and read the tense of it and its
 /// auxiliaries. "He said the talks will be held on Monday": "on Monday"
 /// belongs to "held", whose "will" makes it future.
 pub fn clause_tense(analysis: &Analysis<'_>, at: usize) -> Tense {
     let words = &analysis.words;
+    // The analysis may have the body's offsets; `at` is the sentence's.
+    let at = analysis.span.start + at;
     let Some(mut idx) = words
         .iter()
         .position(|word| word.span.start <= at && at < word.span.end)

@@ -18,11 +18,12 @@
 //! Subject pronouns are resolved per claim by the caller, which knows the speakers.
 
 use super::Span;
+use super::analysed::Analysed;
 use super::attribution::NameMemory;
 use super::lexicon::Lexeme;
 use super::names::{self, Country, METONYMS};
 use super::words::Word;
-use claimdb_analysis::pipeline::{Analysis, Models};
+use claimdb_analysis::pipeline::Analysis;
 
 /// One replacement of a span of a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,11 +166,17 @@ pub struct Places {
 impl Places {
     /// Looks up every word of `words`, the words of `sentence`. A metonym
     /// outside a title is kept only where it acts as the state
-    /// ([`acts_as_state`]); the sentence is analysed only when it has one.
-    pub fn fill(&mut self, sentence: &str, words: &[Word<'_>]) {
+    /// ([`acts_as_state`]); the sentence (number `sentence_idx` of
+    /// `analysed`) is analysed only when it has one.
+    pub fn fill(
+        &mut self,
+        sentence: &str,
+        words: &[Word<'_>],
+        analysed: &mut Analysed<'_>,
+        sentence_idx: usize,
+    ) {
         self.metonyms.clear();
         self.countries.clear();
-        let mut analysis = None;
         for (idx, word) in words.iter().enumerate() {
             // Only a word of the name tables can start a place.
             if !word.lexeme.has(Lexeme::PLACE_WORD) {
@@ -183,14 +190,15 @@ impl Places {
                         words[first..=last]
                             .iter()
                             .map(|word| split_possessive(word.text).0),
-                    ) && acts_as_state(
-                        analysis
-                            .get_or_insert_with(|| Models::embedded().analyse(sentence, 0..sentence.len())),
-                        &words[last],
-                        words
-                            .get(last + 1)
-                            .filter(|next| sentence[words[last].end..next.start] == *" "),
-                    ))
+                    ) && analysed.sentence(sentence_idx).is_some_and(|analysis| {
+                        acts_as_state(
+                            analysis,
+                            &words[last],
+                            words
+                                .get(last + 1)
+                                .filter(|next| sentence[words[last].end..next.start] == *" "),
+                        )
+                    }))
             });
             self.metonyms.push(metonym);
             self.countries.push(country_given(words, idx, metonym));
@@ -200,8 +208,12 @@ impl Places {
     /// The places of one sentence, for tests of other modules.
     #[cfg(test)]
     pub fn of(sentence: &str, words: &[Word<'_>]) -> Places {
+        let spans = [Span {
+            start: 0,
+            end: sentence.len(),
+        }];
         let mut places = Places::default();
-        places.fill(sentence, words);
+        places.fill(sentence, words, &mut Analysed::new(sentence, &spans), 0);
         places
     }
 
@@ -349,16 +361,18 @@ const STATE_PREDICATES: &[&str] = &[
 /// a noun.
 fn acts_as_state(analysis: &Analysis<'_>, word: &Word<'_>, next: Option<&Word<'_>>) -> bool {
     let words = &analysis.words;
+    // The analysis has the body's offsets, `word` the sentence's.
+    let base = analysis.span.start;
     let Some(at) = words
         .iter()
-        .position(|analysed| analysed.span.start == word.start)
+        .position(|analysed| analysed.span.start == base + word.start)
     else {
         return false;
     };
     let lemma_at = |start: usize| {
         words
             .iter()
-            .find(|analysed| analysed.span.start == start)
+            .find(|analysed| analysed.span.start == base + start)
             .map(|analysed| analysed.lemma.to_lowercase())
     };
     if let Some(next) = next

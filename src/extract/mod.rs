@@ -16,6 +16,7 @@
 //! The sentence splitter and the feature scoring are public so later, smarter
 //! versions (sentence decomposition, a learned model) can reuse them.
 
+mod analysed;
 mod attribution;
 mod build;
 pub mod claim_text;
@@ -41,13 +42,13 @@ pub use header::{Layout, is_valid_date, parse_layout};
 pub use score::{Features, checkworthiness, sentence_features};
 pub use sentences::{split_sentences, split_sentences_in};
 
+use analysed::Analysed;
 use attribution::{NameMemory, SpeakerPhrase};
 use dates::Day;
 
 use crate::model::{ClaimDetails, ClaimKind, DateRange, Polarity};
 use claimdb_analysis::coref::{self, MentionKind, Resolver};
 use claimdb_analysis::ner::EntityKind;
-use claimdb_analysis::pipeline::{Analysis, Models};
 
 /// Changes whenever the extractor's output changes.
 pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.17.0";
@@ -143,9 +144,8 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
     let mut inside_quote = Vec::new();
     let mut previous_speaker: Option<String> = None;
     let mut previous_verb: Option<String> = None;
-    // Analyses of the article's sentences, made when a pronoun needs them
-    // (by sentence index, with the body's offsets), for the resolver.
-    let mut analysed: Vec<Option<Analysis<'static>>> = vec![None; spans.len()];
+    // Analyses of the article's sentences, made when a rule needs them.
+    let mut analysed = Analysed::new(body, &spans);
     // The quotation left open by the previous sentence, if any: whether there
     // is one, who speaks it, and which of its claims still lack a speaker.
     let mut previous_ends_inside_quote = false;
@@ -158,7 +158,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
     for (sentence_idx, &span) in spans.iter().enumerate() {
         let sentence = &body[span.start..span.end];
         words::collect_words(sentence, &mut sentence_words);
-        places.fill(sentence, &sentence_words);
+        places.fill(sentence, &sentence_words, &mut analysed, sentence_idx);
         let quotes = attribution::quote_profile(sentence);
         attribution::inside_quote_flags(sentence, &sentence_words, quotes, &mut inside_quote);
         attribution::remember_names(sentence, &sentence_words, &mut name_memory);
@@ -213,17 +213,24 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
             && found.is_none()
             && !continues_quote
             && !quotes.starts_inside
-            && sentence_words.iter().any(|word| tree::may_report(word.text))
+            && (0..sentence_words.len()).any(|idx| {
+                !inside_quote[idx]
+                    && tree::may_report(sentence_words[idx].text)
+                    && !idx
+                        .checked_sub(1)
+                        .is_some_and(|before| is_determiner(sentence_words[before].text))
+            })
         {
-            let analysis =
-                claimdb_analysis::pipeline::Models::embedded().analyse(sentence, 0..sentence.len());
             let quoted = |at: usize| {
                 sentence_words
                     .iter()
                     .position(|word| word.start <= at && at < word.end)
                     .is_some_and(|idx| inside_quote[idx])
             };
-            if let Some(found) = tree::speaker(&analysis, &quoted) {
+            let hit = analysed
+                .sentence(sentence_idx)
+                .and_then(|analysis| tree::speaker(analysis, &quoted));
+            if let Some(found) = hit {
                 speaker = Some(speaker_name(
                     &sentence[found.speaker.start..found.speaker.end],
                     &name_memory,
@@ -276,6 +283,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
         }
         let features = sentence_features(sentence, &sentence_words);
         let sentence_view = SentenceView {
+            body,
             sentence,
             span,
             sentence_idx,
@@ -296,16 +304,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
             },
             &name_memory,
             &context,
-            &mut |at: usize| {
-                resolve_pronoun(
-                    body,
-                    &spans,
-                    &mut analysed,
-                    sentence_idx,
-                    span.start + at,
-                    &name_memory,
-                )
-            },
+            &mut analysed,
             &mut scratch,
             &mut claims,
             &mut diagnostics,
@@ -330,22 +329,13 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
 /// otherwise. Analyses the sentences of the resolver's window once each.
 fn resolve_pronoun(
     body: &str,
-    spans: &[Span],
-    analysed: &mut [Option<Analysis<'static>>],
+    analysed: &mut Analysed<'_>,
     sentence_idx: usize,
     at: usize,
     memory: &NameMemory,
 ) -> Option<String> {
     let first = sentence_idx.saturating_sub(coref::WINDOW_SENTENCES);
-    let models = Models::embedded();
-    let mut window = Vec::with_capacity(sentence_idx + 1 - first);
-    for idx in first..=sentence_idx {
-        let span = *spans.get(idx)?;
-        let analysis = analysed
-            .get_mut(idx)?
-            .get_or_insert_with(|| models.analyse(body, span.start..span.end));
-        window.push(analysis.clone());
-    }
+    let window = analysed.window(first, sentence_idx)?;
     let current = window.last()?;
     let word = current.words.iter().position(|word| word.span.start == at)?;
     let resolution = Resolver::embedded().resolve(
@@ -379,6 +369,8 @@ struct Scratch {
 
 /// One sentence and what is known about it.
 struct SentenceView<'s, 'w> {
+    /// The article body, of which `sentence` is `span`.
+    body: &'s str,
     sentence: &'s str,
     span: Span,
     sentence_idx: usize,
@@ -414,6 +406,15 @@ fn capitalise(text: &str) -> String {
         }
         _ => text.to_string(),
     }
+}
+
+/// Words after which a reporting word is a noun ("the report", "his
+/// remarks"), never the verb a speaker is the subject of.
+fn is_determiner(text: &str) -> bool {
+    matches!(
+        text.to_ascii_lowercase().as_str(),
+        "the" | "a" | "an" | "his" | "her" | "its" | "their" | "our" | "my" | "your" | "these" | "those"
+    )
 }
 
 fn is_subject_pronoun(text: &str) -> bool {
@@ -464,7 +465,7 @@ fn build_sentence_claims(
     attributed: SentenceAttribution<'_>,
     memory: &NameMemory,
     context: &decontext::Context,
-    resolve: &mut dyn FnMut(usize) -> Option<String>,
+    analysed: &mut Analysed<'_>,
     scratch: &mut Scratch,
     claims: &mut Vec<ClaimDraft>,
     diagnostics: &mut Vec<Diagnostic>,
@@ -497,12 +498,12 @@ fn build_sentence_claims(
     );
     // The tense of a date's clause, from the sentence's tree, analysed only
     // when a date without its year asks.
-    let mut analysis = None;
     let mut tense_at = |at: usize| {
-        let analysis = analysis.get_or_insert_with(|| {
-            claimdb_analysis::pipeline::Models::embedded().analyse(sentence, 0..sentence.len())
-        });
-        dates::clause_tense(analysis, at)
+        analysed
+            .sentence(view.sentence_idx)
+            .map_or(dates::Tense::Present, |analysis| {
+                dates::clause_tense(analysis, at)
+            })
     };
     dates::find_dates(sentence, words, view.reference, &mut tense_at, &mut scratch.dates);
     let quoted = |idx: usize| inside_quote.get(idx).copied().unwrap_or(true);
@@ -571,7 +572,13 @@ fn build_sentence_claims(
                 _ if is_speaker && speaker.is_some() => speaker.clone(),
                 // Anyone else only through the learned resolver, when it is
                 // confident (issue 12): never the last name seen.
-                _ => resolve(words[first_idx].start),
+                _ => resolve_pronoun(
+                    view.body,
+                    analysed,
+                    view.sentence_idx,
+                    view.span.start + words[first_idx].start,
+                    memory,
+                ),
             };
             match antecedent {
                 None => {
