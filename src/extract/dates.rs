@@ -84,6 +84,82 @@ pub enum Tense {
     Future,
 }
 
+/// What the date rules ask of the sentence's analysis; an implementation
+/// analyses the sentence only when first asked.
+pub trait Tree {
+    /// The tense of the clause holding byte `at` of the sentence ([`clause_tense`]).
+    fn tense_at(&mut self, at: usize) -> Tense;
+    /// Whether the number at byte `at` of the sentence counts a thing
+    /// ("2000 people", "1500 troops") rather than naming a year ([`counts_a_thing`]).
+    fn counts_at(&mut self, at: usize) -> bool;
+}
+
+impl Tree for &Analysis<'_> {
+    fn tense_at(&mut self, at: usize) -> Tense {
+        clause_tense(self, at)
+    }
+
+    fn counts_at(&mut self, at: usize) -> bool {
+        counts_a_thing(self, at)
+    }
+}
+
+/// No analysis at hand: every clause is in the present and no number counts a thing.
+#[cfg(test)]
+pub struct NoTree;
+
+#[cfg(test)]
+impl Tree for NoTree {
+    fn tense_at(&mut self, _at: usize) -> Tense {
+        Tense::Present
+    }
+
+    fn counts_at(&mut self, _at: usize) -> bool {
+        false
+    }
+}
+
+/// Whether the number at byte `at` of the analysed sentence counts a
+/// plural common noun that is not a time word ("2000 people", "the 1500
+/// troops"): then it is an amount, not a year ("the 1994 World Cup Finals",
+/// "the 2016 election", "2019 is not as strong as 2018" are years).
+pub fn counts_a_thing(analysis: &Analysis<'_>, at: usize) -> bool {
+    let words = &analysis.words;
+    let at = analysis.span.start + at;
+    let Some(idx) = words
+        .iter()
+        .position(|word| word.span.start <= at && at < word.span.end)
+    else {
+        return false;
+    };
+    let head = words[idx].head as usize;
+    head > 0
+        && words[idx].deprel == "nummod"
+        && words[head - 1].xpos == "NNS"
+        && !is_time_word(&words[head - 1].lemma.to_lowercase())
+}
+
+/// Nouns that name a stretch of time ("year", "morning", "today").
+fn is_time_word(lemma: &str) -> bool {
+    month_number(lemma).is_some()
+        || weekday_number(lemma).is_some()
+        || matches!(
+            lemma,
+            "year"
+                | "month"
+                | "week"
+                | "day"
+                | "weekend"
+                | "morning"
+                | "afternoon"
+                | "evening"
+                | "night"
+                | "today"
+                | "yesterday"
+                | "tomorrow"
+        )
+}
+
 /// The tense of the clause that holds the word starting at byte `at` of
 /// the analysed sentence (`analysis.span.start` is where the sentence
 /// starts in the analysed text): climb from the word to the head of its clause (a
@@ -110,25 +186,6 @@ pub fn clause_tense(analysis: &Analysis<'_>, at: usize) -> Tense {
     // A noun that is not a time word between the date and its clause makes
     // the date a modifier of that thing ("a Jan 9-10 security meeting"):
     // the clause's tense says nothing of when the thing is.
-    let is_time_word = |lemma: &str| {
-        month_number(lemma).is_some()
-            || weekday_number(lemma).is_some()
-            || matches!(
-                lemma,
-                "year"
-                    | "month"
-                    | "week"
-                    | "day"
-                    | "weekend"
-                    | "morning"
-                    | "afternoon"
-                    | "evening"
-                    | "night"
-                    | "today"
-                    | "yesterday"
-                    | "tomorrow"
-            )
-    };
     let start = idx;
     for _ in 0..words.len() {
         if is_clause_head(idx) {
@@ -154,7 +211,9 @@ pub fn clause_tense(analysis: &Analysis<'_>, at: usize) -> Tense {
         if matches!(word.lemma.as_str(), "will" | "shall") || word.lemma == "'ll" {
             return Tense::Future;
         }
-        if word.feats.contains("VerbForm=Fin") && word.feats.contains("Tense=Past") {
+        // "rose", and the present perfect "has risen": what has happened.
+        let perfect = word.lemma == "have" && word.deprel == "aux" && word.feats.contains("Tense=Pres");
+        if perfect || (word.feats.contains("VerbForm=Fin") && word.feats.contains("Tense=Past")) {
             tense = Tense::Past;
         }
     }
@@ -244,12 +303,18 @@ pub fn year_number(text: &str) -> Option<i64> {
         .filter(|year| (1000..=2999).contains(year))
 }
 
+/// Whether a word names a year: "2014", "2014's", "1990s", "mid-1990s", "2008-2016".
+fn names_a_year(text: &str) -> bool {
+    let text = text.strip_prefix("mid-").unwrap_or(text);
+    text.get(..4).and_then(year_number).is_some()
+}
+
 /// Words that may open a date expression and belong to its text.
 const PREPOSITIONS: &[&str] = &["on", "in", "over", "since", "during", "until", "by"];
 
 /// Finds the date expressions of a sentence, resolved against `reference`;
 /// without one, only dates that name their year are found.
-/// `tense_at` gives the tense of the clause holding a byte of the sentence
+/// `tree` gives the tense of the clause holding a byte of the sentence
 /// ([`clause_tense`]), asked only for dates without their year: it turns
 /// "in March" and "on Monday" back in a past clause and forward in a future
 /// one. Words in `found` do not overlap.
@@ -257,7 +322,7 @@ pub fn find_dates(
     sentence: &str,
     words: &[Word<'_>],
     reference: Option<Day>,
-    tense_at: &mut dyn FnMut(usize) -> Tense,
+    tree: &mut dyn Tree,
     found: &mut Vec<FoundDate>,
 ) {
     found.clear();
@@ -266,13 +331,23 @@ pub fn find_dates(
     let resolve_against = reference.unwrap_or(Day(0));
     // Most sentences name no date: look for a word that can start or anchor
     // one first (without a reference, only a year can).
-    if reference.is_none() && !words.iter().any(|word| year_number(word.text).is_some()) {
+    if reference.is_none() && !words.iter().any(|word| names_a_year(word.text)) {
         return;
     }
     let may_hold_date = words.iter().any(|word| {
         word.lexeme.has(Lexeme::DATE_WORD)
             || word.lexeme.has(Lexeme::DAY_OR_MONTH)
-            || year_number(word.text).is_some()
+            || names_a_year(word.text)
+            || [
+                "night",
+                "morning",
+                "afternoon",
+                "evening",
+                "today's",
+                "today\u{2019}s",
+            ]
+            .iter()
+            .any(|part| word.text.eq_ignore_ascii_case(part))
             || (matches!(word.text.len(), 3..=6)
                 && ["days", "day", "weeks", "months", "years"]
                     .iter()
@@ -312,22 +387,16 @@ pub fn find_dates(
     };
     let mut word_idx = 0;
     while word_idx < words.len() {
-        let Some((first_idx, last_idx, start, end)) = date_at(
-            sentence,
-            words,
-            &key,
-            &joined,
-            word_idx,
-            resolve_against,
-            tense_at,
-        ) else {
+        let Some((first_idx, last_idx, start, end)) =
+            date_at(sentence, words, &key, &joined, word_idx, resolve_against, tree)
+        else {
             word_idx += 1;
             continue;
         };
         // Without a reference date only dates that name their year hold.
         let names_year = words[first_idx..=last_idx]
             .iter()
-            .any(|word| year_number(word.text).is_some());
+            .any(|word| names_a_year(word.text));
         if reference.is_none() && !names_year {
             word_idx += 1;
             continue;
@@ -372,7 +441,7 @@ fn date_at<'k>(
     joined: &impl Fn(usize) -> bool,
     word_idx: usize,
     reference: Day,
-    tense_at: &mut dyn FnMut(usize) -> Tense,
+    tree: &mut dyn Tree,
 ) -> Option<(usize, usize, Day, Day)> {
     let word = key(word_idx);
     let at = words[word_idx].start;
@@ -384,11 +453,97 @@ fn date_at<'k>(
             ""
         }
     };
-    match word {
+    // "today's", "1776's": a possessive names its day or year as well.
+    let base = word
+        .strip_suffix("'s")
+        .or_else(|| word.strip_suffix("\u{2019}s"))
+        .unwrap_or(word);
+    match base {
         "yesterday" => return Some((word_idx, word_idx, reference.plus(-1), reference.plus(-1))),
-        "today" => return Some((word_idx, word_idx, reference, reference)),
+        "today" | "tonight" => return Some((word_idx, word_idx, reference, reference)),
         "tomorrow" => return Some((word_idx, word_idx, reference.plus(1), reference.plus(1))),
         _ => {}
+    }
+    // "last night" runs from the evening before into the article's day;
+    // "this morning", "this evening" are the article's day.
+    match (word, next(1)) {
+        ("last", "night") => return Some((word_idx, word_idx + 1, reference.plus(-1), reference)),
+        ("this", "morning" | "afternoon" | "evening") => {
+            return Some((word_idx, word_idx + 1, reference, reference));
+        }
+        // "this weekend": the one the article's day is in, else the next
+        // one in a future clause and the last one otherwise (news reports
+        // what happened, as with weekdays).
+        ("this", "weekend") => {
+            let saturday = match reference.weekday() {
+                5 => reference,
+                6 => reference.plus(-1),
+                _ if tree.tense_at(at) == Tense::Future => weekday_from(reference, 5, false, true),
+                _ => last_saturday_before(reference),
+            };
+            return Some((word_idx, word_idx + 1, saturday, saturday.plus(1)));
+        }
+        _ => {}
+    }
+    // "a year ago", "18 years ago", "two weeks ago", "three days ago": the
+    // day, or the week, month or year that held it.
+    if let Some(count) = small_number(word)
+        && next(2) == "ago"
+    {
+        let range = match next(1) {
+            "day" | "days" => Some((reference.plus(-count), reference.plus(-count))),
+            "week" | "weeks" => {
+                let monday = reference.plus(-7 * count);
+                let monday = monday.plus(-monday.weekday());
+                Some((monday, monday.plus(6)))
+            }
+            "month" | "months" => {
+                let (year, month) = add_months(ref_year, ref_month, -count);
+                Some(month_range(year, month))
+            }
+            "year" | "years" => Some((
+                Day::from_civil(ref_year - count, 1, 1),
+                Day::from_civil(ref_year - count, 12, 31),
+            )),
+            _ => None,
+        };
+        if let Some((start, end)) = range {
+            return Some((word_idx, word_idx + 2, start, end));
+        }
+    }
+    // "the 1990s", "the early 2000s", "the mid-1980s", "the late 1970s".
+    if let Some((decade, part)) = decade_of(base) {
+        let (part, first_idx) = match (part, word_idx.checked_sub(1).map(&key)) {
+            (None, Some(qualifier @ ("early" | "mid" | "late"))) if joined(word_idx - 1) => {
+                (Some(qualifier), word_idx - 1)
+            }
+            (part, _) => (part, word_idx),
+        };
+        let (first, last) = match part {
+            Some("early") => (0, 3),
+            Some("mid") => (4, 6),
+            Some("late") => (7, 9),
+            _ => (0, 9),
+        };
+        return Some((
+            first_idx,
+            word_idx,
+            Day::from_civil(decade + first, 1, 1),
+            Day::from_civil(decade + last, 12, 31),
+        ));
+    }
+    // "from 2008 to 2016", "between 2008 and 2016", "2008-2016".
+    if let Some((first_year, last_year, last_idx)) = year_range_at(words, key, joined, word_idx) {
+        let first_idx = match word_idx.checked_sub(1).map(&key) {
+            Some("from" | "between") if joined(word_idx - 1) => word_idx - 1,
+            _ => word_idx,
+        };
+        return Some((
+            first_idx,
+            last_idx,
+            Day::from_civil(first_year, 1, 1),
+            Day::from_civil(last_year, 12, 31),
+        ));
     }
     // "earlier this week", "this month", "last year", "next week", "this past month".
     if matches!(word, "this" | "last" | "next" | "earlier") {
@@ -406,7 +561,7 @@ fn date_at<'k>(
         if let Some((start, end)) = relative_period(relation, unit_word, reference) {
             // "Sales rose this year": the year so far; "will rise this
             // year": the rest of it.
-            let (start, end) = match (relation, tense_at(at)) {
+            let (start, end) = match (relation, tree.tense_at(at)) {
                 ("this", Tense::Past) if start <= reference && reference <= end => (start, reference),
                 ("this", Tense::Future) if start <= reference && reference <= end => (reference, end),
                 _ => (start, end),
@@ -421,7 +576,7 @@ fn date_at<'k>(
                 reference,
                 weekday,
                 word == "next",
-                word == "this" && tense_at(at) == Tense::Future,
+                word == "this" && tree.tense_at(at) == Tense::Future,
             );
             return Some((word_idx, word_idx + 1, day, day));
         }
@@ -467,7 +622,7 @@ fn date_at<'k>(
     }
     // Weekdays.
     if let Some(weekday) = weekday_number(word) {
-        let day = weekday_from(reference, weekday, false, tense_at(at) == Tense::Future);
+        let day = weekday_from(reference, weekday, false, tree.tense_at(at) == Tense::Future);
         return Some((word_idx, word_idx, day, day));
     }
     // "Jan 12", "Jan 9-10", "January 12, 2022", "in March", "March 2020".
@@ -490,7 +645,8 @@ fn date_at<'k>(
                     .then(|| year_number(year_word.text))
                     .flatten()
             });
-            let year = explicit_year.unwrap_or_else(|| year_for(reference, month, first_day, tense_at(at)));
+            let year =
+                explicit_year.unwrap_or_else(|| year_for(reference, month, first_day, tree.tense_at(at)));
             if !valid(year, month, first_day) || !valid(year, month, last_day) {
                 return None;
             }
@@ -515,12 +671,12 @@ fn date_at<'k>(
             word_idx > 0 && matches!(key(word_idx - 1), "in" | "since" | "until" | "by" | "during");
         if preceded && word != "may" && words[word_idx].text.len() > 3 {
             // A month is past once it has begun, future until it ends.
-            let day = match tense_at(at) {
+            let day = match tree.tense_at(at) {
                 Tense::Past => 1,
                 Tense::Future => days_in_month(reference.to_civil().0, month),
                 Tense::Present => 15,
             };
-            let year = year_for(reference, month, day, tense_at(at));
+            let year = year_for(reference, month, day, tree.tense_at(at));
             let (start, end) = month_range(year, month);
             return Some((word_idx, word_idx, start, end));
         }
@@ -531,7 +687,7 @@ fn date_at<'k>(
         && let Some(month) = month_number(next(1))
         && words.get(word_idx + 1).is_some_and(Word::is_capitalised)
     {
-        let year = year_for(reference, month, day, tense_at(at));
+        let year = year_for(reference, month, day, tree.tense_at(at));
         if valid(year, month, day) {
             let date = Day::from_civil(year, month, day);
             return Some((word_idx, word_idx + 1, date, date));
@@ -553,7 +709,91 @@ fn date_at<'k>(
             Day::from_civil(year, 12, 31),
         ));
     }
+    // A year standing alone ("2019 is just not as strong as 2018", "the
+    // 1994 World Cup", "1776's Wealth of Nations"): a possessive of any year,
+    // or a year of the last two centuries that is no amount ("$2000",
+    // "2000 people", "about 1900").
+    if let Some(year) = year_number(base) {
+        let possessive = base.len() < word.len();
+        let amount_before = word_idx.checked_sub(1).is_some_and(|before| {
+            matches!(
+                key(before),
+                "$" | "£"
+                    | "€"
+                    | "about"
+                    | "around"
+                    | "nearly"
+                    | "almost"
+                    | "some"
+                    | "than"
+                    | "over"
+                    | "under"
+                    | "approximately"
+                    | "roughly"
+                    | "least"
+                    | "no"
+                    | "number"
+                    | "top"
+            ) || sentence[words[before].end..words[word_idx].start].contains(['$', '£', '€', '#'])
+                || words[before]
+                    .text
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b',')
+        });
+        let amount_after = matches!(next(1), "%" | "percent" | "per" | "cent")
+            || sentence[words[word_idx].end..].starts_with(['%', '-', '/', ':', '.', ','])
+                && sentence[words[word_idx].end..]
+                    .chars()
+                    .nth(1)
+                    .is_some_and(|c| c.is_ascii_digit());
+        let plausible = possessive || (1900..=2099).contains(&year);
+        if plausible && !amount_before && !amount_after && (possessive || !tree.counts_at(at)) {
+            return Some((
+                word_idx,
+                word_idx,
+                Day::from_civil(year, 1, 1),
+                Day::from_civil(year, 12, 31),
+            ));
+        }
+    }
     None
+}
+
+/// "1990s" (or "mid-1990s") as its decade's first year and the "mid" it
+/// may carry.
+fn decade_of(text: &str) -> Option<(i64, Option<&'static str>)> {
+    let (text, part) = match text.strip_prefix("mid-") {
+        Some(rest) => (rest, Some("mid")),
+        None => (text, None),
+    };
+    let year = year_number(text.strip_suffix('s')?)?;
+    (year % 10 == 0).then_some((year, part))
+}
+
+/// A range of years at `word_idx`: "2008 to 2016", "2008 and 2016" (after
+/// "between"), "2008-2016", as (first year, last year, last word).
+fn year_range_at<'k>(
+    words: &[Word<'_>],
+    key: &impl Fn(usize) -> &'k str,
+    joined: &impl Fn(usize) -> bool,
+    word_idx: usize,
+) -> Option<(i64, i64, usize)> {
+    let text = words[word_idx].text;
+    if let Some((first, last)) = text.split_once(['-', '\u{2013}'])
+        && let (Some(first), Some(last)) = (year_number(first), year_number(last))
+    {
+        return (first < last).then_some((first, last, word_idx));
+    }
+    let first = year_number(text)?;
+    let between = word_idx > 0 && key(word_idx - 1) == "between";
+    let from = word_idx > 0 && key(word_idx - 1) == "from";
+    let joiner = key(word_idx + 1);
+    let joins = (joiner == "to" && (between || from)) || (joiner == "and" && between);
+    if !joins || !joined(word_idx) || !joined(word_idx + 1) {
+        return None;
+    }
+    let last = year_number(words.get(word_idx + 2)?.text)?;
+    (first < last).then_some((first, last, word_idx + 2))
 }
 
 /// "9" or "9-10" at `idx`, as days of a month.
@@ -667,7 +907,7 @@ mod tests {
             sentence,
             &sentence_words,
             Some(Day::parse(reference).unwrap()),
-            &mut |at| clause_tense(&analysis, at),
+            &mut &analysis,
             &mut found,
         );
         found
@@ -865,19 +1105,120 @@ mod tests {
         let sentence = "It began in 2014, grew on Thursday and ended January 12, 2020.";
         let sentence_words: Vec<Word<'_>> = words(sentence).collect();
         let mut found = Vec::new();
-        find_dates(
-            sentence,
-            &sentence_words,
-            None,
-            &mut |_| Tense::Present,
-            &mut found,
-        );
+        find_dates(sentence, &sentence_words, None, &mut NoTree, &mut found);
         let texts: Vec<&str> = found
             .iter()
             .map(|date| &sentence[date.span.start..date.span.end])
             .collect();
         assert_eq!(texts, vec!["in 2014", "January 12, 2020"]);
         assert_eq!(found[1].start.iso(), "2020-01-12");
+    }
+
+    #[test]
+    fn years_ago_decades_ranges_and_bare_years() {
+        // The reference, 2019-11-20, is a Wednesday.
+        let at = |sentence: &str| dates(sentence, "2019-11-20");
+        assert_eq!(
+            at("It opened 18 years ago."),
+            vec![range("2001-01-01", "2001-12-31", "18 years ago")]
+        );
+        assert_eq!(
+            at("Sales were higher a month ago."),
+            vec![range("2019-10-01", "2019-10-31", "a month ago")]
+        );
+        // Two weeks before the Wednesday: the week of Monday 4 November.
+        assert_eq!(
+            at("He resigned two weeks ago."),
+            vec![range("2019-11-04", "2019-11-10", "two weeks ago")]
+        );
+        assert_eq!(
+            at("She left three days ago."),
+            vec![range("2019-11-17", "2019-11-17", "three days ago")]
+        );
+        assert_eq!(
+            at("Prices rose throughout the 1990s."),
+            vec![range("1990-01-01", "1999-12-31", "1990s")]
+        );
+        assert_eq!(
+            at("It began in the early 2000s."),
+            vec![range("2000-01-01", "2003-12-31", "early 2000s")]
+        );
+        assert_eq!(
+            at("Troops stayed between 2008 and 2016."),
+            vec![range("2008-01-01", "2016-12-31", "between 2008 and 2016")]
+        );
+        assert_eq!(
+            at("He served from 2008 to 2016."),
+            vec![range("2008-01-01", "2016-12-31", "from 2008 to 2016")]
+        );
+        assert_eq!(
+            at("\"2019 is just not as strong as 2018,\" he said."),
+            vec![
+                range("2019-01-01", "2019-12-31", "2019"),
+                range("2018-01-01", "2018-12-31", "2018"),
+            ]
+        );
+        assert_eq!(
+            at("The Irish beat Italy in the 1994 World Cup Finals."),
+            vec![range("1994-01-01", "1994-12-31", "1994")]
+        );
+        assert_eq!(
+            at("He is the author of 1776's Wealth of Nations."),
+            vec![range("1776-01-01", "1776-12-31", "1776's")]
+        );
+        assert_eq!(
+            at("Today's hearing was the third."),
+            vec![range("2019-11-20", "2019-11-20", "Today's")]
+        );
+    }
+
+    #[test]
+    fn nights_mornings_weekends_and_the_perfect() {
+        let at = |sentence: &str| dates(sentence, "2019-11-20");
+        assert_eq!(
+            at("Two soldiers died last night."),
+            vec![range("2019-11-19", "2019-11-20", "last night")]
+        );
+        assert_eq!(
+            at("He will speak tonight."),
+            vec![range("2019-11-20", "2019-11-20", "tonight")]
+        );
+        assert_eq!(
+            at("The minister resigned this morning."),
+            vec![range("2019-11-20", "2019-11-20", "this morning")]
+        );
+        // On a Wednesday, a past weekend is the one just gone and a coming
+        // one the next.
+        assert_eq!(
+            at("Soldiers cleared barricades this weekend."),
+            vec![range("2019-11-16", "2019-11-17", "this weekend")]
+        );
+        assert_eq!(
+            at("They will march this weekend."),
+            vec![range("2019-11-23", "2019-11-24", "this weekend")]
+        );
+        // The present perfect tells of what has happened: the year so far.
+        assert_eq!(
+            at("Sales have fallen this year."),
+            vec![range("2019-01-01", "2019-11-20", "this year")]
+        );
+    }
+
+    #[test]
+    fn amounts_are_not_years() {
+        for sentence in [
+            "It cost $2000 to build.",
+            "Nearly 2000 people came.",
+            "About 1900 workers were laid off.",
+            "Turnout was 2019 votes higher.",
+            "The score was 2019-18.",
+        ] {
+            assert!(
+                dates(sentence, "2019-11-20").is_empty(),
+                "{sentence:?}: {:?}",
+                dates(sentence, "2019-11-20")
+            );
+        }
     }
 
     #[test]

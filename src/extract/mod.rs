@@ -51,7 +51,7 @@ use claimdb_analysis::coref::{self, MentionKind, Resolver};
 use claimdb_analysis::ner::EntityKind;
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.17.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.18.0";
 
 /// The extractor's byte ranges are the domain's one span type.
 pub use crate::model::Span;
@@ -359,6 +359,28 @@ fn resolve_pronoun(
     person.then(|| attribution::resolve_speaker(name, memory))
 }
 
+/// One sentence's analysis, made when a date rule first asks.
+struct SentenceTree<'a, 'b> {
+    analysed: &'a mut Analysed<'b>,
+    sentence_idx: usize,
+}
+
+impl dates::Tree for SentenceTree<'_, '_> {
+    fn tense_at(&mut self, at: usize) -> dates::Tense {
+        self.analysed
+            .sentence(self.sentence_idx)
+            .map_or(dates::Tense::Present, |analysis| {
+                dates::clause_tense(analysis, at)
+            })
+    }
+
+    fn counts_at(&mut self, at: usize) -> bool {
+        self.analysed
+            .sentence(self.sentence_idx)
+            .is_some_and(|analysis| dates::counts_a_thing(analysis, at))
+    }
+}
+
 /// Buffers reused from sentence to sentence.
 #[derive(Default)]
 struct Scratch {
@@ -496,16 +518,13 @@ fn build_sentence_claims(
         view.places,
         &mut scratch.replacements,
     );
-    // The tense of a date's clause, from the sentence's tree, analysed only
-    // when a date without its year asks.
-    let mut tense_at = |at: usize| {
-        analysed
-            .sentence(view.sentence_idx)
-            .map_or(dates::Tense::Present, |analysis| {
-                dates::clause_tense(analysis, at)
-            })
+    // The tense of a date's clause and whether a number counts a thing,
+    // from the sentence's tree, analysed only when a date rule asks.
+    let mut tree = SentenceTree {
+        analysed,
+        sentence_idx: view.sentence_idx,
     };
-    dates::find_dates(sentence, words, view.reference, &mut tense_at, &mut scratch.dates);
+    dates::find_dates(sentence, words, view.reference, &mut tree, &mut scratch.dates);
     let quoted = |idx: usize| inside_quote.get(idx).copied().unwrap_or(true);
     let single = scratch.segments.len() == 1;
     // Dates in an opening phrase ("In a call on Thursday, ...") date every claim.
