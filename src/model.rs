@@ -127,6 +127,10 @@ pub struct ClaimDetails {
     /// The claim keeps words it could not make stand alone (an unresolved
     /// "he", "the deal"): a reviewer must read its sentence's context.
     pub needs_context: bool,
+    /// What the article calls the speaker beside their name ("US
+    /// President" for "US President Donald Trump"), kept apart so that one
+    /// person is one speaker in an article.
+    pub speaker_role: Option<String>,
     /// The stance: the reporting verb as written ("says", "denies", "warned");
     /// `None` when the claim is not attributed by a reporting verb.
     pub reporting_verb: Option<String>,
@@ -146,6 +150,7 @@ impl Default for ClaimDetails {
             kind: ClaimKind::Statement,
             checkable: true,
             needs_context: false,
+            speaker_role: None,
             reporting_verb: None,
             polarity: Polarity::Affirms,
             entities: Vec::new(),

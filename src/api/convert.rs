@@ -349,6 +349,7 @@ fn claim_with_details(
         kind: kind(details.kind).into(),
         checkable: details.checkable,
         needs_context: details.needs_context,
+        speaker_role: details.speaker_role.unwrap_or_default(),
         content: details.content,
         stance,
         entities: details.entities.into_iter().map(entity).collect(),

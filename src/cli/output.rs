@@ -174,12 +174,17 @@ pub fn claim_text(claim: &pb::Claim) -> String {
         Some(stance) => format!("{} ({})", stance.verb, stance.polarity().as_str_name()),
         None => "-".to_owned(),
     };
+    let speaker = if claim.speaker_role.is_empty() {
+        claim.speaker.clone()
+    } else {
+        format!("{} ({})", claim.speaker, claim.speaker_role)
+    };
     let mut text = format!(
         "name       {}\narticle    {}\nstatus     {}\nspeaker    {}\nstance     {}\nkind       {}\ncheckable  {}\ncontext    {}\nworthiness {:.2}\ntext       {}\ncontent    {}\nsentence   {}\nspan       {}..{}\nextractor  {}\netag       {}\n",
         claim.name,
         claim.article,
         claim.status().as_str_name(),
-        claim.speaker,
+        speaker,
         stance,
         claim.kind().as_str_name(),
         if claim.checkable { "yes" } else { "no" },

@@ -740,6 +740,95 @@ pub fn resolve_speaker(phrase: &str, memory: &NameMemory) -> String {
     super::header::collapse_whitespace(phrase)
 }
 
+/// A speaker string split into the person's name as the article gives it
+/// in full and the role written before it: "US President Donald Trump" →
+/// ("Donald Trump", "US President"), "White House press secretary
+/// Stephanie Grisham" → ("Stephanie Grisham", "White House press
+/// secretary"), "President Trump" → ("Donald Trump", "President") once the
+/// article has named Donald Trump. `None` unless the speaker ends with a
+/// remembered full name (or its last words) and what stands before it is a
+/// role: lower-case words, titles, role nouns, honorifics or possessives,
+/// never another given name ("Ivanka Trump" is not Donald Trump) or a
+/// royal title that is part of the name ("Prince Andrew").
+pub fn split_role(speaker: &str, memory: &NameMemory) -> Option<(String, String)> {
+    let words: Vec<&str> = speaker.split_whitespace().collect();
+    let last = *words.last()?;
+    let full_name = memory.full_name(last)?;
+    let name_words: Vec<&str> = full_name.split_whitespace().collect();
+    // The longest run of the speaker's last words that ends the full name.
+    let mut matched = 0;
+    while matched < words.len().min(name_words.len())
+        && strip_possessive(words[words.len() - 1 - matched]) == name_words[name_words.len() - 1 - matched]
+    {
+        matched += 1;
+    }
+    if matched == 0 || matched == words.len() {
+        return None;
+    }
+    let mut role_words = &words[..words.len() - matched];
+    let before = *role_words.last()?;
+    let lexeme = lexeme_of(before.trim_end_matches('.'));
+    let is_role_word = before.chars().next().is_some_and(char::is_lowercase)
+        || lexeme.has(Lexeme::TITLE_WORD)
+        || lexeme.has(Lexeme::ROLE_NOUN)
+        || lexeme.has(Lexeme::HONORIFIC)
+        || strip_possessive(before) != before;
+    // "Office of Emergency Services", "Volker and Morrison", "the Mayo
+    // Clinic", "Negroponte, founder of MIT's Media Labs": the name is part
+    // of something else, or the phrase is no role and name.
+    let joins_another_phrase = matches!(
+        before.to_lowercase().as_str(),
+        "of" | "on"
+            | "for"
+            | "and"
+            | "or"
+            | "nor"
+            | "the"
+            | "a"
+            | "an"
+            | "at"
+            | "in"
+            | "to"
+            | "from"
+            | "with"
+            | "by"
+            | "&"
+    ) || role_words.iter().any(|word| word.ends_with([',', ';', ':']));
+    if !is_role_word || joins_another_phrase || is_part_of_name(before) {
+        return None;
+    }
+    // "Dr.", "Mr" belong to neither the name nor the role.
+    while let Some(last) = role_words.last()
+        && lexeme_of(last.trim_end_matches('.')).has(Lexeme::HONORIFIC)
+    {
+        role_words = &role_words[..role_words.len() - 1];
+    }
+    let role = role_words.join(" ");
+    let role = role.trim_end_matches(',').trim();
+    (!role.is_empty()).then(|| (full_name.to_string(), role.to_string()))
+}
+
+/// Titles that are part of a person's name rather than a role.
+fn is_part_of_name(word: &str) -> bool {
+    matches!(
+        word,
+        "Prince"
+            | "Princess"
+            | "King"
+            | "Queen"
+            | "Pope"
+            | "Duke"
+            | "Duchess"
+            | "Lord"
+            | "Lady"
+            | "Sir"
+            | "Dame"
+            | "Sheikh"
+            | "Emperor"
+            | "Empress"
+    )
+}
+
 /// The inside-quote flags of a sentence, for tests of other modules.
 #[cfg(test)]
 pub fn quote_flags_for_tests(sentence: &str, words: &[Word<'_>]) -> Vec<bool> {
@@ -769,6 +858,43 @@ mod tests {
 
     fn speaker(sentence: &str) -> Option<String> {
         speaker_of(sentence, &mut NameMemory::default())
+    }
+
+    #[test]
+    fn a_role_before_a_remembered_name_is_kept_apart() {
+        let mut memory = NameMemory::default();
+        for sentence in [
+            "Donald Trump spoke to Ivanka Trump's aides.",
+            "Stephanie Grisham and Andrew Parker Bowles left.",
+        ] {
+            let sentence_words: Vec<Word<'_>> = words(sentence).collect();
+            remember_names(sentence, &sentence_words, &mut memory);
+        }
+        let split = |speaker: &str| split_role(speaker, &memory);
+        let pair = |name: &str, role: &str| Some((name.to_string(), role.to_string()));
+        assert_eq!(
+            split("US President Donald Trump"),
+            pair("Donald Trump", "US President")
+        );
+        assert_eq!(split("President Trump"), pair("Donald Trump", "President"));
+        assert_eq!(
+            split("White House press secretary Stephanie Grisham"),
+            pair("Stephanie Grisham", "White House press secretary")
+        );
+        assert_eq!(
+            split("the company's chief executive Dr. Grisham"),
+            pair("Stephanie Grisham", "the company's chief executive")
+        );
+        // Nothing to split: the name alone, an unknown name, another given
+        // name, a royal title, a role without a name.
+        assert_eq!(split("Donald Trump"), None);
+        assert_eq!(split("Senator Jane Doe"), None);
+        assert_eq!(split("Ivanka Trump"), None);
+        assert_eq!(split("Prince Bowles"), None);
+        assert_eq!(split("a company spokesman"), None);
+        assert_eq!(split("Volker and Trump"), None);
+        assert_eq!(split("the Office of Stephanie Grisham"), None);
+        assert_eq!(split("Grisham, the founder of the company's Donald Trump"), None);
     }
 
     #[test]

@@ -55,9 +55,14 @@ fn block_of(claim: &ClaimDraft) -> Block {
     Block {
         fields: vec![
             ("text".into(), claim.text.clone()),
+            // The speaker's role, when the sentence gives one, in brackets.
             (
                 "speaker".into(),
-                claim.speaker.clone().unwrap_or_else(|| "-".into()),
+                match (&claim.speaker, &details.speaker_role) {
+                    (Some(speaker), Some(role)) => format!("{speaker} ({role})"),
+                    (Some(speaker), None) => speaker.clone(),
+                    (None, _) => "-".into(),
+                },
             ),
             ("stance".into(), stance),
             ("kind".into(), details.kind.as_str().into()),

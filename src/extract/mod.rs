@@ -51,7 +51,7 @@ use claimdb_analysis::coref::{self, MentionKind, Resolver};
 use claimdb_analysis::ner::EntityKind;
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.18.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.19.0";
 
 /// The extractor's byte ranges are the domain's one span type.
 pub use crate::model::Span;
@@ -315,10 +315,30 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
         name_memory.last_mentioned = None;
         context.learn(sentence, &sentence_words, &places);
     }
+    canonical_speakers(&mut claims, &name_memory);
     Extraction {
         meta,
         claims,
         diagnostics,
+    }
+}
+
+/// One person is one speaker in an article: "Trump", "President Trump" and
+/// "U.S. President Donald Trump" all become "Donald Trump" once the article
+/// has named him, with the role the article wrote beside the name kept in
+/// `speaker_role` ([`attribution::split_role`]).
+fn canonical_speakers(claims: &mut [ClaimDraft], memory: &NameMemory) {
+    for claim in claims {
+        let Some(speaker) = claim.speaker.take() else {
+            continue;
+        };
+        claim.speaker = Some(match attribution::split_role(&speaker, memory) {
+            Some((name, role)) => {
+                claim.details.speaker_role = Some(role);
+                name
+            }
+            None => attribution::resolve_speaker(&speaker, memory),
+        });
     }
 }
 
@@ -736,6 +756,7 @@ fn build_sentence_claims(
                 kind,
                 checkable,
                 needs_context,
+                speaker_role: None,
                 reporting_verb: verb,
                 polarity: polarity_of(
                     found.map(|attribution| &sentence[attribution.verb.start..attribution.verb.end]),

@@ -65,6 +65,9 @@ pub struct Figures {
     pub speaker: Judged,
     /// The same, over claims of sentences the gold attributes to someone.
     pub speaker_attributed: Judged,
+    /// Per article and gold speaker that some claim names rightly: every
+    /// such claim gives that speaker in one form (one person, one speaker).
+    pub one_form_per_speaker: Judged,
     /// Rewrites at a gold pronoun or description: to its antecedent.
     pub pronoun_rewrites: Judged,
     /// Gold pronouns with an entity antecedent, in sentences that gave a
@@ -105,6 +108,7 @@ impl Figures {
         self.claims_with_dateline += other.claims_with_dateline;
         self.speaker.merge(other.speaker);
         self.speaker_attributed.merge(other.speaker_attributed);
+        self.one_form_per_speaker.merge(other.one_form_per_speaker);
         self.pronoun_rewrites.merge(other.pronoun_rewrites);
         self.pronoun_coverage.merge(other.pronoun_coverage);
         self.metonym_rewrites.merge(other.metonym_rewrites);
@@ -168,8 +172,8 @@ impl fmt::Display for Figures {
         )?;
         writeln!(
             out,
-            "speaker_accuracy={} attributed={}",
-            self.speaker, self.speaker_attributed
+            "speaker_accuracy={} attributed={} one_form_per_speaker={}",
+            self.speaker, self.speaker_attributed, self.one_form_per_speaker
         )?;
         writeln!(
             out,
@@ -300,17 +304,41 @@ pub fn score_article(gold: &GoldArticle, body: &str, claims: &[ClaimDraft]) -> F
         trace_words(gold, body, claim, &mut figures);
         judge_rewrites(gold, claim, &mut figures);
     }
+    // (gold speaker, the claim's speaker) of every rightly attributed claim.
+    let mut forms: Vec<(&str, &str)> = Vec::new();
     for (sentence, claims) in gold.sentences.iter().zip(&by_sentence) {
-        score_sentence(gold, sentence, claims, &mut figures);
+        score_sentence(gold, sentence, claims, &mut figures, &mut forms);
+    }
+    forms.sort_unstable();
+    forms.dedup();
+    let mut speakers: Vec<&str> = forms.iter().map(|(speaker, _)| *speaker).collect();
+    speakers.dedup();
+    for speaker in speakers {
+        let n_forms = forms
+            .iter()
+            .filter(|(gold_speaker, _)| *gold_speaker == speaker)
+            .count();
+        figures.one_form_per_speaker.add(n_forms == 1);
+        if n_forms > 1 {
+            let written: Vec<&str> = forms
+                .iter()
+                .filter(|(gold_speaker, _)| *gold_speaker == speaker)
+                .map(|(_, form)| *form)
+                .collect();
+            figures
+                .errors
+                .push(format!("{} speaker {speaker:?} written {written:?}", gold.id));
+        }
     }
     figures
 }
 
-fn score_sentence(
-    gold: &GoldArticle,
-    sentence: &GoldSentence,
-    claims: &[&ClaimDraft],
+fn score_sentence<'g>(
+    gold: &'g GoldArticle,
+    sentence: &'g GoldSentence,
+    claims: &[&'g ClaimDraft],
     figures: &mut Figures,
+    forms: &mut Vec<(&'g str, &'g str)>,
 ) {
     let predicted = claims.iter().any(|claim| claim.checkworthiness >= 0.5);
     match (predicted, sentence.check_worthy) {
@@ -332,6 +360,9 @@ fn score_sentence(
             _ => false,
         };
         figures.speaker.add(right);
+        if right && let (Some(gold_speaker), Some(speaker)) = (&sentence.speaker, &claim.speaker) {
+            forms.push((gold_speaker.as_str(), speaker.as_str()));
+        }
         if !right {
             figures.errors.push(format!(
                 "{} speaker {:?}, gold {:?}: {:?}",

@@ -176,6 +176,32 @@ fn a_name_inside_a_longer_speaker_phrase_names_its_entity() {
 }
 
 #[test]
+fn one_person_written_two_ways_is_two_speakers() {
+    let gold = gold();
+    let claim = |speaker: &str| {
+        draft(
+            "He said that it was false.",
+            span(24, 60),
+            Some(speaker),
+            0.5,
+            ClaimDetails::default(),
+        )
+    };
+    let same = [claim("Sergei Lavrov"), claim("Sergei Lavrov")];
+    assert_eq!(
+        score_article(&gold, BODY, &same).one_form_per_speaker,
+        Judged { right: 1, total: 1 }
+    );
+    let two_ways = [
+        claim("Sergei Lavrov"),
+        claim("Russian Foreign Minister Sergei Lavrov"),
+    ];
+    let figures = score_article(&gold, BODY, &two_ways);
+    assert_eq!(figures.speaker, Judged { right: 2, total: 2 });
+    assert_eq!(figures.one_form_per_speaker, Judged { right: 0, total: 1 });
+}
+
+#[test]
 fn gold_files_that_do_not_hang_together_are_refused() {
     let unknown_speaker = GOLD.replace(r#""speaker": "Russia""#, r#""speaker": "Ukraine""#);
     assert!(

@@ -59,7 +59,10 @@ async fn the_mission_article_is_stored_with_its_claims_and_provenance() {
         .iter()
         .find(|claim| claim.sentence.contains("de-escalation"))
         .expect("the Psaki quote is a claim");
-    assert!(psaki.speaker.contains("Jen Psaki"), "speaker {:?}", psaki.speaker);
+    // One person is one speaker: the name, with the role the sentence gives
+    // kept apart (issue 12).
+    assert_eq!(psaki.speaker, "Jen Psaki");
+    assert_eq!(psaki.speaker_role, "White House press secretary");
     let troops = claims
         .iter()
         .find(|claim| claim.sentence.contains("60,000 to 90,000"))

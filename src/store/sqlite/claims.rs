@@ -25,7 +25,7 @@ pub const COLUMNS: &str = "c.id, c.article_id, c.text, c.sentence, c.span_start,
                            c.verdict, c.verdict_final, c.last_reviewer, c.version, c.lease_holder, \
                            c.lease_expire_time, c.update_time, \
                            c.content, c.kind, c.checkable, c.reporting_verb, c.polarity, c.quantities, c.rewrites, \
-                           c.needs_context";
+                           c.needs_context, c.speaker_role";
 
 /// How a quantity is kept in the `quantities` JSON column.
 #[derive(Debug, Serialize, Deserialize)]
@@ -108,6 +108,7 @@ pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Claim> {
             kind: parse_column(row, 19)?,
             checkable: row.get(20)?,
             needs_context: row.get(25)?,
+            speaker_role: row.get(26)?,
             reporting_verb: row.get(21)?,
             polarity: parse_column::<Polarity>(row, 22)?,
             entities: Vec::new(),
@@ -183,8 +184,9 @@ pub fn insert_all(
     let mut statement = tx.prepare_cached(
         "INSERT INTO claims (article_id, text, sentence, span_start, span_end, speaker, \
          checkworthiness, extractor_version, status, create_time, \
-         content, kind, checkable, reporting_verb, polarity, quantities, rewrites, needs_context) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+         content, kind, checkable, reporting_verb, polarity, quantities, rewrites, needs_context, \
+         speaker_role) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )?;
     let mut insert_entity =
         tx.prepare_cached("INSERT OR IGNORE INTO claim_entities (claim_id, name, kind) VALUES (?1, ?2, ?3)")?;
@@ -212,6 +214,7 @@ pub fn insert_all(
             quantities_json(&details.quantities)?,
             rewrites_json(&details.rewrites)?,
             details.needs_context,
+            details.speaker_role,
         ])?;
         let id = ClaimId(tx.last_insert_rowid());
         // The primary key keeps one row per (name, kind); keep the stored

@@ -10,6 +10,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../../migrations/0004_lease_holders.sql"),
     include_str!("../../../migrations/0005_token_revocation.sql"),
     include_str!("../../../migrations/0006_needs_context.sql"),
+    include_str!("../../../migrations/0007_speaker_role.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
