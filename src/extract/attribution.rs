@@ -308,6 +308,19 @@ fn attribution_at(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Option
     // too ambiguous to trust.
     let is_called_for = matches!(verb.text, "called" | "calls")
         && words.get(verb_idx + 1).is_some_and(|next| next.text == "for");
+    // "'...,' wrote Matuszewski.": right after a closing quotation a verb
+    // of writing or asking names the speaker after it; anywhere else it is
+    // no attribution ("He wrote a letter").
+    if verb.lexeme.has(Lexeme::INVERTIBLE_VERB) && !verb.lexeme.has(Lexeme::ATTRIBUTION_VERB) {
+        let after_quote = verb_idx > 0
+            && sentence[words[verb_idx - 1].end..verb.start].contains(['"', '\u{201D}'])
+            && verb.text.starts_with(|c: char| c.is_ascii_lowercase());
+        return if after_quote {
+            inverted_subject(sentence, words, verb_idx)
+        } else {
+            None
+        };
+    }
     if !verb.text.starts_with(|c: char| c.is_ascii_lowercase())
         || !(verb.lexeme.has(Lexeme::ATTRIBUTION_VERB) || is_called_for)
     {

@@ -523,6 +523,14 @@ const MORE_INVERTIBLE_VERBS: &[&str] = &[
     "recalled",
     "asserted",
     "complained",
+    // Only right after a closing quotation ("'...,' wrote Matuszewski."):
+    // elsewhere they are no verbs of attribution.
+    "wrote",
+    "writes",
+    "asked",
+    "asks",
+    "tweeted",
+    "announced",
 ];
 
 /// Reporting verbs that may precede their subject ("..., said the minister"). "told", "denied" and the like are left out: after a comma they usually start a new clause rather than an inverted attribution.

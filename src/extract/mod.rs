@@ -51,7 +51,7 @@ use claimdb_analysis::coref::{self, MentionKind, Resolver};
 use claimdb_analysis::ner::EntityKind;
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.19.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.20.0";
 
 /// The extractor's byte ranges are the domain's one span type.
 pub use crate::model::Span;
@@ -242,7 +242,11 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
         // quoting whoever the quotation before it quoted ("'It's hard,'
         // Suter said." then "'We know where we are.'"); a sentence of
         // narration ends that.
-        let opens_with_quote = sentence.trim_start().starts_with(['"', '\u{201C}']);
+        // Only a sentence that is all quotation: words after the quotation
+        // that name nobody the rules know ("'...,' chimed in Bergeron.")
+        // must not be given the previous speaker.
+        let opens_with_quote =
+            sentence.trim_start().starts_with(['"', '\u{201C}']) && inside_quote.iter().all(|&quoted| quoted);
         if speaker.is_none()
             && found.is_none()
             && opens_with_quote
@@ -1253,6 +1257,25 @@ mod tests {
         // The second quotation is Suter's; after a sentence of narration,
         // a quotation with nobody named is nobody's.
         assert_eq!(speakers, [Some("Ryan Suter"), Some("Ryan Suter"), None, None]);
+    }
+
+    #[test]
+    fn a_writer_after_a_quotation_speaks_and_nobody_else_is_guessed() {
+        let extraction = extract(
+            "\u{201C}Sales were light,\u{201D} Jonathan Matuszewski said.\n\n\u{201C}Margins were in line,\u{201D} wrote Zachary Fadem.\n\n\u{201C}It was a lovely gesture,\u{201D} chimed in Tom Bergeron.\n\nHe wrote a letter to the board.",
+        );
+        let speakers: Vec<Option<&str>> = extraction
+            .claims
+            .iter()
+            .map(|claim| claim.speaker.as_deref())
+            .collect();
+        // "wrote" names its writer after a quotation; an attribution the
+        // rules do not know gives no speaker rather than the last one; "He
+        // wrote a letter" is no reported speech.
+        assert_eq!(
+            speakers,
+            [Some("Jonathan Matuszewski"), Some("Zachary Fadem"), None, None]
+        );
     }
 
     #[test]
