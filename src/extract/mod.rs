@@ -51,7 +51,7 @@ use claimdb_analysis::coref::{self, MentionKind, Resolver};
 use claimdb_analysis::ner::EntityKind;
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.20.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.21.0";
 
 /// The extractor's byte ranges are the domain's one span type.
 pub use crate::model::Span;
@@ -231,10 +231,17 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
                 .sentence(sentence_idx)
                 .and_then(|analysis| tree::speaker(analysis, &quoted));
             if let Some(found) = hit {
-                speaker = Some(speaker_name(
-                    &sentence[found.speaker.start..found.speaker.end],
-                    &name_memory,
-                ));
+                // The tree's words split at hyphens ("Hau-yip" is three):
+                // the speaker runs to the ends of the extractor's words.
+                let start = sentence_words
+                    .iter()
+                    .find(|word| word.start <= found.speaker.start && found.speaker.start < word.end)
+                    .map_or(found.speaker.start, |word| word.start);
+                let end = sentence_words
+                    .iter()
+                    .find(|word| word.start < found.speaker.end && found.speaker.end <= word.end)
+                    .map_or(found.speaker.end, |word| word.end);
+                speaker = Some(speaker_name(&sentence[start..end], &name_memory));
                 verb = Some(sentence[found.verb.start..found.verb.end].to_string());
             }
         }
@@ -1257,6 +1264,14 @@ mod tests {
         // The second quotation is Suter's; after a sentence of narration,
         // a quotation with nobody named is nobody's.
         assert_eq!(speakers, [Some("Ryan Suter"), Some("Ryan Suter"), None, None]);
+    }
+
+    #[test]
+    fn a_hyphenated_name_from_the_tree_is_whole() {
+        let extraction = extract(
+            "Cheuk Hau-yip, the commander of Kowloon West district, said the rioters were also criminals.",
+        );
+        assert_eq!(extraction.claims[0].speaker.as_deref(), Some("Cheuk Hau-yip"));
     }
 
     #[test]
