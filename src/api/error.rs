@@ -143,6 +143,12 @@ impl From<StoreError> for Status {
                 "the server is shutting down".into(),
                 ErrorDetails::new(),
             ),
+            StoreError::Cancelled => status(
+                Code::Cancelled,
+                "CANCELLED",
+                "the request was cancelled or its deadline passed".into(),
+                ErrorDetails::new(),
+            ),
             StoreError::Busy(message) => {
                 tracing::warn!("database busy: {message}");
                 status(
@@ -225,6 +231,7 @@ mod tests {
             (StoreError::Invalid("bad".into()), Code::InvalidArgument),
             (StoreError::Busy("locked".into()), Code::Unavailable),
             (StoreError::Closed, Code::Unavailable),
+            (StoreError::Cancelled, Code::Cancelled),
             (StoreError::Corrupt("bad row".into()), Code::Internal),
             (StoreError::Backend("disk I/O error".into()), Code::Internal),
         ];

@@ -56,6 +56,10 @@ pub enum StoreError {
     Busy(String),
     #[error("storage is shutting down")]
     Closed,
+    /// The caller went away (cancelled, or its deadline passed) and the
+    /// work was stopped before it finished.
+    #[error("the request was cancelled before storage finished it")]
+    Cancelled,
     #[error("invalid stored data: {0}")]
     Corrupt(String),
     /// Any other failure of the backend; its details are for the server's log.

@@ -55,7 +55,8 @@ impl SqliteStore {
 }
 
 /// SQLite's failures in the store's words: a lock held too long is
-/// [`StoreError::Busy`], anything else a backend failure for the log.
+/// [`StoreError::Busy`], an interrupted statement (its caller went away)
+/// [`StoreError::Cancelled`], anything else a backend failure for the log.
 impl From<rusqlite::Error> for StoreError {
     fn from(err: rusqlite::Error) -> StoreError {
         match &err {
@@ -63,6 +64,11 @@ impl From<rusqlite::Error> for StoreError {
                 if failure.code == rusqlite::ErrorCode::DatabaseBusy =>
             {
                 StoreError::Busy(failure.to_string())
+            }
+            rusqlite::Error::SqliteFailure(failure, _)
+                if failure.code == rusqlite::ErrorCode::OperationInterrupted =>
+            {
+                StoreError::Cancelled
             }
             _ => StoreError::Backend(Box::new(err)),
         }
