@@ -16,6 +16,20 @@ pub fn quoted_excerpt(input: &str) -> String {
     }
 }
 
+/// `text` cut to at most `max_bytes` bytes on a character boundary, ending
+/// with `…` when it was cut.
+pub fn truncate(text: &str, max_bytes: usize) -> String {
+    if text.len() <= max_bytes {
+        return text.to_owned();
+    }
+    let ellipsis = '…';
+    let mut cut = max_bytes.saturating_sub(ellipsis.len_utf8());
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{ellipsis}", &text[..cut])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -27,5 +41,8 @@ mod tests {
         let long = "é".repeat(10_000);
         let excerpt = quoted_excerpt(&long);
         assert_eq!(excerpt, format!("{:?}… (20000 bytes)", "é".repeat(EXCERPT_CHARS)));
+        assert_eq!(truncate("short", 10), "short");
+        let cut = truncate(&long, 100);
+        assert!(cut.len() <= 100 && cut.ends_with('…'), "{cut}");
     }
 }

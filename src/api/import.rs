@@ -327,7 +327,7 @@ async fn gather(
     if ready.is_empty() && broken.is_none() {
         match steps.recv().await {
             Some(Step::Chunk(chunk)) => ready.push_back(chunk),
-            Some(Step::Broken(status)) => *broken = Some(status),
+            Some(Step::Broken(status)) => *broken = Some(super::error::request_status(status)),
             None => {}
         }
     }
@@ -337,7 +337,7 @@ async fn gather(
         while broken.is_none() {
             match steps.try_recv() {
                 Ok(Step::Chunk(chunk)) => ready.push_back(chunk),
-                Ok(Step::Broken(status)) => *broken = Some(status),
+                Ok(Step::Broken(status)) => *broken = Some(super::error::request_status(status)),
                 Err(_) => break,
             }
         }

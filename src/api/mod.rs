@@ -11,6 +11,7 @@ mod import;
 mod pagination;
 mod reviews;
 mod submission;
+mod wire;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -167,6 +168,7 @@ pub async fn serve_with(
         })
     });
     Server::builder()
+        .layer(wire::WireErrorsLayer)
         .layer(auth::AuthLayer::new(Arc::clone(&store)))
         .add_service(health_service)
         .add_service(reflection_v1)
