@@ -393,7 +393,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match runtime.block_on(dispatch(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            output::errln!("error: {err:#}");
             ExitCode::FAILURE
         }
     }

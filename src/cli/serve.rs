@@ -1,5 +1,6 @@
 //! `claimdb serve`: opens the database, makes the first admin token if there is none, and serves.
 
+use super::output::outln;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -16,8 +17,8 @@ pub async fn run(db: &Path, addr: &str, options: api::ServeOptions) -> anyhow::R
     if store.count_tokens().await? == 0 {
         let token = super::token::issue(&*store, Role::Admin, "admin".into()).await?;
         // Printed on standard output, once: it is stored only as a hash.
-        println!("No tokens yet: created an admin token. Keep it, it is not shown again:");
-        println!("{token}");
+        outln!("No tokens yet: created an admin token. Keep it, it is not shown again:");
+        outln!("{token}");
     }
     let listener = TcpListener::bind(addr)
         .await
