@@ -184,6 +184,9 @@ impl From<StoreError> for Status {
                 "the server is shutting down".into(),
                 ErrorDetails::new(),
             ),
+            StoreError::InUse(message) => {
+                status(Code::Unavailable, "DATABASE_IN_USE", message, ErrorDetails::new())
+            }
             StoreError::Cancelled => status(
                 Code::Cancelled,
                 "CANCELLED",
@@ -297,6 +300,7 @@ mod tests {
             (StoreError::Busy("locked".into()), Code::Unavailable),
             (StoreError::Closed, Code::Unavailable),
             (StoreError::Cancelled, Code::Cancelled),
+            (StoreError::InUse("served".into()), Code::Unavailable),
             (StoreError::Corrupt("bad row".into()), Code::Internal),
             (StoreError::Backend("disk I/O error".into()), Code::Internal),
         ];

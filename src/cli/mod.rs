@@ -106,6 +106,22 @@ enum Command {
         /// 0 ranks every match (slower for common words).
         #[arg(long, default_value_t = crate::api::DEFAULT_SEARCH_WINDOW)]
         search_window: u32,
+        /// Skips SQLite's quick_check of the database at start (which reads
+        /// the whole file: about a second per gigabyte from the page cache).
+        #[arg(long)]
+        skip_check: bool,
+    },
+    /// Checks the database file for damage (SQLite's integrity_check, or
+    /// quick_check with --quick) without a server and without writing to
+    /// it; exits non-zero when it finds any.
+    Check {
+        /// The database file.
+        #[arg(long, default_value = DEFAULT_DB, env = "CLAIMDB_DB")]
+        db: PathBuf,
+        /// Checks only the structure of every page (quick_check), not every
+        /// index against its table.
+        #[arg(long)]
+        quick: bool,
     },
     /// Extracts claims from an article file (or - for standard input) and
     /// prints them as JSON lines. Needs no server.
@@ -408,6 +424,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             second_review,
             max_leases,
             search_window,
+            skip_check,
         } => {
             let options = crate::api::ServeOptions {
                 lease: std::time::Duration::from_secs(lease_minutes * 60),
@@ -415,8 +432,9 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
                 max_leases,
                 search_window: (search_window > 0).then_some(search_window),
             };
-            serve::run(&db, &addr, options).await
+            serve::run(&db, &addr, options, skip_check).await
         }
+        Command::Check { db, quick } => serve::check(&db, !quick),
         Command::Extract { file } => extract::run(&file),
         Command::Analyse { file } => analysis::analyse(&file),
         Command::Train(command) => match command.what {

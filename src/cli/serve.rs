@@ -11,8 +11,21 @@ use crate::api;
 use crate::model::Role;
 use crate::store::{SqliteStore, Store};
 
-pub async fn run(db: &Path, addr: &str, options: api::ServeOptions) -> anyhow::Result<()> {
-    let store = SqliteStore::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+pub async fn run(db: &Path, addr: &str, options: api::ServeOptions, skip_check: bool) -> anyhow::Result<()> {
+    let store =
+        SqliteStore::open_for_server(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    if !skip_check {
+        let problems = store.quick_check().await?;
+        if !problems.is_empty() {
+            anyhow::bail!(
+                "database {} is damaged ({}); restore it from a backup, or see `claimdb check --db {}` \
+                 (--skip-check starts anyway)",
+                db.display(),
+                problems.iter().take(3).cloned().collect::<Vec<_>>().join("; "),
+                db.display()
+            );
+        }
+    }
     let store: Arc<dyn Store> = Arc::new(store);
     if store.count_tokens().await? == 0 {
         let token = super::token::issue(&*store, Role::Admin, "admin".into()).await?;
@@ -33,6 +46,25 @@ pub async fn run(db: &Path, addr: &str, options: api::ServeOptions) -> anyhow::R
     api::serve_with(store, listener, options, shutdown_signal()).await?;
     tracing::info!("claimdb stopped");
     Ok(())
+}
+
+/// `claimdb check`: prints what SQLite finds wrong with the database file,
+/// or that it is sound; fails when it finds anything.
+pub fn check(db: &Path, thorough: bool) -> anyhow::Result<()> {
+    let problems = SqliteStore::check_file(db, thorough)
+        .with_context(|| format!("cannot check database {}", db.display()))?;
+    if problems.is_empty() {
+        outln!("{}: ok", db.display());
+        return Ok(());
+    }
+    for problem in &problems {
+        outln!("{problem}");
+    }
+    anyhow::bail!(
+        "database {} is damaged: {} problems found",
+        db.display(),
+        problems.len()
+    )
 }
 
 /// Completes on Ctrl-C or SIGTERM, so that calls under way finish first.

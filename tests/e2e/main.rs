@@ -13,5 +13,6 @@ mod eval_news;
 mod filters;
 mod import;
 mod model_cli;
+mod operations;
 mod reviews;
 mod support;

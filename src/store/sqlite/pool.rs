@@ -70,6 +70,7 @@ impl Connections {
     /// Opens (creating if needed) the database at `path`, migrates it to the
     /// latest schema and starts the writer thread.
     pub fn open(path: &Path, n_readers: usize) -> Result<Connections> {
+        super::files::create_private(path)?;
         let mut writer_conn = Connection::open(path)?;
         configure(&writer_conn)?;
         writer_conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -118,6 +119,26 @@ impl Connections {
         });
         self.writer.send(job).await.map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Copies every committed page of the WAL into the database file and
+    /// truncates the WAL to nothing, so that the `.sqlite` file alone holds
+    /// everything (a copy of it is complete). Waits for readers that are
+    /// still reading.
+    pub async fn checkpoint(&self) -> Result<()> {
+        self.write(|conn| {
+            let (busy, _, _): (i64, i64, i64) =
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                })?;
+            if busy != 0 {
+                return Err(StoreError::Busy(
+                    "a reader kept the WAL from being checkpointed".into(),
+                ));
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// Runs `work` on a read-only connection on tokio's blocking pool. If
@@ -260,6 +281,28 @@ mod tests {
             .unwrap();
         assert_eq!(one, 1);
         assert_eq!(connections.n_readers_opened(), 1);
+    }
+
+    // See: #14 (defect 5).
+    #[tokio::test]
+    async fn a_checkpoint_leaves_an_empty_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.sqlite");
+        let connections = Connections::open(&db, 1).unwrap();
+        connections
+            .write(|conn| {
+                conn.execute(
+                    "INSERT INTO settings (key, value) VALUES ('k', zeroblob(100000))",
+                    [],
+                )?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let wal = dir.path().join("t.sqlite-wal");
+        assert!(std::fs::metadata(&wal).unwrap().len() > 100_000);
+        connections.checkpoint().await.unwrap();
+        assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
     }
 
     #[tokio::test]

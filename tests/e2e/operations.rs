@@ -1,0 +1,111 @@
+//! Running the server as an operator does (issue 14): one server per file, damage found at start
+//! and by `claimdb check`, and a clean stop that leaves everything in the database file.
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::process::start_server;
+
+fn claimdb(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .args(args)
+        .env_remove("CLAIMDB_TOKEN")
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+/// Waits for `child` to exit, at most `limit`; kills it and fails past that.
+fn wait_at_most(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("the process did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn db_arg(db: &Path) -> &str {
+    db.to_str().unwrap()
+}
+
+// See: #14 (defect 9).
+#[test]
+fn a_second_server_on_the_same_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("claimdb.sqlite");
+    let (mut first, _addr, _token) = start_server(&db, true);
+    let second = claimdb(&["serve", "--db", db_arg(&db), "--addr", "127.0.0.1:0"]);
+    let _ = first.kill();
+    let _ = first.wait();
+    assert!(!second.status.success());
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("another claimdb server"), "{stderr}");
+    // The token commands still work beside a server (none runs now).
+    assert!(claimdb(&["token", "list", "--db", db_arg(&db)]).status.success());
+}
+
+// See: #14 (defect 9).
+#[cfg(unix)]
+#[test]
+fn the_database_is_private_and_damage_is_found_before_serving() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("claimdb.sqlite");
+    let created = claimdb(&["token", "create", "--role", "reader", "--db", db_arg(&db)]);
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let mode = std::fs::metadata(&db).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let sound = claimdb(&["check", "--db", db_arg(&db)]);
+    assert!(
+        sound.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sound.stderr)
+    );
+    assert!(String::from_utf8_lossy(&sound.stdout).ends_with(": ok\n"));
+
+    // Damage the page holding the tokens, as a failing disk would.
+    let (root_page, page_size): (i64, i64) = {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let root = conn
+            .query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = 'tokens'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        let size = conn.query_row("PRAGMA page_size", [], |row| row.get(0)).unwrap();
+        (root, size)
+    };
+    let mut bytes = std::fs::read(&db).unwrap();
+    let (root_page, page_size) = (root_page as usize, page_size as usize);
+    let start = (root_page - 1) * page_size;
+    bytes[start..start + page_size].fill(0xAA);
+    std::fs::write(&db, bytes).unwrap();
+
+    let damaged = claimdb(&["check", "--db", db_arg(&db)]);
+    assert!(!damaged.status.success());
+    assert!(String::from_utf8_lossy(&damaged.stderr).contains("is damaged"));
+    let mut server = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .args(["serve", "--db", db_arg(&db), "--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = wait_at_most(&mut server, Duration::from_secs(60));
+    assert!(!status.success());
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("is damaged"), "{stderr}");
+}
