@@ -76,7 +76,14 @@ pub struct ServeOptions {
     /// How many of the newest matches SearchClaims ranks when more match
     /// and the request is not exhaustive; `None` ranks all of them.
     pub search_window: Option<u32>,
+    /// How long a stop waits for calls under way to finish, once it has
+    /// stopped accepting connections and ended the watch streams, before
+    /// it closes every connection that is still open.
+    pub shutdown_grace: Duration,
 }
+
+/// How long a stop waits for calls under way by default.
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 impl Default for ServeOptions {
     fn default() -> ServeOptions {
@@ -85,6 +92,7 @@ impl Default for ServeOptions {
             policy: ReviewPolicy::default(),
             max_leases: DEFAULT_MAX_LEASES,
             search_window: Some(DEFAULT_SEARCH_WINDOW),
+            shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
         }
     }
 }
@@ -100,7 +108,11 @@ pub async fn serve(
 }
 
 /// Serves claimdb's services, health and reflection on `listener` until
-/// `shutdown` completes.
+/// `shutdown` completes, then stops: no new connections, watch streams
+/// ended, calls under way given `options.shutdown_grace` to finish, every
+/// connection still open then closed (an idle TCP connection, one that
+/// sent only the HTTP/2 preface, a watcher that does not read), and the
+/// store's [`Store::shutdown`] (the WAL checkpointed into the database file).
 pub async fn serve_with(
     store: Arc<dyn Store>,
     listener: TcpListener,
@@ -111,6 +123,7 @@ pub async fn serve_with(
     // Watch streams never end on their own; they end when this turns true,
     // so that a graceful shutdown does not wait for them forever.
     let (stopping, stopping_watch) = tokio::sync::watch::channel(false);
+    let mut grace_watch = stopping_watch.clone();
     let events = events::Events::new(stopping_watch);
     let shutdown = async move {
         shutdown.await;
@@ -167,7 +180,7 @@ pub async fn serve_with(
             Ok(stream)
         })
     });
-    Server::builder()
+    let server = Server::builder()
         .layer(wire::WireErrorsLayer)
         .layer(auth::AuthLayer::new(Arc::clone(&store)))
         .add_service(health_service)
@@ -176,8 +189,25 @@ pub async fn serve_with(
         .add_service(article_service)
         .add_service(claim_service)
         .add_service(review_service)
-        .serve_with_incoming_shutdown(incoming, shutdown)
-        .await?;
+        .serve_with_incoming_shutdown(incoming, shutdown);
+    // tonic's graceful stop waits for every connection to close, which a
+    // client that never speaks (or never reads) would put off forever.
+    let grace = options.shutdown_grace;
+    let grace_over = async move {
+        if grace_watch.wait_for(|stopping| *stopping).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        served = server => served?,
+        () = grace_over => {
+            tracing::warn!(grace_seconds = grace.as_secs_f64(), "calls still under way after the shutdown grace; closing their connections");
+        }
+    }
+    if let Err(err) = store.shutdown().await {
+        tracing::warn!("the store did not shut down cleanly: {err}");
+    }
     Ok(())
 }
 

@@ -110,6 +110,10 @@ enum Command {
         /// the whole file: about a second per gigabyte from the page cache).
         #[arg(long)]
         skip_check: bool,
+        /// On SIGTERM or Ctrl-C, how many seconds calls under way may take
+        /// to finish before every connection still open is closed.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600))]
+        shutdown_grace: u64,
     },
     /// Checks the database file for damage (SQLite's integrity_check, or
     /// quick_check with --quick) without a server and without writing to
@@ -425,12 +429,14 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             max_leases,
             search_window,
             skip_check,
+            shutdown_grace,
         } => {
             let options = crate::api::ServeOptions {
                 lease: std::time::Duration::from_secs(lease_minutes * 60),
                 policy: crate::review::rules::ReviewPolicy { second_review },
                 max_leases,
                 search_window: (search_window > 0).then_some(search_window),
+                shutdown_grace: std::time::Duration::from_secs(shutdown_grace),
             };
             serve::run(&db, &addr, options, skip_check).await
         }

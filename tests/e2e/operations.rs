@@ -109,3 +109,49 @@ fn the_database_is_private_and_damage_is_found_before_serving() {
     std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(stderr.contains("is damaged"), "{stderr}");
 }
+
+// See: #14 (defect 5).
+#[tokio::test]
+async fn a_stop_closes_silent_connections_within_the_grace_and_empties_the_wal() {
+    use tokio::io::AsyncWriteExt;
+
+    let grace = Duration::from_millis(500);
+    let server = crate::support::spawn_server_with(claimdb::api::ServeOptions {
+        shutdown_grace: grace,
+        ..Default::default()
+    })
+    .await;
+    server.load_claims(50, 20).await;
+    server
+        .create_article(crate::support::MISSION_ARTICLE.to_owned())
+        .await;
+    let wal = server._dir.path().join("claimdb.sqlite-wal");
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0);
+    // One connection that never says anything, one that sends only the
+    // HTTP/2 preface, and one watcher that reads nothing after it started.
+    let _silent = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let mut preface_only = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    preface_only
+        .write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+        .await
+        .unwrap();
+    let mut claims = server.claims(Some(&server.reader)).await;
+    let _watch = claims
+        .watch_claims(claimdb::api::pb::WatchClaimsRequest::default())
+        .await
+        .unwrap();
+
+    let started = Instant::now();
+    let dir = tokio::time::timeout(grace + Duration::from_secs(10), server.stop())
+        .await
+        .expect("the server stops even with silent connections open");
+    assert!(
+        started.elapsed() < grace + Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    // The clean stop checkpointed the WAL: the database file holds everything.
+    assert!(dir.path().join("claimdb.sqlite").exists());
+    let wal_bytes = std::fs::metadata(&wal).map_or(0, |metadata| metadata.len());
+    assert_eq!(wal_bytes, 0);
+}
