@@ -124,6 +124,33 @@ pub fn field_problems_message(prefix: &str, problems: &[FieldProblem]) -> String
         .join("; ")
 }
 
+/// The server has as many calls under way as it takes: `UNAVAILABLE` (which
+/// gRPC clients may retry) with a `RetryInfo` saying when to try again.
+pub fn overloaded(retry_after: std::time::Duration) -> Status {
+    status(
+        Code::Unavailable,
+        "OVERLOADED",
+        format!(
+            "the server is busy with other calls; retry in {} ms",
+            retry_after.as_millis()
+        ),
+        ErrorDetails::with_retry_info(Some(retry_after)),
+    )
+}
+
+/// The call ran past the server's deadline for calls: `DEADLINE_EXCEEDED`.
+pub fn deadline_exceeded(deadline: std::time::Duration) -> Status {
+    status(
+        Code::DeadlineExceeded,
+        "DEADLINE_EXCEEDED",
+        format!(
+            "the call took longer than the server's {} s deadline",
+            deadline.as_secs_f64()
+        ),
+        ErrorDetails::new(),
+    )
+}
+
 /// The caller sent no usable credentials: `UNAUTHENTICATED`.
 pub fn unauthenticated(reason: &str, message: impl Into<String>) -> Status {
     status(Code::Unauthenticated, reason, message.into(), ErrorDetails::new())

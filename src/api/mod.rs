@@ -1,6 +1,7 @@
 //! The gRPC layer: one auth layer checks every caller; tonic services validate, call the domain
 //! and the store, and translate. The only module that sees tonic or generated proto types.
 
+mod admission;
 mod articles;
 mod auth;
 mod claims;
@@ -8,6 +9,7 @@ mod convert;
 mod error;
 mod events;
 mod import;
+mod listen;
 mod pagination;
 mod reviews;
 mod submission;
@@ -18,8 +20,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio_stream::StreamExt;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::Status;
 use tonic::transport::Server;
 
@@ -80,7 +80,35 @@ pub struct ServeOptions {
     /// stopped accepting connections and ended the watch streams, before
     /// it closes every connection that is still open.
     pub shutdown_grace: Duration,
+    /// The most connections open at once; more wait in the kernel's
+    /// backlog. Keep it under the process's file limit (`ulimit -n`).
+    pub max_connections: usize,
+    /// How long a new connection may stay silent before it is closed.
+    pub handshake_timeout: Duration,
+    /// The most claimdb calls under way at once, server-wide; a call that
+    /// finds no place within 200 ms gets `UNAVAILABLE` with a retry hint.
+    pub max_in_flight: usize,
+    /// The longest a call may take (before a stream's first answer), also
+    /// when its client set no deadline (a client's shorter one wins).
+    pub request_deadline: Duration,
 }
+
+/// The default of [`ServeOptions::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// The default of [`ServeOptions::max_in_flight`]: the work behind a call is
+/// one writer and 8 readers on a few cores, so more at once only queues.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
+/// The default of [`ServeOptions::request_deadline`].
+pub const DEFAULT_REQUEST_DEADLINE: Duration = Duration::from_secs(30);
+/// The default of [`ServeOptions::handshake_timeout`].
+pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// HTTP/2 streams one connection may have open at once (advertised in its
+/// SETTINGS as `MAX_CONCURRENT_STREAMS`).
+const MAX_STREAMS_PER_CONNECTION: u32 = 64;
+/// How often an idle connection is pinged, and how long the peer has to
+/// answer before the connection is closed.
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
+const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a stop waits for calls under way by default.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -93,6 +121,10 @@ impl Default for ServeOptions {
             max_leases: DEFAULT_MAX_LEASES,
             search_window: Some(DEFAULT_SEARCH_WINDOW),
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            request_deadline: DEFAULT_REQUEST_DEADLINE,
         }
     }
 }
@@ -171,17 +203,16 @@ pub async fn serve_with(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
 
-    // Small responses must not wait for the peer's delayed ACK (Nagle's
-    // algorithm adds ~40 ms to every unary call otherwise): the builder's
-    // tcp_nodelay only applies to listeners it binds itself.
-    let incoming = TcpListenerStream::new(listener).map(|accepted| {
-        accepted.and_then(|stream| {
-            stream.set_nodelay(true)?;
-            Ok(stream)
-        })
-    });
+    let incoming = listen::incoming(listener, options.max_connections, options.handshake_timeout);
     let server = Server::builder()
+        .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
+        .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
+        .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
         .layer(wire::WireErrorsLayer)
+        .layer(admission::AdmissionLayer::new(
+            options.max_in_flight,
+            options.request_deadline,
+        ))
         .layer(auth::AuthLayer::new(Arc::clone(&store)))
         .add_service(health_service)
         .add_service(reflection_v1)

@@ -114,6 +114,20 @@ enum Command {
         /// to finish before every connection still open is closed.
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600))]
         shutdown_grace: u64,
+        /// The most connections open at once (keep it under `ulimit -n`);
+        /// more wait in the kernel's backlog.
+        #[arg(long, default_value_t = crate::api::DEFAULT_MAX_CONNECTIONS as u32,
+              value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        max_connections: u32,
+        /// The most calls under way at once; beyond it calls are refused with
+        /// UNAVAILABLE and a retry hint.
+        #[arg(long, default_value_t = crate::api::DEFAULT_MAX_IN_FLIGHT as u32,
+              value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        max_in_flight: u32,
+        /// The longest any call may take, in seconds, whatever deadline its
+        /// client set (a shorter one wins).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        request_deadline: u64,
     },
     /// Checks the database file for damage (SQLite's integrity_check, or
     /// quick_check with --quick) without a server and without writing to
@@ -430,6 +444,9 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             search_window,
             skip_check,
             shutdown_grace,
+            max_connections,
+            max_in_flight,
+            request_deadline,
         } => {
             let options = crate::api::ServeOptions {
                 lease: std::time::Duration::from_secs(lease_minutes * 60),
@@ -437,6 +454,10 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
                 max_leases,
                 search_window: (search_window > 0).then_some(search_window),
                 shutdown_grace: std::time::Duration::from_secs(shutdown_grace),
+                max_connections: max_connections as usize,
+                max_in_flight: max_in_flight as usize,
+                request_deadline: std::time::Duration::from_secs(request_deadline),
+                handshake_timeout: crate::api::DEFAULT_HANDSHAKE_TIMEOUT,
             };
             serve::run(&db, &addr, options, skip_check).await
         }

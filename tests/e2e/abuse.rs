@@ -190,3 +190,42 @@ async fn malformed_source_urls_are_invalid() {
     }
     server.stop().await;
 }
+
+// See: #14 (defect 2).
+#[tokio::test]
+async fn silent_connections_are_closed_and_never_starve_real_clients() {
+    use std::time::{Duration, Instant};
+
+    use tokio::io::AsyncReadExt;
+
+    let server = crate::support::spawn_server_with(claimdb::api::ServeOptions {
+        max_connections: 4,
+        handshake_timeout: Duration::from_millis(300),
+        ..Default::default()
+    })
+    .await;
+    let mut silent = Vec::new();
+    for _ in 0..8 {
+        silent.push(tokio::net::TcpStream::connect(server.addr).await.unwrap());
+    }
+    let started = Instant::now();
+    let mut claims = server.claims(Some(&server.reader)).await;
+    claims
+        .list_claims(pb::ListClaimsRequest::default())
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    // The server closed every silent connection: each reads the end of the stream.
+    for mut connection in silent {
+        let mut byte = [0u8; 1];
+        let read = tokio::time::timeout(Duration::from_secs(10), connection.read(&mut byte))
+            .await
+            .expect("a silent connection is closed");
+        assert_eq!(read.map_or(0, |n| n), 0);
+    }
+    server.stop().await;
+}
