@@ -151,6 +151,17 @@ pub fn deadline_exceeded(deadline: std::time::Duration) -> Status {
     )
 }
 
+/// The caller has used up a quota of the server's (not of the store's):
+/// `RESOURCE_EXHAUSTED`.
+pub fn quota_exceeded(message: String) -> Status {
+    status(
+        Code::ResourceExhausted,
+        "RESOURCE_EXHAUSTED",
+        message,
+        ErrorDetails::new(),
+    )
+}
+
 /// The caller sent no usable credentials: `UNAUTHENTICATED`.
 pub fn unauthenticated(reason: &str, message: impl Into<String>) -> Status {
     status(Code::Unauthenticated, reason, message.into(), ErrorDetails::new())
