@@ -129,6 +129,16 @@ enum Command {
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
         request_deadline: u64,
     },
+    /// Copies the database to a new file, consistent at one commit, while
+    /// the server serves it (SQLite's online backup). Restore by starting
+    /// the server on the copy.
+    Backup {
+        /// The database file.
+        #[arg(long, default_value = DEFAULT_DB, env = "CLAIMDB_DB")]
+        db: PathBuf,
+        /// The new file to write; it must not exist.
+        dest: PathBuf,
+    },
     /// Checks the database file for damage (SQLite's integrity_check, or
     /// quick_check with --quick) without a server and without writing to
     /// it; exits non-zero when it finds any.
@@ -462,6 +472,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             serve::run(&db, &addr, options, skip_check).await
         }
         Command::Check { db, quick } => serve::check(&db, !quick),
+        Command::Backup { db, dest } => serve::backup(&db, &dest),
         Command::Extract { file } => extract::run(&file),
         Command::Analyse { file } => analysis::analyse(&file),
         Command::Train(command) => match command.what {

@@ -67,6 +67,21 @@ pub fn check(db: &Path, thorough: bool) -> anyhow::Result<()> {
     )
 }
 
+/// `claimdb backup`: copies the database, consistent at one commit, while a
+/// server may be serving it.
+pub fn backup(db: &Path, dest: &Path) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    SqliteStore::backup_file(db, dest)
+        .with_context(|| format!("cannot back {} up to {}", db.display(), dest.display()))?;
+    outln!(
+        "backed {} up to {} in {:.1} s",
+        db.display(),
+        dest.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 /// Completes on Ctrl-C or SIGTERM, so that calls under way finish first.
 async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();

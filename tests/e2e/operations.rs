@@ -155,3 +155,84 @@ async fn a_stop_closes_silent_connections_within_the_grace_and_empties_the_wal()
     let wal_bytes = std::fs::metadata(&wal).map_or(0, |metadata| metadata.len());
     assert_eq!(wal_bytes, 0);
 }
+
+// See: #14 (backup).
+#[tokio::test]
+async fn a_backup_taken_under_writes_is_whole_and_serves() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    use claimdb::store::{SqliteStore, Store};
+
+    let server = crate::support::spawn_server().await;
+    let db = server._dir.path().join("claimdb.sqlite");
+    let dest = server._dir.path().join("copy.sqlite");
+    let stop = Arc::new(AtomicBool::new(false));
+    let acknowledged = Arc::new(AtomicUsize::new(0));
+    let some_landed = Arc::new(tokio::sync::Notify::new());
+    let mut articles = server.articles(Some(&server.admin)).await;
+    let writer = {
+        let (stop, acknowledged) = (Arc::clone(&stop), Arc::clone(&acknowledged));
+        let some_landed = Arc::clone(&some_landed);
+        tokio::spawn(async move {
+            let mut idx = 0;
+            while !stop.load(Ordering::Relaxed) {
+                idx += 1;
+                let body = format!("The mayor said on Monday that {idx} bridges would reopen by June.");
+                articles
+                    .create_article(claimdb::api::pb::CreateArticleRequest {
+                        article: Some(claimdb::api::pb::Article {
+                            body,
+                            ..Default::default()
+                        }),
+                    })
+                    .await
+                    .unwrap();
+                if acknowledged.fetch_add(1, Ordering::Relaxed) + 1 == 20 {
+                    some_landed.notify_one();
+                }
+            }
+        })
+    };
+    // Let some writes land, then back up while they go on.
+    some_landed.notified().await;
+    let before = acknowledged.load(Ordering::Relaxed);
+    let (db_arg, dest_arg) = (db.to_str().unwrap().to_owned(), dest.to_str().unwrap().to_owned());
+    let output = tokio::task::spawn_blocking(move || claimdb(&["backup", "--db", &db_arg, &dest_arg]))
+        .await
+        .unwrap();
+    let after = acknowledged.load(Ordering::Relaxed);
+    stop.store(true, Ordering::Relaxed);
+    writer.await.unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(after > before, "writes went on during the backup");
+
+    let check = claimdb(&["check", "--db", dest.to_str().unwrap()]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    // Every article acknowledged before the backup began is in the copy,
+    // with all its claims, and the copy opens as a database claimdb serves.
+    let copy = SqliteStore::open(&dest).unwrap();
+    let stored = copy.list_articles(None, 1000).await.unwrap();
+    assert!(stored.len() >= before, "{} < {before}", stored.len());
+    assert!(stored.len() <= after + 1);
+    for article in &stored {
+        let claims = copy
+            .list_claims(claimdb::store::ClaimQuery {
+                article: Some(article.id),
+                after: None,
+                limit: 1000,
+            })
+            .await
+            .unwrap();
+        assert_eq!(claims.len() as u32, article.claim_count, "{:?}", article.id);
+    }
+    server.stop().await;
+}

@@ -118,6 +118,41 @@ pub fn check_file(path: &Path, thorough: bool) -> Result<Vec<String>> {
     check(&conn, thorough)
 }
 
+/// How long a backup waits, in all, for locks another connection holds.
+const BACKUP_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Copies the database at `db` to a new file `dest` (created 0600, never
+/// overwritten) with SQLite's online backup API, while servers and writers
+/// go on: every page is copied in one step, inside one read transaction, so
+/// the copy is the database as it was at one commit (in WAL mode the read
+/// does not hold writers back). The copy is a database claimdb can serve.
+pub fn backup(db: &Path, dest: &Path) -> Result<()> {
+    if !db.exists() {
+        return Err(StoreError::NotFound(db.display().to_string()));
+    }
+    if dest.exists() {
+        return Err(StoreError::AlreadyExists(dest.display().to_string()));
+    }
+    let source = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    source.busy_timeout(BACKUP_PATIENCE)?;
+    create_private(dest)?;
+    let mut copy = Connection::open(dest)?;
+    let started = std::time::Instant::now();
+    let backup = rusqlite::backup::Backup::new(&source, &mut copy)?;
+    loop {
+        match backup.step(-1)? {
+            rusqlite::backup::StepResult::Done => break,
+            _ if started.elapsed() > BACKUP_PATIENCE => {
+                return Err(StoreError::Busy(
+                    "the database stayed locked during the backup".into(),
+                ));
+            }
+            _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

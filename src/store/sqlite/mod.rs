@@ -82,6 +82,12 @@ impl SqliteStore {
     pub fn check_file(path: &Path, thorough: bool) -> Result<Vec<String>> {
         files::check_file(path, thorough)
     }
+
+    /// Copies the database file at `path` to a new file `dest`, consistent
+    /// at one commit, while a server serves it (SQLite's online backup).
+    pub fn backup_file(path: &Path, dest: &Path) -> Result<()> {
+        files::backup(path, dest)
+    }
 }
 
 /// SQLite's failures in the store's words: a lock held too long is
