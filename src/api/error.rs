@@ -222,6 +222,12 @@ impl From<StoreError> for Status {
                 "the server is shutting down".into(),
                 ErrorDetails::new(),
             ),
+            StoreError::DiskFull => status(
+                Code::ResourceExhausted,
+                "DISK_FULL",
+                "the server's disk is full; nothing was written".into(),
+                ErrorDetails::new(),
+            ),
             StoreError::InUse(message) => {
                 status(Code::Unavailable, "DATABASE_IN_USE", message, ErrorDetails::new())
             }
@@ -338,6 +344,7 @@ mod tests {
             (StoreError::Busy("locked".into()), Code::Unavailable),
             (StoreError::Closed, Code::Unavailable),
             (StoreError::Cancelled, Code::Cancelled),
+            (StoreError::DiskFull, Code::ResourceExhausted),
             (StoreError::InUse("served".into()), Code::Unavailable),
             (StoreError::Corrupt("bad row".into()), Code::Internal),
             (StoreError::Backend("disk I/O error".into()), Code::Internal),

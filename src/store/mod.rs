@@ -56,6 +56,10 @@ pub enum StoreError {
     Busy(String),
     #[error("storage is shutting down")]
     Closed,
+    /// The disk (or the database's size limit) is full: nothing more can be
+    /// written until space is freed.
+    #[error("the disk is full")]
+    DiskFull,
     /// The database is held by another server.
     #[error("{0}")]
     InUse(String),

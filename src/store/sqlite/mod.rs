@@ -101,6 +101,12 @@ impl From<rusqlite::Error> for StoreError {
             {
                 StoreError::Busy(failure.to_string())
             }
+            rusqlite::Error::SqliteFailure(failure, _) if failure.code == rusqlite::ErrorCode::DiskFull => {
+                tracing::error!(
+                    "the database's disk is full: nothing more can be written until space is freed"
+                );
+                StoreError::DiskFull
+            }
             rusqlite::Error::SqliteFailure(failure, _)
                 if failure.code == rusqlite::ErrorCode::OperationInterrupted =>
             {
