@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::process::start_server;
+use crate::support::process::{start_server, start_server_with};
 
 fn claimdb(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_claimdb"))
@@ -235,4 +235,37 @@ async fn a_backup_taken_under_writes_is_whole_and_serves() {
         assert_eq!(claims.len() as u32, article.claim_count, "{:?}", article.id);
     }
     server.stop().await;
+}
+
+// See: #14 (defect 5).
+#[cfg(unix)]
+#[test]
+fn sigterm_with_a_silent_connection_open_stops_within_the_grace() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("claimdb.sqlite");
+    let (mut server, addr, token) = start_server_with(&db, true, &["--shutdown-grace", "1"]);
+    assert!(token.is_some());
+    // A connection that never says anything, and one that sent only the
+    // HTTP/2 preface.
+    let _silent = std::net::TcpStream::connect(&addr).unwrap();
+    let mut preface_only = std::net::TcpStream::connect(&addr).unwrap();
+    std::io::Write::write_all(&mut preface_only, b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").unwrap();
+    let started = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = wait_at_most(&mut server, Duration::from_secs(20));
+    assert!(status.success(), "{status:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+    // The clean stop folded the WAL into the database file.
+    let wal = dir.path().join("claimdb.sqlite-wal");
+    let wal_bytes = std::fs::metadata(&wal).map_or(0, |metadata| metadata.len());
+    assert_eq!(wal_bytes, 0);
+    assert!(claimdb(&["check", "--db", db_arg(&db)]).status.success());
 }
