@@ -36,6 +36,7 @@ pub async fn run(db: &Path, addr: &str, options: api::ServeOptions, skip_check: 
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
+    let shutdown = shutdown_signal()?;
     tracing::info!(
         addr = %listener.local_addr()?,
         db = %db.display(),
@@ -43,7 +44,7 @@ pub async fn run(db: &Path, addr: &str, options: api::ServeOptions, skip_check: 
         second_review = options.policy.second_review,
         "claimdb serving"
     );
-    api::serve_with(store, listener, options, shutdown_signal()).await?;
+    api::serve_with(store, listener, options, shutdown).await?;
     tracing::info!("claimdb stopped");
     Ok(())
 }
@@ -83,24 +84,26 @@ pub fn backup(db: &Path, dest: &Path) -> anyhow::Result<()> {
 }
 
 /// Completes on Ctrl-C or SIGTERM, so that calls under way finish first.
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// The handlers are installed here, before the future is first polled: a
+/// SIGTERM that came between "claimdb serving" and the first poll would
+/// otherwise end the process at once, without a clean stop.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
-        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(signal) => signal,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+        let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
             }
-        };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = terminate.recv() => {}
-        }
+        })
     }
     #[cfg(not(unix))]
     {
-        let _ = ctrl_c.await;
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
