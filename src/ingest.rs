@@ -93,7 +93,10 @@ pub fn check_article(body: &str, given: &ArticleMetadata) -> Vec<FieldProblem> {
     {
         problems.push(FieldProblem::invalid(
             "published_date",
-            format!("{date:?} is not a calendar date of the form YYYY-MM-DD"),
+            format!(
+                "{} is not a calendar date of the form YYYY-MM-DD",
+                crate::text::quoted_excerpt(date)
+            ),
         ));
     }
     problems

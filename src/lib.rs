@@ -7,7 +7,8 @@
 //! articles for batch import. [`model`] holds the domain types all
 //! of them share and [`names`] their resource names; [`auth`] makes and hashes API tokens; [`cli`] is the
 //! command line (server, local extraction, tokens and a gRPC client);
-//! [`train`] trains and evaluates the extractor's check-worthiness model
+//! [`text`] shows outside text safely (excerpts in errors, escaped
+//! control characters on terminals); [`train`] trains and evaluates the extractor's check-worthiness model
 //! from labelled data files.
 #![forbid(unsafe_code)]
 
@@ -25,4 +26,5 @@ pub mod model;
 pub mod names;
 pub mod review;
 pub mod store;
+pub mod text;
 pub mod train;

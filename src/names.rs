@@ -27,11 +27,12 @@ pub fn audit_event(id: i64) -> String {
 }
 
 /// The id in `name` when it is `{collection}/{id}` with a positive integer
-/// id written in plain digits.
+/// id written in plain digits, without leading zeros: a resource has one
+/// name, so `claims/01` is not `claims/1`.
 pub fn parse_id(name: &str, collection: &str) -> Option<i64> {
     name.strip_prefix(collection)
         .and_then(|rest| rest.strip_prefix('/'))
-        .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|id| !id.is_empty() && !id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|id| id.parse::<i64>().ok())
         .filter(|id| *id > 0)
 }
@@ -58,6 +59,8 @@ mod tests {
             "articles",
             "articles/",
             "articles/0",
+            "articles/01",
+            "articles/007",
             "articles/-1",
             "articles/+1",
             "articles/1/",

@@ -246,7 +246,11 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
         &self,
         request: Request<pb::WatchClaimsRequest>,
     ) -> Result<Response<Self::WatchClaimsStream>, Status> {
+        let principal = caller(&request)?;
         let filter = filter::parse(&request.get_ref().filter).map_err(|err| syntax_error("filter", &err))?;
-        Ok(Response::new(self.events.watch(Arc::clone(&self.store), filter)))
+        let stream = self
+            .events
+            .watch(Arc::clone(&self.store), filter, principal.token_id)?;
+        Ok(Response::new(stream))
     }
 }

@@ -23,7 +23,10 @@ fn parse_name(field: &str, name: &str, collection: &str) -> Result<i64, Status> 
     names::parse_id(name, collection).ok_or_else(|| {
         invalid_field(
             field,
-            format!("must be a resource name of the form {collection}/{{id}} with a positive integer id, got {name:?}"),
+            format!(
+                "must be a resource name of the form {collection}/{{id}} with a positive integer id, got {}",
+                crate::text::quoted_excerpt(name)
+            ),
         )
     })
 }

@@ -14,14 +14,55 @@ use crate::store::StoreError;
 /// The `ErrorInfo.domain` of every error claimdb sends.
 pub const ERROR_DOMAIN: &str = "claimdb";
 
+/// The longest message a status carries, in bytes: every message repeats
+/// little of the caller's input ([`crate::text::quoted_excerpt`]), and this
+/// bound keeps the `grpc-message` and details trailers well under the
+/// 16 KiB of headers a client reads even if one does not.
+const MAX_MESSAGE_BYTES: usize = 1024;
+
 fn status(code: Code, reason: &str, message: String, mut details: ErrorDetails) -> Status {
     details.set_error_info(reason, ERROR_DOMAIN, HashMap::new());
-    Status::with_error_details(code, message, details)
+    Status::with_error_details(code, crate::text::truncate(&message, MAX_MESSAGE_BYTES), details)
+}
+
+/// What tonic answers a request it could not read, in the codes gRPC's
+/// status code guide gives a server: a message that does not decode (or
+/// never came) is the caller's mistake, `INVALID_ARGUMENT`, where tonic
+/// says `INTERNAL`; a message over the size limit is `RESOURCE_EXHAUSTED`,
+/// where tonic says `OUT_OF_RANGE`. Every other status comes back as it was.
+/// A compressed-flag without an encoding stays `INTERNAL`, as the gRPC
+/// compression spec requires.
+pub fn request_status(status: Status) -> Status {
+    const UNDECODABLE: [&str; 3] = [
+        "failed to decode Protobuf message",
+        "Missing request message",
+        "Unexpected EOF decoding stream",
+    ];
+    let message = status.message();
+    if status.code() == Code::Internal && UNDECODABLE.iter().any(|start| message.starts_with(start)) {
+        let message = format!("the request message does not decode: {message}");
+        return self::status(
+            Code::InvalidArgument,
+            "MALFORMED_REQUEST",
+            message,
+            ErrorDetails::new(),
+        );
+    }
+    if status.code() == Code::OutOfRange && message.starts_with("Error, decoded message length too large") {
+        let message = format!("the request message is too large: {message}");
+        return self::status(
+            Code::ResourceExhausted,
+            "MESSAGE_TOO_LARGE",
+            message,
+            ErrorDetails::new(),
+        );
+    }
+    status
 }
 
 /// One field is wrong: `INVALID_ARGUMENT`.
 pub fn invalid_field(field: &str, description: impl Into<String>) -> Status {
-    let description = description.into();
+    let description = crate::text::truncate(&description.into(), MAX_MESSAGE_BYTES);
     status(
         Code::InvalidArgument,
         "INVALID_FIELD",
@@ -83,6 +124,44 @@ pub fn field_problems_message(prefix: &str, problems: &[FieldProblem]) -> String
         .join("; ")
 }
 
+/// The server has as many calls under way as it takes: `UNAVAILABLE` (which
+/// gRPC clients may retry) with a `RetryInfo` saying when to try again.
+pub fn overloaded(retry_after: std::time::Duration) -> Status {
+    status(
+        Code::Unavailable,
+        "OVERLOADED",
+        format!(
+            "the server is busy with other calls; retry in {} ms",
+            retry_after.as_millis()
+        ),
+        ErrorDetails::with_retry_info(Some(retry_after)),
+    )
+}
+
+/// The call ran past the server's deadline for calls: `DEADLINE_EXCEEDED`.
+pub fn deadline_exceeded(deadline: std::time::Duration) -> Status {
+    status(
+        Code::DeadlineExceeded,
+        "DEADLINE_EXCEEDED",
+        format!(
+            "the call took longer than the server's {} s deadline",
+            deadline.as_secs_f64()
+        ),
+        ErrorDetails::new(),
+    )
+}
+
+/// The caller has used up a quota of the server's (not of the store's):
+/// `RESOURCE_EXHAUSTED`.
+pub fn quota_exceeded(message: String) -> Status {
+    status(
+        Code::ResourceExhausted,
+        "RESOURCE_EXHAUSTED",
+        message,
+        ErrorDetails::new(),
+    )
+}
+
 /// The caller sent no usable credentials: `UNAUTHENTICATED`.
 pub fn unauthenticated(reason: &str, message: impl Into<String>) -> Status {
     status(Code::Unauthenticated, reason, message.into(), ErrorDetails::new())
@@ -141,6 +220,21 @@ impl From<StoreError> for Status {
                 Code::Unavailable,
                 "SHUTTING_DOWN",
                 "the server is shutting down".into(),
+                ErrorDetails::new(),
+            ),
+            StoreError::DiskFull => status(
+                Code::ResourceExhausted,
+                "DISK_FULL",
+                "the server's disk is full; nothing was written".into(),
+                ErrorDetails::new(),
+            ),
+            StoreError::InUse(message) => {
+                status(Code::Unavailable, "DATABASE_IN_USE", message, ErrorDetails::new())
+            }
+            StoreError::Cancelled => status(
+                Code::Cancelled,
+                "CANCELLED",
+                "the request was cancelled or its deadline passed".into(),
                 ErrorDetails::new(),
             ),
             StoreError::Busy(message) => {
@@ -204,6 +298,30 @@ mod tests {
         );
     }
 
+    // See: #14 (defect 7).
+    #[test]
+    fn tonic_read_errors_get_the_codes_of_the_guide_and_long_messages_are_cut() {
+        let undecodable = request_status(Status::internal(
+            "failed to decode Protobuf message: invalid wire type",
+        ));
+        assert_eq!(undecodable.code(), Code::InvalidArgument);
+        let too_large = request_status(Status::out_of_range(
+            "Error, decoded message length too large: found 5 bytes, the limit is: 4 bytes",
+        ));
+        assert_eq!(too_large.code(), Code::ResourceExhausted);
+        let ours = request_status(Status::internal("internal storage error"));
+        assert_eq!(ours.code(), Code::Internal);
+        let long = invalid_field("name", "x".repeat(20_000));
+        assert!(
+            long.message().len() <= MAX_MESSAGE_BYTES,
+            "{}",
+            long.message().len()
+        );
+        let details = long.get_error_details();
+        let violations = &details.bad_request().unwrap().field_violations;
+        assert!(violations[0].description.len() <= MAX_MESSAGE_BYTES);
+    }
+
     #[test]
     fn not_found_names_the_resource() {
         let status = Status::from(StoreError::NotFound("claims/7".into()));
@@ -225,6 +343,9 @@ mod tests {
             (StoreError::Invalid("bad".into()), Code::InvalidArgument),
             (StoreError::Busy("locked".into()), Code::Unavailable),
             (StoreError::Closed, Code::Unavailable),
+            (StoreError::Cancelled, Code::Cancelled),
+            (StoreError::DiskFull, Code::ResourceExhausted),
+            (StoreError::InUse("served".into()), Code::Unavailable),
             (StoreError::Corrupt("bad row".into()), Code::Internal),
             (StoreError::Backend("disk I/O error".into()), Code::Internal),
         ];

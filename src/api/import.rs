@@ -327,7 +327,7 @@ async fn gather(
     if ready.is_empty() && broken.is_none() {
         match steps.recv().await {
             Some(Step::Chunk(chunk)) => ready.push_back(chunk),
-            Some(Step::Broken(status)) => *broken = Some(status),
+            Some(Step::Broken(status)) => *broken = Some(super::error::request_status(status)),
             None => {}
         }
     }
@@ -337,7 +337,7 @@ async fn gather(
         while broken.is_none() {
             match steps.try_recv() {
                 Ok(Step::Chunk(chunk)) => ready.push_back(chunk),
-                Ok(Step::Broken(status)) => *broken = Some(status),
+                Ok(Step::Broken(status)) => *broken = Some(super::error::request_status(status)),
                 Err(_) => break,
             }
         }
@@ -426,15 +426,27 @@ impl Writer {
     /// Waits for a batch's write and queues an answer for every article of
     /// it, in order. Fails only when the whole batch could not be written.
     async fn answer(&mut self, in_flight: InFlight) -> Result<(), Status> {
-        let outcomes = in_flight.write.await.map_err(|err| {
+        let written = in_flight.write.await.map_err(|err| {
             tracing::error!("batch write task failed: {err}");
             Status::from(StoreError::Closed)
-        })??;
+        })?;
+        // A batch that could not be written at all (a full disk) fails its
+        // articles, each answered FAILED, and the stream goes on; only a
+        // store that is shutting down ends it.
+        let (outcomes, batch_failure) = match written {
+            Ok(outcomes) => (outcomes, None),
+            Err(StoreError::Closed) => return Err(Status::from(StoreError::Closed)),
+            Err(err) => (Vec::new(), Some(Status::from(err).message().to_owned())),
+        };
         let dry_run = self.dry_run.unwrap_or(false);
         let mut outcomes = outcomes.into_iter();
         for pending in in_flight.pending {
             let result = match pending {
                 Pending::Done(result) => result,
+                Pending::Stored(item_id) if batch_failure.is_some() => {
+                    let reason = batch_failure.as_deref().unwrap_or_default();
+                    item(item_id, Outcome::Failed, "", 0, reason)
+                }
                 Pending::Stored(item_id) => match outcomes.next() {
                     Some(Ok(outcome)) if outcome.created => {
                         let name = if dry_run {

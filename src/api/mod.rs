@@ -1,6 +1,7 @@
 //! The gRPC layer: one auth layer checks every caller; tonic services validate, call the domain
 //! and the store, and translate. The only module that sees tonic or generated proto types.
 
+mod admission;
 mod articles;
 mod auth;
 mod claims;
@@ -8,17 +9,17 @@ mod convert;
 mod error;
 mod events;
 mod import;
+mod listen;
 mod pagination;
 mod reviews;
 mod submission;
+mod wire;
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio_stream::StreamExt;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::Status;
 use tonic::transport::Server;
 
@@ -75,7 +76,42 @@ pub struct ServeOptions {
     /// How many of the newest matches SearchClaims ranks when more match
     /// and the request is not exhaustive; `None` ranks all of them.
     pub search_window: Option<u32>,
+    /// How long a stop waits for calls under way to finish, once it has
+    /// stopped accepting connections and ended the watch streams, before
+    /// it closes every connection that is still open.
+    pub shutdown_grace: Duration,
+    /// The most connections open at once; more wait in the kernel's
+    /// backlog. Keep it under the process's file limit (`ulimit -n`).
+    pub max_connections: usize,
+    /// How long a new connection may stay silent before it is closed.
+    pub handshake_timeout: Duration,
+    /// The most claimdb calls under way at once, server-wide; a call that
+    /// finds no place within 200 ms gets `UNAVAILABLE` with a retry hint.
+    pub max_in_flight: usize,
+    /// The longest a call may take (before a stream's first answer), also
+    /// when its client set no deadline (a client's shorter one wins).
+    pub request_deadline: Duration,
 }
+
+/// The default of [`ServeOptions::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// The default of [`ServeOptions::max_in_flight`]: the work behind a call is
+/// one writer and 8 readers on a few cores, so more at once only queues.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
+/// The default of [`ServeOptions::request_deadline`].
+pub const DEFAULT_REQUEST_DEADLINE: Duration = Duration::from_secs(30);
+/// The default of [`ServeOptions::handshake_timeout`].
+pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// HTTP/2 streams one connection may have open at once (advertised in its
+/// SETTINGS as `MAX_CONCURRENT_STREAMS`).
+const MAX_STREAMS_PER_CONNECTION: u32 = 64;
+/// How often an idle connection is pinged, and how long the peer has to
+/// answer before the connection is closed.
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
+const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a stop waits for calls under way by default.
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 impl Default for ServeOptions {
     fn default() -> ServeOptions {
@@ -84,6 +120,11 @@ impl Default for ServeOptions {
             policy: ReviewPolicy::default(),
             max_leases: DEFAULT_MAX_LEASES,
             search_window: Some(DEFAULT_SEARCH_WINDOW),
+            shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            request_deadline: DEFAULT_REQUEST_DEADLINE,
         }
     }
 }
@@ -99,7 +140,11 @@ pub async fn serve(
 }
 
 /// Serves claimdb's services, health and reflection on `listener` until
-/// `shutdown` completes.
+/// `shutdown` completes, then stops: no new connections, watch streams
+/// ended, calls under way given `options.shutdown_grace` to finish, every
+/// connection still open then closed (an idle TCP connection, one that
+/// sent only the HTTP/2 preface, a watcher that does not read), and the
+/// store's [`Store::shutdown`] (the WAL checkpointed into the database file).
 pub async fn serve_with(
     store: Arc<dyn Store>,
     listener: TcpListener,
@@ -110,6 +155,7 @@ pub async fn serve_with(
     // Watch streams never end on their own; they end when this turns true,
     // so that a graceful shutdown does not wait for them forever.
     let (stopping, stopping_watch) = tokio::sync::watch::channel(false);
+    let mut grace_watch = stopping_watch.clone();
     let events = events::Events::new(stopping_watch);
     let shutdown = async move {
         shutdown.await;
@@ -157,16 +203,16 @@ pub async fn serve_with(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
 
-    // Small responses must not wait for the peer's delayed ACK (Nagle's
-    // algorithm adds ~40 ms to every unary call otherwise): the builder's
-    // tcp_nodelay only applies to listeners it binds itself.
-    let incoming = TcpListenerStream::new(listener).map(|accepted| {
-        accepted.and_then(|stream| {
-            stream.set_nodelay(true)?;
-            Ok(stream)
-        })
-    });
-    Server::builder()
+    let incoming = listen::incoming(listener, options.max_connections, options.handshake_timeout);
+    let server = Server::builder()
+        .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
+        .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
+        .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+        .layer(wire::WireErrorsLayer)
+        .layer(admission::AdmissionLayer::new(
+            options.max_in_flight,
+            options.request_deadline,
+        ))
         .layer(auth::AuthLayer::new(Arc::clone(&store)))
         .add_service(health_service)
         .add_service(reflection_v1)
@@ -174,8 +220,25 @@ pub async fn serve_with(
         .add_service(article_service)
         .add_service(claim_service)
         .add_service(review_service)
-        .serve_with_incoming_shutdown(incoming, shutdown)
-        .await?;
+        .serve_with_incoming_shutdown(incoming, shutdown);
+    // tonic's graceful stop waits for every connection to close, which a
+    // client that never speaks (or never reads) would put off forever.
+    let grace = options.shutdown_grace;
+    let grace_over = async move {
+        if grace_watch.wait_for(|stopping| *stopping).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        served = server => served?,
+        () = grace_over => {
+            tracing::warn!(grace_seconds = grace.as_secs_f64(), "calls still under way after the shutdown grace; closing their connections");
+        }
+    }
+    if let Err(err) = store.shutdown().await {
+        tracing::warn!("the store did not shut down cleanly: {err}");
+    }
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! the language analysis on a file, its training from the treebanks, and its
 //! CoNLL 2018 shared-task figures.
 
+use super::output::{errln, out, outln};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -83,7 +84,7 @@ pub fn analyse(file: &Path) -> anyhow::Result<()> {
         buffer.clear();
         let sentence = pipeline::to_conllu(&text, analysis, Some(&format!("{}", idx + 1)));
         conllu::write_sentence(&mut buffer, &sentence);
-        out.write_all(buffer.as_bytes())?;
+        out.write_all(crate::text::escape_controls(&buffer).as_bytes())?;
     }
     Ok(())
 }
@@ -98,7 +99,7 @@ pub fn train(args: &TrainAnalysisArgs) -> anyhow::Result<()> {
         seed: args.seed,
         jackknife_folds: args.jackknife_folds as usize,
     };
-    let mut progress = |line: &str| eprintln!("[{:>6.1}s] {line}", started.elapsed().as_secs_f64());
+    let mut progress = |line: &str| errln!("[{:>6.1}s] {line}", started.elapsed().as_secs_f64());
     let models = train::train_all(&treebank, &entities, &entity_treebank, &options, &mut progress);
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     for (file, bytes) in [
@@ -110,9 +111,9 @@ pub fn train(args: &TrainAnalysisArgs) -> anyhow::Result<()> {
     ] {
         let path = args.out.join(file);
         std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        println!("wrote {} ({} bytes)", path.display(), bytes.len());
+        outln!("wrote {} ({} bytes)", path.display(), bytes.len());
     }
-    println!("trained in {:.1} s", started.elapsed().as_secs_f64());
+    outln!("trained in {:.1} s", started.elapsed().as_secs_f64());
     // The official test figures of what was just trained, recorded (never
     // used to choose anything) so that a test can pin the committed weights.
     let models = models.models();
@@ -126,8 +127,8 @@ pub fn train(args: &TrainAnalysisArgs) -> anyhow::Result<()> {
     ));
     let path = args.out.join(FIGURES_FILE);
     std::fs::write(&path, &record).with_context(|| format!("cannot write {}", path.display()))?;
-    print!("{record}");
-    println!("wrote {}", path.display());
+    out!("{record}");
+    outln!("wrote {}", path.display());
     Ok(())
 }
 
@@ -158,13 +159,13 @@ pub fn eval(args: &EvalAnalysisArgs) -> anyhow::Result<()> {
             }
             None => measure::measure_entities(&models, &gold),
         };
-        println!(
+        outln!(
             "sentences={} precision={:.4} recall={:.4}",
             gold.len(),
             f1.precision,
             f1.recall
         );
-        println!("NER_F1={:.3}", f1.f1);
+        outln!("NER_F1={:.3}", f1.f1);
         return Ok(());
     }
     let gold = read_treebank(&args.data)?;
@@ -177,20 +178,20 @@ pub fn eval(args: &EvalAnalysisArgs) -> anyhow::Result<()> {
                 args.data.display()
             )
         })?;
-        println!("{}", format_scores(&scores, true));
+        outln!("{}", format_scores(&scores, true));
         return Ok(());
     }
     let started = std::time::Instant::now();
     let figures = measure::measure_treebank(&models, &gold)
         .with_context(|| format!("cannot score the analysis of {}", args.data.display()))?;
     let n_words: usize = gold.iter().map(|sentence| sentence.words.len()).sum();
-    println!(
+    outln!(
         "sentences={} words={n_words} (both tracks in {:.1} s)",
         gold.len(),
         started.elapsed().as_secs_f64()
     );
-    println!("gold tokens: {}", format_scores(&figures.gold_tokens, false));
-    println!("raw text: {}", format_scores(&figures.raw_text, true));
+    outln!("gold tokens: {}", format_scores(&figures.gold_tokens, false));
+    outln!("raw text: {}", format_scores(&figures.raw_text, true));
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! The client subcommands: call a running server over gRPC with the caller's token.
 
+use super::output::{errln, out, outln};
 use anyhow::Context;
 use tonic::Request;
 use tonic::metadata::MetadataValue;
@@ -100,12 +101,12 @@ pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Res
                 json::print(&response)?;
             } else {
                 if response.already_exists {
-                    println!("Already stored; nothing was written.");
+                    outln!("Already stored; nothing was written.");
                 }
-                print!("{}", output::article_text(&response.article.unwrap_or_default()));
-                println!();
+                out!("{}", output::article_text(&response.article.unwrap_or_default()));
+                outln!();
                 for claim in &response.claims {
-                    println!("{}", output::claim_line(claim));
+                    outln!("{}", output::claim_line(claim));
                 }
             }
         }
@@ -128,7 +129,7 @@ pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Res
                     if args.json {
                         json::print(article)?;
                     } else {
-                        println!("{}", output::article_line(article));
+                        outln!("{}", output::article_line(article));
                     }
                     n_shown += 1;
                 }
@@ -147,8 +148,8 @@ pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Res
             if args.json {
                 json::print(&article)?;
             } else {
-                print!("{}", output::article_text(&article));
-                println!("\n{}", article.body);
+                out!("{}", output::article_text(&article));
+                outln!("\n{}", article.body);
             }
         }
     }
@@ -205,10 +206,10 @@ pub async fn claims(args: ClientArgs, command: ClaimsCommand) -> anyhow::Result<
                     json::print(event)?;
                 }
             } else {
-                print!("{}", output::claim_text(&claim));
-                println!("history");
+                out!("{}", output::claim_text(&claim));
+                outln!("history");
                 for event in &history.events {
-                    println!("{}", output::history_line(event));
+                    outln!("{}", output::history_line(event));
                 }
             }
             Ok(())
@@ -225,7 +226,7 @@ async fn list_claims(
     let mut page_token = String::new();
     let mut n_shown = 0;
     if !args.json {
-        println!("{}", output::CLAIM_HEADER);
+        outln!("{}", output::CLAIM_HEADER);
     }
     loop {
         let response = client
@@ -244,7 +245,7 @@ async fn list_claims(
             if args.json {
                 json::print(claim)?;
             } else {
-                println!("{}", output::claim_line(claim));
+                outln!("{}", output::claim_line(claim));
             }
             n_shown += 1;
         }
@@ -269,7 +270,7 @@ async fn search_claims(
             .map_err(call_failed)?
             .into_inner();
         if response.newest_matches_only && request.page_token.is_empty() {
-            eprintln!(
+            errln!(
                 "note: more claims match than the server ranks at once; these are the best of the newest. \
                  Add words or a filter, or pass --exhaustive, to rank them all."
             );
@@ -282,7 +283,7 @@ async fn search_claims(
                 json::print(result)?;
             } else {
                 let claim = result.claim.clone().unwrap_or_default();
-                println!("{:<12} {:<24} {}", claim.name, claim.speaker, result.text_snippet);
+                outln!("{:<12} {:<24} {}", claim.name, claim.speaker, result.text_snippet);
             }
             n_shown += 1;
         }
@@ -345,9 +346,9 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
                 .claim;
             let Some(claim) = claim else {
                 if args.json {
-                    println!("{{}}");
+                    outln!("{{}}");
                 } else {
-                    println!("The queue is empty: no claim matches that nobody holds.");
+                    outln!("The queue is empty: no claim matches that nobody holds.");
                 }
                 return Ok(());
             };
@@ -367,8 +368,8 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
                     json::print(result)?;
                 }
             } else {
-                print!("{}", output::claim_text(&claim));
-                println!(
+                out!("{}", output::claim_text(&claim));
+                outln!(
                     "from       {} ({}, {})",
                     article.name,
                     if article.title.is_empty() {
@@ -383,10 +384,10 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
                     }
                 );
                 if !similar.is_empty() {
-                    println!("similar reviewed claims");
+                    outln!("similar reviewed claims");
                     for result in &similar {
                         let other = result.claim.clone().unwrap_or_default();
-                        println!(
+                        outln!(
                             "  {:<12} {:<13} {}",
                             other.name,
                             other.verdict().as_str_name(),
@@ -394,9 +395,10 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
                         );
                     }
                 }
-                println!(
+                outln!(
                     "\nclaimdb review submit {} --etag '{}' --verdict VERDICT --rationale '...' [--evidence URL]",
-                    claim.name, claim.etag
+                    claim.name,
+                    claim.etag
                 );
             }
         }
@@ -423,8 +425,8 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
             } else {
                 let claim = response.claim.unwrap_or_default();
                 let review = response.review.unwrap_or_default();
-                println!("Recorded {}.", review.name);
-                print!("{}", output::claim_text(&claim));
+                outln!("Recorded {}.", review.name);
+                out!("{}", output::claim_text(&claim));
             }
         }
         ReviewCommand::Release { claim } => {
@@ -436,7 +438,7 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
             if args.json {
                 json::print(&claim)?;
             } else {
-                println!("Released {}.", claim.name);
+                outln!("Released {}.", claim.name);
             }
         }
     }
@@ -453,7 +455,7 @@ pub async fn stats(args: ClientArgs) -> anyhow::Result<()> {
     if args.json {
         json::print(&stats)
     } else {
-        print!("{}", output::stats_text(&stats));
+        out!("{}", output::stats_text(&stats));
         Ok(())
     }
 }
@@ -478,7 +480,7 @@ pub async fn audit(args: ClientArgs, page: PageArgs) -> anyhow::Result<()> {
             if args.json {
                 json::print(event)?;
             } else {
-                println!("{}", output::audit_line(event));
+                outln!("{}", output::audit_line(event));
             }
             n_shown += 1;
         }

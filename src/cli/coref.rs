@@ -3,6 +3,7 @@
 //! validation), and its figures on GAP (the official measures and a
 //! precision–coverage curve) or on GUM's coreference layer.
 
+use super::output::{errln, out, outln};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -72,7 +73,7 @@ pub fn train(args: &TrainCorefArgs) -> anyhow::Result<()> {
     let development = read_gap(&args.gap.join("gap-development.tsv"))?;
     let validation = read_gap(&args.gap.join("gap-validation.tsv"))?;
     let analysed = gap::analyse_rows(&models, &development);
-    eprintln!(
+    errln!(
         "[{:>6.1}s] analysed {} development rows",
         started.elapsed().as_secs_f64(),
         analysed.len()
@@ -90,14 +91,14 @@ pub fn train(args: &TrainCorefArgs) -> anyhow::Result<()> {
     }
     let bytes = resolver.to_bytes();
     std::fs::write(&args.out, &bytes).with_context(|| format!("cannot write {}", args.out.display()))?;
-    println!(
+    outln!(
         "wrote {} ({} bytes: {} weights, {} first names)",
         args.out.display(),
         bytes.len(),
         resolver.n_weights(),
         resolver.names().len()
     );
-    println!("trained in {trained_in:.1} s (analysis of the rows included)");
+    outln!("trained in {trained_in:.1} s (analysis of the rows included)");
 
     let development_outcomes = gap::outcomes(&resolver, &analysed);
     let in_window = development_outcomes
@@ -105,7 +106,7 @@ pub fn train(args: &TrainCorefArgs) -> anyhow::Result<()> {
         .filter(|outcome| outcome.gold_in_window)
         .count();
     let with_gold = gap::curve_items(&development_outcomes).len();
-    println!("development: the right name is a candidate for {in_window} of {with_gold} pronouns");
+    outln!("development: the right name is a candidate for {in_window} of {with_gold} pronouns");
     let validation_rows = gap::analyse_rows(&models, &validation);
     let validation_outcomes = gap::outcomes(&resolver, &validation_rows);
     print_gap("validation", &validation_outcomes);
@@ -114,12 +115,12 @@ pub fn train(args: &TrainCorefArgs) -> anyhow::Result<()> {
     let Some(threshold) = threshold else {
         // Record the weights at the operating point the code holds, and say
         // plainly that it misses the target (so the figures file tells).
-        println!(
+        outln!(
             "no threshold reaches precision {TARGET_PRECISION} on validation: recording at coref::CONFIDENT = {CONFIDENT:.3}, below target"
         );
         return record_figures(args, &models, &validation_outcomes, CONFIDENT);
     };
-    println!(
+    outln!(
         "chosen threshold (validation precision >= {TARGET_PRECISION} from here up): {threshold:.3}{}",
         if (threshold - CONFIDENT).abs() < 1e-6 {
             String::new()
@@ -147,8 +148,8 @@ fn record_figures(
     record.push_str(&gap::record("gap-test", &test_outcomes, threshold));
     let figures = args.out.with_file_name(FIGURES_FILE);
     std::fs::write(&figures, &record).with_context(|| format!("cannot write {}", figures.display()))?;
-    print!("{record}");
-    println!("wrote {}", figures.display());
+    out!("{record}");
+    outln!("wrote {}", figures.display());
     Ok(())
 }
 
@@ -168,7 +169,7 @@ pub fn eval(args: &EvalCorefArgs) -> anyhow::Result<()> {
         let rows = read_gap(path)?;
         let analysed: Vec<AnalysedRow<'_>> = gap::analyse_rows(&models, &rows);
         let outcomes = gap::outcomes(resolver, &analysed);
-        println!(
+        outln!(
             "rows={} (in {:.1} s)",
             rows.len(),
             started.elapsed().as_secs_f64()
@@ -180,7 +181,7 @@ pub fn eval(args: &EvalCorefArgs) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let treebank = conllu::parse(&text).with_context(|| format!("{}", path.display()))?;
     let outcomes = gum::outcomes(&models, resolver, &treebank);
-    println!(
+    outln!(
         "documents={} pronouns={} (third-person personal, entity mentioned before; in {:.1} s)",
         gum::documents(&treebank).len(),
         outcomes.len(),
@@ -189,7 +190,7 @@ pub fn eval(args: &EvalCorefArgs) -> anyhow::Result<()> {
     for (name, gendered_only) in [("he/she/him/her/his/hers", true), ("all third-person", false)] {
         let items = gum::curve_items(&outcomes, gendered_only);
         let point = gap::curve_point(&items, CONFIDENT);
-        println!(
+        outln!(
             "{name}: at CONFIDENT={CONFIDENT:.3} precision={:.4} coverage={:.4} resolved={}/{}",
             point.precision(),
             point.coverage(),
@@ -202,14 +203,14 @@ pub fn eval(args: &EvalCorefArgs) -> anyhow::Result<()> {
             .collect();
         let resolved = chosen.iter().filter(|outcome| outcome.baseline_resolved).count();
         let correct = chosen.iter().filter(|outcome| outcome.baseline_correct).count();
-        println!(
+        outln!(
             "{name}: baseline precision={:.4} coverage={:.4} resolved={resolved}/{}",
             ratio(correct, resolved),
             ratio(resolved, chosen.len()),
             chosen.len()
         );
-        println!("{name}: precision-coverage curve of the top candidate:");
-        print!("{}", gap::format_curve(&items, gap::CURVE_THRESHOLDS));
+        outln!("{name}: precision-coverage curve of the top candidate:");
+        out!("{}", gap::format_curve(&items, gap::CURVE_THRESHOLDS));
     }
     Ok(())
 }
@@ -225,19 +226,19 @@ fn ratio(numerator: usize, denominator: usize) -> f64 {
 fn print_gap(name: &str, outcomes: &[gap::RowOutcome]) {
     let model = gap::scores(outcomes, |outcome| outcome.predicted);
     let baseline = gap::scores(outcomes, |outcome| outcome.baseline);
-    println!("{name} model: {}", model.line(4));
-    println!("{name} baseline: {}", baseline.line(4));
+    outln!("{name} model: {}", model.line(4));
+    outln!("{name} baseline: {}", baseline.line(4));
     let items = gap::curve_items(outcomes);
     let point = gap::curve_point(&items, CONFIDENT);
-    println!(
+    outln!(
         "{name}: at CONFIDENT={CONFIDENT:.3} precision={:.4} coverage={:.4} resolved={}/{}",
         point.precision(),
         point.coverage(),
         point.resolved,
         point.total
     );
-    println!("{name}: precision-coverage curve of the top candidate (rows where A or B is the antecedent):");
-    print!("{}", gap::format_curve(&items, gap::CURVE_THRESHOLDS));
+    outln!("{name}: precision-coverage curve of the top candidate (rows where A or B is the antecedent):");
+    out!("{}", gap::format_curve(&items, gap::CURVE_THRESHOLDS));
 }
 
 fn read_gap(path: &Path) -> anyhow::Result<Vec<GapRow>> {

@@ -1,5 +1,6 @@
 //! `claimdb eval`: precision, recall and F1 of the check-worthiness model on a labelled data set.
 
+use super::output::outln;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
@@ -41,14 +42,14 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         let seen: HashSet<String> = seen.iter().map(|sentence| comparable(&sentence.text)).collect();
         let n_before = sentences.len();
         sentences.retain(|sentence| !seen.contains(&comparable(&sentence.text)));
-        println!(
+        outln!(
             "excluded {} of {n_before} sentences also in {}",
             n_before - sentences.len(),
             seen_path.display()
         );
     }
     let (scores, confusion) = train::evaluate(model, &sentences);
-    println!(
+    outln!(
         "precision={:.3} recall={:.3} F1={:.3}",
         confusion.precision(),
         confusion.recall(),
@@ -57,7 +58,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     let labels: Vec<bool> = sentences.iter().map(|sentence| sentence.is_checkworthy).collect();
     let n_checkworthy = labels.iter().filter(|&&label| label).count();
     let mean_score = scores.iter().sum::<f64>() / scores.len().max(1) as f64;
-    println!(
+    outln!(
         "layout={} sentences={} checkworthy={} predicted={} mean_score={:.3} average_precision={:.3}",
         layout.name(),
         sentences.len(),
@@ -83,10 +84,10 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
                 })
                 .collect();
             let map = aps.iter().sum::<f64>() / aps.len().max(1) as f64;
-            println!("transcripts={} MAP={map:.3}", aps.len());
+            outln!("transcripts={} MAP={map:.3}", aps.len());
         }
         Layout::Averitec => {
-            println!(
+            outln!(
                 "note: every AVeriTeC claim is labelled check-worthy, so precision is 1 by construction \
                  and recall is the share of claims scored check-worthy"
             );

@@ -1,5 +1,6 @@
 //! `claimdb eval news`: the extractor scored on the hand-written news gold set.
 
+use super::output::{out, outln};
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -94,9 +95,9 @@ pub fn run(args: &EvalNewsArgs) -> anyhow::Result<()> {
     }
     if args.errors {
         for error in &figures.errors {
-            println!("{error}");
+            outln!("{error}");
         }
     }
-    print!("{figures}");
+    out!("{figures}");
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `claimdb import`: streams articles from files, directories or standard input to a running
 //! server over `ImportArticles`, with a progress bar and a summary.
 
+use super::output::outln;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -219,7 +220,7 @@ fn print_summary(summary: &pb::ImportSummary, unreadable: &[Refused], refused: &
     let n_invalid = summary.invalid + unreadable.len() as i64;
     let rate = summary.received as f64 / seconds.max(1e-3);
     if summary.dry_run {
-        println!(
+        outln!(
             "Dry run, nothing stored: {} articles would be created ({} claims), {} already there, {} invalid, {} failed ({:.1} s, {rate:.0} articles/s).",
             summary.created,
             summary.claims_created,
@@ -229,7 +230,7 @@ fn print_summary(summary: &pb::ImportSummary, unreadable: &[Refused], refused: &
             seconds
         );
     } else {
-        println!(
+        outln!(
             "Imported {} articles: {} created ({} claims), {} already there, {} invalid, {} failed ({:.1} s, {rate:.0} articles/s).",
             summary.received,
             summary.created,
@@ -241,6 +242,6 @@ fn print_summary(summary: &pb::ImportSummary, unreadable: &[Refused], refused: &
         );
     }
     for refusal in unreadable.iter().chain(refused) {
-        println!("  {}: {}", refusal.item_id, refusal.reason);
+        outln!("  {}: {}", refusal.item_id, refusal.reason);
     }
 }

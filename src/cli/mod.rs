@@ -106,6 +106,50 @@ enum Command {
         /// 0 ranks every match (slower for common words).
         #[arg(long, default_value_t = crate::api::DEFAULT_SEARCH_WINDOW)]
         search_window: u32,
+        /// Skips SQLite's quick_check of the database at start (which reads
+        /// the whole file: about a second per gigabyte from the page cache).
+        #[arg(long)]
+        skip_check: bool,
+        /// On SIGTERM or Ctrl-C, how many seconds calls under way may take
+        /// to finish before every connection still open is closed.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600))]
+        shutdown_grace: u64,
+        /// The most connections open at once (keep it under `ulimit -n`);
+        /// more wait in the kernel's backlog.
+        #[arg(long, default_value_t = crate::api::DEFAULT_MAX_CONNECTIONS as u32,
+              value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        max_connections: u32,
+        /// The most calls under way at once; beyond it calls are refused with
+        /// UNAVAILABLE and a retry hint.
+        #[arg(long, default_value_t = crate::api::DEFAULT_MAX_IN_FLIGHT as u32,
+              value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        max_in_flight: u32,
+        /// The longest any call may take, in seconds, whatever deadline its
+        /// client set (a shorter one wins).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        request_deadline: u64,
+    },
+    /// Copies the database to a new file, consistent at one commit, while
+    /// the server serves it (SQLite's online backup). Restore by starting
+    /// the server on the copy.
+    Backup {
+        /// The database file.
+        #[arg(long, default_value = DEFAULT_DB, env = "CLAIMDB_DB")]
+        db: PathBuf,
+        /// The new file to write; it must not exist.
+        dest: PathBuf,
+    },
+    /// Checks the database file for damage (SQLite's integrity_check, or
+    /// quick_check with --quick) without a server and without writing to
+    /// it; exits non-zero when it finds any.
+    Check {
+        /// The database file.
+        #[arg(long, default_value = DEFAULT_DB, env = "CLAIMDB_DB")]
+        db: PathBuf,
+        /// Checks only the structure of every page (quick_check), not every
+        /// index against its table.
+        #[arg(long)]
+        quick: bool,
     },
     /// Extracts claims from an article file (or - for standard input) and
     /// prints them as JSON lines. Needs no server.
@@ -393,7 +437,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match runtime.block_on(dispatch(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            output::errln!("error: {err:#}");
             ExitCode::FAILURE
         }
     }
@@ -408,15 +452,27 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             second_review,
             max_leases,
             search_window,
+            skip_check,
+            shutdown_grace,
+            max_connections,
+            max_in_flight,
+            request_deadline,
         } => {
             let options = crate::api::ServeOptions {
                 lease: std::time::Duration::from_secs(lease_minutes * 60),
                 policy: crate::review::rules::ReviewPolicy { second_review },
                 max_leases,
                 search_window: (search_window > 0).then_some(search_window),
+                shutdown_grace: std::time::Duration::from_secs(shutdown_grace),
+                max_connections: max_connections as usize,
+                max_in_flight: max_in_flight as usize,
+                request_deadline: std::time::Duration::from_secs(request_deadline),
+                handshake_timeout: crate::api::DEFAULT_HANDSHAKE_TIMEOUT,
             };
-            serve::run(&db, &addr, options).await
+            serve::run(&db, &addr, options, skip_check).await
         }
+        Command::Check { db, quick } => serve::check(&db, !quick),
+        Command::Backup { db, dest } => serve::backup(&db, &dest),
         Command::Extract { file } => extract::run(&file),
         Command::Analyse { file } => analysis::analyse(&file),
         Command::Train(command) => match command.what {

@@ -1,6 +1,38 @@
 //! What the CLI prints for people; `--json` output is [`super::json`]'s.
+//!
+//! Everything the CLI prints for people goes out through [`outln!`] and [`out!`] (standard
+//! output) or [`errln!`] (standard error), which pass the whole text through
+//! [`crate::text::escape_controls`]: stored text (an article's body, a claim, a speaker, a
+//! rationale, a server's error message) may hold terminal escapes, and a terminal must show
+//! them, not obey them. JSON output escapes them as JSON does.
 
 use crate::api::pb;
+
+/// `println!` with control characters escaped ([`crate::text::escape_controls`]).
+macro_rules! outln {
+    () => {
+        println!()
+    };
+    ($($arg:tt)*) => {
+        println!("{}", $crate::text::escape_controls(&format!($($arg)*)))
+    };
+}
+
+/// `print!` with control characters escaped.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        print!("{}", $crate::text::escape_controls(&format!($($arg)*)))
+    };
+}
+
+/// `eprintln!` with control characters escaped.
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::text::escape_controls(&format!($($arg)*)))
+    };
+}
+
+pub(crate) use {errln, out, outln};
 
 fn verdict_name(claim: &pb::Claim) -> Option<&'static str> {
     match claim.verdict() {

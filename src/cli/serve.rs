@@ -1,5 +1,6 @@
 //! `claimdb serve`: opens the database, makes the first admin token if there is none, and serves.
 
+use super::output::outln;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -10,18 +11,32 @@ use crate::api;
 use crate::model::Role;
 use crate::store::{SqliteStore, Store};
 
-pub async fn run(db: &Path, addr: &str, options: api::ServeOptions) -> anyhow::Result<()> {
-    let store = SqliteStore::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+pub async fn run(db: &Path, addr: &str, options: api::ServeOptions, skip_check: bool) -> anyhow::Result<()> {
+    let store =
+        SqliteStore::open_for_server(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    if !skip_check {
+        let problems = store.quick_check().await?;
+        if !problems.is_empty() {
+            anyhow::bail!(
+                "database {} is damaged ({}); restore it from a backup, or see `claimdb check --db {}` \
+                 (--skip-check starts anyway)",
+                db.display(),
+                problems.iter().take(3).cloned().collect::<Vec<_>>().join("; "),
+                db.display()
+            );
+        }
+    }
     let store: Arc<dyn Store> = Arc::new(store);
     if store.count_tokens().await? == 0 {
         let token = super::token::issue(&*store, Role::Admin, "admin".into()).await?;
         // Printed on standard output, once: it is stored only as a hash.
-        println!("No tokens yet: created an admin token. Keep it, it is not shown again:");
-        println!("{token}");
+        outln!("No tokens yet: created an admin token. Keep it, it is not shown again:");
+        outln!("{token}");
     }
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
+    let shutdown = shutdown_signal()?;
     tracing::info!(
         addr = %listener.local_addr()?,
         db = %db.display(),
@@ -29,30 +44,66 @@ pub async fn run(db: &Path, addr: &str, options: api::ServeOptions) -> anyhow::R
         second_review = options.policy.second_review,
         "claimdb serving"
     );
-    api::serve_with(store, listener, options, shutdown_signal()).await?;
+    api::serve_with(store, listener, options, shutdown).await?;
     tracing::info!("claimdb stopped");
     Ok(())
 }
 
+/// `claimdb check`: prints what SQLite finds wrong with the database file,
+/// or that it is sound; fails when it finds anything.
+pub fn check(db: &Path, thorough: bool) -> anyhow::Result<()> {
+    let problems = SqliteStore::check_file(db, thorough)
+        .with_context(|| format!("cannot check database {}", db.display()))?;
+    if problems.is_empty() {
+        outln!("{}: ok", db.display());
+        return Ok(());
+    }
+    for problem in &problems {
+        outln!("{problem}");
+    }
+    anyhow::bail!(
+        "database {} is damaged: {} problems found",
+        db.display(),
+        problems.len()
+    )
+}
+
+/// `claimdb backup`: copies the database, consistent at one commit, while a
+/// server may be serving it.
+pub fn backup(db: &Path, dest: &Path) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    SqliteStore::backup_file(db, dest)
+        .with_context(|| format!("cannot back {} up to {}", db.display(), dest.display()))?;
+    outln!(
+        "backed {} up to {} in {:.1} s",
+        db.display(),
+        dest.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 /// Completes on Ctrl-C or SIGTERM, so that calls under way finish first.
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// The handlers are installed here, before the future is first polled: a
+/// SIGTERM that came between "claimdb serving" and the first poll would
+/// otherwise end the process at once, without a clean stop.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
-        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(signal) => signal,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+        let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
             }
-        };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = terminate.recv() => {}
-        }
+        })
     }
     #[cfg(not(unix))]
     {
-        let _ = ctrl_c.await;
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }

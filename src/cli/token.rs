@@ -1,6 +1,7 @@
 //! `claimdb token create|list|revoke`: makes an API token, stores its hash and prints it once;
 //! lists tokens; revokes one.
 
+use super::output::outln;
 use std::path::Path;
 
 use anyhow::Context;
@@ -17,18 +18,21 @@ pub async fn create(db: &Path, role: Role, name: Option<String>) -> anyhow::Resu
     let store = open(db)?;
     let name = name.unwrap_or_else(|| role.as_str().to_owned());
     let token = issue(&store, role, name).await?;
-    println!("{token}");
+    outln!("{token}");
     Ok(())
 }
 
 pub async fn list(db: &Path) -> anyhow::Result<()> {
     let tokens = open(db)?.list_tokens().await?;
-    println!(
+    outln!(
         "{:<6} {:<24} {:<9} {:<28} revoked",
-        "id", "name", "role", "created"
+        "id",
+        "name",
+        "role",
+        "created"
     );
     for token in tokens {
-        println!(
+        outln!(
             "{:<6} {:<24} {:<9} {:<28} {}",
             token.id,
             token.name,
@@ -43,7 +47,7 @@ pub async fn list(db: &Path) -> anyhow::Result<()> {
 pub async fn revoke(db: &Path, id: i64) -> anyhow::Result<()> {
     let token = open(db)?.revoke_token(id).await?;
     tracing::info!(id = token.id, name = token.name, role = %token.role, "token revoked");
-    println!(
+    outln!(
         "Revoked token {} ({}, {}).",
         token.id,
         token.name,

@@ -1,5 +1,6 @@
 //! `claimdb train`: fits the check-worthiness model on a labelled data set and writes its weights.
 
+use super::output::outln;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -195,7 +196,7 @@ fn describe(hyperparameters: &Hyperparameters) -> String {
 }
 
 fn print_result(result: &CandidateResult) {
-    println!(
+    outln!(
         "candidate {}: cv F1={:.4} AP={:.4} threshold={:.3} transferred F1 score={:.4} share={:.4}",
         describe(&result.hyperparameters),
         result.f1,
@@ -222,7 +223,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
             sentences.len()
         );
     }
-    println!(
+    outln!(
         "data={} layout={} sentences={} checkworthy={} folds={} seed={} candidates={}",
         args.data.display(),
         layout.name(),
@@ -239,12 +240,12 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     let trained = train::train(&sentences, &candidates, options, print_result)
         .context("no candidate hyperparameters to train")?;
     let chosen = trained.chosen;
-    println!(
+    outln!(
         "chosen {}: cv F1={:.4}",
         describe(&chosen.hyperparameters),
         chosen.f1
     );
-    println!(
+    outln!(
         "threshold={:.3} from {}-fold out-of-fold scores, folded into the bias; refitted on all {} sentences",
         chosen.threshold,
         args.folds,
@@ -252,6 +253,6 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     );
     let bytes = trained.model.to_bytes();
     std::fs::write(&args.out, &bytes).with_context(|| format!("cannot write {}", args.out.display()))?;
-    println!("wrote {} ({} bytes)", args.out.display(), bytes.len());
+    outln!("wrote {} ({} bytes)", args.out.display(), bytes.len());
     Ok(())
 }

@@ -56,6 +56,17 @@ pub enum StoreError {
     Busy(String),
     #[error("storage is shutting down")]
     Closed,
+    /// The disk (or the database's size limit) is full: nothing more can be
+    /// written until space is freed.
+    #[error("the disk is full")]
+    DiskFull,
+    /// The database is held by another server.
+    #[error("{0}")]
+    InUse(String),
+    /// The caller went away (cancelled, or its deadline passed) and the
+    /// work was stopped before it finished.
+    #[error("the request was cancelled before storage finished it")]
+    Cancelled,
     #[error("invalid stored data: {0}")]
     Corrupt(String),
     /// Any other failure of the backend; its details are for the server's log.
@@ -312,6 +323,10 @@ pub trait Store: Send + Sync + 'static {
     /// Stops token `id` from authenticating; the record stays.
     /// [`StoreError::WrongState`] if it is already revoked.
     async fn revoke_token(&self, id: i64) -> Result<TokenInfo>;
+    /// Makes everything committed durable in the database's main form and
+    /// releases what can be released, before a clean stop (for SQLite: a
+    /// TRUNCATE checkpoint of the WAL into the database file).
+    async fn shutdown(&self) -> Result<()>;
     /// A random 32-byte secret stored under `key`, made on first use, so that
     /// it survives restarts (e.g. the key that signs page tokens).
     async fn secret(&self, key: &'static str) -> Result<[u8; 32]>;

@@ -397,3 +397,50 @@ async fn a_reviewer_works_through_the_queue_from_the_command_line() {
     );
     server.stop().await;
 }
+
+// See: #14 (defect 8).
+#[tokio::test]
+async fn terminal_escapes_in_stored_text_are_shown_not_obeyed() {
+    let server = spawn_server().await;
+    let addr = server.addr.to_string();
+    let env = vec![("CLAIMDB_TOKEN", server.admin.clone())];
+    let body = "The mayor said the river rose by \u{1b}[2J\u{1b}]0;pwned\u{7} two metres on Monday.\n\
+                Officials said the \u{9b}31m bridge would stay closed.\n";
+    let created = server.create_article(body.to_owned()).await;
+    let article = created.article.unwrap();
+    assert!(!created.claims.is_empty());
+    // The article is kept byte for byte, escapes and all, for provenance.
+    let stored = server
+        .articles(Some(&server.reader))
+        .await
+        .get_article(pb::GetArticleRequest {
+            name: article.name.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stored.body, body);
+    let claim = created.claims[0].name.clone();
+    for args in [
+        vec!["claims", "show", claim.as_str()],
+        vec!["claims", "list"],
+        vec!["articles", "show", article.name.as_str()],
+        vec!["claims", "search", "mayor"],
+    ] {
+        let mut args = strings(&args);
+        args.extend(strings(&["--addr", &addr]));
+        let output = claimdb(args.clone(), env.clone()).await;
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let printed = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            !printed.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+            "{args:?} printed a control character: {printed:?}"
+        );
+        assert!(printed.contains("\\u{1b}"), "{args:?}: {printed}");
+    }
+    server.stop().await;
+}

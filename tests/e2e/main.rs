@@ -1,5 +1,6 @@
 //! End-to-end tests: the real server on an ephemeral port, called with real tonic clients.
 
+mod abuse;
 mod analysis_cli;
 mod articles;
 mod auth;
@@ -12,5 +13,6 @@ mod eval_news;
 mod filters;
 mod import;
 mod model_cli;
+mod operations;
 mod reviews;
 mod support;

@@ -107,6 +107,14 @@ pub fn create_batch(
                 }));
             }
             Err(err) => {
+                // SQLite rolls the whole transaction back itself after some
+                // failures (a full disk, an I/O error): the savepoint is gone
+                // with the batch, nothing of it was written, and the batch
+                // fails with the real reason, not "no such savepoint".
+                if tx.is_autocommit() {
+                    tracing::warn!("a batch of {} articles was rolled back: {err}", batch.len());
+                    return Err(err);
+                }
                 // Undoes this article's rows only; a failure to roll back
                 // leaves the transaction in doubt, so the whole batch fails.
                 tx.execute_batch("ROLLBACK TO batch_article; RELEASE batch_article")?;

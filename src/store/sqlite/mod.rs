@@ -5,6 +5,7 @@ mod articles;
 mod audit;
 mod claims;
 mod corrections;
+mod files;
 mod filter_sql;
 #[cfg(test)]
 mod matching_proptests;
@@ -43,19 +44,55 @@ const N_READERS: usize = 8;
 /// claimdb's storage in one SQLite file (WAL mode, foreign keys on).
 pub struct SqliteStore {
     connections: Connections,
+    /// Held by a server's store, so that no second server opens the file.
+    _lock: Option<files::ServerLock>,
 }
 
 impl SqliteStore {
-    /// Opens the database at `path`, creating and migrating it as needed.
+    /// Opens the database at `path`, creating (readable by its owner only)
+    /// and migrating it as needed.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         Ok(SqliteStore {
             connections: Connections::open(path, N_READERS)?,
+            _lock: None,
         })
+    }
+
+    /// As [`SqliteStore::open`], for a server: first takes the database's
+    /// server lock, so that a second server on the same file is refused
+    /// with [`StoreError::InUse`] (the token commands open it beside a
+    /// server, without the lock).
+    pub fn open_for_server(path: &Path) -> Result<SqliteStore> {
+        let lock = files::lock_for_server(path)?;
+        Ok(SqliteStore {
+            connections: Connections::open(path, N_READERS)?,
+            _lock: Some(lock),
+        })
+    }
+
+    /// The problems SQLite's `quick_check` finds in the open database; empty
+    /// when it is sound.
+    pub async fn quick_check(&self) -> Result<Vec<String>> {
+        self.connections.read(|conn| files::check(conn, false)).await
+    }
+
+    /// The problems SQLite finds in the database file at `path` (opened
+    /// read-only, never migrated): `integrity_check` when `thorough`, else
+    /// `quick_check`. Empty when it is sound.
+    pub fn check_file(path: &Path, thorough: bool) -> Result<Vec<String>> {
+        files::check_file(path, thorough)
+    }
+
+    /// Copies the database file at `path` to a new file `dest`, consistent
+    /// at one commit, while a server serves it (SQLite's online backup).
+    pub fn backup_file(path: &Path, dest: &Path) -> Result<()> {
+        files::backup(path, dest)
     }
 }
 
 /// SQLite's failures in the store's words: a lock held too long is
-/// [`StoreError::Busy`], anything else a backend failure for the log.
+/// [`StoreError::Busy`], an interrupted statement (its caller went away)
+/// [`StoreError::Cancelled`], anything else a backend failure for the log.
 impl From<rusqlite::Error> for StoreError {
     fn from(err: rusqlite::Error) -> StoreError {
         match &err {
@@ -63,6 +100,17 @@ impl From<rusqlite::Error> for StoreError {
                 if failure.code == rusqlite::ErrorCode::DatabaseBusy =>
             {
                 StoreError::Busy(failure.to_string())
+            }
+            rusqlite::Error::SqliteFailure(failure, _) if failure.code == rusqlite::ErrorCode::DiskFull => {
+                tracing::error!(
+                    "the database's disk is full: nothing more can be written until space is freed"
+                );
+                StoreError::DiskFull
+            }
+            rusqlite::Error::SqliteFailure(failure, _)
+                if failure.code == rusqlite::ErrorCode::OperationInterrupted =>
+            {
+                StoreError::Cancelled
             }
             _ => StoreError::Backend(Box::new(err)),
         }
@@ -255,6 +303,12 @@ impl Store for SqliteStore {
 
     async fn revoke_token(&self, id: i64) -> Result<TokenInfo> {
         self.connections.write(move |conn| tokens::revoke(conn, id)).await
+    }
+
+    #[tracing::instrument(skip_all)]
+
+    async fn shutdown(&self) -> Result<()> {
+        self.connections.checkpoint().await
     }
 
     #[tracing::instrument(skip_all, fields(key))]

@@ -1,8 +1,15 @@
 //! Keeps blocking SQLite work off tokio's async workers: one writer thread that owns the only
 //! writing connection, and a small pool of read-only connections used through `spawn_blocking`.
+//!
+//! A read whose caller goes away (the client cancelled, or its deadline passed and the request's
+//! future was dropped) stops: SQLite's progress handler on the connection checks a flag the
+//! dropped future sets, so the statement ends with `SQLITE_INTERRUPT`. The read's permit is
+//! owned by the blocking job, not by the future, so the pool never holds more connections, nor
+//! runs more reads at once, than it has permits.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -20,6 +27,10 @@ type WriteJob = Box<dyn FnOnce(&mut Connection) + Send>;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Writes queued beyond this wait in their callers, which bounds memory.
 const WRITE_QUEUE_DEPTH: usize = 256;
+/// How many SQLite virtual-machine steps run between two looks at a read's
+/// cancellation flag: a few microseconds of work, so a cancelled read stops
+/// at once while the check costs nothing measurable.
+const PROGRESS_STEPS: std::ffi::c_int = 1_000;
 
 /// The database's connections.
 pub struct Connections {
@@ -34,13 +45,32 @@ const READER_MMAP_BYTES: i64 = 1 << 30;
 struct ReadPool {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
-    permits: Semaphore,
+    permits: Arc<Semaphore>,
+    /// Read connections opened since start, replacements included: a
+    /// pool that works stays at its size.
+    n_opened: AtomicUsize,
+}
+
+/// Set when the future of a read is dropped before its blocking job ends,
+/// which stops the job's SQL at its next progress check.
+struct CancelOnDrop {
+    cancelled: Arc<AtomicBool>,
+    finished: bool,
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.cancelled.store(true, Ordering::Relaxed);
+        }
+    }
 }
 
 impl Connections {
     /// Opens (creating if needed) the database at `path`, migrates it to the
     /// latest schema and starts the writer thread.
     pub fn open(path: &Path, n_readers: usize) -> Result<Connections> {
+        super::files::create_private(path)?;
         let mut writer_conn = Connection::open(path)?;
         configure(&writer_conn)?;
         writer_conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -54,7 +84,8 @@ impl Connections {
         let readers = Arc::new(ReadPool {
             path: path.to_owned(),
             idle: Mutex::new(idle),
-            permits: Semaphore::new(n_readers),
+            permits: Arc::new(Semaphore::new(n_readers)),
+            n_opened: AtomicUsize::new(n_readers),
         });
 
         let (writer, mut jobs) = mpsc::channel::<WriteJob>(WRITE_QUEUE_DEPTH);
@@ -90,35 +121,79 @@ impl Connections {
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
-    /// Runs `work` on a read-only connection on tokio's blocking pool.
+    /// Copies every committed page of the WAL into the database file and
+    /// truncates the WAL to nothing, so that the `.sqlite` file alone holds
+    /// everything (a copy of it is complete). Waits for readers that are
+    /// still reading.
+    pub async fn checkpoint(&self) -> Result<()> {
+        self.write(|conn| {
+            let (busy, _, _): (i64, i64, i64) =
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                })?;
+            if busy != 0 {
+                return Err(StoreError::Busy(
+                    "a reader kept the WAL from being checkpointed".into(),
+                ));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Runs `work` on a read-only connection on tokio's blocking pool. If
+    /// the returned future is dropped before `work` ends, `work`'s SQL is
+    /// interrupted and fails with [`StoreError::Cancelled`]; the connection
+    /// and the permit come back to the pool only when `work` has returned.
     pub async fn read<T, F>(&self, work: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        let _permit = self
-            .readers
-            .permits
-            .acquire()
+        let permit = Arc::clone(&self.readers.permits)
+            .acquire_owned()
             .await
             .map_err(|_| StoreError::Closed)?;
         let readers = Arc::clone(&self.readers);
-        tokio::task::spawn_blocking(move || {
+        let mut cancel = CancelOnDrop {
+            cancelled: Arc::new(AtomicBool::new(false)),
+            finished: false,
+        };
+        let cancelled = Arc::clone(&cancel.cancelled);
+        let job = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let idle = readers.idle.lock().map(|mut idle| idle.pop());
             // A connection lost to a panicking job is replaced rather than
             // leaving the pool one short.
             let conn = match idle {
                 Ok(Some(conn)) => conn,
-                _ => open_reader(&readers.path)?,
+                _ => {
+                    readers.n_opened.fetch_add(1, Ordering::Relaxed);
+                    open_reader(&readers.path)?
+                }
             };
-            let result = work(&conn);
+            let flag = Arc::clone(&cancelled);
+            conn.progress_handler(PROGRESS_STEPS, Some(move || flag.load(Ordering::Relaxed)))?;
+            let result = if cancelled.load(Ordering::Relaxed) {
+                Err(StoreError::Cancelled)
+            } else {
+                work(&conn)
+            };
+            conn.progress_handler(0, None::<fn() -> bool>)?;
             if let Ok(mut idle) = readers.idle.lock() {
                 idle.push(conn);
             }
             result
-        })
-        .await
-        .map_err(|err| StoreError::Corrupt(format!("read task failed: {err}")))?
+        });
+        let outcome = job.await;
+        cancel.finished = true;
+        outcome.map_err(|err| StoreError::Corrupt(format!("read task failed: {err}")))?
+    }
+
+    /// How many read connections have been opened since start.
+    #[cfg(test)]
+    fn n_readers_opened(&self) -> usize {
+        self.readers.n_opened.load(Ordering::Relaxed)
     }
 }
 
@@ -170,6 +245,64 @@ mod tests {
             .read(|conn| Ok(conn.execute("INSERT INTO settings (key, value) VALUES ('k', x'01')", [])?))
             .await;
         assert!(result.is_err());
+    }
+
+    /// A query that runs for minutes unless interrupted.
+    const ENDLESS: &str = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) \
+                           SELECT count(*) FROM n WHERE i > 0 AND i < 0 AND random() IS NOT NULL";
+
+    // See: #14 (defect 1).
+    #[tokio::test]
+    async fn a_dropped_read_stops_its_sql_and_keeps_its_permit_until_then() {
+        let dir = tempfile::tempdir().unwrap();
+        let connections = Connections::open(&dir.path().join("t.sqlite"), 1).unwrap();
+        let (ended, ended_rx) = std::sync::mpsc::channel();
+        for _ in 0..3 {
+            let ended = ended.clone();
+            let read = connections.read(move |conn| {
+                let outcome = conn
+                    .query_row(ENDLESS, [], |row| row.get::<_, i64>(0))
+                    .map_err(StoreError::from);
+                let _ = ended.send(matches!(outcome, Err(StoreError::Cancelled)));
+                outcome
+            });
+            let gave_up = tokio::time::timeout(Duration::from_millis(20), read).await;
+            assert!(gave_up.is_err(), "the endless query cannot finish");
+            // The job ends soon after its future is dropped, as cancelled.
+            let interrupted = ended_rx
+                .recv_timeout(Duration::from_secs(10))
+                .expect("a dropped read keeps running");
+            assert!(interrupted);
+        }
+        // The next read gets the one connection back: none was opened beside it.
+        let one: i64 = connections
+            .read(|conn| Ok(conn.query_row("SELECT 1", [], |row| row.get(0))?))
+            .await
+            .unwrap();
+        assert_eq!(one, 1);
+        assert_eq!(connections.n_readers_opened(), 1);
+    }
+
+    // See: #14 (defect 5).
+    #[tokio::test]
+    async fn a_checkpoint_leaves_an_empty_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.sqlite");
+        let connections = Connections::open(&db, 1).unwrap();
+        connections
+            .write(|conn| {
+                conn.execute(
+                    "INSERT INTO settings (key, value) VALUES ('k', zeroblob(100000))",
+                    [],
+                )?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let wal = dir.path().join("t.sqlite-wal");
+        assert!(std::fs::metadata(&wal).unwrap().len() > 100_000);
+        connections.checkpoint().await.unwrap();
+        assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
     }
 
     #[tokio::test]

@@ -273,6 +273,53 @@ async fn a_failing_article_in_a_batch_rolls_back_alone() {
     assert!(again.iter().all(|outcome| !outcome.as_ref().unwrap().created));
 }
 
+// See: #14 (defect 6).
+#[tokio::test]
+async fn a_full_disk_fails_the_batch_as_disk_full_and_keeps_nothing_of_it() {
+    let (_dir, store) = open();
+    // The database's size limit stands in for a full disk: SQLite answers
+    // both with SQLITE_FULL.
+    let pages: i64 = store
+        .connections
+        .write(|conn| {
+            let pages: i64 = conn.query_row("PRAGMA page_count", [], |row| row.get(0))?;
+            conn.pragma_update(None, "max_page_count", pages + 8)?;
+            Ok(pages)
+        })
+        .await
+        .unwrap();
+    assert!(pages > 0);
+    let batch: Vec<NewArticle> = (0..50)
+        .map(|idx| {
+            article_with(
+                &[0.5; 40],
+                &format!("Article {idx}. {}", "Filler words. ".repeat(400)),
+            )
+        })
+        .collect();
+    let outcome = store.create_articles(batch, false, importer()).await;
+    let disk_full = match outcome {
+        Err(err) => matches!(err, StoreError::DiskFull),
+        Ok(outcomes) => outcomes
+            .iter()
+            .any(|outcome| matches!(outcome, Err(StoreError::DiskFull))),
+    };
+    assert!(disk_full, "the failure is reported as a full disk");
+    // The store still answers, and what failed left no half-written article.
+    let articles = store.list_articles(None, 100).await.unwrap();
+    for article in &articles {
+        let claims = store
+            .list_claims(ClaimQuery {
+                article: Some(article.id),
+                after: None,
+                limit: 1000,
+            })
+            .await
+            .unwrap();
+        assert_eq!(claims.len() as u32, article.claim_count);
+    }
+}
+
 #[tokio::test]
 async fn a_dry_run_batch_keeps_nothing() {
     let (_dir, store) = open();

@@ -212,13 +212,15 @@ impl TestServer {
         self.store.create_articles_bulk(articles).await.unwrap();
     }
 
-    /// Stops the server and waits until it has.
-    pub async fn stop(mut self) {
+    /// Stops the server and waits until it has; returns its folder, which
+    /// is removed when dropped.
+    pub async fn stop(mut self) -> TempDir {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
         if let Some(handle) = self.handle.take() {
             handle.await.unwrap();
         }
+        self._dir
     }
 }

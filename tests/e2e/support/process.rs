@@ -10,6 +10,11 @@ use std::process::{Child, Command, Stdio};
 /// log, until it listens. Returns the process, its address and, on a first
 /// start (`fresh`), the admin token it prints.
 pub fn start_server(db: &Path, fresh: bool) -> (Child, String, Option<String>) {
+    start_server_with(db, fresh, &[])
+}
+
+/// As [`start_server`], with more `serve` arguments.
+pub fn start_server_with(db: &Path, fresh: bool, more_args: &[&str]) -> (Child, String, Option<String>) {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -18,6 +23,7 @@ pub fn start_server(db: &Path, fresh: bool) -> (Child, String, Option<String>) {
     let addr = format!("127.0.0.1:{port}");
     let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
         .args(["serve", "--db", db.to_str().unwrap(), "--addr", &addr])
+        .args(more_args)
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
