@@ -940,6 +940,14 @@ mod tests {
         }
     }
 
+    fn speakers_of(extraction: &Extraction) -> Vec<Option<&str>> {
+        extraction
+            .claims
+            .iter()
+            .map(|claim| claim.speaker.as_deref())
+            .collect()
+    }
+
     fn claim_starting<'a>(extraction: &'a Extraction, prefix: &str) -> &'a ClaimDraft {
         extraction
             .claims
@@ -1132,11 +1140,7 @@ mod tests {
     fn quotations_over_several_sentences_share_their_speaker() {
         let body = "Ms Hewitt said: \"We have doubled it. We will extend it.\n\n\"We made a firm commitment.\"\n\nShe said more would follow soon.\n\nPrices rose 5% last year.";
         let extraction = extract(body);
-        let speakers: Vec<Option<&str>> = extraction
-            .claims
-            .iter()
-            .map(|claim| claim.speaker.as_deref())
-            .collect();
+        let speakers = speakers_of(&extraction);
         assert_eq!(
             speakers,
             vec![
@@ -1256,11 +1260,7 @@ mod tests {
         let extraction = extract(
             "\u{201C}It is hard not to, though,\u{201D} Ryan Suter acknowledged.\n\n\u{201C}We know where we are, and we took a good step forward.\u{201D}\n\nThe team still ranks last in the division.\n\n\u{201C}Nobody said it would be easy.\u{201D}",
         );
-        let speakers: Vec<Option<&str>> = extraction
-            .claims
-            .iter()
-            .map(|claim| claim.speaker.as_deref())
-            .collect();
+        let speakers = speakers_of(&extraction);
         // The second quotation is Suter's; after a sentence of narration,
         // a quotation with nobody named is nobody's.
         assert_eq!(speakers, [Some("Ryan Suter"), Some("Ryan Suter"), None, None]);
@@ -1279,11 +1279,7 @@ mod tests {
         let extraction = extract(
             "\u{201C}Sales were light,\u{201D} Jonathan Matuszewski said.\n\n\u{201C}Margins were in line,\u{201D} wrote Zachary Fadem.\n\n\u{201C}It was a lovely gesture,\u{201D} chimed in Tom Bergeron.\n\nHe wrote a letter to the board.",
         );
-        let speakers: Vec<Option<&str>> = extraction
-            .claims
-            .iter()
-            .map(|claim| claim.speaker.as_deref())
-            .collect();
+        let speakers = speakers_of(&extraction);
         // "wrote" names its writer after a quotation; an attribution the
         // rules do not know gives no speaker rather than the last one; "He
         // wrote a letter" is no reported speech.
