@@ -5,9 +5,8 @@ use bytes::{Buf, BufMut, Bytes};
 use claimdb::api::pb;
 use tonic::Code;
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
-use tonic_types::StatusExt;
 
-use crate::support::{TestServer, spawn_server};
+use crate::support::{TestServer, assert_field_error, spawn_server};
 
 /// Sends and receives messages as raw bytes, to say what no typed client would.
 #[derive(Debug, Clone, Copy, Default)]
@@ -66,21 +65,6 @@ fn search(query: &str) -> pb::SearchClaimsRequest {
     }
 }
 
-/// The status names `field` first and in a field violation.
-fn assert_names_field(status: &tonic::Status, code: Code, field: &str) {
-    assert_eq!(status.code(), code, "{status:?}");
-    assert!(status.message().starts_with(field), "{:?}", status.message());
-    let details = status.get_error_details();
-    let violations = &details
-        .bad_request()
-        .expect("a BadRequest detail")
-        .field_violations;
-    assert!(
-        violations.iter().any(|violation| violation.field == field),
-        "{violations:?}"
-    );
-}
-
 // See: #14 (defects 1 and 7).
 #[tokio::test]
 async fn searches_that_expand_too_widely_or_hold_nul_are_invalid() {
@@ -94,7 +78,7 @@ async fn searches_that_expand_too_widely_or_hold_nul_are_invalid() {
         "alpha\0beta",
     ] {
         let status = claims.search_claims(search(query)).await.unwrap_err();
-        assert_names_field(&status, Code::InvalidArgument, "query");
+        assert_field_error(&status, Code::InvalidArgument, "query");
     }
     // A prefix long enough still finds its claims.
     let found = claims
@@ -154,15 +138,15 @@ async fn names_are_canonical_and_long_input_is_not_echoed_whole() {
     claims.get_claim(get("claims/1")).await.unwrap();
     for name in ["claims/01", "claims/+1", "claims/1 "] {
         let status = claims.get_claim(get(name)).await.unwrap_err();
-        assert_names_field(&status, Code::InvalidArgument, "name");
+        assert_field_error(&status, Code::InvalidArgument, "name");
     }
     let long_name = format!("claims/{}", "9".repeat(10_000));
     let status = claims.get_claim(get(&long_name)).await.unwrap_err();
-    assert_names_field(&status, Code::InvalidArgument, "name");
+    assert_field_error(&status, Code::InvalidArgument, "name");
     assert!(status.message().len() < 1024, "{}", status.message().len());
     let huge_name = "x".repeat(12_000);
     let status = claims.get_claim(get(&huge_name)).await.unwrap_err();
-    assert_names_field(&status, Code::InvalidArgument, "name");
+    assert_field_error(&status, Code::InvalidArgument, "name");
     server.stop().await;
 }
 
@@ -186,7 +170,7 @@ async fn malformed_source_urls_are_invalid() {
             }),
         };
         let status = articles.create_article(request).await.unwrap_err();
-        assert_names_field(&status, Code::InvalidArgument, "article.source_url");
+        assert_field_error(&status, Code::InvalidArgument, "article.source_url");
     }
     server.stop().await;
 }

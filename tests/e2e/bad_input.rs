@@ -2,39 +2,14 @@
 
 use claimdb::api::pb;
 use tonic::Code;
-use tonic_types::StatusExt;
 
-use crate::support::{MISSION_ARTICLE, TestServer, spawn_server};
+use crate::support::{MISSION_ARTICLE, TestServer, assert_field_error, spawn_server};
 
 fn with_body(body: &str) -> pb::Article {
     pb::Article {
         body: body.to_owned(),
         ..Default::default()
     }
-}
-
-/// Asserts the status code, that the message starts with the field, and
-/// that the details carry a field violation for it and an ErrorInfo.
-fn assert_field_error(status: &tonic::Status, code: Code, field: &str) {
-    assert_eq!(status.code(), code, "{status:?}");
-    assert!(
-        status.message().starts_with(field),
-        "message {:?} names {field}",
-        status.message()
-    );
-    let details = status.get_error_details();
-    let violations = &details
-        .bad_request()
-        .expect("a BadRequest detail")
-        .field_violations;
-    assert!(
-        violations.iter().any(|violation| violation.field == field),
-        "{violations:?}"
-    );
-    assert_eq!(
-        details.error_info().expect("an ErrorInfo detail").domain,
-        "claimdb"
-    );
 }
 
 async fn assert_nothing_stored(server: &TestServer) {

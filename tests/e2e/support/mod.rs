@@ -20,9 +20,11 @@ use tempfile::TempDir;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tonic::Code;
 use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
+use tonic_types::StatusExt;
 
 /// The mission article, as received.
 pub const MISSION_ARTICLE: &str = include_str!("../../data/extract/2022-01-01-biden-putin-call.txt");
@@ -223,4 +225,28 @@ impl TestServer {
         }
         self._dir
     }
+}
+
+/// Asserts the status code, that the message starts with the field, and
+/// that the details carry a field violation for it and an ErrorInfo.
+pub fn assert_field_error(status: &tonic::Status, code: Code, field: &str) {
+    assert_eq!(status.code(), code, "{status:?}");
+    assert!(
+        status.message().starts_with(field),
+        "message {:?} names {field}",
+        status.message()
+    );
+    let details = status.get_error_details();
+    let violations = &details
+        .bad_request()
+        .expect("a BadRequest detail")
+        .field_violations;
+    assert!(
+        violations.iter().any(|violation| violation.field == field),
+        "{violations:?}"
+    );
+    assert_eq!(
+        details.error_info().expect("an ErrorInfo detail").domain,
+        "claimdb"
+    );
 }
