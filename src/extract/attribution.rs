@@ -739,11 +739,7 @@ pub fn resolve_speaker(phrase: &str, memory: &NameMemory) -> String {
     let mut parts = phrase.split_whitespace();
     let (first, second, third) = (parts.next(), parts.next(), parts.next());
     let surname = match (first, second, third) {
-        (Some(honorific), Some(surname), None)
-            if lexeme_of(honorific.trim_end_matches('.')).has(Lexeme::HONORIFIC) =>
-        {
-            Some(surname)
-        }
+        (Some(honorific), Some(surname), None) if is_honorific(honorific) => Some(surname),
         (Some(surname), None, None) => Some(surname),
         _ => None,
     };
@@ -812,13 +808,18 @@ pub fn split_role(speaker: &str, memory: &NameMemory) -> Option<(String, String)
     }
     // "Dr.", "Mr" belong to neither the name nor the role.
     while let Some(last) = role_words.last()
-        && lexeme_of(last.trim_end_matches('.')).has(Lexeme::HONORIFIC)
+        && is_honorific(last)
     {
         role_words = &role_words[..role_words.len() - 1];
     }
     let role = role_words.join(" ");
     let role = role.trim_end_matches(',').trim();
     (!role.is_empty()).then(|| (full_name.to_string(), role.to_string()))
+}
+
+/// "Mr", "Dr.", "Mrs".
+fn is_honorific(word: &str) -> bool {
+    lexeme_of(word.trim_end_matches('.')).has(Lexeme::HONORIFIC)
 }
 
 /// Titles that are part of a person's name rather than a role.
