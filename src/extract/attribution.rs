@@ -670,6 +670,11 @@ fn classify_phrase(words: &[Word<'_>], first_idx: usize, last_idx: usize) -> Opt
     while last_idx > first_idx && is_adverb_before_verb(words[last_idx].text) {
         last_idx -= 1;
     }
+    // "Laying into the Conservatives' record he said": words before a
+    // subject pronoun are a clause of their own; the pronoun speaks.
+    if words[last_idx].lexeme.has(Lexeme::PRONOUN) && !words[last_idx].text.eq_ignore_ascii_case("it") {
+        return Some(SpeakerPhrase::Pronoun);
+    }
     let phrase = &words[first_idx..=last_idx];
     // A phrase with a verb in it is a clause, not who speaks ("Relations
     // between Mr Brown and Mr Milburn are widely [reported]").

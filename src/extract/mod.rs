@@ -51,7 +51,7 @@ use claimdb_analysis::coref::{self, MentionKind, Resolver};
 use claimdb_analysis::ner::EntityKind;
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.21.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.22.0";
 
 /// The extractor's byte ranges are the domain's one span type.
 pub use crate::model::Span;
@@ -150,6 +150,9 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
     // is one, who speaks it, and which of its claims still lack a speaker.
     let mut previous_ends_inside_quote = false;
     let mut open_quote_speaker: Option<(String, Option<String>)> = None;
+    // Whether that speaker was only borrowed from the sentence before the
+    // quotation, so that a speaker the quotation names later overrides it.
+    let mut open_quote_borrowed = false;
     // The speaker of the last sentence that quoted someone, while only
     // quotations follow it.
     let mut last_quoted: Option<(String, Option<String>)> = None;
@@ -191,7 +194,8 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
                     speaker = Some(open_speaker.clone());
                     verb.clone_from(open_verb);
                 }
-            } else if open_quote_speaker.is_none() {
+            } else if open_quote_speaker.is_none() || open_quote_borrowed {
+                open_quote_borrowed = false;
                 for claim_idx in pending_quote_claims.drain(..) {
                     let claim = &mut claims[claim_idx];
                     claim.speaker.clone_from(&speaker);
@@ -229,20 +233,35 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
             };
             let hit = analysed
                 .sentence(sentence_idx)
-                .and_then(|analysis| tree::speaker(analysis, &quoted));
-            if let Some(found) = hit {
-                // The tree's words split at hyphens ("Hau-yip" is three):
-                // the speaker runs to the ends of the extractor's words.
-                let start = sentence_words
-                    .iter()
-                    .find(|word| word.start <= found.speaker.start && found.speaker.start < word.end)
-                    .map_or(found.speaker.start, |word| word.start);
-                let end = sentence_words
-                    .iter()
-                    .find(|word| word.start < found.speaker.end && found.speaker.end <= word.end)
-                    .map_or(found.speaker.end, |word| word.end);
-                speaker = Some(speaker_name(&sentence[start..end], &name_memory));
-                verb = Some(sentence[found.verb.start..found.verb.end].to_string());
+                .and_then(|analysis| tree::speaker(analysis, sentence, &quoted));
+            match hit {
+                Some(tree::TreeSpeaker {
+                    speaker: Some(phrase),
+                    verb: verb_span,
+                }) => {
+                    // The tree's words split at hyphens ("Hau-yip" is three):
+                    // the speaker runs to the ends of the extractor's words.
+                    let start = sentence_words
+                        .iter()
+                        .find(|word| word.start <= phrase.start && phrase.start < word.end)
+                        .map_or(phrase.start, |word| word.start);
+                    let end = sentence_words
+                        .iter()
+                        .find(|word| word.start < phrase.end && phrase.end <= word.end)
+                        .map_or(phrase.end, |word| word.end);
+                    speaker = Some(speaker_name(&sentence[start..end], &name_memory));
+                    verb = Some(sentence[verb_span.start..verb_span.end].to_string());
+                }
+                // "He also promised to ...": the pronoun is the previous
+                // sentence's speaker, as for the word rules' pronouns.
+                Some(tree::TreeSpeaker {
+                    speaker: None,
+                    verb: verb_span,
+                }) if previous_speaker.is_some() => {
+                    speaker.clone_from(&previous_speaker);
+                    verb = Some(sentence[verb_span.start..verb_span.end].to_string());
+                }
+                _ => {}
             }
         }
         // A quotation that opens a sentence with nobody named goes on
@@ -254,6 +273,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
         // must not be given the previous speaker.
         let opens_with_quote =
             sentence.trim_start().starts_with(['"', '\u{201C}']) && inside_quote.iter().all(|&quoted| quoted);
+        let mut borrowed = false;
         if speaker.is_none()
             && found.is_none()
             && opens_with_quote
@@ -261,6 +281,15 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
         {
             speaker = Some(quoted_speaker.clone());
             verb.clone_from(quoted_verb);
+        } else if speaker.is_none() && found.is_none() && opens_with_quote && !continues_quote {
+            // "Wilson said the feud would help. "It helps him ...": a
+            // quotation right after someone's reported words is theirs,
+            // until the quotation itself names another speaker.
+            if let Some(previous) = &previous_speaker {
+                speaker = Some(previous.clone());
+                verb.clone_from(&previous_verb);
+                borrowed = true;
+            }
         }
         last_quoted = match (&speaker, quotes.has_marks) {
             (Some(speaker), true) => Some((speaker.clone(), verb.clone())),
@@ -277,9 +306,11 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
         if ends_inside_quote {
             if !continues_quote || open_quote_speaker.is_none() {
                 open_quote_speaker = speaker.clone().map(|speaker| (speaker, verb.clone()));
+                open_quote_borrowed = borrowed;
             }
         } else {
             open_quote_speaker = None;
+            open_quote_borrowed = false;
             pending_quote_claims.clear();
         }
         previous_speaker.clone_from(&speaker);
@@ -320,7 +351,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
             &mut claims,
             &mut diagnostics,
         );
-        if speaker.is_none() && ends_inside_quote {
+        if (speaker.is_none() || open_quote_borrowed) && ends_inside_quote {
             pending_quote_claims.extend(first_new_claim..claims.len());
         }
         name_memory.last_mentioned = None;
@@ -1264,6 +1295,47 @@ mod tests {
         // The second quotation is Suter's; after a sentence of narration,
         // a quotation with nobody named is nobody's.
         assert_eq!(speakers, [Some("Ryan Suter"), Some("Ryan Suter"), None, None]);
+    }
+
+    #[test]
+    fn a_quotation_after_reported_words_is_their_speakers_until_it_names_another() {
+        let extraction = extract(
+            "Elliott Wilson said the feud would boost sales.\n\n\"It helps him in terms of exposure.\n\nYou can't ask for better promotion,\" he said.\n\nPolice said two men were arrested.\n\n\"It was a horrible sight.\n\nWe ran,\" Anna Lee said.\n\nThe shop reopened on Monday after repairs.\n\n\"Nobody said it would be easy.\"",
+        );
+        let speakers = speakers_of(&extraction);
+        // Wilson's reported words, then his quotation over two sentences;
+        // Anna Lee's quotation names her at its end, which overrides the
+        // police borrowed at its start; after narration, nobody.
+        assert_eq!(
+            speakers,
+            [
+                Some("Elliott Wilson"),
+                Some("Elliott Wilson"),
+                Some("Elliott Wilson"),
+                Some("Police"),
+                Some("Anna Lee"),
+                Some("Anna Lee"),
+                None,
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn a_conjunct_reporting_verb_and_a_pronoun_subject_in_the_tree_speak() {
+        let extraction = extract(
+            "Nicholas Negroponte is developing a cheap laptop.\n\nMr Negroponte wants the laptops to be common but conceded this was ambitious.\n\nHe also pledged to cut the price.\n\nLaying into the record of the government he said: \"Never again.\"",
+        );
+        let speakers = speakers_of(&extraction);
+        assert_eq!(
+            speakers,
+            [
+                None,
+                Some("Nicholas Negroponte"),
+                Some("Nicholas Negroponte"),
+                Some("Nicholas Negroponte")
+            ]
+        );
     }
 
     #[test]

@@ -6,10 +6,11 @@
 //! interview that ..." → Chris Tang).
 //!
 //! **Invariant:** a speaker comes only from a subject of a reporting verb
-//! outside quotation marks, as the sentence writes it; a pronoun subject is
-//! no speaker here (resolving it is coreference's job).
+//! (or of the verb a conjunct or participle reporting verb shares its
+//! subject with) outside quotation marks, as the sentence writes it; a
+//! personal pronoun subject is returned as a pronoun, never resolved here.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use claimdb_analysis::pipeline::{Analysis, Word};
@@ -68,10 +69,13 @@ const WEAK_REPORTING: &[&str] = &[
     "indicate",
     "joke",
     "observe",
+    "pledge",
     "predict",
     "promise",
     "quip",
     "recall",
+    "recognise",
+    "recognize",
     "remark",
     "reveal",
     "suggest",
@@ -82,42 +86,66 @@ const WEAK_REPORTING: &[&str] = &[
 /// Every reporting lemma.
 pub const REPORTING_LEMMAS: &[&[&str]] = &[STRONG_REPORTING, WEAK_REPORTING];
 
-/// Every inflected form of the reporting verbs: "says", "said",
-/// "warned", "testifying", "denied", "quipped".
-fn reporting_forms() -> &'static HashSet<String> {
-    static FORMS: OnceLock<HashSet<String>> = OnceLock::new();
+/// Every inflected form of the reporting verbs, with its lemma: "says",
+/// "said", "warned", "testifying", "denied", "quipped".
+fn reporting_forms() -> &'static HashMap<String, &'static str> {
+    static FORMS: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
     FORMS.get_or_init(|| {
-        let mut forms: HashSet<String> = ["said", "told", "wrote", "written", "thought"]
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
+        let mut forms: HashMap<String, &'static str> = [
+            ("said", "say"),
+            ("told", "tell"),
+            ("wrote", "write"),
+            ("written", "write"),
+            ("thought", "think"),
+        ]
+        .into_iter()
+        .map(|(form, lemma)| (form.to_owned(), lemma))
+        .collect();
         for lemma in REPORTING_LEMMAS.iter().copied().flatten() {
+            let lemma: &'static str = lemma;
             let stem = lemma.strip_suffix('e').unwrap_or(lemma);
-            forms.extend([
-                (*lemma).to_owned(),
-                format!("{lemma}s"),
-                format!("{stem}ed"),
-                format!("{stem}ing"),
-            ]);
+            let mut add = |form: String| {
+                forms.entry(form).or_insert(lemma);
+            };
+            add(lemma.to_owned());
+            add(format!("{lemma}s"));
+            add(format!("{stem}ed"));
+            add(format!("{stem}ing"));
             if let Some(root) = lemma.strip_suffix('y') {
-                forms.extend([format!("{root}ies"), format!("{root}ied")]);
+                add(format!("{root}ies"));
+                add(format!("{root}ied"));
             }
             // "quip" → "quipped", "quipping".
             if let Some(last) = lemma.chars().last().filter(|c| !"aeiouwy".contains(*c)) {
-                forms.extend([format!("{lemma}{last}ed"), format!("{lemma}{last}ing")]);
+                add(format!("{lemma}{last}ed"));
+                add(format!("{lemma}{last}ing"));
             }
             if lemma.ends_with(['s', 'h']) {
-                forms.insert(format!("{lemma}es"));
+                add(format!("{lemma}es"));
             }
         }
         forms
     })
 }
 
+/// The reporting lemma of a word of the tree, if it is one: by the
+/// analysis's lemma, or by its form where the lemmatiser's rules missed
+/// ("conceded" → "conced").
+fn reporting_lemma(word: &Word<'_>, form: &str) -> Option<&'static str> {
+    let lemma = word.lemma.to_lowercase();
+    REPORTING_LEMMAS
+        .iter()
+        .copied()
+        .flatten()
+        .find(|known| **known == lemma)
+        .copied()
+        .or_else(|| reporting_forms().get(&form.to_lowercase()).copied())
+}
+
 /// Whether a word may be a form of a reporting verb: a cheap
 /// test that spares the analysis of sentences that have none.
 pub fn may_report(word: &str) -> bool {
-    word.len() >= 3 && reporting_forms().contains(&word.to_ascii_lowercase())
+    word.len() >= 3 && reporting_forms().contains_key(&word.to_ascii_lowercase())
 }
 
 /// Children that are not part of a speaker's name.
@@ -137,19 +165,31 @@ const NOT_THE_SPEAKER: &[&str] = &[
     "dep",
 ];
 
-/// A speaker found in the tree: the words of its noun phrase and the
-/// reporting verb, as byte spans of the sentence.
+/// A speaker found in the tree: the words of its noun phrase (`None` for a
+/// personal pronoun, which the caller resolves) and the reporting verb, as
+/// byte spans of the sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TreeSpeaker {
-    pub speaker: Span,
+    pub speaker: Option<Span>,
     pub verb: Span,
 }
 
 /// The subject of the sentence's main reporting verb, when it is a name or
 /// a noun phrase (not a pronoun) and stands outside quotation marks.
-/// `inside_quote(byte)` tells whether a byte of the sentence is quoted.
-pub fn speaker(analysis: &Analysis<'_>, inside_quote: &dyn Fn(usize) -> bool) -> Option<TreeSpeaker> {
+/// `sentence` is the analysed sentence's text; `inside_quote(byte)` tells
+/// whether a byte of it is quoted.
+pub fn speaker(
+    analysis: &Analysis<'_>,
+    sentence: &str,
+    inside_quote: &dyn Fn(usize) -> bool,
+) -> Option<TreeSpeaker> {
     let words = &analysis.words;
+    let form = |idx: usize| {
+        let span = &words[idx].span;
+        sentence
+            .get(span.start - analysis.span.start..span.end - analysis.span.start)
+            .unwrap_or("")
+    };
     let depth = |mut idx: usize| {
         let mut depth = 0;
         while words[idx].head != 0 && depth < words.len() {
@@ -162,9 +202,7 @@ pub fn speaker(analysis: &Analysis<'_>, inside_quote: &dyn Fn(usize) -> bool) ->
     let mut verbs: Vec<usize> = (0..words.len())
         .filter(|&idx| {
             matches!(words[idx].upos, "VERB")
-                && REPORTING_LEMMAS
-                    .iter()
-                    .any(|lemmas| lemmas.contains(&words[idx].lemma.to_lowercase().as_str()))
+                && reporting_lemma(&words[idx], form(idx)).is_some()
                 && !inside_quote(words[idx].span.start - analysis.span.start)
         })
         .collect();
@@ -176,15 +214,44 @@ pub fn speaker(analysis: &Analysis<'_>, inside_quote: &dyn Fn(usize) -> bool) ->
             words[idx].head as usize == verb + 1
                 && matches!(words[idx].deprel, "ccomp" | "parataxis" | "xcomp")
         });
-        if !reports && !STRONG_REPORTING.contains(&words[verb].lemma.to_lowercase().as_str()) {
+        if !reports
+            && !reporting_lemma(&words[verb], form(verb))
+                .is_some_and(|lemma| STRONG_REPORTING.contains(&lemma))
+        {
             continue;
         }
-        let Some(subject) = (0..words.len())
-            .find(|&idx| words[idx].head as usize == verb + 1 && words[idx].deprel == "nsubj")
-        else {
+        let subject_of = |verb: usize| {
+            (0..words.len()).find(|&idx| words[idx].head as usize == verb + 1 && words[idx].deprel == "nsubj")
+        };
+        // "wants them cheaper but conceded this was ambitious", "issued a
+        // rallying cry, telling supporters ...": a conjunct verb, or a
+        // participle hanging from a verb, shares that verb's subject.
+        let word = &words[verb];
+        let shares_subject = word.head != 0 && word.deprel == "conj";
+        let Some(subject) = subject_of(verb).or_else(|| {
+            shares_subject
+                .then(|| subject_of(word.head as usize - 1))
+                .flatten()
+        }) else {
             continue;
         };
-        if matches!(words[subject].upos, "PRON" | "DET") {
+        let verb_span = Span {
+            start: words[verb].span.start - analysis.span.start,
+            end: words[verb].span.end - analysis.span.start,
+        };
+        if words[subject].upos == "PRON" {
+            // "he", "she", "they" speak as the word rules' pronouns do;
+            // "it", "this" and the rest name nobody.
+            let personal = matches!(
+                words[subject].lemma.to_lowercase().as_str(),
+                "he" | "she" | "they"
+            );
+            return personal.then_some(TreeSpeaker {
+                speaker: None,
+                verb: verb_span,
+            });
+        }
+        if words[subject].upos == "DET" {
             return None;
         }
         let phrase = phrase_of(words, subject);
@@ -194,11 +261,8 @@ pub fn speaker(analysis: &Analysis<'_>, inside_quote: &dyn Fn(usize) -> bool) ->
             return None;
         }
         return Some(TreeSpeaker {
-            speaker: Span { start, end },
-            verb: Span {
-                start: words[verb].span.start - analysis.span.start,
-                end: words[verb].span.end - analysis.span.start,
-            },
+            speaker: Some(Span { start, end }),
+            verb: verb_span,
         });
     }
     None
@@ -240,8 +304,10 @@ mod tests {
 
     fn speaker_of(sentence: &str) -> Option<String> {
         let analysis = Models::embedded().analyse(sentence, 0..sentence.len());
-        speaker(&analysis, &|_| false)
-            .map(|found| sentence[found.speaker.start..found.speaker.end].to_owned())
+        speaker(&analysis, sentence, &|_| false).map(|found| match found.speaker {
+            Some(span) => sentence[span.start..span.end].to_owned(),
+            None => "<pronoun>".to_owned(),
+        })
     }
 
     #[test]
@@ -259,6 +325,14 @@ mod tests {
         assert_eq!(
             speaker_of("Officials warned that more attacks would follow."),
             Some("Officials".into())
+        );
+        // A conjunct shares its subject, and a form the lemmatiser missed
+        // ("conceded" → "conced") still reports.
+        assert_eq!(
+            speaker_of(
+                "Mr Negroponte wants the laptops to become more common than mobile phones but conceded this was ambitious."
+            ),
+            Some("Mr Negroponte".into())
         );
         assert_eq!(
             speaker_of("Protesters believe the bill is an example of eroding autonomy."),
@@ -289,7 +363,11 @@ mod tests {
 
     #[test]
     fn pronouns_quotes_and_other_verbs_name_no_speaker() {
-        assert_eq!(speaker_of("He said the plan would fail."), None);
+        assert_eq!(
+            speaker_of("He said the plan would fail."),
+            Some("<pronoun>".into())
+        );
+        assert_eq!(speaker_of("It said the plan would fail."), None);
         assert_eq!(speaker_of("The economy grew by 2% last year."), None);
         // Worrying about something reports nothing.
         assert_eq!(
@@ -300,6 +378,6 @@ mod tests {
         let sentence = "\"Police said nothing,\" the report began.";
         let analysis = Models::embedded().analyse(sentence, 0..sentence.len());
         let quoted = |at: usize| at < 22;
-        assert_eq!(speaker(&analysis, &quoted), None);
+        assert_eq!(speaker(&analysis, sentence, &quoted), None);
     }
 }
