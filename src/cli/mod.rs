@@ -128,6 +128,14 @@ enum Command {
         /// client set (a shorter one wins).
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
         request_deadline: u64,
+        /// Serves over TLS with this PEM certificate (the server's first,
+        /// then any intermediates); needs --tls-key. Clients then call
+        /// `https://` addresses.
+        #[arg(long, env = "CLAIMDB_TLS_CERT", requires = "tls_key", value_name = "PATH")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert; needs --tls-cert.
+        #[arg(long, env = "CLAIMDB_TLS_KEY", requires = "tls_cert", value_name = "PATH")]
+        tls_key: Option<PathBuf>,
     },
     /// Copies the database to a new file, consistent at one commit, while
     /// the server serves it (SQLite's online backup). Restore by starting
@@ -282,6 +290,10 @@ struct ClientArgs {
     /// The API token.
     #[arg(long, global = true, env = "CLAIMDB_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Trusts only the certificate authority in this PEM file for an
+    /// `https://` address (by default the system's authorities).
+    #[arg(long, global = true, env = "CLAIMDB_CA_FILE", value_name = "PATH")]
+    ca_file: Option<PathBuf>,
     /// Prints JSON (one object per line) instead of text for people.
     #[arg(long, global = true)]
     json: bool,
@@ -457,6 +469,8 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             max_connections,
             max_in_flight,
             request_deadline,
+            tls_cert,
+            tls_key,
         } => {
             let options = crate::api::ServeOptions {
                 lease: std::time::Duration::from_secs(lease_minutes * 60),
@@ -469,7 +483,11 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
                 request_deadline: std::time::Duration::from_secs(request_deadline),
                 handshake_timeout: crate::api::DEFAULT_HANDSHAKE_TIMEOUT,
             };
-            serve::run(&db, &addr, options, skip_check).await
+            let listen = serve::Listen {
+                addr,
+                tls: tls_cert.zip(tls_key),
+            };
+            serve::run(&db, listen, options, skip_check).await
         }
         Command::Check { db, quick } => serve::check(&db, !quick),
         Command::Backup { db, dest } => serve::backup(&db, &dest),

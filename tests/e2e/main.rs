@@ -16,3 +16,4 @@ mod model_cli;
 mod operations;
 mod reviews;
 mod support;
+mod tls;
