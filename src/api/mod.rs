@@ -10,6 +10,8 @@ mod error;
 mod events;
 mod import;
 mod listen;
+mod metrics;
+mod observe;
 mod pagination;
 mod reviews;
 mod submission;
@@ -146,6 +148,8 @@ pub async fn serve(
 pub struct Endpoints {
     /// Serve gRPC over TLS with this identity (else plaintext HTTP/2).
     pub tls: Option<TlsIdentity>,
+    /// Serve Prometheus metrics (`GET /metrics`, unauthenticated) here.
+    pub metrics: Option<TcpListener>,
 }
 
 /// As [`serve_on`], in plaintext.
@@ -223,6 +227,17 @@ pub async fn serve_on(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
 
+    let metrics = Arc::new(metrics::Metrics::default());
+    // Aborted when this function returns, however it returns.
+    let _metrics_task = endpoints.metrics.map(|metrics_listener| {
+        AbortOnDrop(tokio::spawn(metrics::serve_metrics(
+            metrics_listener,
+            Arc::clone(&metrics),
+            Arc::clone(&store),
+            options.handshake_timeout,
+        )))
+    });
+
     let incoming = listen::incoming(listener, options.max_connections, options.handshake_timeout);
     let mut builder = Server::builder();
     if let Some(tls) = &endpoints.tls {
@@ -235,10 +250,12 @@ pub async fn serve_on(
         .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
         .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
         .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+        .layer(observe::ObserveLayer::new(Arc::clone(&metrics)))
         .layer(wire::WireErrorsLayer)
         .layer(admission::AdmissionLayer::new(
             options.max_in_flight,
             options.request_deadline,
+            metrics.shed.clone(),
         ))
         .layer(auth::AuthLayer::new(Arc::clone(&store)))
         .add_service(health_service)
@@ -267,6 +284,15 @@ pub async fn serve_on(
         tracing::warn!("the store did not shut down cleanly: {err}");
     }
     Ok(())
+}
+
+/// Aborts a background task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Runs CPU-bound domain work (extraction) on the blocking pool, so that a

@@ -33,6 +33,16 @@ pub const DEFAULT_DB: &str = "./claimdb.sqlite";
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How log lines are written on standard error: text for people, or
+    /// json, one JSON object per line (RUST_LOG sets how many).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "CLAIMDB_LOG_FORMAT")]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 /// `claimdb train`: the check-worthiness model by default, or a subcommand.
@@ -136,6 +146,10 @@ enum Command {
         /// The PEM private key of --tls-cert; needs --tls-cert.
         #[arg(long, env = "CLAIMDB_TLS_KEY", requires = "tls_cert", value_name = "PATH")]
         tls_key: Option<PathBuf>,
+        /// Serves Prometheus metrics at http://ADDR/metrics, unauthenticated
+        /// (off by default; keep it on a private address).
+        #[arg(long, env = "CLAIMDB_METRICS_ADDR", value_name = "ADDR")]
+        metrics_addr: Option<String>,
     },
     /// Copies the database to a new file, consistent at one commit, while
     /// the server serves it (SQLite's online backup). Restore by starting
@@ -432,13 +446,17 @@ pub fn run(cli: Cli) -> ExitCode {
     if !matches!(cli.command, Command::Serve { .. }) {
         sigpipe::reset();
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        // The event's fields at the top level, beside the level, target and
+        // spans, so that `jq .method` reads a request line.
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -449,7 +467,12 @@ pub fn run(cli: Cli) -> ExitCode {
     match runtime.block_on(dispatch(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            output::errln!("error: {err:#}");
+            if cli.log_format == LogFormat::Json {
+                // A log reader expects nothing but JSON lines.
+                tracing::error!(error = format!("{err:#}"), "claimdb failed");
+            } else {
+                output::errln!("error: {err:#}");
+            }
             ExitCode::FAILURE
         }
     }
@@ -471,6 +494,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             request_deadline,
             tls_cert,
             tls_key,
+            metrics_addr,
         } => {
             let options = crate::api::ServeOptions {
                 lease: std::time::Duration::from_secs(lease_minutes * 60),
@@ -486,6 +510,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             let listen = serve::Listen {
                 addr,
                 tls: tls_cert.zip(tls_key),
+                metrics_addr,
             };
             serve::run(&db, listen, options, skip_check).await
         }

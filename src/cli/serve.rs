@@ -16,6 +16,8 @@ pub struct Listen {
     pub addr: String,
     /// The PEM certificate and key files, when serving over TLS.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// Where to serve Prometheus metrics, if anywhere.
+    pub metrics_addr: Option<String>,
 }
 
 pub async fn run(
@@ -55,16 +57,29 @@ pub async fn run(
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
+    let metrics = match &listen.metrics_addr {
+        Some(metrics_addr) => Some(
+            TcpListener::bind(metrics_addr)
+                .await
+                .with_context(|| format!("cannot listen on --metrics-addr {metrics_addr}"))?,
+        ),
+        None => None,
+    };
+    let metrics_addr = match &metrics {
+        Some(metrics) => Some(metrics.local_addr()?),
+        None => None,
+    };
     let shutdown = shutdown_signal()?;
     tracing::info!(
         addr = %listener.local_addr()?,
         tls = tls.is_some(),
+        metrics_addr = metrics_addr.map(|addr| addr.to_string()),
         db = %db.display(),
         lease_seconds = options.lease.as_secs(),
         second_review = options.policy.second_review,
         "claimdb serving"
     );
-    let endpoints = api::Endpoints { tls };
+    let endpoints = api::Endpoints { tls, metrics };
     api::serve_on(store, listener, endpoints, options, shutdown).await?;
     tracing::info!("claimdb stopped");
     Ok(())
