@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use prometheus_client::metrics::counter::Counter;
 use tokio::sync::Semaphore;
 use tonic::Status;
 use tonic::body::Body;
@@ -34,13 +35,16 @@ const RETRY_AFTER: Duration = Duration::from_millis(500);
 pub struct AdmissionLayer {
     places: Arc<Semaphore>,
     deadline: Duration,
+    shed: Counter,
 }
 
 impl AdmissionLayer {
-    pub fn new(max_in_flight: usize, deadline: Duration) -> AdmissionLayer {
+    /// `shed` counts the calls refused.
+    pub fn new(max_in_flight: usize, deadline: Duration, shed: Counter) -> AdmissionLayer {
         AdmissionLayer {
             places: Arc::new(Semaphore::new(max_in_flight.max(1))),
             deadline,
+            shed,
         }
     }
 }
@@ -53,6 +57,7 @@ impl<S> Layer<S> for AdmissionLayer {
             inner,
             places: Arc::clone(&self.places),
             deadline: self.deadline,
+            shed: self.shed.clone(),
         }
     }
 }
@@ -62,6 +67,7 @@ pub struct Admission<S> {
     inner: S,
     places: Arc<Semaphore>,
     deadline: Duration,
+    shed: Counter,
 }
 
 impl<S, B> Service<http::Request<B>> for Admission<S>
@@ -86,12 +92,16 @@ where
         }
         let places = Arc::clone(&self.places);
         let deadline = self.deadline;
+        let shed_count = self.shed.clone();
         Box::pin(async move {
             let place = match places.clone().try_acquire_owned() {
                 Ok(place) => place,
                 Err(_) => match tokio::time::timeout(MAX_QUEUE_WAIT, places.acquire_owned()).await {
                     Ok(Ok(place)) => place,
-                    _ => return Ok(shed()),
+                    _ => {
+                        shed_count.inc();
+                        return Ok(shed());
+                    }
                 },
             };
             // The place is held until the response (for a stream: its
@@ -159,7 +169,9 @@ mod tests {
     #[tokio::test]
     async fn calls_beyond_the_limit_are_shed_with_a_retry_hint_and_health_is_not() {
         let release = Arc::new(tokio::sync::Notify::new());
-        let mut service = AdmissionLayer::new(1, Duration::from_secs(60)).layer(Held(Arc::clone(&release)));
+        let shed_count = Counter::default();
+        let mut service = AdmissionLayer::new(1, Duration::from_secs(60), shed_count.clone())
+            .layer(Held(Arc::clone(&release)));
         let first = tokio::spawn(service.call(request("/claimdb.v1.ClaimService/GetClaim")));
         tokio::task::yield_now().await;
         let shed = service
@@ -173,6 +185,7 @@ mod tests {
             Some(RETRY_AFTER)
         );
         assert_eq!(shed.headers()["grpc-retry-pushback-ms"], "500");
+        assert_eq!(shed_count.get(), 1);
         // Health checks are never counted.
         let health = tokio::spawn(service.call(request("/grpc.health.v1.Health/Check")));
         tokio::task::yield_now().await;
@@ -190,7 +203,8 @@ mod tests {
     #[tokio::test]
     async fn a_call_without_a_deadline_gets_the_servers() {
         let release = Arc::new(tokio::sync::Notify::new());
-        let mut service = AdmissionLayer::new(4, Duration::from_millis(50)).layer(Held(release));
+        let mut service =
+            AdmissionLayer::new(4, Duration::from_millis(50), Counter::default()).layer(Held(release));
         let answer = service
             .call(request("/claimdb.v1.ClaimService/SearchClaims"))
             .await

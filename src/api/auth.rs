@@ -70,6 +70,11 @@ fn access(path: &str) -> Access {
         })
 }
 
+/// Whether `path` is a method of claimdb's services (one the table knows).
+pub fn is_claimdb_method(path: &str) -> bool {
+    matches!(access(path), Access::Role { .. })
+}
+
 /// Who called, if their `authorization: Bearer <token>` is known and their
 /// role includes `required`. `method` names the RPC in error messages.
 async fn authenticate(

@@ -10,9 +10,12 @@ mod error;
 mod events;
 mod import;
 mod listen;
+mod metrics;
+mod observe;
 mod pagination;
 mod reviews;
 mod submission;
+mod tls;
 mod wire;
 
 use std::future::Future;
@@ -30,6 +33,7 @@ use crate::store::{Store, StoreError};
 pub use convert::{article_submission, unstored_claim};
 pub use error::ERROR_DOMAIN;
 pub use pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+pub use tls::{TlsError, TlsIdentity};
 
 /// The code generated from `proto/claimdb/v1`, for servers and clients.
 pub mod pb {
@@ -139,15 +143,35 @@ pub async fn serve(
     serve_with(store, listener, ServeOptions::default(), shutdown).await
 }
 
-/// Serves claimdb's services, health and reflection on `listener` until
-/// `shutdown` completes, then stops: no new connections, watch streams
+/// What the server adds to its gRPC listener.
+#[derive(Debug, Default)]
+pub struct Endpoints {
+    /// Serve gRPC over TLS with this identity (else plaintext HTTP/2).
+    pub tls: Option<TlsIdentity>,
+    /// Serve Prometheus metrics (`GET /metrics`, unauthenticated) here.
+    pub metrics: Option<TcpListener>,
+}
+
+/// As [`serve_on`], in plaintext.
+pub async fn serve_with(
+    store: Arc<dyn Store>,
+    listener: TcpListener,
+    options: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
+    serve_on(store, listener, Endpoints::default(), options, shutdown).await
+}
+
+/// Serves claimdb's services, health and reflection on `listener` (over
+/// TLS if `endpoints` says so) until `shutdown` completes, then stops: no new connections, watch streams
 /// ended, calls under way given `options.shutdown_grace` to finish, every
 /// connection still open then closed (an idle TCP connection, one that
 /// sent only the HTTP/2 preface, a watcher that does not read), and the
 /// store's [`Store::shutdown`] (the WAL checkpointed into the database file).
-pub async fn serve_with(
+pub async fn serve_on(
     store: Arc<dyn Store>,
     listener: TcpListener,
+    endpoints: Endpoints,
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
@@ -203,15 +227,35 @@ pub async fn serve_with(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
 
+    let metrics = Arc::new(metrics::Metrics::default());
+    // Aborted when this function returns, however it returns.
+    let _metrics_task = endpoints.metrics.map(|metrics_listener| {
+        AbortOnDrop(tokio::spawn(metrics::serve_metrics(
+            metrics_listener,
+            Arc::clone(&metrics),
+            Arc::clone(&store),
+            options.handshake_timeout,
+        )))
+    });
+
     let incoming = listen::incoming(listener, options.max_connections, options.handshake_timeout);
-    let server = Server::builder()
+    let mut builder = Server::builder();
+    if let Some(tls) = &endpoints.tls {
+        // The handshake shares the silent-connection timeout: a client that
+        // stalls inside it holds a connection place no longer than one that
+        // says nothing.
+        builder = builder.tls_config(tls.server_config(options.handshake_timeout))?;
+    }
+    let server = builder
         .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
         .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
         .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+        .layer(observe::ObserveLayer::new(Arc::clone(&metrics)))
         .layer(wire::WireErrorsLayer)
         .layer(admission::AdmissionLayer::new(
             options.max_in_flight,
             options.request_deadline,
+            metrics.shed.clone(),
         ))
         .layer(auth::AuthLayer::new(Arc::clone(&store)))
         .add_service(health_service)
@@ -240,6 +284,15 @@ pub async fn serve_with(
         tracing::warn!("the store did not shut down cleanly: {err}");
     }
     Ok(())
+}
+
+/// Aborts a background task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Runs CPU-bound domain work (extraction) on the blocking pool, so that a

@@ -5,7 +5,7 @@ use anyhow::Context;
 use tonic::Request;
 use tonic::metadata::MetadataValue;
 use tonic::service::Interceptor;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint};
 
 use super::{ArticlesCommand, ClaimsCommand, ClientArgs, PageArgs, ReviewCommand};
 use super::{json, output};
@@ -43,11 +43,39 @@ async fn connect(args: &ClientArgs) -> anyhow::Result<(Channel, BearerToken)> {
     } else {
         format!("http://{}", args.addr)
     };
-    let channel = Endpoint::from_shared(uri)
-        .with_context(|| format!("{} is not a server address", args.addr))?
-        .connect()
-        .await
-        .with_context(|| format!("cannot reach a claimdb server at {}", args.addr))?;
+    let mut endpoint =
+        Endpoint::from_shared(uri).with_context(|| format!("{} is not a server address", args.addr))?;
+    let https = endpoint.uri().scheme_str() == Some("https");
+    match (&args.ca_file, https) {
+        (Some(ca_file), true) => {
+            let ca_pem = std::fs::read(ca_file)
+                .with_context(|| format!("cannot read --ca-file {}", ca_file.display()))?;
+            let tls = ClientTlsConfig::new().ca_certificate(Certificate::from_pem(ca_pem));
+            endpoint = endpoint
+                .tls_config(tls)
+                .with_context(|| format!("cannot use --ca-file {}", ca_file.display()))?;
+        }
+        (None, true) => {
+            endpoint = endpoint
+                .tls_config(ClientTlsConfig::new().with_native_roots())
+                .context("cannot set up TLS")?;
+        }
+        (Some(_), false) => {
+            anyhow::bail!(
+                "--ca-file is for TLS: call an https:// address (not {})",
+                args.addr
+            )
+        }
+        (None, false) => {}
+    }
+    let channel = endpoint.connect().await.with_context(|| {
+        let hint = if https {
+            "; if it is its certificate, is it signed by an authority this client trusts (--ca-file)?"
+        } else {
+            "; if it serves TLS, call https://"
+        };
+        format!("cannot reach a claimdb server at {}{hint}", args.addr)
+    })?;
     Ok((channel, BearerToken(token)))
 }
 
@@ -68,7 +96,16 @@ async fn review_client(args: &ClientArgs) -> anyhow::Result<ReviewServiceClient<
 
 /// Turns a failed call into an error that shows the server's code and message.
 pub(super) fn call_failed(status: tonic::Status) -> anyhow::Error {
-    anyhow::anyhow!("{:?}: {}", status.code(), status.message())
+    // A connection that failed below gRPC has no status from the server:
+    // tonic makes one from the HTTP/2 error. Against a TLS server, a
+    // plaintext client sees exactly that.
+    let message = status.message();
+    if message.starts_with("h2 protocol error") || message.starts_with("transport error") {
+        return anyhow::anyhow!(
+            "the connection to the server failed ({message}); if the server serves TLS, call an https:// address"
+        );
+    }
+    anyhow::anyhow!("{:?}: {}", status.code(), message)
 }
 
 pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Result<()> {

@@ -33,6 +33,16 @@ pub const DEFAULT_DB: &str = "./claimdb.sqlite";
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How log lines are written on standard error: text for people, or
+    /// json, one JSON object per line (RUST_LOG sets how many).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "CLAIMDB_LOG_FORMAT")]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 /// `claimdb train`: the check-worthiness model by default, or a subcommand.
@@ -128,6 +138,18 @@ enum Command {
         /// client set (a shorter one wins).
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
         request_deadline: u64,
+        /// Serves over TLS with this PEM certificate (the server's first,
+        /// then any intermediates); needs --tls-key. Clients then call
+        /// `https://` addresses.
+        #[arg(long, env = "CLAIMDB_TLS_CERT", requires = "tls_key", value_name = "PATH")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of --tls-cert; needs --tls-cert.
+        #[arg(long, env = "CLAIMDB_TLS_KEY", requires = "tls_cert", value_name = "PATH")]
+        tls_key: Option<PathBuf>,
+        /// Serves Prometheus metrics at http://ADDR/metrics, unauthenticated
+        /// (off by default; keep it on a private address).
+        #[arg(long, env = "CLAIMDB_METRICS_ADDR", value_name = "ADDR")]
+        metrics_addr: Option<String>,
     },
     /// Copies the database to a new file, consistent at one commit, while
     /// the server serves it (SQLite's online backup). Restore by starting
@@ -282,6 +304,10 @@ struct ClientArgs {
     /// The API token.
     #[arg(long, global = true, env = "CLAIMDB_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Trusts only the certificate authority in this PEM file for an
+    /// `https://` address (by default the system's authorities).
+    #[arg(long, global = true, env = "CLAIMDB_CA_FILE", value_name = "PATH")]
+    ca_file: Option<PathBuf>,
     /// Prints JSON (one object per line) instead of text for people.
     #[arg(long, global = true)]
     json: bool,
@@ -420,13 +446,17 @@ pub fn run(cli: Cli) -> ExitCode {
     if !matches!(cli.command, Command::Serve { .. }) {
         sigpipe::reset();
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        // The event's fields at the top level, beside the level, target and
+        // spans, so that `jq .method` reads a request line.
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -437,7 +467,12 @@ pub fn run(cli: Cli) -> ExitCode {
     match runtime.block_on(dispatch(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            output::errln!("error: {err:#}");
+            if cli.log_format == LogFormat::Json {
+                // A log reader expects nothing but JSON lines.
+                tracing::error!(error = format!("{err:#}"), "claimdb failed");
+            } else {
+                output::errln!("error: {err:#}");
+            }
             ExitCode::FAILURE
         }
     }
@@ -457,6 +492,9 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             max_connections,
             max_in_flight,
             request_deadline,
+            tls_cert,
+            tls_key,
+            metrics_addr,
         } => {
             let options = crate::api::ServeOptions {
                 lease: std::time::Duration::from_secs(lease_minutes * 60),
@@ -469,7 +507,12 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
                 request_deadline: std::time::Duration::from_secs(request_deadline),
                 handshake_timeout: crate::api::DEFAULT_HANDSHAKE_TIMEOUT,
             };
-            serve::run(&db, &addr, options, skip_check).await
+            let listen = serve::Listen {
+                addr,
+                tls: tls_cert.zip(tls_key),
+                metrics_addr,
+            };
+            serve::run(&db, listen, options, skip_check).await
         }
         Command::Check { db, quick } => serve::check(&db, !quick),
         Command::Backup { db, dest } => serve::backup(&db, &dest),

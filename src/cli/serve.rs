@@ -1,17 +1,37 @@
 //! `claimdb serve`: opens the database, makes the first admin token if there is none, and serves.
 
-use super::output::outln;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use super::output::outln;
 use crate::api;
 use crate::model::Role;
 use crate::store::{SqliteStore, Store};
 
-pub async fn run(db: &Path, addr: &str, options: api::ServeOptions, skip_check: bool) -> anyhow::Result<()> {
+/// Where and how `serve` listens.
+pub struct Listen {
+    pub addr: String,
+    /// The PEM certificate and key files, when serving over TLS.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// Where to serve Prometheus metrics, if anywhere.
+    pub metrics_addr: Option<String>,
+}
+
+pub async fn run(
+    db: &Path,
+    listen: Listen,
+    options: api::ServeOptions,
+    skip_check: bool,
+) -> anyhow::Result<()> {
+    // The identity is checked before anything is opened: a wrong file is
+    // the operator's to fix, with its name in the message.
+    let tls = match &listen.tls {
+        Some((cert, key)) => Some(tls_identity(cert, key)?),
+        None => None,
+    };
     let store =
         SqliteStore::open_for_server(db).with_context(|| format!("cannot open database {}", db.display()))?;
     if !skip_check {
@@ -33,20 +53,50 @@ pub async fn run(db: &Path, addr: &str, options: api::ServeOptions, skip_check: 
         outln!("No tokens yet: created an admin token. Keep it, it is not shown again:");
         outln!("{token}");
     }
+    let addr = &listen.addr;
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
+    let metrics = match &listen.metrics_addr {
+        Some(metrics_addr) => Some(
+            TcpListener::bind(metrics_addr)
+                .await
+                .with_context(|| format!("cannot listen on --metrics-addr {metrics_addr}"))?,
+        ),
+        None => None,
+    };
+    let metrics_addr = match &metrics {
+        Some(metrics) => Some(metrics.local_addr()?),
+        None => None,
+    };
     let shutdown = shutdown_signal()?;
     tracing::info!(
         addr = %listener.local_addr()?,
+        tls = tls.is_some(),
+        metrics_addr = metrics_addr.map(|addr| addr.to_string()),
         db = %db.display(),
         lease_seconds = options.lease.as_secs(),
         second_review = options.policy.second_review,
         "claimdb serving"
     );
-    api::serve_with(store, listener, options, shutdown).await?;
+    let endpoints = api::Endpoints { tls, metrics };
+    api::serve_on(store, listener, endpoints, options, shutdown).await?;
     tracing::info!("claimdb stopped");
     Ok(())
+}
+
+/// Reads and checks `--tls-cert` and `--tls-key`.
+fn tls_identity(cert: &Path, key: &Path) -> anyhow::Result<api::TlsIdentity> {
+    let cert_pem =
+        std::fs::read(cert).with_context(|| format!("cannot read --tls-cert {}", cert.display()))?;
+    let key_pem = std::fs::read(key).with_context(|| format!("cannot read --tls-key {}", key.display()))?;
+    api::TlsIdentity::from_pem(&cert_pem, &key_pem).with_context(|| {
+        format!(
+            "cannot serve TLS with --tls-cert {} and --tls-key {}",
+            cert.display(),
+            key.display()
+        )
+    })
 }
 
 /// `claimdb check`: prints what SQLite finds wrong with the database file,

@@ -255,6 +255,17 @@ pub struct TokenInfo {
     pub revoke_time: Option<SystemTime>,
 }
 
+/// What an operator watches of the store, read when metrics are scraped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StoreUsage {
+    /// Write jobs waiting for the writer (the one running not counted).
+    pub writer_queue_depth: usize,
+    /// The database file's size on disk.
+    pub database_bytes: u64,
+    /// The write-ahead log's size on disk (0 when there is none).
+    pub wal_bytes: u64,
+}
+
 /// The operations claimdb's services need from storage.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -330,4 +341,7 @@ pub trait Store: Send + Sync + 'static {
     /// A random 32-byte secret stored under `key`, made on first use, so that
     /// it survives restarts (e.g. the key that signs page tokens).
     async fn secret(&self, key: &'static str) -> Result<[u8; 32]>;
+    /// The writer's queue and the files' sizes, without touching a
+    /// connection (a scrape never waits behind the calls it measures).
+    async fn usage(&self) -> Result<StoreUsage>;
 }

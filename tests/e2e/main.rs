@@ -16,3 +16,5 @@ mod model_cli;
 mod operations;
 mod reviews;
 mod support;
+mod telemetry;
+mod tls;

@@ -39,6 +39,18 @@ pub fn create_private(path: &Path) -> Result<()> {
     }
 }
 
+/// The sizes on disk of the database file at `db` and of its `-wal` file
+/// (0 when there is none, as after a clean stop).
+pub fn sizes(db: &Path) -> Result<(u64, u64)> {
+    let database_bytes = std::fs::metadata(db)
+        .map_err(|err| StoreError::Backend(Box::new(err)))?
+        .len();
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal_bytes = std::fs::metadata(wal).map_or(0, |metadata| metadata.len());
+    Ok((database_bytes, wal_bytes))
+}
+
 /// Held while a server serves a database file: an exclusive lock on the
 /// file beside it (`claimdb.sqlite.lock`), released when the process ends
 /// however it ends. The database file itself is not locked: SQLite's own

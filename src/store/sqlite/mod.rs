@@ -34,7 +34,7 @@ use crate::review::filter::Filter;
 use crate::review::rules::ReviewPolicy;
 use crate::store::{
     AcquireQuery, AuditEvent, BatchOutcome, ClaimEdit, ClaimHistory, ClaimListQuery, ClaimQuery, Result,
-    ReviewStats, SearchPage, SearchQuery, Store, StoreError, StoredArticle, TokenInfo,
+    ReviewStats, SearchPage, SearchQuery, Store, StoreError, StoreUsage, StoredArticle, TokenInfo,
 };
 use pool::Connections;
 
@@ -319,5 +319,18 @@ impl Store for SqliteStore {
         self.connections
             .write(move |conn| settings::secret_or_insert(conn, key, fresh))
             .await
+    }
+
+    async fn usage(&self) -> Result<StoreUsage> {
+        let writer_queue_depth = self.connections.writer_queue_depth();
+        let path = self.connections.path().to_owned();
+        let (database_bytes, wal_bytes) = tokio::task::spawn_blocking(move || files::sizes(&path))
+            .await
+            .map_err(|err| StoreError::Backend(Box::new(err)))??;
+        Ok(StoreUsage {
+            writer_queue_depth,
+            database_bytes,
+            wal_bytes,
+        })
     }
 }

@@ -121,6 +121,17 @@ impl Connections {
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
+    /// How many write jobs wait in the writer's queue (at most
+    /// `WRITE_QUEUE_DEPTH`; callers beyond it wait to enqueue).
+    pub fn writer_queue_depth(&self) -> usize {
+        self.writer.max_capacity() - self.writer.capacity()
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.readers.path
+    }
+
     /// Copies every committed page of the WAL into the database file and
     /// truncates the WAL to nothing, so that the `.sqlite` file alone holds
     /// everything (a copy of it is complete). Waits for readers that are

@@ -764,3 +764,20 @@ fn migration_indexes_claims_stored_before_it() {
         .unwrap();
     assert_eq!(state, "UNREVIEWED");
 }
+
+// See: #14 (metrics).
+#[tokio::test]
+async fn usage_reports_the_files_and_an_idle_writer() {
+    let (_dir, store) = open();
+    store
+        .create_token("ann".into(), Role::Reader, crate::auth::token_sha256("cdb_usage"))
+        .await
+        .unwrap();
+    let usage = store.usage().await.unwrap();
+    assert_eq!(usage.writer_queue_depth, 0);
+    assert!(usage.database_bytes >= 4096, "{usage:?}");
+    // The token's commit is in the write-ahead log until a checkpoint.
+    assert!(usage.wal_bytes > 0, "{usage:?}");
+    store.shutdown().await.unwrap();
+    assert_eq!(store.usage().await.unwrap().wal_bytes, 0);
+}

@@ -15,6 +15,18 @@ pub fn start_server(db: &Path, fresh: bool) -> (Child, String, Option<String>) {
 
 /// As [`start_server`], with more `serve` arguments.
 pub fn start_server_with(db: &Path, fresh: bool, more_args: &[&str]) -> (Child, String, Option<String>) {
+    let (child, addr, token, _serving_line) = start_server_reporting(db, fresh, more_args);
+    (child, addr, token)
+}
+
+/// As [`start_server_with`], also returning the log line that says the
+/// server serves (it names the addresses the server bound, such as a
+/// `--metrics-addr` given port 0).
+pub fn start_server_reporting(
+    db: &Path,
+    fresh: bool,
+    more_args: &[&str],
+) -> (Child, String, Option<String>, String) {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -40,19 +52,22 @@ pub fn start_server_with(db: &Path, fresh: bool, more_args: &[&str]) -> (Child, 
             .find(|line| line.starts_with(claimdb::auth::TOKEN_PREFIX))
     });
     let mut log = BufReader::new(stderr).lines();
+    let mut serving_line = None;
     for line in log.by_ref() {
         let line = line.unwrap();
         if line.contains("cannot") || line.contains("error") {
             panic!("the server failed to start: {line}");
         }
         if line.contains("claimdb serving") {
+            serving_line = Some(line);
             break;
         }
     }
+    let serving_line = serving_line.expect("the server ended before it served");
     // Keep draining the log so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in log {});
     // A restarted server prints nothing on standard output, so its reader
     // is left to end with the process.
     let token = if fresh { token_reader.join().unwrap() } else { None };
-    (child, addr, token)
+    (child, addr, token, serving_line)
 }
