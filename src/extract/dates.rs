@@ -176,13 +176,12 @@ pub fn clause_tense(analysis: &Analysis<'_>, at: usize) -> Tense {
     else {
         return Tense::Present;
     };
-    let is_clause_head = |idx: usize| {
-        let word = &words[idx];
-        word.upos == "VERB"
-            || words.iter().any(|child| {
-                child.head as usize == idx + 1 && matches!(child.deprel, "cop" | "aux" | "aux:pass")
-            })
+    let has_auxiliary = |idx: usize| {
+        words
+            .iter()
+            .any(|child| child.head as usize == idx + 1 && matches!(child.deprel, "cop" | "aux" | "aux:pass"))
     };
+    let is_clause_head = |idx: usize| words[idx].upos == "VERB" || has_auxiliary(idx);
     // A noun that is not a time word between the date and its clause makes
     // the date a modifier of that thing ("a Jan 9-10 security meeting"):
     // the clause's tense says nothing of when the thing is.
@@ -202,14 +201,38 @@ pub fn clause_tense(analysis: &Analysis<'_>, at: usize) -> Tense {
             head => idx = head - 1,
         }
     }
+    // "an exam conducted in February": a past participle on its own
+    // tells of something done, unless it schedules it ("a vote set for
+    // March").
+    let head = &words[idx];
+    if head.xpos == "VBN"
+        && matches!(head.deprel, "acl" | "advcl")
+        && !has_auxiliary(idx)
+        && !matches!(
+            head.lemma.to_lowercase().as_str(),
+            "schedule" | "plan" | "set" | "slate" | "expect" | "due"
+        )
+    {
+        return Tense::Past;
+    }
     let group = std::iter::once(idx).chain((0..words.len()).filter(|&child| {
         words[child].head as usize == idx + 1 && matches!(words[child].deprel, "aux" | "aux:pass" | "cop")
     }));
     let mut tense = Tense::Present;
+    let mut modal = false;
+    let mut perfect_infinitive = false;
     for member in group {
         let word = &words[member];
         if matches!(word.lemma.as_str(), "will" | "shall") || word.lemma == "'ll" {
             return Tense::Future;
+        }
+        // "should ease by Thursday", "could open next month"; but "could
+        // have happened on Friday" happened, if at all, before.
+        if word.xpos == "MD" {
+            modal = true;
+        }
+        if word.lemma == "have" && word.deprel == "aux" && word.feats.contains("VerbForm=Inf") {
+            perfect_infinitive = true;
         }
         // "rose", and the present perfect "has risen": what has happened.
         let perfect = word.lemma == "have" && word.deprel == "aux" && word.feats.contains("Tense=Pres");
@@ -217,7 +240,11 @@ pub fn clause_tense(analysis: &Analysis<'_>, at: usize) -> Tense {
             tense = Tense::Past;
         }
     }
-    tense
+    match (modal, perfect_infinitive) {
+        (true, true) => Tense::Past,
+        (true, false) if tense == Tense::Present => Tense::Future,
+        _ => tense,
+    }
 }
 
 /// A date expression found in a sentence.
@@ -559,14 +586,33 @@ fn date_at<'k>(
         };
         let last_idx = word_idx + unit_offset;
         if let Some((start, end)) = relative_period(relation, unit_word, reference) {
-            // "Sales rose this year": the year so far; "will rise this
-            // year": the rest of it.
-            let (start, end) = match (relation, tree.tense_at(at)) {
-                ("this", Tense::Past) if start <= reference && reference <= end => (start, reference),
-                ("this", Tense::Future) if start <= reference && reference <= end => (reference, end),
+            // "Sales rose this year", "so far this year", "this year to
+            // date": the year so far; "will be sold this year": the year.
+            let so_far = (word_idx >= 2
+                && key(word_idx - 2) == "so"
+                && key(word_idx - 1) == "far"
+                && joined(word_idx - 2)
+                && joined(word_idx - 1))
+                || matches!(
+                    (next(unit_offset + 1), next(unit_offset + 2)),
+                    ("so" | "thus", "far") | ("to", "date")
+                );
+            let (start, end) = match relation {
+                "this"
+                    if start <= reference
+                        && reference <= end
+                        && (so_far || tree.tense_at(at) == Tense::Past) =>
+                {
+                    (start, reference)
+                }
                 _ => (start, end),
             };
-            return Some((word_idx, last_idx, start, end));
+            let first_idx = if so_far && word_idx >= 2 && key(word_idx - 2) == "so" {
+                word_idx - 2
+            } else {
+                word_idx
+            };
+            return Some((first_idx, last_idx, start, end));
         }
         // "last Friday", "next Monday".
         if let Some(weekday) = weekday_number(next(1))
@@ -595,6 +641,19 @@ fn date_at<'k>(
         }
         return None;
     }
+    // "year to date", "the year thus far": January the 1st up to the article.
+    if word == "year" && matches!((next(1), next(2)), ("to", "date") | ("thus" | "so", "far")) {
+        let first_idx = match word_idx.checked_sub(1).map(&key) {
+            Some("the") if joined(word_idx - 1) => word_idx - 1,
+            _ => word_idx,
+        };
+        return Some((
+            first_idx,
+            word_idx + 2,
+            Day::from_civil(ref_year, 1, 1),
+            reference,
+        ));
+    }
     // "the weekend", "over the weekend", "at the weekend".
     if word == "weekend" && word_idx > 0 && key(word_idx - 1) == "the" {
         let saturday = last_saturday_before(reference);
@@ -622,7 +681,22 @@ fn date_at<'k>(
     }
     // Weekdays.
     if let Some(weekday) = weekday_number(word) {
-        let day = weekday_from(reference, weekday, false, tree.tense_at(at) == Tense::Future);
+        let day = match tree.tense_at(at) {
+            Tense::Future => weekday_from(reference, weekday, false, true),
+            Tense::Past => weekday_from(reference, weekday, false, false),
+            // "Lowe's reports earnings Wednesday", "holds a hearing
+            // Wednesday": the present tells of the week around the
+            // article, the nearer side first (the past on a tie).
+            Tense::Present => {
+                let back = weekday_from(reference, weekday, false, false);
+                let ahead = weekday_from(reference, weekday, false, true);
+                if ahead.0 - reference.0 < reference.0 - back.0 {
+                    ahead
+                } else {
+                    back
+                }
+            }
+        };
         return Some((word_idx, word_idx, day, day));
     }
     // "Jan 12", "Jan 9-10", "January 12, 2022", "in March", "March 2020".
@@ -1064,6 +1138,44 @@ mod tests {
         assert_eq!(
             december("Sales fell 5% this year."),
             range("2017-01-01", "2017-12-15", "this year")
+        );
+    }
+
+    #[test]
+    fn modals_participles_and_the_year_so_far() {
+        // 2019-11-19 is a Tuesday.
+        let tuesday = |sentence: &str| {
+            let found = dates(sentence, "2019-11-19");
+            assert_eq!(found.len(), 1, "{sentence:?}: {found:?}");
+            found.into_iter().next().unwrap()
+        };
+        // A modal looks ahead; a modal perfect looks back.
+        assert_eq!(
+            tuesday("The weather should ease by Thursday."),
+            range("2019-11-21", "2019-11-21", "by Thursday")
+        );
+        assert_eq!(
+            tuesday("The weather could have eased by Thursday."),
+            range("2019-11-14", "2019-11-14", "by Thursday")
+        );
+        // A past participle on its own tells of something done.
+        assert_eq!(
+            tuesday("In his last exam -- conducted in February -- he weighed 243 pounds."),
+            range("2019-02-01", "2019-02-28", "in February")
+        );
+        // "so far", "to date": the year up to the article, whatever the tense.
+        assert_eq!(
+            tuesday("More than 2,500 civilians have been killed so far this year."),
+            range("2019-01-01", "2019-11-19", "so far this year")
+        );
+        assert_eq!(
+            tuesday("Shares are up 80% year to date."),
+            range("2019-01-01", "2019-11-19", "year to date")
+        );
+        // The future takes the whole year: the year's sales, not the rest.
+        assert_eq!(
+            tuesday("Edmunds expects 16.6 million vehicles will be sold this year."),
+            range("2019-01-01", "2019-12-31", "this year")
         );
     }
 
