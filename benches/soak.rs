@@ -107,7 +107,9 @@ fn parse_args() -> Args {
             "--clients" => args.clients = value().parse().expect("--clients is a number"),
             "--corpus" => args.corpus = PathBuf::from(value()),
             "--seed-articles" => args.seed_articles = value().parse().expect("--seed-articles is a number"),
-            other => panic!("unknown argument {other}; use --minutes N --clients N --corpus DIR --seed-articles N"),
+            other => {
+                panic!("unknown argument {other}; use --minutes N --clients N --corpus DIR --seed-articles N")
+            }
         }
     }
     args
@@ -163,7 +165,11 @@ fn create_token(db: &Path, role: &str, name: &str) -> String {
         .arg(db)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout)
         .unwrap()
         .lines()
@@ -228,7 +234,11 @@ impl Tally {
             self.shed.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        let key = format!("{what}: {:?} {}", status.code(), claimdb::text::quoted_excerpt(status.message()));
+        let key = format!(
+            "{what}: {:?} {}",
+            status.code(),
+            claimdb::text::quoted_excerpt(status.message())
+        );
         *self.errors.lock().unwrap().entry(key).or_default() += 1;
     }
 }
@@ -371,7 +381,9 @@ async fn client(
                 }
             }
             75..=79 => {
-                let request = pb::AcquireClaimRequest { filter: String::new() };
+                let request = pb::AcquireClaimRequest {
+                    filter: String::new(),
+                };
                 match reviews.acquire_claim(authed(request, &reviewer)).await {
                     Ok(answer) => {
                         if let Some(claim) = answer.into_inner().claim {
@@ -415,7 +427,10 @@ async fn client(
                     }
                 } else {
                     let call = claims.search_claims(authed(request, &tokens.reader));
-                    if tokio::time::timeout(Duration::from_millis(2), call).await.is_err() {
+                    if tokio::time::timeout(Duration::from_millis(2), call)
+                        .await
+                        .is_err()
+                    {
                         tally.cancelled_on_purpose.fetch_add(1, Ordering::Relaxed);
                     }
                 }
@@ -452,7 +467,9 @@ async fn client(
 /// that never reads (`silent`).
 async fn watcher(addr: String, token: String, tally: Arc<Tally>, silent: bool, stop: Arc<AtomicBool>) {
     let mut claims = ClaimServiceClient::new(connect(&addr).await);
-    let request = pb::WatchClaimsRequest { filter: String::new() };
+    let request = pb::WatchClaimsRequest {
+        filter: String::new(),
+    };
     let mut stream = match claims.watch_claims(authed(request, &token)).await {
         Ok(stream) => stream.into_inner(),
         Err(status) => return tally.refused("WatchClaims", &status),
@@ -725,7 +742,10 @@ fn main() {
         let acknowledged = tally.articles.lock().unwrap().clone();
         for (name, sha256) in &acknowledged {
             match articles
-                .get_article(authed(pb::GetArticleRequest { name: name.clone() }, &tokens.reader))
+                .get_article(authed(
+                    pb::GetArticleRequest { name: name.clone() },
+                    &tokens.reader,
+                ))
                 .await
             {
                 Ok(article) if article.get_ref().sha256 == *sha256 => {}
@@ -749,7 +769,12 @@ fn main() {
                 ))
                 .await;
             let names: Vec<String> = match stored {
-                Ok(list) => list.into_inner().reviews.into_iter().map(|review| review.name).collect(),
+                Ok(list) => list
+                    .into_inner()
+                    .reviews
+                    .into_iter()
+                    .map(|review| review.name)
+                    .collect(),
                 Err(status) => {
                     missing.push(format!("{claim}: {status:?}"));
                     continue;
