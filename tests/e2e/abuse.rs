@@ -1,50 +1,12 @@
 //! Hostile and careless callers (issue 14): expensive queries, malformed input, and the server
 //! staying up for everyone else.
 
-use bytes::{Buf, BufMut, Bytes};
+use bytes::Bytes;
 use claimdb::api::pb;
 use tonic::Code;
-use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 
+use crate::support::raw::RawCodec;
 use crate::support::{TestServer, assert_field_error, spawn_server};
-
-/// Sends and receives messages as raw bytes, to say what no typed client would.
-#[derive(Debug, Clone, Copy, Default)]
-struct RawCodec;
-
-impl Codec for RawCodec {
-    type Encode = Bytes;
-    type Decode = Bytes;
-    type Encoder = RawCodec;
-    type Decoder = RawCodec;
-
-    fn encoder(&mut self) -> RawCodec {
-        RawCodec
-    }
-
-    fn decoder(&mut self) -> RawCodec {
-        RawCodec
-    }
-}
-
-impl Encoder for RawCodec {
-    type Item = Bytes;
-    type Error = tonic::Status;
-
-    fn encode(&mut self, item: Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), tonic::Status> {
-        dst.put_slice(&item);
-        Ok(())
-    }
-}
-
-impl Decoder for RawCodec {
-    type Item = Bytes;
-    type Error = tonic::Status;
-
-    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Bytes>, tonic::Status> {
-        Ok(Some(src.copy_to_bytes(src.remaining())))
-    }
-}
 
 /// Calls `path` with `message` as its raw request bytes.
 async fn raw_call(server: &TestServer, path: &'static str, message: Vec<u8>) -> tonic::Status {

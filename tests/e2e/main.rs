@@ -11,6 +11,7 @@ mod crash;
 mod discovery;
 mod eval_news;
 mod filters;
+mod hostile;
 mod import;
 mod model_cli;
 mod operations;

@@ -2,6 +2,7 @@
 
 pub mod offline;
 pub mod process;
+pub mod raw;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -49,6 +50,11 @@ pub struct Bearer(Option<String>);
 impl Bearer {
     pub fn new(token: &str) -> Bearer {
         Bearer(Some(token.to_owned()))
+    }
+
+    /// Sends no `authorization` header at all.
+    pub fn none() -> Bearer {
+        Bearer(None)
     }
 }
 
