@@ -84,7 +84,9 @@ pub fn analyse(file: &Path) -> anyhow::Result<()> {
         buffer.clear();
         let sentence = pipeline::to_conllu(&text, analysis, Some(&format!("{}", idx + 1)));
         conllu::write_sentence(&mut buffer, &sentence);
-        out.write_all(crate::text::escape_controls(&buffer).as_bytes())?;
+        if let Err(err) = out.write_all(crate::text::escape_controls(&buffer).as_bytes()) {
+            super::output::stdout_failed(err);
+        }
     }
     Ok(())
 }

@@ -97,10 +97,12 @@ async fn review_client(args: &ClientArgs) -> anyhow::Result<ReviewServiceClient<
 /// Turns a failed call into an error that shows the server's code and message.
 pub(super) fn call_failed(status: tonic::Status) -> anyhow::Error {
     // A connection that failed below gRPC has no status from the server:
-    // tonic makes one from the HTTP/2 error. Against a TLS server, a
-    // plaintext client sees exactly that.
+    // tonic makes one from the transport's error and keeps that error as
+    // its source, which a status read from the server's trailers never has.
+    // Against a TLS server, a plaintext client sees exactly that, as an h2
+    // protocol error or, when the server closes first, as a cancelled call.
     let message = status.message();
-    if message.starts_with("h2 protocol error") || message.starts_with("transport error") {
+    if std::error::Error::source(&status).is_some() {
         return anyhow::anyhow!(
             "the connection to the server failed ({message}); if the server serves TLS, call an https:// address"
         );

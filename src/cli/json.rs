@@ -5,7 +5,6 @@
 //! client print the same shape. The mapping comes from the descriptor set the
 //! server also serves by reflection, never from hand-written copies.
 
-use std::io::Write;
 use std::sync::LazyLock;
 
 use anyhow::{Context, anyhow};
@@ -39,8 +38,7 @@ pub fn to_line<M: prost::Name>(message: &M) -> anyhow::Result<String> {
 /// Prints `message` as one JSON line.
 pub fn print<M: prost::Name>(message: &M) -> anyhow::Result<()> {
     let line = to_line(message)?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{line}")?;
+    super::output::write_stdout(&format!("{line}\n"));
     Ok(())
 }
 

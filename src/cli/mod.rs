@@ -439,13 +439,10 @@ fn parse_role(value: &str) -> Result<Role, String> {
 
 /// Runs a parsed command line and returns the process's exit code.
 pub fn run(cli: Cli) -> ExitCode {
-    // A client piped into `head` should stop quietly when the pipe closes,
-    // as command-line tools do, rather than panic on a failed print. The
-    // server keeps Rust's default (SIGPIPE ignored): a vanished peer must
-    // never end it.
-    if !matches!(cli.command, Command::Serve { .. }) {
-        sigpipe::reset();
-    }
+    // SIGPIPE stays ignored (Rust's default) for every command: a vanished
+    // peer must never end the server, nor kill a client silently. A reader
+    // that closes the client's output is handled where output is written
+    // (`output::write_stdout`).
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let logs = tracing_subscriber::fmt()

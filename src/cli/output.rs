@@ -11,17 +11,17 @@ use crate::api::pb;
 /// `println!` with control characters escaped ([`crate::text::escape_controls`]).
 macro_rules! outln {
     () => {
-        println!()
+        $crate::cli::output::write_stdout("\n")
     };
     ($($arg:tt)*) => {
-        println!("{}", $crate::text::escape_controls(&format!($($arg)*)))
+        $crate::cli::output::write_stdout(&format!("{}\n", $crate::text::escape_controls(&format!($($arg)*))))
     };
 }
 
 /// `print!` with control characters escaped.
 macro_rules! out {
     ($($arg:tt)*) => {
-        print!("{}", $crate::text::escape_controls(&format!($($arg)*)))
+        $crate::cli::output::write_stdout(&$crate::text::escape_controls(&format!($($arg)*)))
     };
 }
 
@@ -30,6 +30,31 @@ macro_rules! errln {
     ($($arg:tt)*) => {
         eprintln!("{}", $crate::text::escape_controls(&format!($($arg)*)))
     };
+}
+
+/// Writes `text` to standard output. When the reader has gone (`claimdb
+/// claims list | head`), the process ends quietly and successfully, as
+/// ripgrep does; any other failure ends it with a message. The process
+/// keeps Rust's default of ignoring SIGPIPE: with the signal's default
+/// action, a server that closed the connection under a write (a plaintext
+/// client calling a TLS server does exactly that) killed the client
+/// silently, with no message and exit status 141.
+pub fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(err) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        stdout_failed(err)
+    }
+}
+
+/// Ends the process after a failed write to standard output: quietly when
+/// the reader closed the pipe, with a message otherwise.
+pub fn stdout_failed(err: std::io::Error) -> ! {
+    if err.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("error: cannot write to standard output: {err}");
+    std::process::exit(1);
 }
 
 pub(crate) use {errln, out, outln};

@@ -96,6 +96,39 @@ fn analyse_reads_standard_input() {
     check_news_analysis(&stdout_of(&child.wait_with_output().unwrap()));
 }
 
+// See: #14. A reader that stops early (`claimdb analyse big.txt | head`)
+// ends the command quietly and successfully: no panic, no error, exit 0.
+#[test]
+fn analyse_stops_quietly_when_its_reader_goes() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .args(["analyse", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Far more CoNLL-U than a pipe buffers, so the writer must meet the
+    // closed pipe.
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        for _ in 0..400 {
+            if stdin.write_all(NEWS.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    assert!(first.starts_with(b"# sent_id = 1"));
+    drop(stdout);
+    writer.join().unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{:?}: {stderr}", output.status);
+    assert_eq!(stderr, "");
+}
+
 /// Two sentences annotated by hand as UD English EWT would annotate them.
 const GOLD: &str = "# sent_id = 1\n# text = The cat sat on the mat.\n\
 1\tThe\tthe\tDET\tDT\tDefinite=Def|PronType=Art\t2\tdet\t_\t_\n\
