@@ -205,6 +205,26 @@ fn authed<T>(message: T, token: &str) -> Request<T> {
     request
 }
 
+/// Releases `claim`, retrying while the server sheds the call.
+async fn release(reviews: &mut ReviewServiceClient<Channel>, reviewer: &str, claim: &str, tally: &Tally) {
+    for attempt in 0..20 {
+        let request = pb::ReleaseClaimRequest {
+            name: claim.to_owned(),
+        };
+        match reviews.release_claim(authed(request, reviewer)).await {
+            Ok(_) => return,
+            Err(status) if status.code() == Code::Unavailable && attempt < 19 => {
+                tally.shed.fetch_add(1, Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(20 << attempt.min(4))).await;
+            }
+            Err(status) => {
+                tally.refused("ReleaseClaim", &status);
+                return;
+            }
+        }
+    }
+}
+
 /// What every client adds to.
 #[derive(Default)]
 struct Tally {
@@ -399,7 +419,15 @@ async fn client(
                                     let review = done.into_inner().review.unwrap_or_default().name;
                                     tally.reviews.lock().unwrap().push((claim.name, review));
                                 }
-                                Err(status) => tally.refused("SubmitReview", &status),
+                                Err(status) => {
+                                    tally.refused("SubmitReview", &status);
+                                    // A reviewer who could not give the
+                                    // verdict hands the claim back, as a
+                                    // real client does; otherwise the lease
+                                    // stays until it expires and the quota
+                                    // refuses that reviewer's next take.
+                                    release(&mut reviews, &reviewer, &claim.name, &tally).await;
+                                }
                             }
                         }
                     }
