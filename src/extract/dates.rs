@@ -9,7 +9,10 @@
 //! after a preposition ("in March", "last December"); years after a
 //! preposition ("in 2014"); "this/last/next week|month|year", "earlier this
 //! week|month|year", "over the weekend"; and "over the past two months",
-//! "in the last 3 weeks", "this past month".
+//! "in the last 3 weeks", "this past month". Expressions that point back
+//! ("the previous year", "a year earlier", "at the time", "later that
+//! evening") are resolved against the last date the article gave that tells
+//! when something happens, and left out when there is none.
 
 use super::Span;
 use super::lexicon::Lexeme;
@@ -92,6 +95,10 @@ pub trait Tree {
     /// Whether the number at byte `at` of the sentence counts a thing
     /// ("2000 people", "1500 troops") rather than naming a year ([`counts_a_thing`]).
     fn counts_at(&mut self, at: usize) -> bool;
+    /// Whether the phrase at bytes `span` modifies a noun ("the July 25
+    /// phone call", "the 2016 elections") rather than telling when
+    /// something happens ([`modifies_a_noun`]).
+    fn modifies_noun_at(&mut self, span: Span) -> bool;
 }
 
 impl Tree for &Analysis<'_> {
@@ -101,6 +108,10 @@ impl Tree for &Analysis<'_> {
 
     fn counts_at(&mut self, at: usize) -> bool {
         counts_a_thing(self, at)
+    }
+
+    fn modifies_noun_at(&mut self, span: Span) -> bool {
+        modifies_a_noun(self, span)
     }
 }
 
@@ -115,6 +126,10 @@ impl Tree for NoTree {
     }
 
     fn counts_at(&mut self, _at: usize) -> bool {
+        false
+    }
+
+    fn modifies_noun_at(&mut self, _span: Span) -> bool {
         false
     }
 }
@@ -136,6 +151,33 @@ pub fn counts_a_thing(analysis: &Analysis<'_>, at: usize) -> bool {
     head > 0
         && words[idx].deprel == "nummod"
         && words[head - 1].xpos == "NNS"
+        && !is_time_word(&words[head - 1].lemma.to_lowercase())
+}
+
+/// Whether the words at bytes `span` of the analysed sentence, taken as one
+/// phrase, are a compound or adjective of a common noun that names no time:
+/// "July 25" in "Trump's July 25 phone call", "2016" in "the 2016
+/// elections". Such a date names what a thing is, not when the text's
+/// events happen, so it is no time later words can point back to ("Later
+/// in the day" is not July 25).
+pub fn modifies_a_noun(analysis: &Analysis<'_>, span: Span) -> bool {
+    let words = &analysis.words;
+    let (start, end) = (analysis.span.start + span.start, analysis.span.start + span.end);
+    let inside = |idx: usize| start <= words[idx].span.start && words[idx].span.end <= end;
+    // The phrase's head: its word whose head lies outside it.
+    let Some(idx) = (0..words.len()).find(|&idx| {
+        let head = words[idx].head as usize;
+        inside(idx) && (head == 0 || !inside(head - 1))
+    }) else {
+        return false;
+    };
+    let head = words[idx].head as usize;
+    head > 0
+        && matches!(
+            words[idx].deprel,
+            "compound" | "amod" | "nummod" | "nmod:unmarked"
+        )
+        && words[head - 1].upos == "NOUN"
         && !is_time_word(&words[head - 1].lemma.to_lowercase())
 }
 
@@ -345,10 +387,16 @@ const PREPOSITIONS: &[&str] = &["on", "in", "over", "since", "during", "until", 
 /// ([`clause_tense`]), asked only for dates without their year: it turns
 /// "in March" and "on Monday" back in a past clause and forward in a future
 /// one. Words in `found` do not overlap.
+///
+/// `narrative` is the article's time so far: the last date found before this
+/// sentence, which expressions that point back ("the previous year", "a
+/// year earlier", "at the time", "later that evening") are resolved
+/// against ([`anaphoric_at`]); this sentence's last date replaces it.
 pub fn find_dates(
     sentence: &str,
     words: &[Word<'_>],
     reference: Option<Day>,
+    narrative: &mut Option<(Day, Day)>,
     tree: &mut dyn Tree,
     found: &mut Vec<FoundDate>,
 ) {
@@ -357,8 +405,18 @@ pub fn find_dates(
     // day serves to run the shared patterns.
     let resolve_against = reference.unwrap_or(Day(0));
     // Most sentences name no date: look for a word that can start or anchor
-    // one first (without a reference, only a year can).
-    if reference.is_none() && !words.iter().any(|word| names_a_year(word.text)) {
+    // one first (without a reference, only a year can, or a word that
+    // points back to the article's time so far).
+    let points_back = |word: &Word<'_>| {
+        ANAPHORIC_WORDS
+            .iter()
+            .any(|part| word.text.eq_ignore_ascii_case(part))
+    };
+    if reference.is_none()
+        && !words
+            .iter()
+            .any(|word| names_a_year(word.text) || (narrative.is_some() && points_back(word)))
+    {
         return;
     }
     let may_hold_date = words.iter().any(|word| {
@@ -379,6 +437,7 @@ pub fn find_dates(
                 && ["days", "day", "weeks", "months", "years"]
                     .iter()
                     .any(|unit| word.text.eq_ignore_ascii_case(unit)))
+            || points_back(word)
     });
     if !may_hold_date {
         return;
@@ -414,17 +473,26 @@ pub fn find_dates(
     };
     let mut word_idx = 0;
     while word_idx < words.len() {
-        let Some((first_idx, last_idx, start, end)) =
-            date_at(sentence, words, &key, &joined, word_idx, resolve_against, tree)
-        else {
+        // What the sentence found so far is the latest time of the text.
+        let time_so_far = latest_time(found, tree).or(*narrative);
+        let (found_at, from_narrative) =
+            match date_at(sentence, words, &key, &joined, word_idx, resolve_against, tree) {
+                Some(date) => (Some(date), false),
+                None => (
+                    anaphoric_at(words, &key, &joined, word_idx, time_so_far, reference, tree),
+                    true,
+                ),
+            };
+        let Some((first_idx, last_idx, start, end)) = found_at else {
             word_idx += 1;
             continue;
         };
-        // Without a reference date only dates that name their year hold.
+        // Without a reference date only dates that name their year hold,
+        // or those resolved against a date the text gave.
         let names_year = words[first_idx..=last_idx]
             .iter()
             .any(|word| names_a_year(word.text));
-        if reference.is_none() && !names_year {
+        if reference.is_none() && !names_year && !from_narrative {
             word_idx += 1;
             continue;
         }
@@ -458,6 +526,320 @@ pub fn find_dates(
         }
         word_idx = last_idx + 1;
     }
+    if let Some(latest) = latest_time(found, tree) {
+        *narrative = Some(latest);
+    }
+}
+
+/// The last of `found` that tells when something happens, not what a thing
+/// is ([`Tree::modifies_noun_at`]).
+fn latest_time(found: &[FoundDate], tree: &mut dyn Tree) -> Option<(Day, Day)> {
+    found
+        .iter()
+        .rev()
+        .find(|date| !tree.modifies_noun_at(date.span))
+        .map(|date| (date.start, date.end))
+}
+
+/// Words that may open or carry an expression resolved against the
+/// article's time so far, or against its date ("at the moment", "for the
+/// remainder of the year").
+const ANAPHORIC_WORDS: &[&str] = &[
+    "previous",
+    "prior",
+    "preceding",
+    "following",
+    "same",
+    "earlier",
+    "later",
+    "time",
+    "those",
+    "moment",
+    "remainder",
+    "rest",
+    "end",
+];
+
+/// A calendar unit named by a word, singular or plural.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+fn unit_of(key: &str) -> Option<Unit> {
+    let unit = match key {
+        "day" | "days" => Unit::Day,
+        "week" | "weeks" => Unit::Week,
+        "month" | "months" => Unit::Month,
+        "year" | "years" => Unit::Year,
+        _ => return None,
+    };
+    Some(unit)
+}
+
+/// The whole `unit` that holds `day`.
+fn unit_around(day: Day, unit: Unit) -> (Day, Day) {
+    let (year, month, _) = day.to_civil();
+    match unit {
+        Unit::Day => (day, day),
+        Unit::Week => {
+            let monday = day.plus(-day.weekday());
+            (monday, monday.plus(6))
+        }
+        Unit::Month => month_range(year, month),
+        Unit::Year => (Day::from_civil(year, 1, 1), Day::from_civil(year, 12, 31)),
+    }
+}
+
+/// `range` moved by `count` units, keeping its shape: a whole month stays
+/// a whole month ("a year earlier" than October 2019 is October 2018), a
+/// whole year a whole year.
+fn shift_range((start, end): (Day, Day), unit: Unit, count: i64) -> (Day, Day) {
+    let (start_year, start_month, start_day) = start.to_civil();
+    let (end_year, end_month, end_day) = end.to_civil();
+    let months = match unit {
+        Unit::Day => return (start.plus(count), end.plus(count)),
+        Unit::Week => return (start.plus(7 * count), end.plus(7 * count)),
+        Unit::Month => count,
+        Unit::Year => 12 * count,
+    };
+    let whole_months = start_day == 1 && end_day == days_in_month(end_year, end_month);
+    if whole_months {
+        let (year, month) = add_months(start_year, start_month, months);
+        let (last_year, last_month) = add_months(end_year, end_month, months);
+        return (month_range(year, month).0, month_range(last_year, last_month).1);
+    }
+    (shift_months(start, months), shift_months(end, months))
+}
+
+/// The expression starting at `word_idx` that points back to the text's
+/// time so far (`narrative`: the last date found before it) or is told
+/// against the article's date (`reference`), as (first word, last word,
+/// start, end):
+/// - "the previous year", "the prior month", "the year before": the unit
+///   before the one holding the narrative's start; "the following week",
+///   "the next day", "the day after": the unit after it;
+/// - "a year earlier", "two days later": the narrative moved, keeping its
+///   shape;
+/// - "the same year", "that same day", "at the time", "over the same
+///   span", "in those years": the narrative itself (the unit holding it);
+/// - "later that evening", "earlier in the day", "in the morning" at the
+///   start of a sentence: the narrative's day, when it is one day;
+/// - "at the moment": the article's day; "for the remainder of the year",
+///   "toward the end of the year" (not in a past clause): from the
+///   article's day to the end of its year.
+///
+/// "a day after the vote" is told against the vote, not the narrative, and
+/// is left alone: an offset from an event whose date is not given is
+/// better missing than wrong.
+fn anaphoric_at<'k>(
+    words: &[Word<'_>],
+    key: &impl Fn(usize) -> &'k str,
+    joined: &impl Fn(usize) -> bool,
+    word_idx: usize,
+    narrative: Option<(Day, Day)>,
+    reference: Option<Day>,
+    tree: &mut dyn Tree,
+) -> Option<(usize, usize, Day, Day)> {
+    let word = key(word_idx);
+    let at = words[word_idx].start;
+    let next = |offset: usize| {
+        if (0..offset).all(|step| joined(word_idx + step)) {
+            key(word_idx + offset)
+        } else {
+            ""
+        }
+    };
+    // Nothing joined after the word at `offset`: the expression ends there
+    // ("a year after," but not "a year after the vote").
+    let ends_after = |offset: usize| next(offset + 1).is_empty();
+    let single_day = narrative.filter(|(start, end)| start == end);
+    let before = word_idx
+        .checked_sub(1)
+        .filter(|&before| joined(before))
+        .map_or("", key);
+
+    if let Some(reference) = reference {
+        // "at the moment", "at present".
+        if word == "at" && (next(1), next(2)) == ("the", "moment") {
+            return Some((word_idx, word_idx + 2, reference, reference));
+        }
+        if word == "at" && next(1) == "present" && ends_after(1) {
+            return Some((word_idx, word_idx + 1, reference, reference));
+        }
+        // "for the remainder of the year", "the rest of the month".
+        if word == "the"
+            && matches!(next(1), "remainder" | "rest")
+            && next(2) == "of"
+            && next(3) == "the"
+            && let Some(unit @ (Unit::Week | Unit::Month | Unit::Year)) = unit_of(next(4))
+            && tree.tense_at(at) != Tense::Past
+        {
+            let first_idx = if matches!(before, "for" | "through" | "throughout") {
+                word_idx - 1
+            } else {
+                word_idx
+            };
+            return Some((first_idx, word_idx + 4, reference, unit_around(reference, unit).1));
+        }
+        // "toward the end of the year", "by the end of the month".
+        if matches!(word, "toward" | "towards" | "by" | "before" | "until")
+            && (next(1), next(2), next(3), next(4)) == ("the", "end", "of", "the")
+            && let Some(unit @ (Unit::Week | Unit::Month | Unit::Year)) = unit_of(next(5))
+            && ends_after(5)
+            && tree.tense_at(at) != Tense::Past
+        {
+            return Some((word_idx, word_idx + 5, reference, unit_around(reference, unit).1));
+        }
+    }
+
+    let narrative = narrative?;
+    // "a year earlier", "two days later".
+    if let Some(count) = small_number(word)
+        && let Some(unit) = unit_of(next(1))
+        && matches!(next(2), "earlier" | "later")
+    {
+        let step = if next(2) == "earlier" { -count } else { count };
+        let (start, end) = shift_range(narrative, unit, step);
+        return Some((word_idx, word_idx + 2, start, end));
+    }
+    match word {
+        "the" => {
+            // "the previous year", "the following week", "the next day".
+            let step = match next(1) {
+                "previous" | "prior" | "preceding" => Some(-1),
+                "following" => Some(1),
+                "next" if matches!(next(2), "day" | "morning") => Some(1),
+                _ => None,
+            };
+            if let Some(step) = step {
+                if next(2) == "morning" {
+                    let day = single_day?.0.plus(1);
+                    return Some((word_idx, word_idx + 2, day, day));
+                }
+                let unit =
+                    unit_of(next(2)).filter(|_| matches!(next(2), "day" | "week" | "month" | "year"))?;
+                let (start, end) = shift_range(unit_around(narrative.0, unit), unit, step);
+                return Some((word_idx, word_idx + 2, start, end));
+            }
+            // "the year before", "the day after".
+            if let Some(unit) =
+                unit_of(next(1)).filter(|_| matches!(next(1), "day" | "week" | "month" | "year"))
+                && matches!(next(2), "before" | "after")
+                && ends_after(2)
+            {
+                let step = if next(2) == "before" { -1 } else { 1 };
+                let (start, end) = shift_range(unit_around(narrative.0, unit), unit, step);
+                return Some((word_idx, word_idx + 2, start, end));
+            }
+            // "the same year", "the same day", "over the same span".
+            if next(1) == "same" {
+                return same_as(narrative, single_day, next(2), word_idx, word_idx + 2);
+            }
+            None
+        }
+        // "that same day".
+        "that" if next(1) == "same" => same_as(narrative, single_day, next(2), word_idx, word_idx + 2),
+        // "on that day", "later that evening", "earlier that year".
+        "that"
+            if matches!(
+                before,
+                "on" | "in" | "at" | "by" | "during" | "of" | "later" | "earlier" | "until" | "since"
+            ) =>
+        {
+            let first_idx = if matches!(before, "later" | "earlier") {
+                word_idx - 1
+            } else {
+                word_idx
+            };
+            match next(1) {
+                "morning" | "afternoon" | "evening" | "night" => {
+                    let (day, _) = single_day?;
+                    Some((first_idx, word_idx + 1, day, day))
+                }
+                unit_word @ ("day" | "week" | "month" | "year") => {
+                    let unit = unit_of(unit_word)?;
+                    let (start, end) = unit_around(narrative.0, unit);
+                    (unit != Unit::Day || single_day.is_some()).then_some((
+                        first_idx,
+                        word_idx + 1,
+                        start,
+                        end,
+                    ))
+                }
+                _ => None,
+            }
+        }
+        // "later in the day": the day the text is on. "Earlier in the
+        // year" is told from the article's own year more often than from
+        // the text's (a report's year ago figure is no "year" it goes on
+        // in), so it is read only when both are the same.
+        "later" | "earlier"
+            if (next(1), next(2)) == ("in", "the")
+                && matches!(next(3), "day" | "week" | "month" | "year")
+                && ends_after(3) =>
+        {
+            let unit = unit_of(next(3))?;
+            let around = unit_around(narrative.0, unit);
+            let holds_narrative = narrative.1 <= around.1;
+            let agrees = match unit {
+                Unit::Day => single_day.is_some(),
+                _ => reference.is_some_and(|reference| unit_around(reference, unit) == around),
+            };
+            (holds_narrative && agrees).then_some((word_idx, word_idx + 3, around.0, around.1))
+        }
+        // "In the morning, ..." opening a sentence: the morning of the day
+        // the text is on.
+        "in" if word_idx == 0
+            && next(1) == "the"
+            && matches!(next(2), "morning" | "afternoon" | "evening")
+            && ends_after(2) =>
+        {
+            let (day, _) = single_day?;
+            Some((word_idx, word_idx + 2, day, day))
+        }
+        // "at the time", "at that time" (but not "at the time of the vote").
+        "at" if matches!(next(1), "the" | "that") && next(2) == "time" && ends_after(2) => {
+            Some((word_idx, word_idx + 2, narrative.0, narrative.1))
+        }
+        // "in those years", "during those days": a range the text gave.
+        "those"
+            if matches!(before, "in" | "during" | "over" | "for")
+                && matches!(next(1), "years" | "months")
+                && ends_after(1)
+                && narrative.0.to_civil().0 < narrative.1.to_civil().0 =>
+        {
+            Some((word_idx - 1, word_idx + 1, narrative.0, narrative.1))
+        }
+        _ => None,
+    }
+}
+
+/// "the same year", "the same day", "the same span": the narrative, as the
+/// unit that holds it (a day only when it is one day).
+fn same_as(
+    narrative: (Day, Day),
+    single_day: Option<(Day, Day)>,
+    what: &str,
+    first_idx: usize,
+    last_idx: usize,
+) -> Option<(usize, usize, Day, Day)> {
+    let (start, end) = match what {
+        "day" => single_day?,
+        "week" | "month" | "year" => {
+            let unit = unit_of(what)?;
+            let around = unit_around(narrative.0, unit);
+            // "the same year" as a range of years is the range.
+            if narrative.1 > around.1 { narrative } else { around }
+        }
+        // Not "at the same time": that says two things happen together.
+        "period" | "span" => narrative,
+        _ => return None,
+    };
+    Some((first_idx, last_idx, start, end))
 }
 
 /// The date expression starting at `word_idx`, as (first word, last word, start, end).
@@ -981,6 +1363,7 @@ mod tests {
             sentence,
             &sentence_words,
             Some(Day::parse(reference).unwrap()),
+            &mut None,
             &mut &analysis,
             &mut found,
         );
@@ -992,6 +1375,39 @@ mod tests {
                     date.end.iso(),
                     sentence[date.span.start..date.span.end].to_string(),
                 )
+            })
+            .collect()
+    }
+
+    /// The dates of `sentences` read in order, as one article dated
+    /// `reference` (or undated), each sentence's list apart.
+    fn dates_of_text(sentences: &[&str], reference: Option<&str>) -> Vec<Vec<(String, String, String)>> {
+        let models = Models::embedded();
+        let mut narrative = None;
+        sentences
+            .iter()
+            .map(|sentence| {
+                let sentence_words: Vec<Word<'_>> = words(sentence).collect();
+                let analysis = models.analyse(sentence, 0..sentence.len());
+                let mut found = Vec::new();
+                find_dates(
+                    sentence,
+                    &sentence_words,
+                    reference.map(|day| Day::parse(day).unwrap()),
+                    &mut narrative,
+                    &mut &analysis,
+                    &mut found,
+                );
+                found
+                    .into_iter()
+                    .map(|date| {
+                        (
+                            date.start.iso(),
+                            date.end.iso(),
+                            sentence[date.span.start..date.span.end].to_string(),
+                        )
+                    })
+                    .collect()
             })
             .collect()
     }
@@ -1142,6 +1558,136 @@ mod tests {
     }
 
     #[test]
+    fn expressions_that_point_back_take_the_articles_time_so_far() {
+        let day = Some("2019-11-20");
+        assert_eq!(
+            dates_of_text(
+                &["Dealers last year sold 303,417 new vehicles, up 4 percent from the previous year."],
+                day
+            ),
+            [vec![
+                range("2018-01-01", "2018-12-31", "last year"),
+                range("2017-01-01", "2017-12-31", "the previous year"),
+            ]]
+        );
+        // "a year earlier" than a month is that month a year before.
+        assert_eq!(
+            dates_of_text(
+                &["The rate averaged 5.7 percent in October, down from 6.2 percent a year earlier."],
+                day
+            ),
+            [vec![
+                range("2019-10-01", "2019-10-31", "in October"),
+                range("2018-10-01", "2018-10-31", "a year earlier"),
+            ]]
+        );
+        // Across sentences: the last date the text gave.
+        assert_eq!(
+            dates_of_text(
+                &[
+                    "Trump had his annual physical in 2018.",
+                    "As Gupta noted at the time, the risk was moderate.",
+                    "Sources said that a year later, he had made only minor changes.",
+                ],
+                day
+            ),
+            [
+                vec![range("2018-01-01", "2018-12-31", "in 2018")],
+                vec![range("2018-01-01", "2018-12-31", "at the time")],
+                vec![range("2019-01-01", "2019-12-31", "a year later")],
+            ]
+        );
+        assert_eq!(
+            dates_of_text(
+                &[
+                    "The girl went missing on May 18.",
+                    "Later that evening, he admitted that he took her to a hotel.",
+                    "The next day, police found her.",
+                ],
+                Some("2019-11-19")
+            ),
+            [
+                vec![range("2019-05-18", "2019-05-18", "on May 18")],
+                vec![range("2019-05-18", "2019-05-18", "Later that evening")],
+                vec![range("2019-05-19", "2019-05-19", "The next day")],
+            ]
+        );
+        // An undated article: the year the text gave.
+        assert_eq!(
+            dates_of_text(
+                &[
+                    "Their best was 2002's Here To Stay, while Untouchables, released in the same year, made number four."
+                ],
+                None
+            ),
+            [vec![
+                range("2002-01-01", "2002-12-31", "2002's"),
+                range("2002-01-01", "2002-12-31", "in the same year"),
+            ]]
+        );
+        // Told against the article's day.
+        assert_eq!(
+            dates_of_text(
+                &["Rates should stay low for the remainder of the year, but at the moment they are rising."],
+                day
+            ),
+            [vec![
+                range("2019-11-20", "2019-12-31", "for the remainder of the year"),
+                range("2019-11-20", "2019-11-20", "at the moment"),
+            ]]
+        );
+    }
+
+    #[test]
+    fn expressions_that_point_back_to_nothing_known_are_left_out() {
+        let day = Some("2019-11-20");
+        // No date came before: nothing to count back from.
+        assert_eq!(
+            dates_of_text(&["Sales rose 4 percent from the previous year."], day),
+            [vec![]]
+        );
+        // An offset from an event, or the time of an event, whose date the
+        // text does not give.
+        assert_eq!(
+            dates_of_text(
+                &[
+                    "The talks began in 2018.",
+                    "The crash came a day after the Taliban swapped two hostages.",
+                    "At the time of the vote, he was abroad.",
+                ],
+                day
+            ),
+            [vec![range("2018-01-01", "2018-12-31", "in 2018")], vec![], vec![]]
+        );
+        // A date that says what a thing is ("the July 25 phone call") is
+        // not the time the text goes on in; "at the same time" says two
+        // things happen together.
+        assert_eq!(
+            dates_of_text(
+                &[
+                    "The hearings ended on Tuesday.",
+                    "Lawmakers asked about Trump's July 25 phone call.",
+                    "Later in the day, Volker testified, and at the same time protesters marched.",
+                ],
+                day
+            ),
+            [
+                vec![range("2019-11-19", "2019-11-19", "on Tuesday")],
+                vec![range("2019-07-25", "2019-07-25", "July 25")],
+                vec![range("2019-11-19", "2019-11-19", "Later in the day")],
+            ]
+        );
+        // A day part needs a day to belong to.
+        assert_eq!(
+            dates_of_text(
+                &["The talks began in 2018.", "Later that evening, they ended."],
+                day
+            ),
+            [vec![range("2018-01-01", "2018-12-31", "in 2018")], vec![]]
+        );
+    }
+
+    #[test]
     fn modals_participles_and_the_year_so_far() {
         // 2019-11-19 is a Tuesday.
         let tuesday = |sentence: &str| {
@@ -1217,7 +1763,14 @@ mod tests {
         let sentence = "It began in 2014, grew on Thursday and ended January 12, 2020.";
         let sentence_words: Vec<Word<'_>> = words(sentence).collect();
         let mut found = Vec::new();
-        find_dates(sentence, &sentence_words, None, &mut NoTree, &mut found);
+        find_dates(
+            sentence,
+            &sentence_words,
+            None,
+            &mut None,
+            &mut NoTree,
+            &mut found,
+        );
         let texts: Vec<&str> = found
             .iter()
             .map(|date| &sentence[date.span.start..date.span.end])

@@ -51,7 +51,7 @@ use claimdb_analysis::coref::{self, MentionKind, Resolver};
 use claimdb_analysis::ner::EntityKind;
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.23.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.24.0";
 
 /// The extractor's byte ranges are the domain's one span type.
 pub use crate::model::Span;
@@ -441,6 +441,12 @@ impl dates::Tree for SentenceTree<'_, '_> {
             .sentence(self.sentence_idx)
             .is_some_and(|analysis| dates::counts_a_thing(analysis, at))
     }
+
+    fn modifies_noun_at(&mut self, span: Span) -> bool {
+        self.analysed
+            .sentence(self.sentence_idx)
+            .is_some_and(|analysis| dates::modifies_a_noun(analysis, span))
+    }
 }
 
 /// Buffers reused from sentence to sentence.
@@ -449,6 +455,8 @@ struct Scratch {
     segments: Vec<decompose::Segment>,
     replacements: Vec<decontext::Replacement>,
     dates: Vec<dates::FoundDate>,
+    /// The article's time so far: the last date found ([`dates::find_dates`]).
+    narrative: Option<(Day, Day)>,
 }
 
 /// One sentence and what is known about it.
@@ -586,7 +594,14 @@ fn build_sentence_claims(
         analysed,
         sentence_idx: view.sentence_idx,
     };
-    dates::find_dates(sentence, words, view.reference, &mut tree, &mut scratch.dates);
+    dates::find_dates(
+        sentence,
+        words,
+        view.reference,
+        &mut scratch.narrative,
+        &mut tree,
+        &mut scratch.dates,
+    );
     let quoted = |idx: usize| inside_quote.get(idx).copied().unwrap_or(true);
     let single = scratch.segments.len() == 1;
     // Dates in an opening phrase ("In a call on Thursday, ...") date every claim.

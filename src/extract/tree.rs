@@ -56,6 +56,8 @@ const WEAK_REPORTING: &[&str] = &[
     "ask",
     "believe",
     "boast",
+    // "called the process a sham": with a predicate, a judgement.
+    "call",
     "caution",
     "comment",
     "complain",
@@ -66,6 +68,10 @@ const WEAK_REPORTING: &[&str] = &[
     "emphasise",
     "emphasize",
     "estimate",
+    // "Edmunds expects 16.6 million vehicles will be sold": a forecast is
+    // its maker's claim.
+    "expect",
+    "forecast",
     "indicate",
     "joke",
     "observe",
