@@ -607,3 +607,93 @@ async fn a_fact_check_tools_response_and_a_graph_import_review_by_review() {
         pb::Verdict::MostlyTrue
     );
 }
+
+/// Runs `claimdb` off the async runtime against `server` with `token`.
+async fn claimdb(server: &TestServer, token: &str, args: &[&str]) -> std::process::Output {
+    let mut args: Vec<String> = args.iter().map(|arg| arg.to_string()).collect();
+    args.extend(["--addr".into(), server.addr.to_string()]);
+    let token = token.to_owned();
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_claimdb"))
+            .args(args)
+            .env("CLAIMDB_TOKEN", token)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_export_and_import_commands_carry_reviews_between_servers() {
+    let first = publishing_server().await;
+    let reviewed = reviewed_mission(&first).await;
+    let array = claimdb(&first, &first.reader, &["export", "--format", "claimreview"]).await;
+    assert!(
+        array.status.success(),
+        "{}",
+        String::from_utf8_lossy(&array.stderr)
+    );
+    let array: Value = serde_json::from_slice(&array.stdout).unwrap();
+    assert_eq!(array.as_array().unwrap().len(), reviewed.len());
+    let lines = claimdb(
+        &first,
+        &first.reader,
+        &["export", "--lines", "--filter", "verdict = TRUE"],
+    )
+    .await;
+    let lines = String::from_utf8(lines.stdout).unwrap();
+    assert_eq!(lines.lines().count(), 1);
+    let only: Value = serde_json::from_str(lines.trim()).unwrap();
+    assert_eq!(only["reviewRating"]["alternateName"], "True");
+
+    let dir = tempfile::tempdir().unwrap();
+    let array_path = dir.path().join("reviews.json");
+    std::fs::write(&array_path, array.to_string()).unwrap();
+    // A feed with one good review and one without a rating, as JSON lines.
+    let feed_path = dir.path().join("feed.jsonl");
+    std::fs::write(
+        &feed_path,
+        "{\"@type\":\"ClaimReview\",\"claimReviewed\":\"Rents fell\",\"author\":\"B\",\"reviewRating\":{\"alternateName\":\"Mostly False\"}}\n\
+         {\"@type\":\"ClaimReview\",\"claimReviewed\":\"Rents rose\",\"author\":\"B\"}\n",
+    )
+    .unwrap();
+    let second = spawn_server().await;
+    let paths = [array_path.to_str().unwrap(), feed_path.to_str().unwrap()];
+    let output = claimdb(
+        &second,
+        &second.admin,
+        &["import", "--format", "claimreview", paths[0], paths[1]],
+    )
+    .await;
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    // One review refused: the command says which and fails.
+    assert!(!output.status.success());
+    assert!(
+        stdout.starts_with(
+            "Imported 3 ClaimReview documents: 9 reviews created, 0 already there, 1 invalid, 0 failed."
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("feed.jsonl:2: reviewRating: is missing"),
+        "{stdout}"
+    );
+
+    // Shown as external in the claim's text for people.
+    let claims = all_claims(&second).await;
+    let rents = claims.iter().find(|claim| claim.text == "Rents fell").unwrap();
+    let shown = claimdb(&second, &second.reader, &["claims", "show", &rents.name]).await;
+    let shown = String::from_utf8(shown.stdout).unwrap();
+    assert!(
+        shown.contains("verdict    MOSTLY_FALSE (EXTERNAL: \"Mostly False\" by B)"),
+        "{shown}"
+    );
+    let listed = claimdb(&second, &second.reader, &["claims", "list"]).await;
+    assert!(
+        String::from_utf8(listed.stdout)
+            .unwrap()
+            .contains("MOSTLY_FALSE*ext")
+    );
+}
