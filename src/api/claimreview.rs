@@ -10,10 +10,11 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::auth::caller;
 use super::error::{invalid_field, not_configured, syntax_error};
+use super::events::Events;
 use super::{pb, run_cpu};
 use crate::export::claimreview::{self as export, Publisher};
 use crate::import::claimreview::{ReadReview, read_document};
-use crate::model::Principal;
+use crate::model::{EventKind, Principal};
 use crate::names;
 use crate::review::filter;
 use crate::store::{ReviewedClaimQuery, Store};
@@ -28,6 +29,8 @@ const ANSWER_QUEUE: usize = 64;
 
 pub struct ClaimReviewApi {
     pub store: Arc<dyn Store>,
+    /// Imported claims are announced to WatchClaims as CREATED.
+    pub events: Events,
     /// Who publishes the exported reviews; `None` when the server was not
     /// given its publisher settings.
     pub publisher: Option<Publisher>,
@@ -115,6 +118,7 @@ impl pb::claim_review_service_server::ClaimReviewService for ClaimReviewApi {
         let (answers, receiver) = mpsc::channel(ANSWER_QUEUE);
         tokio::spawn(import(
             Arc::clone(&self.store),
+            self.events.clone(),
             request.into_inner(),
             principal,
             answers,
@@ -130,6 +134,7 @@ type Answers = mpsc::Sender<Result<pb::ImportClaimReviewsResponse, Status>>;
 /// document. A client that sends faster waits on flow control.
 async fn import(
     store: Arc<dyn Store>,
+    events: Events,
     mut inbound: Streaming<pb::ImportClaimReviewsRequest>,
     principal: Principal,
     answers: Answers,
@@ -161,7 +166,7 @@ async fn import(
                 }
             };
             match read {
-                Ok(reviews) => store_reviews(&*store, &principal, &item_id, reviews).await,
+                Ok(reviews) => store_reviews(&*store, &events, &principal, &item_id, reviews).await,
                 Err(reason) => vec![invalid(&item_id, String::new(), reason)],
             }
         };
@@ -211,6 +216,7 @@ fn invalid(item_id: &str, path: String, reason: String) -> pb::ImportClaimReview
 /// review of it, readable or not, in document order.
 async fn store_reviews(
     store: &dyn Store,
+    events: &Events,
     principal: &Principal,
     item_id: &str,
     reviews: Vec<ReadReview>,
@@ -243,10 +249,12 @@ async fn store_reviews(
                 match outcome {
                     Ok(outcome) => {
                         result.claim = names::claim(outcome.claim);
-                        result.outcome = if outcome.created {
-                            Outcome::Created
-                        } else {
-                            Outcome::AlreadyExists
+                        result.outcome = match outcome.created {
+                            Some(claim) => {
+                                events.publish(EventKind::Created, claim, &principal.name);
+                                Outcome::Created
+                            }
+                            None => Outcome::AlreadyExists,
                         }
                         .into();
                     }

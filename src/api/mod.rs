@@ -206,6 +206,7 @@ pub async fn serve_on(
     let claim_review_service =
         pb::claim_review_service_server::ClaimReviewServiceServer::new(claimreview::ClaimReviewApi {
             store: Arc::clone(&store),
+            events: events.clone(),
             publisher: options.publisher.clone(),
         })
         .max_decoding_message_size(MAX_MESSAGE_BYTES);

@@ -121,12 +121,13 @@ pub struct ReviewedClaim {
 }
 
 /// What an import did with one external review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExternalOutcome {
     /// The claim holding the review: the new one, or the one that had it already.
     pub claim: ClaimId,
-    /// False when the review was stored already (or earlier in the batch).
-    pub created: bool,
+    /// The claim as stored when it was created (for its CREATED event);
+    /// `None` when the review was stored already (or earlier in the batch).
+    pub created: Option<Claim>,
 }
 
 /// Which claims to list: keyset pagination in id order.

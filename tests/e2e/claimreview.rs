@@ -697,3 +697,27 @@ async fn the_export_and_import_commands_carry_reviews_between_servers() {
             .contains("MOSTLY_FALSE*ext")
     );
 }
+
+#[tokio::test]
+async fn watchers_see_an_imported_claim_created_with_its_external_review() {
+    let server = spawn_server().await;
+    let mut events = server
+        .claims(Some(&server.reader))
+        .await
+        .watch_claims(pb::WatchClaimsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    let review = r#"{"@type":"ClaimReview","url":"https://a.example/w","claimReviewed":"Fares doubled",
+        "author":"A Checker","reviewRating":{"alternateName":"Mostly True"}}"#;
+    let (items, _) = import(&server, vec![("w.json".into(), review.into())])
+        .await
+        .unwrap();
+    let event = events.message().await.unwrap().expect("an event");
+    assert_eq!(event.r#type(), pb::claim_event::Type::Created);
+    assert_eq!(event.actor, "test-admin");
+    let claim = event.claim.unwrap();
+    assert_eq!(claim.name, items[0].claim);
+    assert_eq!(claim.verdict(), pb::Verdict::MostlyTrue);
+    assert_eq!(claim.external_review.unwrap().publisher, "A Checker");
+}

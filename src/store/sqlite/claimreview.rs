@@ -10,7 +10,7 @@ use super::filter_sql::{Sql, push_filter};
 use super::{articles, audit, reviews, time};
 use crate::hash;
 use crate::model::{
-    ArticleId, ArticleMetadata, ClaimDetails, ClaimId, ClaimStatus, Entity, NewArticle, NewClaim,
+    ArticleId, ArticleMetadata, Claim, ClaimDetails, ClaimId, ClaimStatus, Entity, NewArticle, NewClaim,
     NewExternalClaim, Principal, Span,
 };
 use crate::names;
@@ -95,17 +95,17 @@ pub fn import(
     for new in batch {
         let key = external_review_key(&new.review.publisher, &new.text);
         if let Some(claim) = find(&tx, new.review.url.as_deref(), &key)? {
-            outcomes.push(Ok(ExternalOutcome {
-                claim,
-                created: false,
-            }));
+            outcomes.push(Ok(ExternalOutcome { claim, created: None }));
             continue;
         }
         tx.prepare_cached("SAVEPOINT external_review")?.execute([])?;
         match insert(&tx, new, &key, now, actor) {
             Ok(claim) => {
                 tx.prepare_cached("RELEASE external_review")?.execute([])?;
-                outcomes.push(Ok(ExternalOutcome { claim, created: true }));
+                outcomes.push(Ok(ExternalOutcome {
+                    claim: claim.id,
+                    created: Some(claim),
+                }));
             }
             Err(err) => {
                 // As in `articles::create_batch`: SQLite may have rolled the
@@ -147,7 +147,7 @@ fn insert(
     key: &str,
     now: i64,
     actor: &Principal,
-) -> Result<ClaimId> {
+) -> Result<Claim> {
     let claim = NewClaim {
         text: new.text.clone(),
         sentence: new.text.clone(),
@@ -241,5 +241,5 @@ fn insert(
             review.publisher, review.rating, review.verdict
         ),
     )?;
-    Ok(claim_id)
+    claims::get(tx, claim_id)
 }
