@@ -100,7 +100,7 @@ pub struct BatchOutcome {
     pub claims: Vec<Claim>,
 }
 
-/// Which reviewed claims to export: those matching a filter whose latest
+/// Which reviewed claims to export: those with a final verdict matching a filter whose latest
 /// review is no older than `reviewed_since`, in id order after `after`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReviewedClaimQuery {
@@ -317,8 +317,8 @@ pub trait Store: Send + Sync + 'static {
         actor: Principal,
     ) -> Result<Vec<Result<BatchOutcome>>>;
     async fn get_article(&self, id: ArticleId) -> Result<Article>;
-    /// Claims reviewed here (not imported), each with its latest review and
-    /// its article's metadata, for ClaimReview export.
+    /// Claims with a final verdict given here (not imported), each with its
+    /// latest review and its article's metadata, for ClaimReview export.
     async fn list_reviewed_claims(&self, query: ReviewedClaimQuery) -> Result<Vec<ReviewedClaim>>;
     /// Stores claims with another fact-checker's review in one transaction,
     /// each atomic on its own (an inner error fails only its claim), once

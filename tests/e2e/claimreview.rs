@@ -721,3 +721,24 @@ async fn watchers_see_an_imported_claim_created_with_its_external_review() {
     assert_eq!(claim.verdict(), pb::Verdict::MostlyTrue);
     assert_eq!(claim.external_review.unwrap().publisher, "A Checker");
 }
+
+#[tokio::test]
+async fn a_verdict_waiting_for_its_second_reviewer_is_not_published() {
+    let server = spawn_server_with(ServeOptions {
+        policy: claimdb::review::rules::ReviewPolicy { second_review: true },
+        publisher: Some(Publisher {
+            name: PUBLISHER_NAME.into(),
+            url: None,
+            review_url_template: TEMPLATE.into(),
+        }),
+        ..ServeOptions::default()
+    })
+    .await;
+    let reviewed = reviewed_mission(&server).await;
+    assert!(reviewed.iter().all(|(claim, ..)| !claim.verdict_final));
+    assert!(
+        export(&server, pb::ExportClaimReviewsRequest::default())
+            .await
+            .is_empty()
+    );
+}

@@ -20,9 +20,10 @@ use crate::store::{ExternalOutcome, Result, ReviewedClaim, ReviewedClaimQuery};
 /// The extractor version an imported claim carries: no extractor made it.
 pub const IMPORTED_EXTRACTOR_VERSION: &str = "claimreview-import";
 
-/// Claims with a verdict of this database's reviewers (imported external
-/// reviews have none), in id order after `query.after`, each with its latest
-/// review and its article's metadata.
+/// Claims with a final verdict of this database's reviewers (imported
+/// external reviews have no review here; a verdict waiting for a second
+/// reviewer, or disputed, is not published), in id order after
+/// `query.after`, each with its latest review and its article's metadata.
 pub fn reviewed(conn: &Connection, query: &ReviewedClaimQuery) -> Result<Vec<ReviewedClaim>> {
     let mut sql = Sql::default();
     sql.push(&format!(
@@ -30,7 +31,7 @@ pub fn reviewed(conn: &Connection, query: &ReviewedClaimQuery) -> Result<Vec<Rev
          r.id, r.reviewer, r.verdict, r.rationale, r.create_time \
          FROM claims c JOIN articles a ON a.id = c.article_id \
          JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE claim_id = c.id) \
-         WHERE c.verdict IS NOT NULL AND c.id > ?"
+         WHERE c.verdict IS NOT NULL AND c.verdict_final = 1 AND c.id > ?"
     ));
     sql.bind(SqlValue::Integer(query.after.map_or(0, |id| id.0)));
     if let Some(since) = query.reviewed_since {
