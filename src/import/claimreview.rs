@@ -332,7 +332,7 @@ fn agent_field(object: &Map<String, Value>, field: &str) -> Result<Option<Agent>
             };
             let kind = if has_type(agent, "Person") {
                 Some(EntityKind::Person)
-            } else if has_type(agent, "Organization") || has_type(agent, "NewsMediaOrganization") {
+            } else if is_organisation(agent) {
                 Some(EntityKind::Organisation)
             } else {
                 None
@@ -342,6 +342,22 @@ fn agent_field(object: &Map<String, Value>, field: &str) -> Result<Option<Agent>
         }
         Some(other) => Err(format!("{field}: is {}, not a name or an object", kind_of(other))),
     }
+}
+
+/// Whether a node is an organisation: `Organization` or one of the
+/// subtypes feeds use (`NewsMediaOrganization`, `GovernmentOrganization`,
+/// `Corporation`, `NGO` …).
+fn is_organisation(node: &Map<String, Value>) -> bool {
+    const OTHER_NAMES: &[&str] = &["Corporation", "NGO", "Consortium", "PoliticalParty", "Project"];
+    let names: Vec<&str> = match node.get("@type") {
+        Some(Value::String(name)) => vec![name.as_str()],
+        Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    names.iter().any(|name| {
+        let local = name.rsplit(['/', ':', '#']).next().unwrap_or(name);
+        local.ends_with("Organization") || OTHER_NAMES.contains(&local)
+    })
 }
 
 /// Where a claim appeared: a URL as text, or a CreativeWork with `url` and

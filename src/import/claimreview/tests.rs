@@ -146,6 +146,14 @@ fn messy_feeds_are_taken_as_far_as_they_make_sense() {
     assert_eq!(claim.review.verdict, Verdict::MostlyTrue);
     assert_eq!(claim.review.rating, "8 (0–10)");
 
+    let government = r#"{"@type":"ClaimReview","claimReviewed":"X","author":"A",
+        "itemReviewed":{"author":{"@type":"GovernmentOrganization","name":"Ministry"}},
+        "reviewRating":{"alternateName":"False"}}"#;
+    assert_eq!(
+        only_review(government).speaker_kind,
+        Some(EntityKind::Organisation)
+    );
+
     let unmapped = r#"{"@type":"ClaimReview","claimReviewed":"X","author":{"name":"WaPo"},
         "reviewRating":{"alternateName":"Three Pinocchios"}}"#;
     let claim = only_review(unmapped);
