@@ -10,6 +10,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "proto/claimdb/v1/articles.proto",
         "proto/claimdb/v1/claims.proto",
         "proto/claimdb/v1/reviews.proto",
+        "proto/claimdb/v1/claimreview.proto",
     ];
     let file_descriptors = protox::compile(files, ["proto"])?;
 

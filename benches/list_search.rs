@@ -283,8 +283,9 @@ async fn main() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let served: Arc<dyn Store> = store.clone();
+    let served_options = options.clone();
     tokio::spawn(async move {
-        claimdb::api::serve_with(served, listener, options, std::future::pending())
+        claimdb::api::serve_with(served, listener, served_options, std::future::pending())
             .await
             .unwrap();
     });

@@ -4,7 +4,8 @@
 //! turns it into attributed, checkable claims, [`ingest`] merges what the
 //! caller gave with what was parsed, and [`store`] keeps the article and its
 //! claims in SQLite in one transaction; [`import`] reads files of
-//! articles for batch import. [`model`] holds the domain types all
+//! articles (and ClaimReview documents) for batch import, and [`export`]
+//! writes reviewed claims as ClaimReview. [`model`] holds the domain types all
 //! of them share and [`names`] their resource names; [`auth`] makes and hashes API tokens; [`cli`] is the
 //! command line (server, local extraction, tokens and a gRPC client);
 //! [`text`] shows outside text safely (excerpts in errors, escaped
@@ -16,6 +17,7 @@ pub mod api;
 pub mod auth;
 pub mod calendar;
 pub mod cli;
+pub mod export;
 pub mod extract;
 pub mod gold;
 pub mod hash;

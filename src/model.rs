@@ -266,6 +266,45 @@ pub struct Claim {
     pub create_time: SystemTime,
     /// The review side of the claim (issue 4).
     pub review: ClaimReview,
+    /// Set on a claim imported with another fact-checker's review (issue
+    /// 15): its verdict is theirs, not a reviewer's of this database.
+    pub external_review: Option<ExternalReview>,
+}
+
+/// A verdict published by another fact-checker (a ClaimReview read on
+/// import), kept with the claim it reviews and shown as theirs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternalReview {
+    /// The publishing organisation's name.
+    pub publisher: String,
+    pub publisher_url: Option<String>,
+    /// The review page; what identifies the review when it has one.
+    pub url: Option<String>,
+    /// When the review was published, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// The rating as published ("Pants on Fire"); kept even when it maps to
+    /// no verdict.
+    pub rating: String,
+    /// The rating read through `review::claimreview`'s table.
+    pub verdict: Verdict,
+}
+
+/// A claim with another fact-checker's review, ready to be stored: what an
+/// imported ClaimReview becomes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewExternalClaim {
+    /// The claim reviewed, as plain text.
+    pub text: String,
+    /// Who made the claim; empty when the review does not say.
+    pub speaker: String,
+    /// Whether the speaker is a person or an organisation, when the review says.
+    pub speaker_kind: Option<EntityKind>,
+    /// When the claim was made, `YYYY-MM-DD`.
+    pub claim_date: Option<String>,
+    /// Where the claim appeared.
+    pub appearance_url: Option<String>,
+    pub appearance_headline: Option<String>,
+    pub review: ExternalReview,
 }
 
 /// A stored claim's review state: verdict, version and lease.

@@ -41,6 +41,8 @@ const METHOD_ROLES: &[(&str, &str, Role)] = &[
     ("ReviewService", "GetClaimHistory", Role::Reader),
     ("ReviewService", "GetReviewStats", Role::Admin),
     ("ReviewService", "ListAuditEvents", Role::Admin),
+    ("ClaimReviewService", "ExportClaimReviews", Role::Reader),
+    ("ClaimReviewService", "ImportClaimReviews", Role::Admin),
 ];
 
 /// What a call to `path` (`/{package}.{Service}/{Method}`) needs.

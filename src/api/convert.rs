@@ -9,7 +9,8 @@ use super::pb;
 use crate::extract;
 use crate::model::{
     Article, ArticleId, ArticleMetadata, Claim, ClaimDetails, ClaimEvent, ClaimId, ClaimKind, ClaimStatus,
-    DateRange, Entity, EntityKind, EventKind, NewClaim, Polarity, Quantity, Review, Rewrite, Span, Verdict,
+    DateRange, Entity, EntityKind, EventKind, ExternalReview, NewClaim, Polarity, Quantity, Review, Rewrite,
+    Span, Verdict,
 };
 use crate::names;
 use crate::review::{kappa, rules};
@@ -386,6 +387,7 @@ pub fn claim(claim: Claim) -> pb::Claim {
             .unwrap_or_default(),
         lease_expire_time: claim.review.lease.map(|lease| timestamp(lease.expire_time)),
         update_time: claim.review.update_time.map(timestamp),
+        external_review: claim.external_review.map(external_review),
         ..claim_with_details(
             claim.text,
             claim.sentence,
@@ -394,6 +396,18 @@ pub fn claim(claim: Claim) -> pb::Claim {
             claim.checkworthiness,
             claim.details,
         )
+    }
+}
+
+/// Another fact-checker's review of an imported claim.
+fn external_review(review: ExternalReview) -> pb::ExternalReview {
+    pb::ExternalReview {
+        publisher: review.publisher,
+        publisher_url: review.publisher_url.unwrap_or_default(),
+        url: review.url.unwrap_or_default(),
+        date: review.date.unwrap_or_default(),
+        rating: review.rating,
+        verdict: verdict(review.verdict).into(),
     }
 }
 

@@ -60,6 +60,17 @@ pub fn request_status(status: Status) -> Status {
     status
 }
 
+/// The server lacks a setting the call needs (its operator's to fix, not
+/// the caller's): `FAILED_PRECONDITION`, naming the setting.
+pub fn not_configured(message: String) -> Status {
+    status(
+        Code::FailedPrecondition,
+        "NOT_CONFIGURED",
+        message,
+        ErrorDetails::new(),
+    )
+}
+
 /// One field is wrong: `INVALID_ARGUMENT`.
 pub fn invalid_field(field: &str, description: impl Into<String>) -> Status {
     let description = crate::text::truncate(&description.into(), MAX_MESSAGE_BYTES);

@@ -4,6 +4,7 @@
 mod admission;
 mod articles;
 mod auth;
+mod claimreview;
 mod claims;
 mod convert;
 mod error;
@@ -48,7 +49,7 @@ pub mod pb {
 /// The largest request message accepted. Bodies over [`MAX_BODY_BYTES`] get
 /// a clear error naming the field; this bound leaves room for that and
 /// stops anything far larger before it is decoded.
-const MAX_MESSAGE_BYTES: usize = 4 * MAX_BODY_BYTES;
+pub const MAX_MESSAGE_BYTES: usize = 4 * MAX_BODY_BYTES;
 
 /// The key under which the page-token signing key is stored.
 const PAGE_TOKEN_KEY: &str = "page_token_key";
@@ -69,7 +70,7 @@ pub enum ServeError {
 }
 
 /// How the server runs reviews.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServeOptions {
     /// How long AcquireClaim leases a claim.
     pub lease: Duration,
@@ -95,6 +96,9 @@ pub struct ServeOptions {
     /// The longest a call may take (before a stream's first answer), also
     /// when its client set no deadline (a client's shorter one wins).
     pub request_deadline: Duration,
+    /// Who publishes the reviews ExportClaimReviews writes; without it the
+    /// export is refused with FAILED_PRECONDITION.
+    pub publisher: Option<crate::export::claimreview::Publisher>,
 }
 
 /// The default of [`ServeOptions::max_connections`].
@@ -129,6 +133,7 @@ impl Default for ServeOptions {
             handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             request_deadline: DEFAULT_REQUEST_DEADLINE,
+            publisher: None,
         }
     }
 }
@@ -198,11 +203,18 @@ pub async fn serve_on(
         search_window: options.search_window,
     })
     .max_decoding_message_size(MAX_MESSAGE_BYTES);
+    let claim_review_service =
+        pb::claim_review_service_server::ClaimReviewServiceServer::new(claimreview::ClaimReviewApi {
+            store: Arc::clone(&store),
+            events: events.clone(),
+            publisher: options.publisher.clone(),
+        })
+        .max_decoding_message_size(MAX_MESSAGE_BYTES);
     let review_service = pb::review_service_server::ReviewServiceServer::new(reviews::ReviewApi {
         store: Arc::clone(&store),
         page_tokens,
         events,
-        options,
+        options: options.clone(),
     })
     .max_decoding_message_size(MAX_MESSAGE_BYTES);
 
@@ -215,6 +227,9 @@ pub async fn serve_on(
         .await;
     health_reporter
         .set_serving::<pb::review_service_server::ReviewServiceServer<reviews::ReviewApi>>()
+        .await;
+    health_reporter
+        .set_serving::<pb::claim_review_service_server::ClaimReviewServiceServer<claimreview::ClaimReviewApi>>()
         .await;
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
@@ -264,6 +279,7 @@ pub async fn serve_on(
         .add_service(article_service)
         .add_service(claim_service)
         .add_service(review_service)
+        .add_service(claim_review_service)
         .serve_with_incoming_shutdown(incoming, shutdown);
     // tonic's graceful stop waits for every connection to close, which a
     // client that never speaks (or never reads) would put off forever.

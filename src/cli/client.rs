@@ -11,6 +11,7 @@ use super::{ArticlesCommand, ClaimsCommand, ClientArgs, PageArgs, ReviewCommand}
 use super::{json, output};
 use crate::api::pb;
 use crate::api::pb::article_service_client::ArticleServiceClient;
+use crate::api::pb::claim_review_service_client::ClaimReviewServiceClient;
 use crate::api::pb::claim_service_client::ClaimServiceClient;
 use crate::api::pb::review_service_client::ReviewServiceClient;
 
@@ -92,6 +93,13 @@ async fn claim_client(args: &ClientArgs) -> anyhow::Result<ClaimServiceClient<In
 async fn review_client(args: &ClientArgs) -> anyhow::Result<ReviewServiceClient<Intercepted>> {
     let (channel, token) = connect(args).await?;
     Ok(ReviewServiceClient::with_interceptor(channel, token).max_decoding_message_size(usize::MAX))
+}
+
+pub(super) async fn claim_review_client(
+    args: &ClientArgs,
+) -> anyhow::Result<ClaimReviewServiceClient<Intercepted>> {
+    let (channel, token) = connect(args).await?;
+    Ok(ClaimReviewServiceClient::with_interceptor(channel, token).max_decoding_message_size(usize::MAX))
 }
 
 /// Turns a failed call into an error that shows the server's code and message.

@@ -2,6 +2,7 @@
 //! The only module that uses anyhow.
 
 mod analysis;
+mod claimreview;
 mod client;
 mod coref;
 mod eval;
@@ -150,6 +151,19 @@ enum Command {
         /// (off by default; keep it on a private address).
         #[arg(long, env = "CLAIMDB_METRICS_ADDR", value_name = "ADDR")]
         metrics_addr: Option<String>,
+        /// The organisation that publishes this database's verdicts, the
+        /// `author` of every exported ClaimReview; needs
+        /// --review-url-template. Without it ExportClaimReviews is refused.
+        #[arg(long, env = "CLAIMDB_PUBLISHER_NAME", requires = "review_url_template")]
+        publisher_name: Option<String>,
+        /// The publisher's web site, an http(s) URL (the author's `url`).
+        #[arg(long, env = "CLAIMDB_PUBLISHER_URL", requires = "publisher_name")]
+        publisher_url: Option<String>,
+        /// The URL of a review's page, with {claim} (the claim's id) and/or
+        /// {review} (the review's id) in it, e.g.
+        /// `https://checks.example/claims/{claim}`: each ClaimReview's `url`.
+        #[arg(long, env = "CLAIMDB_REVIEW_URL_TEMPLATE", requires = "publisher_name")]
+        review_url_template: Option<String>,
     },
     /// Copies the database to a new file, consistent at one commit, while
     /// the server serves it (SQLite's online backup). Restore by starting
@@ -228,6 +242,34 @@ enum Command {
         /// (one article).
         #[arg(long, value_enum, default_value_t = StdinFormat::Jsonl)]
         stdin_format: StdinFormat,
+        /// What the files hold: articles, or claimreview (schema.org
+        /// ClaimReview JSON-LD: an object, an array, a @graph document, or
+        /// a Fact Check Tools claims:search response per file; one per line
+        /// in .jsonl files), each review stored as a claim with an external
+        /// review.
+        #[arg(long, value_enum, default_value_t = ImportFormat::Articles)]
+        format: ImportFormat,
+    },
+    /// Exports the claims reviewed here (never imported ones) from a
+    /// running server as schema.org ClaimReview JSON-LD: one JSON array, or
+    /// one object per line with --lines.
+    Export {
+        #[command(flatten)]
+        client: ClientArgs,
+        /// The output format; claimreview is the one there is.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Claimreview)]
+        format: ExportFormat,
+        /// Only claims matching this filter, as for `claims list`, e.g.
+        /// `status = REVIEWED`.
+        #[arg(long, default_value = "")]
+        filter: String,
+        /// Only claims whose latest review was given at or after this date
+        /// (YYYY-MM-DD, midnight UTC) or RFC 3339 time.
+        #[arg(long)]
+        reviewed_since: Option<String>,
+        /// Prints JSON lines, one ClaimReview per line, instead of an array.
+        #[arg(long)]
+        lines: bool,
     },
     /// Reads, filters and searches claims on a running server.
     Claims {
@@ -255,6 +297,19 @@ enum Command {
         #[command(flatten)]
         page: PageArgs,
     },
+}
+
+/// What `claimdb import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ImportFormat {
+    Articles,
+    Claimreview,
+}
+
+/// What `claimdb export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    Claimreview,
 }
 
 /// How `claimdb import -` reads standard input.
@@ -492,7 +547,24 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             tls_cert,
             tls_key,
             metrics_addr,
+            publisher_name,
+            publisher_url,
+            review_url_template,
         } => {
+            let publisher = match (publisher_name, review_url_template) {
+                (Some(name), Some(review_url_template)) => {
+                    let publisher = crate::export::claimreview::Publisher {
+                        name,
+                        url: publisher_url,
+                        review_url_template,
+                    };
+                    publisher
+                        .check()
+                        .map_err(|problem| anyhow::anyhow!("--{problem}"))?;
+                    Some(publisher)
+                }
+                _ => None,
+            };
             let options = crate::api::ServeOptions {
                 lease: std::time::Duration::from_secs(lease_minutes * 60),
                 policy: crate::review::rules::ReviewPolicy { second_review },
@@ -503,6 +575,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
                 max_in_flight: max_in_flight as usize,
                 request_deadline: std::time::Duration::from_secs(request_deadline),
                 handshake_timeout: crate::api::DEFAULT_HANDSHAKE_TIMEOUT,
+                publisher,
             };
             let listen = serve::Listen {
                 addr,
@@ -537,11 +610,38 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Review { client, command } => client::review(client, command).await,
         Command::Stats { client } => client::stats(client).await,
         Command::Audit { client, page } => client::audit(client, page).await,
+        Command::Export {
+            client,
+            format: ExportFormat::Claimreview,
+            filter,
+            reviewed_since,
+            lines,
+        } => {
+            let args = claimreview::ExportArgs {
+                filter,
+                reviewed_since,
+                lines,
+            };
+            claimreview::export(client, args).await
+        }
+        Command::Import {
+            client,
+            paths,
+            format: ImportFormat::Claimreview,
+            dry_run,
+            ..
+        } => {
+            if dry_run {
+                anyhow::bail!("--dry-run is for articles; a ClaimReview import stores what it reads");
+            }
+            claimreview::import(client, paths).await
+        }
         Command::Import {
             client,
             paths,
             dry_run,
             stdin_format,
+            format: ImportFormat::Articles,
         } => {
             let stdin_format = match stdin_format {
                 StdinFormat::Jsonl => crate::import::Format::JsonLines,

@@ -114,6 +114,15 @@ pub fn article_text(article: &pb::Article) -> String {
 pub const CLAIM_HEADER: &str =
     "NAME         WORTH  STATUS      VERDICT       KIND       SPEAKER                  TEXT";
 
+/// The verdict column of a listing: an external one carries a `*ext` mark.
+fn listed_verdict(claim: &pb::Claim) -> String {
+    match (verdict_name(claim), claim.external_review.is_some()) {
+        (Some(verdict), true) => format!("{verdict}*ext"),
+        (Some(verdict), false) => verdict.to_owned(),
+        (None, _) => "-".to_owned(),
+    }
+}
+
 /// One line per claim for a listing.
 pub fn claim_line(claim: &pb::Claim) -> String {
     format!(
@@ -121,7 +130,7 @@ pub fn claim_line(claim: &pb::Claim) -> String {
         claim.name,
         claim.checkworthiness,
         claim.status().as_str_name(),
-        verdict_name(claim).unwrap_or("-"),
+        listed_verdict(claim),
         claim.kind().as_str_name(),
         shorten(&claim.speaker, 24),
         shorten(&claim.text, 90)
@@ -224,6 +233,27 @@ pub fn stats_text(stats: &pb::ReviewStats) -> String {
     text
 }
 
+/// Another fact-checker's review of an imported claim: never shown as a
+/// verdict of this database's reviewers.
+fn external_review_text(external: &pb::ExternalReview) -> String {
+    format!(
+        "verdict    {} (EXTERNAL: {:?} by {}{}{})\n",
+        external.verdict().as_str_name(),
+        external.rating,
+        external.publisher,
+        if external.date.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", external.date)
+        },
+        if external.url.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", external.url)
+        },
+    )
+}
+
 /// A claim's fields, one per line; lists get one line per item.
 pub fn claim_text(claim: &pb::Claim) -> String {
     let span = claim.span.unwrap_or_default();
@@ -292,12 +322,16 @@ pub fn claim_text(claim: &pb::Claim) -> String {
             rewrite.original, rewrite.replacement, rewrite.rule, span.start, span.end
         ));
     }
-    if let Some(verdict) = verdict_name(claim) {
-        let finality = if claim.verdict_final { "final" } else { "not final" };
-        text.push_str(&format!(
-            "verdict    {verdict} ({finality}, by {})\n",
-            claim.last_reviewer
-        ));
+    match (&claim.external_review, verdict_name(claim)) {
+        (Some(external), _) => text.push_str(&external_review_text(external)),
+        (None, Some(verdict)) => {
+            let finality = if claim.verdict_final { "final" } else { "not final" };
+            text.push_str(&format!(
+                "verdict    {verdict} ({finality}, by {})\n",
+                claim.last_reviewer
+            ));
+        }
+        (None, None) => {}
     }
     if !claim.lease_holder.is_empty() {
         text.push_str(&format!(

@@ -7,6 +7,7 @@
 //! the articles: the server does, so that a dry run reports what the server
 //! would refuse.
 
+pub mod claimreview;
 pub mod jsonl;
 
 use std::fmt;

@@ -3,6 +3,7 @@
 //! filters decided on a claim in memory.
 //! No SQL, no gRPC, no I/O: the store turns the ASTs into SQL, the API into statuses.
 
+pub mod claimreview;
 pub mod filter;
 pub mod kappa;
 pub mod matching;

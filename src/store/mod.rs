@@ -15,14 +15,14 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 
 use crate::model::{
-    Article, ArticleId, Claim, ClaimId, ClaimKind, NewArticle, NewReview, Principal, Review, ReviewId, Role,
-    Verdict,
+    Article, ArticleId, ArticleMetadata, Claim, ClaimId, ClaimKind, NewArticle, NewExternalClaim, NewReview,
+    Principal, Review, ReviewId, Role, Verdict,
 };
 use crate::review::filter::{Filter, OrderKey, SortValue};
 use crate::review::rules::ReviewPolicy;
 use crate::review::search::MarkTerm;
 
-pub use sqlite::{SqliteStore, test_support};
+pub use sqlite::{IMPORTED_EXTRACTOR_VERSION, SqliteStore, test_support};
 
 /// What can go wrong in storage, in the domain's words: no variant names a
 /// gRPC code or a backend's type. `api::error` decides the status of each.
@@ -98,6 +98,36 @@ pub struct BatchOutcome {
     pub created: bool,
     /// The claims written for a created article, as stored; empty otherwise.
     pub claims: Vec<Claim>,
+}
+
+/// Which reviewed claims to export: those with a final verdict matching a filter whose latest
+/// review is no older than `reviewed_since`, in id order after `after`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReviewedClaimQuery {
+    pub filter: Filter,
+    pub reviewed_since: Option<SystemTime>,
+    pub after: Option<ClaimId>,
+    pub limit: u32,
+}
+
+/// A claim with a verdict of this database's reviewers, as exported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewedClaim {
+    pub claim: Claim,
+    /// The latest review: its rationale, evidence and date are published.
+    pub review: Review,
+    /// The metadata of the claim's article (no body).
+    pub article: ArticleMetadata,
+}
+
+/// What an import did with one external review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternalOutcome {
+    /// The claim holding the review: the new one, or the one that had it already.
+    pub claim: ClaimId,
+    /// The claim as stored when it was created (for its CREATED event);
+    /// `None` when the review was stored already (or earlier in the batch).
+    pub created: Option<Claim>,
 }
 
 /// Which claims to list: keyset pagination in id order.
@@ -287,6 +317,18 @@ pub trait Store: Send + Sync + 'static {
         actor: Principal,
     ) -> Result<Vec<Result<BatchOutcome>>>;
     async fn get_article(&self, id: ArticleId) -> Result<Article>;
+    /// Claims with a final verdict given here (not imported), each with its
+    /// latest review and its article's metadata, for ClaimReview export.
+    async fn list_reviewed_claims(&self, query: ReviewedClaimQuery) -> Result<Vec<ReviewedClaim>>;
+    /// Stores claims with another fact-checker's review in one transaction,
+    /// each atomic on its own (an inner error fails only its claim), once
+    /// per review (by URL, else by publisher and claim text), audited as
+    /// `actor`'s. Outcomes come in the order of `claims`.
+    async fn import_external_reviews(
+        &self,
+        claims: Vec<NewExternalClaim>,
+        actor: Principal,
+    ) -> Result<Vec<Result<ExternalOutcome>>>;
     /// Articles in id order, after `after`, at most `limit`.
     async fn list_articles(&self, after: Option<ArticleId>, limit: u32) -> Result<Vec<Article>>;
     async fn get_claim(&self, id: ClaimId) -> Result<Claim>;

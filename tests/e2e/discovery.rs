@@ -15,6 +15,7 @@ async fn health_reports_serving_without_a_token() {
     for service in [
         "",
         "claimdb.v1.ArticleService",
+        "claimdb.v1.ClaimReviewService",
         "claimdb.v1.ClaimService",
         "claimdb.v1.ReviewService",
     ] {
@@ -35,6 +36,7 @@ async fn reflection_lists_the_services_in_v1_and_v1alpha() {
     let server = spawn_server().await;
     let expected = [
         "claimdb.v1.ArticleService",
+        "claimdb.v1.ClaimReviewService",
         "claimdb.v1.ClaimService",
         "claimdb.v1.ReviewService",
         "grpc.health.v1.Health",

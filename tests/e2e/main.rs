@@ -5,6 +5,7 @@ mod analysis_cli;
 mod articles;
 mod auth;
 mod bad_input;
+mod claimreview;
 mod cli;
 mod coref_cli;
 mod crash;

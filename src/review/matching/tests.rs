@@ -53,6 +53,7 @@ fn claim() -> Claim {
         status: ClaimStatus::Unreviewed,
         create_time: UNIX_EPOCH + Duration::from_micros(NEW_YEAR as u64),
         review: ClaimReview::default(),
+        external_review: None,
     }
 }
 

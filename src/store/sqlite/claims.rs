@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::filter_sql::{Sql, push_after, push_filter, push_order};
 use super::time;
 use crate::model::{
-    ArticleId, Claim, ClaimDetails, ClaimId, ClaimReview, ClaimStatus, DateRange, Entity, Lease, NewClaim,
-    Polarity, Quantity, Rewrite, Span, Verdict,
+    ArticleId, Claim, ClaimDetails, ClaimId, ClaimReview, ClaimStatus, DateRange, Entity, ExternalReview,
+    Lease, NewClaim, Polarity, Quantity, Rewrite, Span, Verdict,
 };
 use crate::names;
 use crate::review::filter::Filter;
@@ -103,6 +103,7 @@ pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Claim> {
             lease,
             update_time: row.get::<_, Option<i64>>(17)?.map(time::from_micros),
         },
+        external_review: None,
         details: ClaimDetails {
             content: row.get(18)?,
             kind: parse_column(row, 19)?,
@@ -254,12 +255,13 @@ pub fn insert_all(
                 version: 1,
                 ..ClaimReview::default()
             },
+            external_review: None,
         });
     }
     Ok(stored)
 }
 
-/// Fills in the entities and dates of `claims`, with one query per child
+/// Fills in the entities, dates and external review of `claims`, with one query per child
 /// table for the whole slice. The ids are bound one by one: a page ordered
 /// by anything but id spans the whole table, and a range would read it all.
 pub fn attach_children(conn: &Connection, claims: &mut [Claim]) -> Result<()> {
@@ -299,6 +301,24 @@ pub fn attach_children(conn: &Connection, claims: &mut [Claim]) -> Result<()> {
                 start: row.get(1)?,
                 end: row.get(2)?,
                 text: row.get(3)?,
+            });
+        }
+    }
+    let mut external = conn.prepare_cached(&format!(
+        "SELECT claim_id, publisher, publisher_url, url, review_date, rating, verdict \
+         FROM external_reviews WHERE claim_id IN ({marks})"
+    ))?;
+    let mut rows = external.query(params_from_iter(ids.iter()))?;
+    while let Some(row) = rows.next()? {
+        let claim_id: i64 = row.get(0)?;
+        if let Some(&claim_idx) = idx_by_id.get(&claim_id) {
+            claims[claim_idx].external_review = Some(ExternalReview {
+                publisher: row.get(1)?,
+                publisher_url: row.get(2)?,
+                url: row.get(3)?,
+                date: row.get(4)?,
+                rating: row.get(5)?,
+                verdict: parse_column(row, 6)?,
             });
         }
     }

@@ -3,6 +3,7 @@
 
 mod articles;
 mod audit;
+mod claimreview;
 mod claims;
 mod corrections;
 mod files;
@@ -28,14 +29,17 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::model::{
-    Article, ArticleId, Claim, ClaimId, NewArticle, NewReview, Principal, Review, ReviewId, Role,
+    Article, ArticleId, Claim, ClaimId, NewArticle, NewExternalClaim, NewReview, Principal, Review, ReviewId,
+    Role,
 };
 use crate::review::filter::Filter;
 use crate::review::rules::ReviewPolicy;
 use crate::store::{
-    AcquireQuery, AuditEvent, BatchOutcome, ClaimEdit, ClaimHistory, ClaimListQuery, ClaimQuery, Result,
-    ReviewStats, SearchPage, SearchQuery, Store, StoreError, StoreUsage, StoredArticle, TokenInfo,
+    AcquireQuery, AuditEvent, BatchOutcome, ClaimEdit, ClaimHistory, ClaimListQuery, ClaimQuery,
+    ExternalOutcome, Result, ReviewStats, ReviewedClaim, ReviewedClaimQuery, SearchPage, SearchQuery, Store,
+    StoreError, StoreUsage, StoredArticle, TokenInfo,
 };
+pub use claimreview::IMPORTED_EXTRACTOR_VERSION;
 use pool::Connections;
 
 /// Read connections kept open; reads beyond this many wait their turn.
@@ -150,6 +154,26 @@ impl Store for SqliteStore {
 
     async fn get_article(&self, id: ArticleId) -> Result<Article> {
         self.connections.read(move |conn| articles::get(conn, id)).await
+    }
+
+    #[tracing::instrument(skip_all, fields(limit = query.limit))]
+
+    async fn list_reviewed_claims(&self, query: ReviewedClaimQuery) -> Result<Vec<ReviewedClaim>> {
+        self.connections
+            .read(move |conn| claimreview::reviewed(conn, &query))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(n_claims = batch.len(), by = %actor.name))]
+
+    async fn import_external_reviews(
+        &self,
+        batch: Vec<NewExternalClaim>,
+        actor: Principal,
+    ) -> Result<Vec<Result<ExternalOutcome>>> {
+        self.connections
+            .write(move |conn| claimreview::import(conn, &batch, &actor))
+            .await
     }
 
     #[tracing::instrument(skip_all, fields(limit))]

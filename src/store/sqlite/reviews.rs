@@ -143,26 +143,40 @@ pub fn list_reviews(
             row.get::<_, i64>(4)?,
         ))
     })?;
-    let mut evidence =
-        conn.prepare_cached("SELECT url FROM review_evidence WHERE review_id = ?1 ORDER BY idx")?;
+    let mut evidence = conn.prepare_cached(EVIDENCE_SQL)?;
     let mut reviews = Vec::new();
     for row in rows {
-        let (review_id, reviewer, verdict, rationale, create_time) = row?;
-        let verdict = verdict
-            .parse::<Verdict>()
-            .map_err(|err| StoreError::Corrupt(format!("review {review_id}: {err}")))?;
-        let evidence_urls = evidence
-            .query_map([review_id], |row| row.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        reviews.push(Review {
-            id: ReviewId(review_id),
-            claim_id: id,
-            reviewer,
-            verdict,
-            rationale,
-            evidence_urls,
-            create_time: time::from_micros(create_time),
-        });
+        reviews.push(review_from_row(&mut evidence, id, row?)?);
     }
     Ok(reviews)
+}
+
+/// A review row's columns: id, reviewer, verdict, rationale, create_time.
+pub type ReviewRow = (i64, String, String, String, i64);
+
+/// Reads a review's evidence URLs in order, bound to its id.
+pub const EVIDENCE_SQL: &str = "SELECT url FROM review_evidence WHERE review_id = ?1 ORDER BY idx";
+
+/// A review of claim `claim_id` from its row, with its evidence read
+/// through `evidence` (prepared from [`EVIDENCE_SQL`]).
+pub fn review_from_row(
+    evidence: &mut rusqlite::CachedStatement<'_>,
+    claim_id: ClaimId,
+    (review_id, reviewer, verdict, rationale, create_time): ReviewRow,
+) -> Result<Review> {
+    let verdict = verdict
+        .parse::<Verdict>()
+        .map_err(|err| StoreError::Corrupt(format!("review {review_id}: {err}")))?;
+    let evidence_urls = evidence
+        .query_map([review_id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Review {
+        id: ReviewId(review_id),
+        claim_id,
+        reviewer,
+        verdict,
+        rationale,
+        evidence_urls,
+        create_time: time::from_micros(create_time),
+    })
 }

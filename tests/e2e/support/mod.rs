@@ -3,6 +3,7 @@
 pub mod offline;
 pub mod process;
 pub mod raw;
+pub mod schema_org;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
