@@ -6,6 +6,7 @@ mod claimreview;
 mod client;
 mod coref;
 mod eval;
+mod eval_matching;
 mod eval_news;
 mod extract;
 mod import;
@@ -88,6 +89,9 @@ enum EvalWhat {
     /// pronoun and metonym rewrites, dates, check-worthiness, and words a
     /// claim has that its sentence and rewrites do not give.
     News(eval_news::EvalNewsArgs),
+    /// Ranks verified claims for each query with the matcher the server uses
+    /// and prints MAP@5, MRR and P@1 (CLEF CheckThat! Task 2A files).
+    Matching(eval_matching::EvalMatchingArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -598,6 +602,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             Some(EvalWhat::Analysis(args)) => analysis::eval(&args),
             Some(EvalWhat::Coref(args)) => coref::eval(&args),
             Some(EvalWhat::News(args)) => eval_news::run(&args),
+            Some(EvalWhat::Matching(args)) => eval_matching::run(&args).await,
             None => eval::run(&command.checkworthiness.context("--data is required")?),
         },
         Command::Token { command } => match command {

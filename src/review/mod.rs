@@ -9,3 +9,4 @@ pub mod kappa;
 pub mod matching;
 pub mod rules;
 pub mod search;
+pub mod similar;

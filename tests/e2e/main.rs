@@ -10,6 +10,7 @@ mod cli;
 mod coref_cli;
 mod crash;
 mod discovery;
+mod eval_matching;
 mod eval_news;
 mod filters;
 mod hostile;

@@ -220,6 +220,14 @@ impl Store for SqliteStore {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(limit))]
+
+    async fn similar_claims(&self, fts: String, limit: u32) -> Result<Vec<(ClaimId, f64)>> {
+        self.connections
+            .read(move |conn| search::similar(conn, &fts, limit))
+            .await
+    }
+
     #[tracing::instrument(skip_all, fields(holder = %query.holder.name))]
 
     async fn acquire_claim(&self, query: AcquireQuery) -> Result<Option<Claim>> {

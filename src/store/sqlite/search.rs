@@ -235,3 +235,16 @@ fn filtered_matches(
     };
     Ok((ids, window_floor))
 }
+
+/// Claims sharing words with a text, best BM25 first (the score is BM25's,
+/// lower is better, negated here so that higher is better), at most `limit`.
+/// `fts` comes from `review::similar::fts_any_query`.
+pub fn similar(conn: &Connection, fts: &str, limit: u32) -> Result<Vec<(ClaimId, f64)>> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT rowid, {BM25} AS score FROM claims_fts WHERE claims_fts MATCH ?1 ORDER BY score LIMIT ?2"
+    ))?;
+    let rows = statement.query_map(params![fts, limit], |row| {
+        Ok((ClaimId(row.get(0)?), -row.get::<_, f64>(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,167 @@
+//! Previously checked claims, found by the words they share: what a claim or
+//! a pasted text (a tweet, a quote) becomes before the store ranks the
+//! claims that share its words by BM25 (issue 15's baseline matcher).
+//!
+//! Pasted social-media text carries words that say nothing of the claim
+//! (links, `pic.twitter.com/...`, the date of an embedded tweet); they are
+//! dropped, while handles and hashtags keep their words ("#AustralianFires"
+//! is "AustralianFires", "@realDonaldTrump" is "realDonaldTrump").
+
+/// The most distinct words one match query holds: every word is a list
+/// SQLite merges, so a pasted article must not become thousands of them.
+pub const MAX_TERMS: usize = 48;
+
+/// Words so common that matching on them costs a walk of most of the index
+/// and ranks nothing (their BM25 weight is near zero anyway).
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "has", "have", "he",
+    "her", "his", "i", "in", "is", "it", "its", "of", "on", "or", "she", "that", "the", "their", "they",
+    "this", "to", "was", "we", "were", "will", "with", "you",
+];
+
+/// Month names as an embedded tweet's date writes them.
+const MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `text` without what pasted social-media text adds: links, picture links
+/// and the "(@handle) Month D, YYYY" signature of an embedded tweet; `@` and
+/// `#` are kept off their words. Spacing is made single.
+pub fn normalise(text: &str) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    for word in text.split_whitespace() {
+        let lower = word.to_ascii_lowercase();
+        if lower.starts_with("http://")
+            || lower.starts_with("https://")
+            || lower.starts_with("pic.twitter.com/")
+        {
+            continue;
+        }
+        words.push(word);
+    }
+    drop_tweet_signature(&mut words);
+    let words: Vec<String> = words
+        .iter()
+        .map(|word| match word.strip_prefix('(') {
+            Some(inside) => format!("({}", inside.trim_start_matches(['@', '#'])),
+            None => word.trim_start_matches(['@', '#']).to_owned(),
+        })
+        .filter(|word| !word.is_empty())
+        .collect();
+    words.join(" ")
+}
+
+/// Drops the date of a trailing "(@handle) March 3, 2020" (the handle is
+/// kept: it names who wrote the tweet).
+fn drop_tweet_signature(words: &mut Vec<&str>) {
+    let n = words.len();
+    if n < 4 {
+        return;
+    }
+    let (month, day, year) = (words[n - 3], words[n - 2], words[n - 1]);
+    let is_month = MONTHS.iter().any(|name| name.eq_ignore_ascii_case(month));
+    let is_day = day
+        .strip_suffix(',')
+        .is_some_and(|d| !d.is_empty() && d.len() <= 2 && d.bytes().all(|b| b.is_ascii_digit()));
+    let is_year = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
+    let after_handle = words[n - 4].starts_with("(@") && words[n - 4].ends_with(')');
+    if is_month && is_day && is_year && after_handle {
+        words.truncate(n - 3);
+    }
+}
+
+/// An FTS5 query matching any claim that holds one of `text`'s words
+/// (after [`normalise`]), each word quoted so no FTS5 syntax can come from
+/// the text; at most [`MAX_TERMS`] distinct words, stop words left out.
+/// `None` when no word is left.
+pub fn fts_any_query(text: &str) -> Option<String> {
+    let normal = normalise(text);
+    let mut terms: Vec<String> = Vec::new();
+    for word in normal
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+    {
+        let word = word.to_lowercase();
+        if STOP_WORDS.contains(&word.as_str()) || terms.contains(&word) {
+            continue;
+        }
+        terms.push(word);
+        if terms.len() == MAX_TERMS {
+            break;
+        }
+    }
+    if terms.is_empty() {
+        return None;
+    }
+    // Words hold only letters and digits, so a quote needs no escaping here;
+    // doubling it keeps the rule true if the split ever changes.
+    let quoted: Vec<String> = terms
+        .iter()
+        .map(|term| format!("\"{}\"", term.replace('"', "\"\"")))
+        .collect();
+    Some(quoted.join(" OR "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_embedded_tweet_loses_its_links_and_date_but_keeps_its_author() {
+        let tweet = "Trump needs to divest. pic.twitter.com/0eJtwJyS1J https://t.co/x — Ilhan Omar (@IlhanMN) January 6, 2020";
+        assert_eq!(normalise(tweet), "Trump needs to divest. — Ilhan Omar (IlhanMN)");
+    }
+
+    #[test]
+    fn hashtags_and_handles_keep_their_words() {
+        assert_eq!(
+            normalise("How are butterflies surviving the #AustralianFires? @CenterForBioDiv"),
+            "How are butterflies surviving the AustralianFires? CenterForBioDiv"
+        );
+    }
+
+    #[test]
+    fn a_date_not_after_a_handle_stays() {
+        assert_eq!(
+            normalise("The vote is on March 3, 2020"),
+            "The vote is on March 3, 2020"
+        );
+    }
+
+    #[test]
+    fn the_query_is_distinct_quoted_words_without_stop_words() {
+        assert_eq!(
+            fts_any_query("The sanctions could lead to a rupture in ties; sanctions!").as_deref(),
+            Some("\"sanctions\" OR \"could\" OR \"lead\" OR \"rupture\" OR \"ties\"")
+        );
+    }
+
+    #[test]
+    fn fts_syntax_in_the_text_is_only_words() {
+        let query = fts_any_query("text:NEAR(\"a\" b*) OR -c ^d").unwrap();
+        assert_eq!(query, "\"text\" OR \"near\" OR \"b\" OR \"c\" OR \"d\"");
+    }
+
+    #[test]
+    fn nothing_left_is_no_query() {
+        assert_eq!(fts_any_query("the a of https://example.com #"), None);
+    }
+
+    #[test]
+    fn a_long_text_is_capped() {
+        let text: Vec<String> = (0..500).map(|i| format!("word{i}")).collect();
+        let query = fts_any_query(&text.join(" ")).unwrap();
+        assert_eq!(query.matches(" OR ").count(), MAX_TERMS - 1);
+    }
+}
