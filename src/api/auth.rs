@@ -32,6 +32,7 @@ const METHOD_ROLES: &[(&str, &str, Role)] = &[
     ("ClaimService", "GetClaim", Role::Reader),
     ("ClaimService", "ListClaims", Role::Reader),
     ("ClaimService", "SearchClaims", Role::Reader),
+    ("ClaimService", "FindSimilarClaims", Role::Reader),
     ("ClaimService", "UpdateClaim", Role::Reviewer),
     ("ClaimService", "WatchClaims", Role::Reader),
     ("ReviewService", "AcquireClaim", Role::Reviewer),

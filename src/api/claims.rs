@@ -15,7 +15,7 @@ use super::{convert, pb, run_cpu};
 use crate::ingest;
 use crate::model::{ArticleMetadata, ClaimId, EventKind};
 use crate::review::filter::{self, Condition, Field, Op, SortValue, Value};
-use crate::review::{rules, search};
+use crate::review::{rules, search, similar};
 use crate::store::{ClaimEdit, ClaimListQuery, SearchQuery, Store};
 
 pub struct ClaimApi {
@@ -165,6 +165,57 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
             results: hits.into_iter().map(convert::search_result).collect(),
             next_page_token,
             newest_matches_only: page.window_floor.is_some(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn find_similar_claims(
+        &self,
+        request: Request<pb::FindSimilarClaimsRequest>,
+    ) -> Result<Response<pb::FindSimilarClaimsResponse>, Status> {
+        use pb::find_similar_claims_request::Query;
+        let request = request.into_inner();
+        let limit = page_size(request.page_size)?;
+        let (text, itself) = match request.query {
+            Some(Query::Claim(name)) => {
+                let id = convert::parse_claim_name("claim", &name)?;
+                (self.store.get_claim(id).await?.text, Some(id))
+            }
+            Some(Query::Text(text)) => {
+                similar::check_text(&text).map_err(|description| invalid_field("text", description))?;
+                (text, None)
+            }
+            None => return Err(invalid_field("query", "needs a claim or a text")),
+        };
+        let Some(fts) = similar::fts_any_query(&text) else {
+            return Ok(Response::new(pb::FindSimilarClaimsResponse {
+                matches: Vec::new(),
+            }));
+        };
+        // One more than asked for, in case the claim itself is among them.
+        let ranked = self.store.similar_claims(fts, limit + 1).await?;
+        let mut matches = Vec::with_capacity(ranked.len());
+        for (id, score) in ranked.into_iter().filter(|(id, _)| Some(*id) != itself) {
+            let claim = match self.store.get_claim(id).await {
+                Ok(claim) => claim,
+                // Deleted between the two reads: no longer a match.
+                Err(crate::store::StoreError::NotFound(_)) => continue,
+                Err(err) => return Err(err.into()),
+            };
+            let reviewed = similar::is_reviewed(&claim);
+            matches.push((claim, score, reviewed));
+        }
+        similar::order_matches(&mut matches, |(_, score, reviewed)| (*reviewed, *score));
+        matches.truncate(limit as usize);
+        Ok(Response::new(pb::FindSimilarClaimsResponse {
+            matches: matches
+                .into_iter()
+                .map(|(claim, score, reviewed)| pb::SimilarClaim {
+                    claim: Some(convert::claim(claim)),
+                    score,
+                    reviewed,
+                })
+                .collect(),
         }))
     }
 

@@ -7,6 +7,8 @@
 //! dropped, while handles and hashtags keep their words ("#AustralianFires"
 //! is "AustralianFires", "@realDonaldTrump" is "realDonaldTrump").
 
+use crate::model::Claim;
+
 /// The most distinct words one match query holds: every word is a list
 /// SQLite merges, so a pasted article must not become thousands of them.
 pub const MAX_TERMS: usize = 48;
@@ -113,6 +115,40 @@ pub fn fts_any_query(text: &str) -> Option<String> {
     Some(quoted.join(" OR "))
 }
 
+/// Whether `text` may be matched: at most [`search::MAX_QUERY_BYTES`]
+/// bytes and no NUL (FTS5 reads NUL as the end of the text).
+///
+/// [`search::MAX_QUERY_BYTES`]: super::search::MAX_QUERY_BYTES
+pub fn check_text(text: &str) -> Result<(), String> {
+    let max = super::search::MAX_QUERY_BYTES;
+    if text.len() > max {
+        return Err(format!("is {} bytes, more than {max}", text.len()));
+    }
+    if text.contains('\0') {
+        return Err("must not contain a NUL character".into());
+    }
+    if text.trim().is_empty() {
+        return Err("must not be empty".into());
+    }
+    Ok(())
+}
+
+/// Whether a claim was reviewed, for matching: a final verdict given here,
+/// or another fact-checker's review imported with it.
+pub fn is_reviewed(claim: &Claim) -> bool {
+    claim.external_review.is_some() || (claim.review.verdict.is_some() && claim.review.verdict_final)
+}
+
+/// Orders matches reviewed first, then by score, highest first; ties keep
+/// their order (the store's).
+pub fn order_matches<T>(matches: &mut [T], key: impl Fn(&T) -> (bool, f64)) {
+    matches.sort_by(|a, b| {
+        let (a_reviewed, a_score) = key(a);
+        let (b_reviewed, b_score) = key(b);
+        b_reviewed.cmp(&a_reviewed).then(b_score.total_cmp(&a_score))
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +192,27 @@ mod tests {
     #[test]
     fn nothing_left_is_no_query() {
         assert_eq!(fts_any_query("the a of https://example.com #"), None);
+    }
+
+    #[test]
+    fn reviewed_matches_come_first_then_the_closest() {
+        let mut matches = vec![
+            ("a", 3.0, false),
+            ("b", 1.0, true),
+            ("c", 9.0, false),
+            ("d", 2.0, true),
+        ];
+        order_matches(&mut matches, |(_, score, reviewed)| (*reviewed, *score));
+        let names: Vec<&str> = matches.iter().map(|(name, _, _)| *name).collect();
+        assert_eq!(names, ["d", "b", "c", "a"]);
+    }
+
+    #[test]
+    fn texts_too_long_empty_or_with_nul_are_refused() {
+        assert!(check_text("sanctions").is_ok());
+        assert!(check_text(&"x".repeat(1001)).unwrap_err().contains("1001 bytes"));
+        assert!(check_text("a\0b").unwrap_err().contains("NUL"));
+        assert!(check_text("  ").is_err());
     }
 
     #[test]

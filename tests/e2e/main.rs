@@ -18,6 +18,7 @@ mod import;
 mod model_cli;
 mod operations;
 mod reviews;
+mod similar;
 mod support;
 mod telemetry;
 mod tls;
