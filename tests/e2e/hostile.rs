@@ -20,6 +20,7 @@ use bytes::Bytes;
 use claimdb::api::pb;
 use claimdb::api::pb::article_service_client::ArticleServiceClient;
 use claimdb::api::pb::claim_service_client::ClaimServiceClient;
+use claimdb::api::pb::find_similar_claims_request::Query;
 use claimdb::api::pb::review_service_client::ReviewServiceClient;
 use claimdb::model::Role;
 use claimdb::store::Store;
@@ -544,6 +545,7 @@ enum Call {
     GetClaim(pb::GetClaimRequest),
     ListClaims(pb::ListClaimsRequest),
     SearchClaims(pb::SearchClaimsRequest),
+    FindSimilarClaims(pb::FindSimilarClaimsRequest),
     UpdateClaim(Box<pb::UpdateClaimRequest>),
     WatchClaims(pb::WatchClaimsRequest),
     AcquireClaim(pb::AcquireClaimRequest),
@@ -567,6 +569,7 @@ const RPCS: &[(&str, bool)] = &[
     ("/claimdb.v1.ClaimService/GetClaim", true),
     ("/claimdb.v1.ClaimService/ListClaims", true),
     ("/claimdb.v1.ClaimService/SearchClaims", true),
+    ("/claimdb.v1.ClaimService/FindSimilarClaims", true),
     ("/claimdb.v1.ClaimService/UpdateClaim", false),
     ("/claimdb.v1.ClaimService/WatchClaims", true),
     ("/claimdb.v1.ReviewService/AcquireClaim", true),
@@ -933,6 +936,51 @@ fn generate(world: &World) -> Vec<Case> {
         push(
             format!("SearchClaims {what}"),
             Call::SearchClaims(request),
+            expect,
+        );
+
+        // FindSimilarClaims: a claim's name or a free text.
+        let (query, what, expect) = match rng.below(6) {
+            0 => (
+                Some(Query::Claim(bad_name(&mut rng, "claims"))),
+                "claim",
+                Code::InvalidArgument,
+            ),
+            1 => (
+                Some(Query::Claim(absent_name(&mut rng, "claims"))),
+                "absent claim",
+                Code::NotFound,
+            ),
+            2 => (Some(Query::Claim(existing_claim(&mut rng))), "nothing", Code::Ok),
+            3 => (None, "query", Code::InvalidArgument),
+            _ => {
+                let text = if rng.chance(4) {
+                    "sanctions ".repeat(101 + rng.below(2000))
+                } else {
+                    nasty(&mut rng, false, 6)
+                };
+                // The text's limits: 1000 bytes, no NUL, not blank.
+                if text.len() > 1000 || text.contains('\0') || text.trim().is_empty() {
+                    (Some(Query::Text(text)), "text", Code::InvalidArgument)
+                } else {
+                    (Some(Query::Text(text)), "nothing", Code::Ok)
+                }
+            }
+        };
+        let page_size = if rng.chance(4) {
+            bad_page_size(&mut rng)
+        } else {
+            good_page_size(&mut rng)
+        };
+        // The page size is checked first.
+        let (what, expect) = if !(0..=1000).contains(&page_size) {
+            ("page_size", Code::InvalidArgument)
+        } else {
+            (what, expect)
+        };
+        push(
+            format!("FindSimilarClaims {what}"),
+            Call::FindSimilarClaims(pb::FindSimilarClaimsRequest { query, page_size }),
             expect,
         );
 
@@ -1365,6 +1413,7 @@ async fn send(clients: &Clients, case: &Case) -> Result<Result<(), tonic::Status
             }
         }
         Call::GetClaim(request) => clients.claims(who).get_claim(request).await.map(drop),
+        Call::FindSimilarClaims(request) => clients.claims(who).find_similar_claims(request).await.map(drop),
         Call::ListClaims(request) => clients.claims(who).list_claims(request).await.map(drop),
         Call::SearchClaims(request) => clients.claims(who).search_claims(request).await.map(drop),
         Call::UpdateClaim(request) => clients.claims(who).update_claim(*request).await.map(drop),
