@@ -187,13 +187,11 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
             }
             None => return Err(invalid_field("query", "needs a claim or a text")),
         };
-        let Some(fts) = similar::fts_any_query(&text) else {
-            return Ok(Response::new(pb::FindSimilarClaimsResponse {
-                matches: Vec::new(),
-            }));
-        };
         // One more than asked for, in case the claim itself is among them.
-        let ranked = self.store.similar_claims(fts, limit + 1).await?;
+        let ranked = self
+            .store
+            .similar_claims(similar::match_terms(&text), limit + 1)
+            .await?;
         let mut matches = Vec::with_capacity(ranked.len());
         for (id, score) in ranked.into_iter().filter(|(id, _)| Some(*id) != itself) {
             let claim = match self.store.get_claim(id).await {

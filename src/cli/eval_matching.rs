@@ -79,10 +79,7 @@ pub async fn run(args: &EvalMatchingArgs) -> anyhow::Result<()> {
                 args.queries.display()
             )
         })?;
-        let ranked = match similar::fts_any_query(text) {
-            Some(fts) => store.similar_claims(fts, RANKED).await?,
-            None => Vec::new(),
-        };
+        let ranked = store.similar_claims(similar::match_terms(text), RANKED).await?;
         let ids: Vec<&str> = ranked
             .iter()
             .flat_map(|(claim, _)| by_claim.get(claim).into_iter().flatten().map(String::as_str))
@@ -324,19 +321,18 @@ mod tests {
         .collect();
         let by_claim = load(&store, &vclaims).await.unwrap();
         assert_eq!(by_claim.len(), 3);
-        let fts = similar::fts_any_query(
+        let terms = similar::match_terms(
             "New sanctions could lead to a complete breakdown in ties with Russia pic.twitter.com/x",
-        )
-        .unwrap();
-        let ranked = store.similar_claims(fts, RANKED).await.unwrap();
+        );
+        let ranked = store.similar_claims(terms, RANKED).await.unwrap();
         assert_eq!(
             ranked.len(),
             1,
             "only the sanctions claim shares a word: {ranked:?}"
         );
         assert_eq!(by_claim[&ranked[0].0], ["v1"]);
-        let fts = similar::fts_any_query("Fries of any size for a dollar at McDonald's").unwrap();
-        let ranked = store.similar_claims(fts, RANKED).await.unwrap();
+        let terms = similar::match_terms("Fries of any size for a dollar at McDonald's");
+        let ranked = store.similar_claims(terms, RANKED).await.unwrap();
         assert_eq!(by_claim[&ranked[0].0], ["v2", "v4"]);
     }
 }

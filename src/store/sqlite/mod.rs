@@ -222,9 +222,9 @@ impl Store for SqliteStore {
 
     #[tracing::instrument(skip_all, fields(limit))]
 
-    async fn similar_claims(&self, fts: String, limit: u32) -> Result<Vec<(ClaimId, f64)>> {
+    async fn similar_claims(&self, terms: Vec<String>, limit: u32) -> Result<Vec<(ClaimId, f64)>> {
         self.connections
-            .read(move |conn| search::similar(conn, &fts, limit))
+            .read(move |conn| search::similar(conn, &terms, limit))
             .await
     }
 
