@@ -657,6 +657,27 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
     }
 }
 
+/// The error of a command that works on an existing database (every one
+/// but `serve`) given a path with no file: it names the path and creates
+/// nothing.
+fn no_database(db: &std::path::Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "no database at {}: pass the server's database with --db (or CLAIMDB_DB); \
+         `claimdb serve --db {}` creates a new one",
+        db.display(),
+        db.display()
+    )
+}
+
+/// Fails with [`no_database`] unless `db` is a file.
+fn require_database(db: &std::path::Path) -> anyhow::Result<()> {
+    if db.is_file() {
+        Ok(())
+    } else {
+        Err(no_database(db))
+    }
+}
+
 /// Reads a file, or standard input for `-`.
 fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
     use anyhow::Context;

@@ -131,6 +131,8 @@ async fn the_client_subcommands_store_and_list_through_the_server() {
 async fn token_create_prints_a_token_that_the_database_knows() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("claimdb.sqlite").display().to_string();
+    // The database a server made (`serve` is the one command that creates one).
+    drop(claimdb::store::SqliteStore::open(std::path::Path::new(&db)).unwrap());
     let output = claimdb(
         strings(&[
             "token", "create", "--role", "reviewer", "--name", "alice", "--db", &db,
@@ -161,6 +163,32 @@ async fn token_create_prints_a_token_that_the_database_knows() {
     )
     .await;
     assert!(!refused.status.success());
+}
+
+// See: #16 (`token create` on a wrong path made a new database and a token no server knew).
+#[tokio::test]
+async fn commands_on_a_database_refuse_a_missing_one_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nowhere.sqlite").display().to_string();
+    let copy = dir.path().join("copy.sqlite").display().to_string();
+    for args in [
+        vec!["token", "create", "--role", "reviewer", "--db", &db],
+        vec!["token", "list", "--db", &db],
+        vec!["token", "revoke", "1", "--db", &db],
+        vec!["check", "--db", &db],
+        vec!["backup", "--db", &db, &copy],
+    ] {
+        let output = claimdb(strings(&args), vec![]).await;
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("no database at {db}")),
+            "{args:?}: {stderr}"
+        );
+        assert!(output.stdout.is_empty(), "{args:?} printed no token");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{args:?} created {left:?}");
+    }
 }
 
 #[tokio::test]

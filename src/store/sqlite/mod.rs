@@ -62,6 +62,16 @@ impl SqliteStore {
         })
     }
 
+    /// As [`SqliteStore::open`], for the commands that work on a database a
+    /// server made (the token commands): a path with no file is
+    /// [`StoreError::NotFound`], naming the path, and nothing is created.
+    pub fn open_existing(path: &Path) -> Result<SqliteStore> {
+        if !path.is_file() {
+            return Err(StoreError::NotFound(format!("database {}", path.display())));
+        }
+        SqliteStore::open(path)
+    }
+
     /// As [`SqliteStore::open`], for a server: first takes the database's
     /// server lock, so that a second server on the same file is refused
     /// with [`StoreError::InUse`] (the token commands open it beside a

@@ -22,6 +22,28 @@ fn open() -> (tempfile::TempDir, SqliteStore) {
     (dir, store)
 }
 
+// See: #16 (a token made in a database no server uses).
+#[tokio::test]
+async fn open_existing_refuses_a_missing_database_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing.sqlite");
+    let Err(err) = SqliteStore::open_existing(&path) else {
+        panic!("a missing database was opened");
+    };
+    assert!(
+        matches!(&err, StoreError::NotFound(what) if what.contains("missing.sqlite")),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing is created"
+    );
+    drop(SqliteStore::open(&path).unwrap());
+    let store = SqliteStore::open_existing(&path).unwrap();
+    assert_eq!(store.count_tokens().await.unwrap(), 0);
+}
+
 const BODY: &str = "The council spent 4 million euros on roads in 2021. \
                     The mayor said the budget would rise by 10% next year.";
 
