@@ -179,12 +179,7 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
             .claim
             .ok_or_else(|| invalid_field("claim", "is required"))?;
         let id = convert::parse_claim_name("claim.name", &claim.name)?;
-        if request.etag.is_empty() {
-            return Err(invalid_field(
-                "etag",
-                "is required: pass the etag of the claim as you read it",
-            ));
-        }
+        convert::check_etag("etag", &request.etag)?;
         let paths = request.update_mask.map(|mask| mask.paths).unwrap_or_default();
         if paths.is_empty() {
             return Err(invalid_field(

@@ -40,6 +40,28 @@ pub fn parse_claim_name(field: &str, name: &str) -> Result<ClaimId, Status> {
     parse_name(field, name, names::CLAIMS).map(ClaimId)
 }
 
+/// Checks the etag of a conditional write: given, and one the server makes
+/// (`W/"3"`). Whether it is still current is the store's to say
+/// (`ABORTED`); a malformed one is the caller's mistake (`INVALID_ARGUMENT`).
+pub fn check_etag(field: &str, etag: &str) -> Result<(), Status> {
+    if etag.is_empty() {
+        return Err(invalid_field(
+            field,
+            "is required: pass the etag of the claim as you read it",
+        ));
+    }
+    if rules::parse_etag(etag).is_none() {
+        return Err(invalid_field(
+            field,
+            format!(
+                "must be the claim's etag as the server gave it, such as W/\"3\"; got {}",
+                crate::text::quoted_excerpt(etag)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn non_empty(value: String) -> Option<String> {
     (!value.trim().is_empty()).then_some(value)
 }

@@ -75,12 +75,7 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         let principal = caller(&request)?;
         let request = request.into_inner();
         let claim_id = convert::parse_claim_name("claim", &request.claim)?;
-        if request.etag.is_empty() {
-            return Err(super::error::invalid_field(
-                "etag",
-                "is required: pass the etag of the claim as you read it",
-            ));
-        }
+        convert::check_etag("etag", &request.etag)?;
         let verdict = convert::parse_verdict("verdict", request.verdict)?;
         let problems = rules::check_review(&request.rationale, &request.evidence_urls);
         if !problems.is_empty() {

@@ -316,6 +316,30 @@ async fn a_reviewer_works_through_the_queue_from_the_command_line() {
     .await;
     assert!(!stale.status.success());
     assert!(String::from_utf8_lossy(&stale.stderr).contains("Aborted"));
+    // A malformed one is the caller's mistake, named as such. See: #16.
+    let malformed = claimdb(
+        strings(&[
+            "review",
+            "submit",
+            &name,
+            "--etag",
+            "1",
+            "--verdict",
+            "TRUE",
+            "--rationale",
+            "x",
+            "--addr",
+            &addr,
+        ]),
+        reviewer.clone(),
+    )
+    .await;
+    assert!(!malformed.status.success());
+    let stderr = String::from_utf8_lossy(&malformed.stderr);
+    assert!(
+        stderr.contains("InvalidArgument: etag must be the claim's etag") && stderr.contains("got \"1\""),
+        "{stderr}"
+    );
 
     let reviewed = claimdb(
         strings(&[
