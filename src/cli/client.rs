@@ -181,6 +181,7 @@ pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Res
                     n_shown += 1;
                 }
                 if response.next_page_token.is_empty() {
+                    say_if_none(n_shown, "no articles match");
                     return Ok(());
                 }
                 page_token = response.next_page_token;
@@ -297,6 +298,7 @@ async fn list_claims(
             n_shown += 1;
         }
         if response.next_page_token.is_empty() {
+            say_if_none(n_shown, "no claims match");
             return Ok(());
         }
         page_token = response.next_page_token;
@@ -335,9 +337,19 @@ async fn search_claims(
             n_shown += 1;
         }
         if response.next_page_token.is_empty() {
+            say_if_none(n_shown, "no claims match the search");
             return Ok(());
         }
         request.page_token = response.next_page_token;
+    }
+}
+
+/// Says on standard error that a list or search found nothing, so that an
+/// empty answer is not mistaken for a hung or broken command; standard
+/// output stays as it is (no JSON line in `--json`).
+fn say_if_none(n_shown: usize, message: &str) {
+    if n_shown == 0 {
+        errln!("{message}");
     }
 }
 
@@ -532,6 +544,7 @@ pub async fn audit(args: ClientArgs, page: PageArgs) -> anyhow::Result<()> {
             n_shown += 1;
         }
         if response.next_page_token.is_empty() {
+            say_if_none(n_shown, "no audit events match");
             return Ok(());
         }
         page_token = response.next_page_token;

@@ -36,7 +36,7 @@ pub struct Cli {
     command: Command,
     /// How log lines are written on standard error: text for people, or
     /// json, one JSON object per line (RUST_LOG sets how many).
-    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "CLAIMDB_LOG_FORMAT")]
+    #[arg(long, global = true, value_enum, ignore_case = true, default_value_t = LogFormat::Text, env = "CLAIMDB_LOG_FORMAT")]
     log_format: LogFormat,
 }
 
@@ -240,14 +240,14 @@ enum Command {
         dry_run: bool,
         /// How standard input is read: jsonl (one article per line) or txt
         /// (one article).
-        #[arg(long, value_enum, default_value_t = StdinFormat::Jsonl)]
+        #[arg(long, value_enum, ignore_case = true, default_value_t = StdinFormat::Jsonl)]
         stdin_format: StdinFormat,
         /// What the files hold: articles, or claimreview (schema.org
         /// ClaimReview JSON-LD: an object, an array, a @graph document, or
         /// a Fact Check Tools claims:search response per file; one per line
         /// in .jsonl files), each review stored as a claim with an external
         /// review.
-        #[arg(long, value_enum, default_value_t = ImportFormat::Articles)]
+        #[arg(long, value_enum, ignore_case = true, default_value_t = ImportFormat::Articles)]
         format: ImportFormat,
     },
     /// Exports the claims reviewed here (never imported ones) from a
@@ -257,7 +257,7 @@ enum Command {
         #[command(flatten)]
         client: ClientArgs,
         /// The output format; claimreview is the one there is.
-        #[arg(long, value_enum, default_value_t = ExportFormat::Claimreview)]
+        #[arg(long, value_enum, ignore_case = true, default_value_t = ExportFormat::Claimreview)]
         format: ExportFormat,
         /// Only claims matching this filter, as for `claims list`, e.g.
         /// `status = REVIEWED`.
@@ -486,10 +486,13 @@ fn parse_verdict(value: &str) -> Result<crate::api::pb::Verdict, String> {
         })
 }
 
+/// A role in any case (`Reviewer`), as every enum value the CLI reads.
 fn parse_role(value: &str) -> Result<Role, String> {
-    value
-        .parse()
-        .map_err(|_| format!("{value:?} is not a role: use reader, reviewer or admin"))
+    Role::ALL
+        .iter()
+        .copied()
+        .find(|role| role.as_str().eq_ignore_ascii_case(value))
+        .ok_or_else(|| format!("{value:?} is not a role: use reader, reviewer or admin"))
 }
 
 /// Runs a parsed command line and returns the process's exit code.
@@ -690,5 +693,29 @@ fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
         Ok(text)
     } else {
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // See: #16 (enum values are read in any case everywhere).
+    #[test]
+    fn enum_values_are_read_in_any_case() {
+        assert_eq!(parse_role("Reviewer"), Ok(Role::Reviewer));
+        assert_eq!(parse_role("ADMIN"), Ok(Role::Admin));
+        assert!(parse_role("root").is_err());
+        assert_eq!(
+            parse_verdict("mostly_true"),
+            Ok(crate::api::pb::Verdict::MostlyTrue)
+        );
+        for args in [
+            vec!["claimdb", "import", "--format", "ClaimReview", "x.json"],
+            vec!["claimdb", "import", "--stdin-format", "TXT", "-"],
+            vec!["claimdb", "--log-format", "JSON", "stats"],
+        ] {
+            Cli::try_parse_from(&args).unwrap_or_else(|err| panic!("{args:?}: {err}"));
+        }
     }
 }

@@ -520,17 +520,17 @@ fn typed_value(spec: &FieldSpec, raw: &str) -> Result<Value, String> {
         ));
     }
     match spec.value {
+        // Enum names and booleans in any case (`kind = statistic`), as the
+        // CLI takes `--verdict mostly_true`; they are stored in one case.
         ValueType::Enum(names) => names
             .iter()
-            .find(|allowed| **allowed == raw)
+            .find(|allowed| allowed.eq_ignore_ascii_case(raw))
             .map(|allowed| Value::Text((*allowed).to_owned()))
             .ok_or_else(|| format!("{name} must be one of {}, got {raw:?}", names.join(", "))),
         ValueType::Text => Ok(Value::Text(raw.to_owned())),
-        ValueType::Bool => match raw {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
-            _ => Err(format!("{name} must be true or false, got {raw:?}")),
-        },
+        ValueType::Bool if raw.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
+        ValueType::Bool if raw.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
+        ValueType::Bool => Err(format!("{name} must be true or false, got {raw:?}")),
         ValueType::Score => raw
             .parse::<f64>()
             .ok()
@@ -618,7 +618,7 @@ pub fn parse_order_by(input: &str) -> Result<Vec<OrderKey>, SyntaxError> {
             offset,
         }) = tokens.get(index)
         {
-            descending = match direction.as_str() {
+            descending = match direction.to_ascii_lowercase().as_str() {
                 "desc" => true,
                 "asc" => false,
                 other => {

@@ -496,3 +496,33 @@ async fn terminal_escapes_in_stored_text_are_shown_not_obeyed() {
     }
     server.stop().await;
 }
+
+// See: #16 (`kind = statistic` was refused while `--verdict mostly_true` was
+// taken; a search with no result printed nothing at all).
+#[tokio::test]
+async fn enum_values_in_any_case_and_empty_answers_said() {
+    let server = spawn_server().await;
+    let addr = server.addr.to_string();
+    let env = vec![("CLAIMDB_TOKEN", server.reader.clone())];
+    server.load_claims(1, 10).await;
+    let list = |filter: &str| strings(&["claims", "list", "--filter", filter, "--addr", &addr, "--json"]);
+    let upper = stdout_json_lines(&claimdb(list("kind = STATISTIC AND checkable = true"), env.clone()).await);
+    let lower = stdout_json_lines(&claimdb(list("kind = statistic AND checkable = TRUE"), env.clone()).await);
+    assert!(!upper.is_empty());
+    assert_eq!(upper, lower);
+
+    for args in [
+        list("status = disputed"),
+        strings(&["claims", "search", "zebra", "--addr", &addr, "--json"]),
+        strings(&["claims", "search", "zebra", "--addr", &addr]),
+    ] {
+        let output = claimdb(args.clone(), env.clone()).await;
+        assert!(output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("no claims match"), "{args:?}: {stderr}");
+        if args.contains(&"--json".to_owned()) {
+            assert!(output.stdout.is_empty(), "{args:?}: JSON lines stay JSON lines");
+        }
+    }
+    server.stop().await;
+}

@@ -308,7 +308,7 @@ fn bad_condition(rng: &mut Rng) -> String {
         "nonsense = 1",
         "body = \"x\"",
         "status = FOO",
-        "status = unreviewed",
+        "status = UNREVIEWED_",
         "kind = \"STATISTIC \"",
         "verdict = 9",
         "speaker > \"a\"",
