@@ -13,7 +13,7 @@ use crate::model::{
     Span, Verdict,
 };
 use crate::names;
-use crate::review::{kappa, rules};
+use crate::review::{filter, kappa, rules};
 use crate::store::{AuditEvent, ClaimHistory, ReviewStats, SearchHit};
 
 /// Parses a resource name `{collection}/{id}` with a positive integer id.
@@ -38,6 +38,14 @@ pub fn parse_article_name(field: &str, name: &str) -> Result<ArticleId, Status> 
 
 pub fn parse_claim_name(field: &str, name: &str) -> Result<ClaimId, Status> {
     parse_name(field, name, names::CLAIMS).map(ClaimId)
+}
+
+/// A request's claim filter, parsed, with `me` read as the caller's name
+/// (`holder = me`): the one path every handler that takes a filter uses.
+pub fn claim_filter(text: &str, caller: &crate::model::Principal) -> Result<filter::Filter, Status> {
+    filter::parse(text)
+        .map(|filter| filter.for_caller(&caller.name))
+        .map_err(|err| super::error::syntax_error("filter", &err))
 }
 
 /// Checks the etag of a conditional write: given, and one the server makes

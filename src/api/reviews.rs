@@ -7,12 +7,12 @@ use std::time::Duration;
 use tonic::{Request, Response, Status};
 
 use super::auth::caller;
-use super::error::{review_problems, syntax_error};
+use super::error::review_problems;
 use super::events::Events;
 use super::pagination::{PageTokens, page_size, scope};
 use super::{ServeOptions, convert, pb};
 use crate::model::{EventKind, NewReview, ReviewId};
-use crate::review::{filter, rules};
+use crate::review::rules;
 use crate::store::{AcquireQuery, Store};
 
 /// The window "reviews in the last day" counts over.
@@ -33,7 +33,7 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         request: Request<pb::AcquireClaimRequest>,
     ) -> Result<Response<pb::AcquireClaimResponse>, Status> {
         let principal = caller(&request)?;
-        let filter = filter::parse(&request.get_ref().filter).map_err(|err| syntax_error("filter", &err))?;
+        let filter = convert::claim_filter(&request.get_ref().filter, &principal)?;
         let claim = self
             .store
             .acquire_claim(AcquireQuery {

@@ -219,7 +219,7 @@ pub async fn claims(args: ClientArgs, command: ClaimsCommand) -> anyhow::Result<
                 order_by,
                 ..Default::default()
             };
-            list_claims(&mut client, &args, request, page).await
+            list_claims(&mut client, &args, request, page, "no claims match").await
         }
         ClaimsCommand::Search {
             query,
@@ -270,6 +270,7 @@ async fn list_claims(
     args: &ClientArgs,
     request: pb::ListClaimsRequest,
     page: PageArgs,
+    if_none: &str,
 ) -> anyhow::Result<()> {
     let mut page_token = String::new();
     let mut n_shown = 0;
@@ -298,7 +299,7 @@ async fn list_claims(
             n_shown += 1;
         }
         if response.next_page_token.is_empty() {
-            say_if_none(n_shown, "no claims match");
+            say_if_none(n_shown, if_none);
             return Ok(());
         }
         page_token = response.next_page_token;
@@ -487,6 +488,14 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
                 outln!("Recorded {}.", review.name);
                 out!("{}", output::claim_text(&claim));
             }
+        }
+        ReviewCommand::Mine { page } => {
+            let request = pb::ListClaimsRequest {
+                filter: crate::review::filter::MINE.into(),
+                ..Default::default()
+            };
+            let mut claims = claim_client(&args).await?;
+            list_claims(&mut claims, &args, request, page, "you hold no claims").await?;
         }
         ReviewCommand::Release { claim } => {
             let claim = client

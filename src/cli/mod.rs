@@ -458,6 +458,11 @@ enum ReviewCommand {
         #[arg(long = "evidence")]
         evidence: Vec<String>,
     },
+    /// Lists the claims leased to you now (the filter `holder = me`).
+    Mine {
+        #[command(flatten)]
+        page: PageArgs,
+    },
     /// Gives a claim you hold back to the queue.
     Release {
         /// The claim, e.g. `claims/3`.

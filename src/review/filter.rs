@@ -36,7 +36,17 @@ pub enum Field {
     CreateTime,
     Date,
     Reviewer,
+    /// Who holds the claim's lease now (`me`: the caller).
+    Holder,
+    /// Whether anyone holds the claim's lease now.
+    Leased,
 }
+
+/// The value that stands for the caller in `holder` and `reviewer`
+/// conditions: `holder = me` is "the claims I hold".
+pub const CALLER: &str = "me";
+/// The filter of the claims the caller holds (`claimdb review mine`).
+pub const MINE: &str = "holder = me";
 
 /// The comparison operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -189,7 +199,33 @@ const FIELDS: &[FieldSpec] = &[
         field: Field::Reviewer,
         value: ValueType::Text,
     },
+    FieldSpec {
+        name: "holder",
+        field: Field::Holder,
+        value: ValueType::Text,
+    },
+    FieldSpec {
+        name: "leased",
+        field: Field::Leased,
+        value: ValueType::Bool,
+    },
 ];
+
+impl Filter {
+    /// The filter with [`CALLER`] (`me`) in `holder` and `reviewer`
+    /// conditions read as `caller`, the name of whoever asks: the parser
+    /// does not know who that is, the api does.
+    pub fn for_caller(mut self, caller: &str) -> Filter {
+        for condition in &mut self.conditions {
+            if matches!(condition.field, Field::Holder | Field::Reviewer)
+                && condition.value == Value::Text(CALLER.to_owned())
+            {
+                condition.value = Value::Text(caller.to_owned());
+            }
+        }
+        self
+    }
+}
 
 /// The names a filter may use, for error messages and documentation.
 pub fn field_names() -> Vec<&'static str> {

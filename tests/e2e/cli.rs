@@ -526,3 +526,118 @@ async fn enum_values_in_any_case_and_empty_answers_said() {
     }
     server.stop().await;
 }
+
+// See: #16 (a reviewer could not list the claims they hold).
+#[tokio::test]
+async fn a_reviewer_lists_the_claims_they_hold() {
+    let server = spawn_server().await;
+    let addr = server.addr.to_string();
+    server.load_claims(2, 10).await;
+    let bob = server.token(Role::Reviewer, "bob").await;
+    let mut alice_reviews = server.reviews(Some(&server.reviewer)).await;
+    let mut bob_reviews = server.reviews(Some(&bob)).await;
+    let mut watch = server
+        .claims(Some(&server.reviewer))
+        .await
+        .watch_claims(pb::WatchClaimsRequest {
+            filter: "holder = me".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let claim = alice_reviews
+            .acquire_claim(pb::AcquireClaimRequest::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .claim
+            .unwrap();
+        held.push(claim.name);
+    }
+    let bobs = bob_reviews
+        .acquire_claim(pb::AcquireClaimRequest::default())
+        .await
+        .unwrap()
+        .into_inner()
+        .claim
+        .unwrap();
+    alice_reviews
+        .release_claim(pb::ReleaseClaimRequest {
+            name: held.pop().unwrap(),
+        })
+        .await
+        .unwrap();
+    held.sort();
+
+    let mine = claimdb(
+        strings(&["review", "mine", "--addr", &addr, "--json"]),
+        vec![("CLAIMDB_TOKEN", server.reviewer.clone())],
+    )
+    .await;
+    let names: Vec<String> = stdout_json_lines(&mine)
+        .iter()
+        .map(|claim| claim["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, held);
+    let text = claimdb(
+        strings(&["review", "mine", "--addr", &addr]),
+        vec![("CLAIMDB_TOKEN", server.reviewer.clone())],
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&text.stdout).contains(&held[0]));
+
+    // The filter, server-side, for anyone: by holder, or leased at all.
+    let mut claims = server.claims(Some(&server.reader)).await;
+    let mut list = async |filter: &str| -> Vec<String> {
+        let mut names: Vec<String> = claims
+            .list_claims(pb::ListClaimsRequest {
+                filter: filter.into(),
+                page_size: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .claims
+            .into_iter()
+            .map(|claim| claim.name)
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(list("holder = \"test-reviewer\"").await, held);
+    assert_eq!(list("holder = bob").await, vec![bobs.name.clone()]);
+    assert!(list("holder = me").await.is_empty(), "the reader holds nothing");
+    let mut leased = held.clone();
+    leased.push(bobs.name.clone());
+    leased.sort();
+    assert_eq!(list("leased = true").await, leased);
+    assert_eq!(list("leased = false").await.len(), 20 - leased.len());
+    assert_eq!(list("holder != bob").await.len(), 20 - 1);
+
+    // Alice's watch saw her own leases only, her release not (no lease).
+    for _ in 0..2 {
+        let event = watch.message().await.unwrap().unwrap();
+        assert_eq!(event.r#type(), pb::claim_event::Type::Leased);
+        assert_eq!(event.actor, "test-reviewer");
+    }
+
+    // Bob's `review mine` shows only his; someone holding nothing is told so.
+    let bob_mine = claimdb(
+        strings(&["review", "mine", "--addr", &addr, "--json"]),
+        vec![("CLAIMDB_TOKEN", bob.clone())],
+    )
+    .await;
+    assert_eq!(stdout_json_lines(&bob_mine).len(), 1);
+    let carol = server.token(Role::Reviewer, "carol").await;
+    let none = claimdb(
+        strings(&["review", "mine", "--addr", &addr]),
+        vec![("CLAIMDB_TOKEN", carol)],
+    )
+    .await;
+    assert!(none.status.success());
+    assert!(String::from_utf8_lossy(&none.stderr).contains("you hold no claims"));
+    server.stop().await;
+}

@@ -175,3 +175,21 @@ fn order_by_always_ends_with_the_name() {
         assert_eq!(parse_order_by(input).unwrap_err().position, position, "{input}");
     }
 }
+
+// See: #16 (a reviewer could not list the claims they hold).
+#[test]
+fn me_is_the_caller_in_holder_and_reviewer() {
+    let filter = parse("holder = me AND reviewer != me AND speaker = me AND leased = true")
+        .unwrap()
+        .for_caller("alice");
+    assert_eq!(
+        filter.conditions,
+        vec![
+            condition(Field::Holder, Op::Eq, Value::Text("alice".into())),
+            condition(Field::Reviewer, Op::Ne, Value::Text("alice".into())),
+            condition(Field::Speaker, Op::Eq, Value::Text("me".into())),
+            condition(Field::Leased, Op::Eq, Value::Bool(true)),
+        ]
+    );
+    assert!(parse("holder > me").is_err());
+}

@@ -803,3 +803,35 @@ async fn usage_reports_the_files_and_an_idle_writer() {
     store.shutdown().await.unwrap();
     assert_eq!(store.usage().await.unwrap().wal_bytes, 0);
 }
+
+// See: #16 (`holder` and `leased` read only leases that still hold).
+#[tokio::test]
+async fn holder_and_leased_filters_skip_expired_leases() {
+    let (_dir, store) = store_with(&[0.1, 0.2, 0.3]).await;
+    let held = store
+        .acquire_claim(acquire_query("ann", Duration::from_secs(60)))
+        .await
+        .unwrap()
+        .unwrap();
+    let expired = store
+        .acquire_claim(acquire_query("ann", Duration::ZERO))
+        .await
+        .unwrap()
+        .unwrap();
+    let ids = async |text: &str| -> Vec<ClaimId> {
+        let query = ClaimListQuery {
+            filter: filter::parse(text).unwrap(),
+            order: filter::parse_order_by("").unwrap(),
+            after: None,
+            limit: 100,
+        };
+        let claims = store.query_claims(query).await.unwrap();
+        claims.into_iter().map(|claim| claim.id).collect()
+    };
+    assert_eq!(ids("holder = ann").await, [held.id]);
+    assert_eq!(ids("leased = true").await, [held.id]);
+    assert_eq!(ids("leased = false").await.len(), 2);
+    assert!(ids("leased = false").await.contains(&expired.id));
+    assert_eq!(ids("holder != ann").await.len(), 2);
+    assert!(ids("holder = bob").await.is_empty());
+}
