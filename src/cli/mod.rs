@@ -285,6 +285,13 @@ enum Command {
         #[command(subcommand)]
         command: ReviewCommand,
     },
+    /// Reads the reviews of a claim on a running server.
+    Reviews {
+        #[command(flatten)]
+        client: ClientArgs,
+        #[command(subcommand)]
+        command: ReviewsCommand,
+    },
     /// Shows the review queue, throughput per reviewer and agreement (admin).
     Stats {
         #[command(flatten)]
@@ -427,8 +434,50 @@ enum ClaimsCommand {
         #[command(flatten)]
         page: PageArgs,
     },
-    /// Shows one claim, e.g. `claims/3`, with its reviews.
+    /// Shows one claim, e.g. `claims/3` (or `3`), with its history.
     Show { name: String },
+    /// Corrects a claim the extractor got wrong (UpdateClaim, reviewer):
+    /// only the fields given change, and the old values stay in its history.
+    Edit {
+        /// The claim, e.g. `claims/3` or `3`.
+        claim: String,
+        /// The claim's etag as shown by `claims show`.
+        #[arg(long)]
+        etag: String,
+        /// The corrected claim text.
+        #[arg(long)]
+        text: Option<String>,
+        /// The corrected speaker.
+        #[arg(long)]
+        speaker: Option<String>,
+        /// The corrected kind: STATISTIC, EVENT, STATEMENT, PREDICTION or OPINION.
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<crate::api::pb::claim::Kind>,
+        /// Whether the claim can be checked against facts.
+        #[arg(long)]
+        checkable: Option<bool>,
+    },
+    /// Prints claim events as they happen (WatchClaims): created, leased,
+    /// released, reviewed, updated; until interrupted.
+    Watch {
+        /// Only events of claims matching this filter, as for `claims list`.
+        #[arg(long, default_value = "")]
+        filter: String,
+        /// Stops after this many events.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewsCommand {
+    /// Lists a claim's reviews, oldest first (ListReviews).
+    List {
+        /// The claim, e.g. `claims/3` or `3`.
+        claim: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -489,6 +538,26 @@ fn parse_verdict(value: &str) -> Result<crate::api::pb::Verdict, String> {
                  MISLEADING, UNVERIFIABLE or NOT_A_CLAIM"
             )
         })
+}
+
+/// A claim kind in any case (`statistic`).
+fn parse_kind(value: &str) -> Result<crate::api::pb::claim::Kind, String> {
+    crate::api::pb::claim::Kind::from_str_name(&value.to_ascii_uppercase())
+        .filter(|kind| *kind != crate::api::pb::claim::Kind::Unspecified)
+        .ok_or_else(|| {
+            format!("{value:?} is not a kind: use STATISTIC, EVENT, STATEMENT, PREDICTION or OPINION")
+        })
+}
+
+/// A resource name as given, or `{collection}/{id}` for a bare id: `claims
+/// show 17` is `claims show claims/17`. Anything else goes to the server
+/// as typed, which says what is wrong with it.
+fn resource_name(collection: &str, given: &str) -> String {
+    if !given.is_empty() && given.bytes().all(|byte| byte.is_ascii_digit()) {
+        format!("{collection}/{given}")
+    } else {
+        given.to_owned()
+    }
 }
 
 /// A role in any case (`Reviewer`), as every enum value the CLI reads.
@@ -616,6 +685,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Articles { client, command } => client::articles(client, command).await,
         Command::Claims { client, command } => client::claims(client, command).await,
         Command::Review { client, command } => client::review(client, command).await,
+        Command::Reviews { client, command } => client::reviews(client, command).await,
         Command::Stats { client } => client::stats(client).await,
         Command::Audit { client, page } => client::audit(client, page).await,
         Command::Export {
@@ -715,12 +785,29 @@ mod tests {
             parse_verdict("mostly_true"),
             Ok(crate::api::pb::Verdict::MostlyTrue)
         );
+        assert_eq!(
+            parse_kind("Statistic"),
+            Ok(crate::api::pb::claim::Kind::Statistic)
+        );
+        assert!(parse_kind("unspecified").is_err());
         for args in [
             vec!["claimdb", "import", "--format", "ClaimReview", "x.json"],
             vec!["claimdb", "import", "--stdin-format", "TXT", "-"],
             vec!["claimdb", "--log-format", "JSON", "stats"],
         ] {
             Cli::try_parse_from(&args).unwrap_or_else(|err| panic!("{args:?}: {err}"));
+        }
+    }
+
+    // See: #16 (`claims show 17` was refused).
+    #[test]
+    fn a_bare_id_names_a_resource() {
+        assert_eq!(resource_name("claims", "17"), "claims/17");
+        assert_eq!(resource_name("claims", "claims/17"), "claims/17");
+        assert_eq!(resource_name("articles", "3"), "articles/3");
+        // Not an id: sent as typed, for the server to refuse by name.
+        for given in ["", "-1", "17x", "claims/x", " 17"] {
+            assert_eq!(resource_name("claims", given), given);
         }
     }
 }

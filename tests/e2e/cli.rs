@@ -641,3 +641,134 @@ async fn a_reviewer_lists_the_claims_they_hold() {
     assert!(String::from_utf8_lossy(&none.stderr).contains("you hold no claims"));
     server.stop().await;
 }
+
+// See: #16 (no CLI for UpdateClaim, WatchClaims or ListReviews; `claims show 17` refused).
+#[tokio::test]
+async fn claims_edit_watch_and_reviews_list_from_the_command_line() {
+    let server = spawn_server().await;
+    let addr = server.addr.to_string();
+    let reviewer = vec![("CLAIMDB_TOKEN", server.reviewer.clone())];
+    let created = server
+        .create_article(crate::support::MISSION_ARTICLE.to_owned())
+        .await;
+    let first = created.claims[0].clone();
+    let id = first.name.trim_start_matches("claims/").to_owned();
+    let with_addr = |args: &[&str]| {
+        let mut args = strings(args);
+        args.extend(strings(&["--addr", &addr]));
+        args
+    };
+
+    let shown = claimdb(with_addr(&["claims", "show", &id, "--json"]), reviewer.clone()).await;
+    assert_eq!(stdout_json_lines(&shown)[0]["name"], first.name.as_str());
+
+    let none = claimdb(with_addr(&["reviews", "list", &id]), reviewer.clone()).await;
+    assert!(none.status.success());
+    assert!(
+        String::from_utf8_lossy(&none.stderr).contains(&format!("{} has no reviews", first.name)),
+        "{}",
+        String::from_utf8_lossy(&none.stderr)
+    );
+
+    // A watcher, told once its stream is open; it stops after two events.
+    let (ready, is_ready) = tokio::sync::oneshot::channel();
+    let args = with_addr(&[
+        "claims",
+        "watch",
+        "--filter",
+        &format!("article = {}", first.article),
+        "--limit",
+        "2",
+        "--json",
+    ]);
+    let token = server.reader.clone();
+    let watcher = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+            .args(args)
+            .env("CLAIMDB_TOKEN", token)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        ready.send(line).unwrap();
+        child.wait_with_output().unwrap()
+    });
+    let said = is_ready.await.unwrap();
+    assert!(said.contains("watching claim events"), "{said}");
+
+    let edited = claimdb(
+        with_addr(&[
+            "claims",
+            "edit",
+            &id,
+            "--etag",
+            &first.etag,
+            "--speaker",
+            "The Kremlin",
+            "--kind",
+            "statistic",
+            "--json",
+        ]),
+        reviewer.clone(),
+    )
+    .await;
+    let edited = &stdout_json_lines(&edited)[0];
+    assert_eq!(edited["speaker"], "The Kremlin");
+    assert_eq!(edited["kind"], "STATISTIC");
+    let etag = edited["etag"].as_str().unwrap().to_owned();
+    assert_ne!(etag, first.etag);
+    // The old etag is stale now; no field at all is the CLI's to refuse.
+    let stale = claimdb(
+        with_addr(&["claims", "edit", &id, "--etag", &first.etag, "--text", "x"]),
+        reviewer.clone(),
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("Aborted"));
+    let empty = claimdb(
+        with_addr(&["claims", "edit", &id, "--etag", &etag]),
+        reviewer.clone(),
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("nothing to correct"));
+
+    server
+        .reviews(Some(&server.reviewer))
+        .await
+        .submit_review(pb::SubmitReviewRequest {
+            claim: first.name.clone(),
+            etag,
+            verdict: pb::Verdict::False.into(),
+            rationale: "The record says otherwise.".into(),
+            evidence_urls: vec!["https://example.org/record".into()],
+        })
+        .await
+        .unwrap();
+
+    let watched = watcher.await.unwrap();
+    let events = stdout_json_lines(&watched);
+    let types: Vec<&str> = events
+        .iter()
+        .map(|event| event["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["UPDATED", "REVIEWED"]);
+    assert_eq!(events[0]["claim"]["name"], first.name.as_str());
+
+    let listed = claimdb(
+        with_addr(&["reviews", "list", &first.name, "--json"]),
+        reviewer.clone(),
+    )
+    .await;
+    let reviews = stdout_json_lines(&listed);
+    assert_eq!(reviews.len(), 1);
+    assert_eq!(reviews[0]["verdict"], "FALSE");
+    let text = claimdb(with_addr(&["reviews", "list", &id]), reviewer.clone()).await;
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(text.starts_with(&format!("{}/reviews/", first.name)), "{text}");
+    assert!(text.contains("FALSE"), "{text}");
+    server.stop().await;
+}
