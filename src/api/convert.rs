@@ -40,6 +40,25 @@ pub fn parse_claim_name(field: &str, name: &str) -> Result<ClaimId, Status> {
     parse_name(field, name, names::CLAIMS).map(ClaimId)
 }
 
+/// An optional time of a request, checked; `field` names it in errors.
+pub fn optional_time(
+    field: &str,
+    time: Option<prost_types::Timestamp>,
+) -> Result<Option<SystemTime>, Status> {
+    let Some(time) = time else {
+        return Ok(None);
+    };
+    if !(0..1_000_000_000).contains(&time.nanos) {
+        return Err(invalid_field(
+            field,
+            format!("has nanos {}, outside 0 to 999,999,999", time.nanos),
+        ));
+    }
+    SystemTime::try_from(time)
+        .map(Some)
+        .map_err(|err| invalid_field(field, format!("is not a time: {err}")))
+}
+
 /// A request's claim filter, parsed, with `me` read as the caller's name
 /// (`holder = me`): the one path every handler that takes a filter uses.
 pub fn claim_filter(text: &str, caller: &crate::model::Principal) -> Result<filter::Filter, Status> {

@@ -8,7 +8,8 @@ use tonic::service::Interceptor;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint};
 
 use super::{
-    ArticlesCommand, ClaimsCommand, ClientArgs, PageArgs, ReviewCommand, ReviewsCommand, resource_name,
+    ArticlesCommand, AuditArgs, ClaimsCommand, ClientArgs, PageArgs, ReviewCommand, ReviewsCommand,
+    resource_name,
 };
 use super::{json, output};
 use crate::api::pb;
@@ -643,7 +644,7 @@ pub async fn stats(args: ClientArgs) -> anyhow::Result<()> {
     }
 }
 
-pub async fn audit(args: ClientArgs, page: PageArgs) -> anyhow::Result<()> {
+pub async fn audit(args: ClientArgs, filter: AuditArgs, page: PageArgs) -> anyhow::Result<()> {
     let mut client = review_client(&args).await?;
     let mut page_token = String::new();
     let mut n_shown = 0;
@@ -652,6 +653,12 @@ pub async fn audit(args: ClientArgs, page: PageArgs) -> anyhow::Result<()> {
             .list_audit_events(pb::ListAuditEventsRequest {
                 page_size: page.page_size,
                 page_token,
+                actor: filter.actor.clone().unwrap_or_default(),
+                method: filter.method.clone().unwrap_or_default(),
+                resource: filter.resource.clone().unwrap_or_default(),
+                start_time: filter.since,
+                end_time: filter.until,
+                newest_first: !filter.oldest_first,
             })
             .await
             .map_err(call_failed)?

@@ -297,10 +297,13 @@ enum Command {
         #[command(flatten)]
         client: ClientArgs,
     },
-    /// Lists the audit log: every write, with who and when (admin).
+    /// Lists the audit log, newest first: every write, with who and when
+    /// (admin).
     Audit {
         #[command(flatten)]
         client: ClientArgs,
+        #[command(flatten)]
+        filter: AuditArgs,
         #[command(flatten)]
         page: PageArgs,
     },
@@ -519,6 +522,41 @@ enum ReviewCommand {
     },
 }
 
+/// Which audit events `claimdb audit` lists.
+#[derive(Debug, Clone, clap::Args)]
+struct AuditArgs {
+    /// Only the writes of this token owner, e.g. `alice`.
+    #[arg(long)]
+    actor: Option<String>,
+    /// Only the writes of this method, e.g. `SubmitReview`.
+    #[arg(long)]
+    method: Option<String>,
+    /// Only the writes to this resource, e.g. `claims/7`.
+    #[arg(long)]
+    resource: Option<String>,
+    /// Only the writes at or after this date (YYYY-MM-DD, midnight UTC) or
+    /// RFC 3339 time.
+    #[arg(long, value_parser = parse_time)]
+    since: Option<prost_types::Timestamp>,
+    /// Only the writes before this date or time.
+    #[arg(long, value_parser = parse_time)]
+    until: Option<prost_types::Timestamp>,
+    /// Oldest first instead.
+    #[arg(long)]
+    oldest_first: bool,
+}
+
+/// A date (its midnight UTC) or an RFC 3339 time, as a filter reads one.
+fn parse_time(value: &str) -> Result<prost_types::Timestamp, String> {
+    let micros = crate::calendar::parse_timestamp_micros(value).ok_or_else(|| {
+        format!("{value:?} is not a date (2022-01-01) or an RFC 3339 time (2022-01-01T12:00:00Z)")
+    })?;
+    Ok(prost_types::Timestamp {
+        seconds: micros.div_euclid(1_000_000),
+        nanos: i32::try_from(micros.rem_euclid(1_000_000) * 1000).unwrap_or(0),
+    })
+}
+
 #[derive(Debug, Clone, clap::Args)]
 struct PageArgs {
     /// How many to fetch per call (1 to 1000).
@@ -687,7 +725,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Review { client, command } => client::review(client, command).await,
         Command::Reviews { client, command } => client::reviews(client, command).await,
         Command::Stats { client } => client::stats(client).await,
-        Command::Audit { client, page } => client::audit(client, page).await,
+        Command::Audit { client, filter, page } => client::audit(client, filter, page).await,
         Command::Export {
             client,
             format: ExportFormat::Claimreview,
@@ -797,6 +835,14 @@ mod tests {
         ] {
             Cli::try_parse_from(&args).unwrap_or_else(|err| panic!("{args:?}: {err}"));
         }
+    }
+
+    #[test]
+    fn audit_times_are_dates_or_rfc_3339() {
+        assert_eq!(parse_time("2022-01-01").unwrap().seconds, 1_640_995_200);
+        let time = parse_time("2022-01-01T00:00:00.5Z").unwrap();
+        assert_eq!((time.seconds, time.nanos), (1_640_995_200, 500_000_000));
+        assert!(parse_time("yesterday").is_err());
     }
 
     // See: #16 (`claims show 17` was refused).

@@ -430,23 +430,63 @@ async fn a_reviewer_works_through_the_queue_from_the_command_line() {
     let denied = claimdb(strings(&["stats", "--addr", &addr]), reviewer.clone()).await;
     assert!(String::from_utf8_lossy(&denied.stderr).contains("PermissionDenied"));
 
-    let audit = claimdb(strings(&["audit", "--addr", &addr, "--json"]), admin).await;
-    let methods: Vec<String> = stdout_json_lines(&audit)
-        .iter()
-        .map(|event| event["method"].as_str().unwrap().to_owned())
-        .collect();
+    let audit = |args: &[&str]| {
+        let mut args = strings(args);
+        args.extend(strings(&["--addr", &addr, "--json"]));
+        claimdb(args, admin.clone())
+    };
+    let methods = |output: &Output| -> Vec<String> {
+        stdout_json_lines(output)
+            .iter()
+            .map(|event| event["method"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let written = [
+        "CreateToken",
+        "CreateToken",
+        "CreateToken",
+        "CreateArticle",
+        "AcquireClaim",
+        "AcquireClaim",
+        "SubmitReview",
+    ];
+    assert_eq!(methods(&audit(&["audit", "--oldest-first"]).await), written);
+    // Newest first by default, and filtered on the server. See: #16.
+    let mut newest_first = written.to_vec();
+    newest_first.reverse();
+    assert_eq!(methods(&audit(&["audit"]).await), newest_first);
     assert_eq!(
-        methods,
-        [
-            "CreateToken",
-            "CreateToken",
-            "CreateToken",
-            "CreateArticle",
-            "AcquireClaim",
-            "AcquireClaim",
-            "SubmitReview"
-        ]
+        methods(&audit(&["audit", "--method", "AcquireClaim", "--actor", "test-reviewer"]).await),
+        ["AcquireClaim", "AcquireClaim"]
     );
+    assert_eq!(
+        methods(&audit(&["audit", "--resource", &name, "--page-size", "1"]).await),
+        ["SubmitReview", "AcquireClaim"]
+    );
+    assert_eq!(
+        methods(&audit(&["audit", "--until", "2000-01-01"]).await).len(),
+        0
+    );
+    let future = audit(&["audit", "--since", "2999-01-01T00:00:00Z"]).await;
+    assert!(stdout_json_lines(&future).is_empty());
+    assert!(String::from_utf8_lossy(&future.stderr).contains("no audit events match"));
+    let status = server
+        .reviews(Some(&server.admin))
+        .await
+        .list_audit_events(pb::ListAuditEventsRequest {
+            start_time: Some(prost_types::Timestamp {
+                seconds: 100,
+                nanos: 0,
+            }),
+            end_time: Some(prost_types::Timestamp {
+                seconds: 10,
+                nanos: 0,
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    crate::support::assert_field_error(&status, Code::InvalidArgument, "end_time");
     server.stop().await;
 }
 

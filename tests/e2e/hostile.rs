@@ -774,6 +774,7 @@ fn generate(world: &World) -> Vec<Case> {
                 Call::ListAuditEvents(pb::ListAuditEventsRequest {
                     page_size,
                     page_token,
+                    ..Default::default()
                 })
             };
             push(format!("{rpc} {what}"), call, expect);
@@ -1529,6 +1530,7 @@ async fn page_tokens(server: &TestServer) -> Vec<(&'static str, String)> {
             .list_audit_events(pb::ListAuditEventsRequest {
                 page_size: 1,
                 page_token: String::new(),
+                ..Default::default()
             })
             .await
             .unwrap()

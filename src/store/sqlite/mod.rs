@@ -35,7 +35,7 @@ use crate::model::{
 use crate::review::filter::Filter;
 use crate::review::rules::ReviewPolicy;
 use crate::store::{
-    AcquireQuery, AuditEvent, BatchOutcome, ClaimEdit, ClaimHistory, ClaimListQuery, ClaimQuery,
+    AcquireQuery, AuditEvent, AuditQuery, BatchOutcome, ClaimEdit, ClaimHistory, ClaimListQuery, ClaimQuery,
     ExternalOutcome, Result, ReviewStats, ReviewedClaim, ReviewedClaimQuery, SearchPage, SearchQuery, Store,
     StoreError, StoreUsage, StoredArticle, TokenInfo,
 };
@@ -299,10 +299,8 @@ impl Store for SqliteStore {
 
     #[tracing::instrument(skip_all)]
 
-    async fn list_audit_events(&self, after: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>> {
-        self.connections
-            .read(move |conn| audit::list(conn, after, limit))
-            .await
+    async fn list_audit_events(&self, query: AuditQuery) -> Result<Vec<AuditEvent>> {
+        self.connections.read(move |conn| audit::list(conn, &query)).await
     }
 
     #[tracing::instrument(skip_all)]
