@@ -9,14 +9,13 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::auth::caller;
-use super::error::{invalid_field, not_configured, syntax_error};
+use super::error::{invalid_field, not_configured};
 use super::events::Events;
 use super::{pb, run_cpu};
 use crate::export::claimreview::{self as export, Publisher};
 use crate::import::claimreview::{ReadReview, read_document};
 use crate::model::{EventKind, Principal};
 use crate::names;
-use crate::review::filter;
 use crate::store::{ReviewedClaimQuery, Store};
 
 use pb::import_item_result::Outcome;
@@ -45,8 +44,9 @@ impl pb::claim_review_service_server::ClaimReviewService for ClaimReviewApi {
         &self,
         request: Request<pb::ExportClaimReviewsRequest>,
     ) -> Result<Response<Self::ExportClaimReviewsStream>, Status> {
+        let principal = super::auth::caller(&request)?;
         let request = request.into_inner();
-        let filter = filter::parse(&request.filter).map_err(|err| syntax_error("filter", &err))?;
+        let filter = super::convert::claim_filter(&request.filter, &principal)?;
         let reviewed_since = match request.reviewed_since {
             Some(since) if !(0..1_000_000_000).contains(&since.nanos) => {
                 return Err(invalid_field(

@@ -66,9 +66,10 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
         &self,
         request: Request<pb::ListClaimsRequest>,
     ) -> Result<Response<pb::ListClaimsResponse>, Status> {
+        let principal = caller(&request)?;
         let request = request.into_inner();
         let limit = page_size(request.page_size)?;
-        let mut filter = filter::parse(&request.filter).map_err(|err| syntax_error("filter", &err))?;
+        let mut filter = convert::claim_filter(&request.filter, &principal)?;
         let order =
             filter::parse_order_by(&request.order_by).map_err(|err| syntax_error("order_by", &err))?;
         if !request.article.is_empty() {
@@ -108,11 +109,12 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
         &self,
         request: Request<pb::SearchClaimsRequest>,
     ) -> Result<Response<pb::SearchClaimsResponse>, Status> {
+        let principal = caller(&request)?;
         let request = request.into_inner();
         let limit = page_size(request.page_size)?;
         let fts =
             search::fts_query(&request.query).map_err(|description| invalid_field("query", description))?;
-        let filter = filter::parse(&request.filter).map_err(|err| syntax_error("filter", &err))?;
+        let filter = convert::claim_filter(&request.filter, &principal)?;
         let exhaustive = if request.exhaustive {
             "exhaustive"
         } else {
@@ -228,12 +230,7 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
             .claim
             .ok_or_else(|| invalid_field("claim", "is required"))?;
         let id = convert::parse_claim_name("claim.name", &claim.name)?;
-        if request.etag.is_empty() {
-            return Err(invalid_field(
-                "etag",
-                "is required: pass the etag of the claim as you read it",
-            ));
-        }
+        convert::check_etag("etag", &request.etag)?;
         let paths = request.update_mask.map(|mask| mask.paths).unwrap_or_default();
         if paths.is_empty() {
             return Err(invalid_field(
@@ -296,7 +293,7 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
         request: Request<pb::WatchClaimsRequest>,
     ) -> Result<Response<Self::WatchClaimsStream>, Status> {
         let principal = caller(&request)?;
-        let filter = filter::parse(&request.get_ref().filter).map_err(|err| syntax_error("filter", &err))?;
+        let filter = convert::claim_filter(&request.get_ref().filter, &principal)?;
         let stream = self
             .events
             .watch(Arc::clone(&self.store), filter, principal.token_id)?;

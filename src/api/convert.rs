@@ -13,7 +13,7 @@ use crate::model::{
     Span, Verdict,
 };
 use crate::names;
-use crate::review::{kappa, rules};
+use crate::review::{filter, kappa, rules};
 use crate::store::{AuditEvent, ClaimHistory, ReviewStats, SearchHit};
 
 /// Parses a resource name `{collection}/{id}` with a positive integer id.
@@ -38,6 +38,55 @@ pub fn parse_article_name(field: &str, name: &str) -> Result<ArticleId, Status> 
 
 pub fn parse_claim_name(field: &str, name: &str) -> Result<ClaimId, Status> {
     parse_name(field, name, names::CLAIMS).map(ClaimId)
+}
+
+/// An optional time of a request, checked; `field` names it in errors.
+pub fn optional_time(
+    field: &str,
+    time: Option<prost_types::Timestamp>,
+) -> Result<Option<SystemTime>, Status> {
+    let Some(time) = time else {
+        return Ok(None);
+    };
+    if !(0..1_000_000_000).contains(&time.nanos) {
+        return Err(invalid_field(
+            field,
+            format!("has nanos {}, outside 0 to 999,999,999", time.nanos),
+        ));
+    }
+    SystemTime::try_from(time)
+        .map(Some)
+        .map_err(|err| invalid_field(field, format!("is not a time: {err}")))
+}
+
+/// A request's claim filter, parsed, with `me` read as the caller's name
+/// (`holder = me`): the one path every handler that takes a filter uses.
+pub fn claim_filter(text: &str, caller: &crate::model::Principal) -> Result<filter::Filter, Status> {
+    filter::parse(text)
+        .map(|filter| filter.for_caller(&caller.name))
+        .map_err(|err| super::error::syntax_error("filter", &err))
+}
+
+/// Checks the etag of a conditional write: given, and one the server makes
+/// (`W/"3"`). Whether it is still current is the store's to say
+/// (`ABORTED`); a malformed one is the caller's mistake (`INVALID_ARGUMENT`).
+pub fn check_etag(field: &str, etag: &str) -> Result<(), Status> {
+    if etag.is_empty() {
+        return Err(invalid_field(
+            field,
+            "is required: pass the etag of the claim as you read it",
+        ));
+    }
+    if rules::parse_etag(etag).is_none() {
+        return Err(invalid_field(
+            field,
+            format!(
+                "must be the claim's etag as the server gave it, such as W/\"3\"; got {}",
+                crate::text::quoted_excerpt(etag)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn non_empty(value: String) -> Option<String> {

@@ -7,13 +7,13 @@ use std::time::Duration;
 use tonic::{Request, Response, Status};
 
 use super::auth::caller;
-use super::error::{review_problems, syntax_error};
+use super::error::review_problems;
 use super::events::Events;
 use super::pagination::{PageTokens, page_size, scope};
 use super::{ServeOptions, convert, pb};
 use crate::model::{EventKind, NewReview, ReviewId};
-use crate::review::{filter, rules};
-use crate::store::{AcquireQuery, Store};
+use crate::review::rules;
+use crate::store::{AcquireQuery, AuditQuery, Store};
 
 /// The window "reviews in the last day" counts over.
 const THROUGHPUT_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
@@ -33,7 +33,7 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         request: Request<pb::AcquireClaimRequest>,
     ) -> Result<Response<pb::AcquireClaimResponse>, Status> {
         let principal = caller(&request)?;
-        let filter = filter::parse(&request.get_ref().filter).map_err(|err| syntax_error("filter", &err))?;
+        let filter = convert::claim_filter(&request.get_ref().filter, &principal)?;
         let claim = self
             .store
             .acquire_claim(AcquireQuery {
@@ -75,12 +75,7 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         let principal = caller(&request)?;
         let request = request.into_inner();
         let claim_id = convert::parse_claim_name("claim", &request.claim)?;
-        if request.etag.is_empty() {
-            return Err(super::error::invalid_field(
-                "etag",
-                "is required: pass the etag of the claim as you read it",
-            ));
-        }
+        convert::check_etag("etag", &request.etag)?;
         let verdict = convert::parse_verdict("verdict", request.verdict)?;
         let problems = rules::check_review(&request.rationale, &request.evidence_urls);
         if !problems.is_empty() {
@@ -162,13 +157,48 @@ impl pb::review_service_server::ReviewService for ReviewApi {
     ) -> Result<Response<pb::ListAuditEventsResponse>, Status> {
         let request = request.into_inner();
         let limit = page_size(request.page_size)?;
+        let start_time = convert::optional_time("start_time", request.start_time)?;
+        let end_time = convert::optional_time("end_time", request.end_time)?;
+        if let (Some(start), Some(end)) = (start_time, end_time)
+            && end < start
+        {
+            return Err(super::error::invalid_field(
+                "end_time",
+                "is before start_time: the range would hold nothing",
+            ));
+        }
+        let given = |text: &str| (!text.is_empty()).then(|| text.to_owned());
+        let query = AuditQuery {
+            after: None,
+            limit: 0,
+            newest_first: request.newest_first,
+            actor: given(&request.actor),
+            method: given(&request.method),
+            resource: given(&request.resource),
+            start_time,
+            end_time,
+        };
+        // A page token holds only a position: it is bound to the filters
+        // and the order, so that it cannot continue another listing.
+        let times = format!("{:?}{:?}", request.start_time, request.end_time);
+        let order = if request.newest_first { "newest" } else { "oldest" };
+        let scope = scope(
+            "auditEvents",
+            &[&request.actor, &request.method, &request.resource, &times, order],
+        );
         let (events, next_page_token) = self
             .page_tokens
             .page_by_id(
-                "auditEvents",
+                &scope,
                 &request.page_token,
                 limit,
-                |after, limit| self.store.list_audit_events(after, limit),
+                |after, limit| {
+                    self.store.list_audit_events(AuditQuery {
+                        after,
+                        limit,
+                        ..query
+                    })
+                },
                 |event| event.id,
             )
             .await?;

@@ -7,7 +7,10 @@ use tonic::metadata::MetadataValue;
 use tonic::service::Interceptor;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint};
 
-use super::{ArticlesCommand, ClaimsCommand, ClientArgs, PageArgs, ReviewCommand};
+use super::{
+    ArticlesCommand, AuditArgs, ClaimsCommand, ClientArgs, PageArgs, ReviewCommand, ReviewsCommand,
+    resource_name,
+};
 use super::{json, output};
 use crate::api::pb;
 use crate::api::pb::article_service_client::ArticleServiceClient;
@@ -181,6 +184,7 @@ pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Res
                     n_shown += 1;
                 }
                 if response.next_page_token.is_empty() {
+                    say_if_none(n_shown, "no articles match");
                     return Ok(());
                 }
                 page_token = response.next_page_token;
@@ -188,7 +192,9 @@ pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Res
         }
         ArticlesCommand::Show { name } => {
             let article = client
-                .get_article(pb::GetArticleRequest { name })
+                .get_article(pb::GetArticleRequest {
+                    name: resource_name("articles", &name),
+                })
                 .await
                 .map_err(call_failed)?
                 .into_inner();
@@ -213,12 +219,12 @@ pub async fn claims(args: ClientArgs, command: ClaimsCommand) -> anyhow::Result<
             page,
         } => {
             let request = pb::ListClaimsRequest {
-                article: article.unwrap_or_default(),
+                article: article.map_or_else(String::new, |article| resource_name("articles", &article)),
                 filter,
                 order_by,
                 ..Default::default()
             };
-            list_claims(&mut client, &args, request, page).await
+            list_claims(&mut client, &args, request, page, "no claims match").await
         }
         ClaimsCommand::Search {
             query,
@@ -236,6 +242,7 @@ pub async fn claims(args: ClientArgs, command: ClaimsCommand) -> anyhow::Result<
             search_claims(&mut client, &args, request, page).await
         }
         ClaimsCommand::Show { name } => {
+            let name = resource_name("claims", &name);
             let claim = client
                 .get_claim(pb::GetClaimRequest { name: name.clone() })
                 .await
@@ -261,6 +268,79 @@ pub async fn claims(args: ClientArgs, command: ClaimsCommand) -> anyhow::Result<
             }
             Ok(())
         }
+        ClaimsCommand::Edit {
+            claim,
+            etag,
+            text,
+            speaker,
+            kind,
+            checkable,
+        } => {
+            let mut paths = Vec::new();
+            let mut corrected = pb::Claim {
+                name: resource_name("claims", &claim),
+                ..Default::default()
+            };
+            if let Some(text) = text {
+                corrected.text = text;
+                paths.push("text".to_owned());
+            }
+            if let Some(speaker) = speaker {
+                corrected.speaker = speaker;
+                paths.push("speaker".to_owned());
+            }
+            if let Some(kind) = kind {
+                corrected.set_kind(kind);
+                paths.push("kind".to_owned());
+            }
+            if let Some(checkable) = checkable {
+                corrected.checkable = checkable;
+                paths.push("checkable".to_owned());
+            }
+            if paths.is_empty() {
+                anyhow::bail!("nothing to correct: give --text, --speaker, --kind or --checkable");
+            }
+            let updated = client
+                .update_claim(pb::UpdateClaimRequest {
+                    claim: Some(corrected),
+                    update_mask: Some(prost_types::FieldMask { paths }),
+                    etag,
+                })
+                .await
+                .map_err(call_failed)?
+                .into_inner();
+            if args.json {
+                json::print(&updated)?;
+            } else {
+                outln!("Corrected {}.", updated.name);
+                out!("{}", output::claim_text(&updated));
+            }
+            Ok(())
+        }
+        ClaimsCommand::Watch { filter, limit } => {
+            let mut events = client
+                .watch_claims(pb::WatchClaimsRequest { filter })
+                .await
+                .map_err(call_failed)?
+                .into_inner();
+            // Said once the stream is open, so that a person (or a script)
+            // knows that events from now on will be shown.
+            errln!("watching claim events (Ctrl-C stops)");
+            let mut n_shown = 0;
+            while limit.is_none_or(|limit| n_shown < limit) {
+                let Some(event) = events.message().await.map_err(call_failed)? else {
+                    errln!("the server ended the watch");
+                    break;
+                };
+                if args.json {
+                    json::print(&event)?;
+                } else {
+                    outln!("{}", output::event_line(&event));
+                }
+                n_shown += 1;
+            }
+            Ok(())
+        }
     }
 }
 
@@ -269,6 +349,7 @@ async fn list_claims(
     args: &ClientArgs,
     request: pb::ListClaimsRequest,
     page: PageArgs,
+    if_none: &str,
 ) -> anyhow::Result<()> {
     let mut page_token = String::new();
     let mut n_shown = 0;
@@ -297,6 +378,7 @@ async fn list_claims(
             n_shown += 1;
         }
         if response.next_page_token.is_empty() {
+            say_if_none(n_shown, if_none);
             return Ok(());
         }
         page_token = response.next_page_token;
@@ -335,9 +417,19 @@ async fn search_claims(
             n_shown += 1;
         }
         if response.next_page_token.is_empty() {
+            say_if_none(n_shown, "no claims match the search");
             return Ok(());
         }
         request.page_token = response.next_page_token;
+    }
+}
+
+/// Says on standard error that a list or search found nothing, so that an
+/// empty answer is not mistaken for a hung or broken command; standard
+/// output stays as it is (no JSON line in `--json`).
+fn say_if_none(n_shown: usize, message: &str) {
+    if n_shown == 0 {
+        errln!("{message}");
     }
 }
 
@@ -458,7 +550,7 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
         } => {
             let response = client
                 .submit_review(pb::SubmitReviewRequest {
-                    claim,
+                    claim: resource_name("claims", &claim),
                     etag,
                     verdict: verdict.into(),
                     rationale,
@@ -476,9 +568,19 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
                 out!("{}", output::claim_text(&claim));
             }
         }
+        ReviewCommand::Mine { page } => {
+            let request = pb::ListClaimsRequest {
+                filter: crate::review::filter::MINE.into(),
+                ..Default::default()
+            };
+            let mut claims = claim_client(&args).await?;
+            list_claims(&mut claims, &args, request, page, "you hold no claims").await?;
+        }
         ReviewCommand::Release { claim } => {
             let claim = client
-                .release_claim(pb::ReleaseClaimRequest { name: claim })
+                .release_claim(pb::ReleaseClaimRequest {
+                    name: resource_name("claims", &claim),
+                })
                 .await
                 .map_err(call_failed)?
                 .into_inner();
@@ -490,6 +592,41 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
         }
     }
     Ok(())
+}
+
+pub async fn reviews(args: ClientArgs, command: ReviewsCommand) -> anyhow::Result<()> {
+    let mut client = review_client(&args).await?;
+    let ReviewsCommand::List { claim, page } = command;
+    let parent = resource_name("claims", &claim);
+    let mut page_token = String::new();
+    let mut n_shown = 0;
+    loop {
+        let response = client
+            .list_reviews(pb::ListReviewsRequest {
+                parent: parent.clone(),
+                page_size: page.page_size,
+                page_token,
+            })
+            .await
+            .map_err(call_failed)?
+            .into_inner();
+        for review in &response.reviews {
+            if page.limit.is_some_and(|limit| n_shown >= limit) {
+                return Ok(());
+            }
+            if args.json {
+                json::print(review)?;
+            } else {
+                outln!("{} {}", review.name, output::review_line(review).trim_start());
+            }
+            n_shown += 1;
+        }
+        if response.next_page_token.is_empty() {
+            say_if_none(n_shown, &format!("{parent} has no reviews"));
+            return Ok(());
+        }
+        page_token = response.next_page_token;
+    }
 }
 
 pub async fn stats(args: ClientArgs) -> anyhow::Result<()> {
@@ -507,7 +644,7 @@ pub async fn stats(args: ClientArgs) -> anyhow::Result<()> {
     }
 }
 
-pub async fn audit(args: ClientArgs, page: PageArgs) -> anyhow::Result<()> {
+pub async fn audit(args: ClientArgs, filter: AuditArgs, page: PageArgs) -> anyhow::Result<()> {
     let mut client = review_client(&args).await?;
     let mut page_token = String::new();
     let mut n_shown = 0;
@@ -516,6 +653,12 @@ pub async fn audit(args: ClientArgs, page: PageArgs) -> anyhow::Result<()> {
             .list_audit_events(pb::ListAuditEventsRequest {
                 page_size: page.page_size,
                 page_token,
+                actor: filter.actor.clone().unwrap_or_default(),
+                method: filter.method.clone().unwrap_or_default(),
+                resource: filter.resource.clone().unwrap_or_default(),
+                start_time: filter.since,
+                end_time: filter.until,
+                newest_first: !filter.oldest_first,
             })
             .await
             .map_err(call_failed)?
@@ -532,6 +675,7 @@ pub async fn audit(args: ClientArgs, page: PageArgs) -> anyhow::Result<()> {
             n_shown += 1;
         }
         if response.next_page_token.is_empty() {
+            say_if_none(n_shown, "no audit events match");
             return Ok(());
         }
         page_token = response.next_page_token;

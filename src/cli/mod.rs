@@ -37,7 +37,7 @@ pub struct Cli {
     command: Command,
     /// How log lines are written on standard error: text for people, or
     /// json, one JSON object per line (RUST_LOG sets how many).
-    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "CLAIMDB_LOG_FORMAT")]
+    #[arg(long, global = true, value_enum, ignore_case = true, default_value_t = LogFormat::Text, env = "CLAIMDB_LOG_FORMAT")]
     log_format: LogFormat,
 }
 
@@ -244,14 +244,14 @@ enum Command {
         dry_run: bool,
         /// How standard input is read: jsonl (one article per line) or txt
         /// (one article).
-        #[arg(long, value_enum, default_value_t = StdinFormat::Jsonl)]
+        #[arg(long, value_enum, ignore_case = true, default_value_t = StdinFormat::Jsonl)]
         stdin_format: StdinFormat,
         /// What the files hold: articles, or claimreview (schema.org
         /// ClaimReview JSON-LD: an object, an array, a @graph document, or
         /// a Fact Check Tools claims:search response per file; one per line
         /// in .jsonl files), each review stored as a claim with an external
         /// review.
-        #[arg(long, value_enum, default_value_t = ImportFormat::Articles)]
+        #[arg(long, value_enum, ignore_case = true, default_value_t = ImportFormat::Articles)]
         format: ImportFormat,
     },
     /// Exports the claims reviewed here (never imported ones) from a
@@ -261,7 +261,7 @@ enum Command {
         #[command(flatten)]
         client: ClientArgs,
         /// The output format; claimreview is the one there is.
-        #[arg(long, value_enum, default_value_t = ExportFormat::Claimreview)]
+        #[arg(long, value_enum, ignore_case = true, default_value_t = ExportFormat::Claimreview)]
         format: ExportFormat,
         /// Only claims matching this filter, as for `claims list`, e.g.
         /// `status = REVIEWED`.
@@ -289,15 +289,25 @@ enum Command {
         #[command(subcommand)]
         command: ReviewCommand,
     },
+    /// Reads the reviews of a claim on a running server.
+    Reviews {
+        #[command(flatten)]
+        client: ClientArgs,
+        #[command(subcommand)]
+        command: ReviewsCommand,
+    },
     /// Shows the review queue, throughput per reviewer and agreement (admin).
     Stats {
         #[command(flatten)]
         client: ClientArgs,
     },
-    /// Lists the audit log: every write, with who and when (admin).
+    /// Lists the audit log, newest first: every write, with who and when
+    /// (admin).
     Audit {
         #[command(flatten)]
         client: ClientArgs,
+        #[command(flatten)]
+        filter: AuditArgs,
         #[command(flatten)]
         page: PageArgs,
     },
@@ -431,8 +441,50 @@ enum ClaimsCommand {
         #[command(flatten)]
         page: PageArgs,
     },
-    /// Shows one claim, e.g. `claims/3`, with its reviews.
+    /// Shows one claim, e.g. `claims/3` (or `3`), with its history.
     Show { name: String },
+    /// Corrects a claim the extractor got wrong (UpdateClaim, reviewer):
+    /// only the fields given change, and the old values stay in its history.
+    Edit {
+        /// The claim, e.g. `claims/3` or `3`.
+        claim: String,
+        /// The claim's etag as shown by `claims show`.
+        #[arg(long)]
+        etag: String,
+        /// The corrected claim text.
+        #[arg(long)]
+        text: Option<String>,
+        /// The corrected speaker.
+        #[arg(long)]
+        speaker: Option<String>,
+        /// The corrected kind: STATISTIC, EVENT, STATEMENT, PREDICTION or OPINION.
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<crate::api::pb::claim::Kind>,
+        /// Whether the claim can be checked against facts.
+        #[arg(long)]
+        checkable: Option<bool>,
+    },
+    /// Prints claim events as they happen (WatchClaims): created, leased,
+    /// released, reviewed, updated; until interrupted.
+    Watch {
+        /// Only events of claims matching this filter, as for `claims list`.
+        #[arg(long, default_value = "")]
+        filter: String,
+        /// Stops after this many events.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewsCommand {
+    /// Lists a claim's reviews, oldest first (ListReviews).
+    List {
+        /// The claim, e.g. `claims/3` or `3`.
+        claim: String,
+        #[command(flatten)]
+        page: PageArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -462,11 +514,51 @@ enum ReviewCommand {
         #[arg(long = "evidence")]
         evidence: Vec<String>,
     },
+    /// Lists the claims leased to you now (the filter `holder = me`).
+    Mine {
+        #[command(flatten)]
+        page: PageArgs,
+    },
     /// Gives a claim you hold back to the queue.
     Release {
         /// The claim, e.g. `claims/3`.
         claim: String,
     },
+}
+
+/// Which audit events `claimdb audit` lists.
+#[derive(Debug, Clone, clap::Args)]
+struct AuditArgs {
+    /// Only the writes of this token owner, e.g. `alice`.
+    #[arg(long)]
+    actor: Option<String>,
+    /// Only the writes of this method, e.g. `SubmitReview`.
+    #[arg(long)]
+    method: Option<String>,
+    /// Only the writes to this resource, e.g. `claims/7`.
+    #[arg(long)]
+    resource: Option<String>,
+    /// Only the writes at or after this date (YYYY-MM-DD, midnight UTC) or
+    /// RFC 3339 time.
+    #[arg(long, value_parser = parse_time)]
+    since: Option<prost_types::Timestamp>,
+    /// Only the writes before this date or time.
+    #[arg(long, value_parser = parse_time)]
+    until: Option<prost_types::Timestamp>,
+    /// Oldest first instead.
+    #[arg(long)]
+    oldest_first: bool,
+}
+
+/// A date (its midnight UTC) or an RFC 3339 time, as a filter reads one.
+fn parse_time(value: &str) -> Result<prost_types::Timestamp, String> {
+    let micros = crate::calendar::parse_timestamp_micros(value).ok_or_else(|| {
+        format!("{value:?} is not a date (2022-01-01) or an RFC 3339 time (2022-01-01T12:00:00Z)")
+    })?;
+    Ok(prost_types::Timestamp {
+        seconds: micros.div_euclid(1_000_000),
+        nanos: i32::try_from(micros.rem_euclid(1_000_000) * 1000).unwrap_or(0),
+    })
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -490,10 +582,33 @@ fn parse_verdict(value: &str) -> Result<crate::api::pb::Verdict, String> {
         })
 }
 
+/// A claim kind in any case (`statistic`).
+fn parse_kind(value: &str) -> Result<crate::api::pb::claim::Kind, String> {
+    crate::api::pb::claim::Kind::from_str_name(&value.to_ascii_uppercase())
+        .filter(|kind| *kind != crate::api::pb::claim::Kind::Unspecified)
+        .ok_or_else(|| {
+            format!("{value:?} is not a kind: use STATISTIC, EVENT, STATEMENT, PREDICTION or OPINION")
+        })
+}
+
+/// A resource name as given, or `{collection}/{id}` for a bare id: `claims
+/// show 17` is `claims show claims/17`. Anything else goes to the server
+/// as typed, which says what is wrong with it.
+fn resource_name(collection: &str, given: &str) -> String {
+    if !given.is_empty() && given.bytes().all(|byte| byte.is_ascii_digit()) {
+        format!("{collection}/{given}")
+    } else {
+        given.to_owned()
+    }
+}
+
+/// A role in any case (`Reviewer`), as every enum value the CLI reads.
 fn parse_role(value: &str) -> Result<Role, String> {
-    value
-        .parse()
-        .map_err(|_| format!("{value:?} is not a role: use reader, reviewer or admin"))
+    Role::ALL
+        .iter()
+        .copied()
+        .find(|role| role.as_str().eq_ignore_ascii_case(value))
+        .ok_or_else(|| format!("{value:?} is not a role: use reader, reviewer or admin"))
 }
 
 /// Runs a parsed command line and returns the process's exit code.
@@ -613,8 +728,9 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Articles { client, command } => client::articles(client, command).await,
         Command::Claims { client, command } => client::claims(client, command).await,
         Command::Review { client, command } => client::review(client, command).await,
+        Command::Reviews { client, command } => client::reviews(client, command).await,
         Command::Stats { client } => client::stats(client).await,
-        Command::Audit { client, page } => client::audit(client, page).await,
+        Command::Audit { client, filter, page } => client::audit(client, filter, page).await,
         Command::Export {
             client,
             format: ExportFormat::Claimreview,
@@ -662,6 +778,27 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
     }
 }
 
+/// The error of a command that works on an existing database (every one
+/// but `serve`) given a path with no file: it names the path and creates
+/// nothing.
+fn no_database(db: &std::path::Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "no database at {}: pass the server's database with --db (or CLAIMDB_DB); \
+         `claimdb serve --db {}` creates a new one",
+        db.display(),
+        db.display()
+    )
+}
+
+/// Fails with [`no_database`] unless `db` is a file.
+fn require_database(db: &std::path::Path) -> anyhow::Result<()> {
+    if db.is_file() {
+        Ok(())
+    } else {
+        Err(no_database(db))
+    }
+}
+
 /// Reads a file, or standard input for `-`.
 fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
     use anyhow::Context;
@@ -674,5 +811,54 @@ fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
         Ok(text)
     } else {
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // See: #16 (enum values are read in any case everywhere).
+    #[test]
+    fn enum_values_are_read_in_any_case() {
+        assert_eq!(parse_role("Reviewer"), Ok(Role::Reviewer));
+        assert_eq!(parse_role("ADMIN"), Ok(Role::Admin));
+        assert!(parse_role("root").is_err());
+        assert_eq!(
+            parse_verdict("mostly_true"),
+            Ok(crate::api::pb::Verdict::MostlyTrue)
+        );
+        assert_eq!(
+            parse_kind("Statistic"),
+            Ok(crate::api::pb::claim::Kind::Statistic)
+        );
+        assert!(parse_kind("unspecified").is_err());
+        for args in [
+            vec!["claimdb", "import", "--format", "ClaimReview", "x.json"],
+            vec!["claimdb", "import", "--stdin-format", "TXT", "-"],
+            vec!["claimdb", "--log-format", "JSON", "stats"],
+        ] {
+            Cli::try_parse_from(&args).unwrap_or_else(|err| panic!("{args:?}: {err}"));
+        }
+    }
+
+    #[test]
+    fn audit_times_are_dates_or_rfc_3339() {
+        assert_eq!(parse_time("2022-01-01").unwrap().seconds, 1_640_995_200);
+        let time = parse_time("2022-01-01T00:00:00.5Z").unwrap();
+        assert_eq!((time.seconds, time.nanos), (1_640_995_200, 500_000_000));
+        assert!(parse_time("yesterday").is_err());
+    }
+
+    // See: #16 (`claims show 17` was refused).
+    #[test]
+    fn a_bare_id_names_a_resource() {
+        assert_eq!(resource_name("claims", "17"), "claims/17");
+        assert_eq!(resource_name("claims", "claims/17"), "claims/17");
+        assert_eq!(resource_name("articles", "3"), "articles/3");
+        // Not an id: sent as typed, for the server to refuse by name.
+        for given in ["", "-1", "17x", "claims/x", " 17"] {
+            assert_eq!(resource_name("claims", given), given);
+        }
     }
 }

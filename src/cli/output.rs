@@ -185,6 +185,26 @@ pub fn review_line(review: &pb::Review) -> String {
     )
 }
 
+/// One claim event per line, as `claims watch` prints it.
+pub fn event_line(event: &pb::ClaimEvent) -> String {
+    let time = event.event_time.map(|time| time.to_string()).unwrap_or_default();
+    let kind = event.r#type().as_str_name();
+    match &event.claim {
+        _ if event.r#type() == pb::claim_event::Type::EventsDropped => format!(
+            "{time} {kind:<14} {} events missed: re-read what you show",
+            event.dropped_events
+        ),
+        Some(claim) => format!(
+            "{time} {kind:<14} {:<12} by {:<16} {} {}",
+            claim.name,
+            event.actor,
+            claim.status().as_str_name(),
+            shorten(&claim.text, 80)
+        ),
+        None => format!("{time} {kind:<14} by {}", event.actor),
+    }
+}
+
 /// One audit event per line.
 pub fn audit_line(event: &pb::AuditEvent) -> String {
     format!(

@@ -102,6 +102,7 @@ fn tls_identity(cert: &Path, key: &Path) -> anyhow::Result<api::TlsIdentity> {
 /// `claimdb check`: prints what SQLite finds wrong with the database file,
 /// or that it is sound; fails when it finds anything.
 pub fn check(db: &Path, thorough: bool) -> anyhow::Result<()> {
+    super::require_database(db)?;
     let problems = SqliteStore::check_file(db, thorough)
         .with_context(|| format!("cannot check database {}", db.display()))?;
     if problems.is_empty() {
@@ -121,6 +122,7 @@ pub fn check(db: &Path, thorough: bool) -> anyhow::Result<()> {
 /// `claimdb backup`: copies the database, consistent at one commit, while a
 /// server may be serving it.
 pub fn backup(db: &Path, dest: &Path) -> anyhow::Result<()> {
+    super::require_database(db)?;
     let started = std::time::Instant::now();
     SqliteStore::backup_file(db, dest)
         .with_context(|| format!("cannot back {} up to {}", db.display(), dest.display()))?;

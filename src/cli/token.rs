@@ -8,10 +8,16 @@ use anyhow::Context;
 
 use crate::auth;
 use crate::model::Role;
-use crate::store::{SqliteStore, Store};
+use crate::store::{SqliteStore, Store, StoreError};
 
+/// Opens the database a server made; a token put into a new one would be
+/// one no running server knows, so a missing file is refused.
 fn open(db: &Path) -> anyhow::Result<SqliteStore> {
-    SqliteStore::open(db).with_context(|| format!("cannot open database {}", db.display()))
+    match SqliteStore::open_existing(db) {
+        Ok(store) => Ok(store),
+        Err(StoreError::NotFound(_)) => Err(super::no_database(db)),
+        Err(err) => Err(anyhow::Error::new(err).context(format!("cannot open database {}", db.display()))),
+    }
 }
 
 pub async fn create(db: &Path, role: Role, name: Option<String>) -> anyhow::Result<()> {

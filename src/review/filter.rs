@@ -36,7 +36,17 @@ pub enum Field {
     CreateTime,
     Date,
     Reviewer,
+    /// Who holds the claim's lease now (`me`: the caller).
+    Holder,
+    /// Whether anyone holds the claim's lease now.
+    Leased,
 }
+
+/// The value that stands for the caller in `holder` and `reviewer`
+/// conditions: `holder = me` is "the claims I hold".
+pub const CALLER: &str = "me";
+/// The filter of the claims the caller holds (`claimdb review mine`).
+pub const MINE: &str = "holder = me";
 
 /// The comparison operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -189,7 +199,33 @@ const FIELDS: &[FieldSpec] = &[
         field: Field::Reviewer,
         value: ValueType::Text,
     },
+    FieldSpec {
+        name: "holder",
+        field: Field::Holder,
+        value: ValueType::Text,
+    },
+    FieldSpec {
+        name: "leased",
+        field: Field::Leased,
+        value: ValueType::Bool,
+    },
 ];
+
+impl Filter {
+    /// The filter with [`CALLER`] (`me`) in `holder` and `reviewer`
+    /// conditions read as `caller`, the name of whoever asks: the parser
+    /// does not know who that is, the api does.
+    pub fn for_caller(mut self, caller: &str) -> Filter {
+        for condition in &mut self.conditions {
+            if matches!(condition.field, Field::Holder | Field::Reviewer)
+                && condition.value == Value::Text(CALLER.to_owned())
+            {
+                condition.value = Value::Text(caller.to_owned());
+            }
+        }
+        self
+    }
+}
 
 /// The names a filter may use, for error messages and documentation.
 pub fn field_names() -> Vec<&'static str> {
@@ -520,17 +556,17 @@ fn typed_value(spec: &FieldSpec, raw: &str) -> Result<Value, String> {
         ));
     }
     match spec.value {
+        // Enum names and booleans in any case (`kind = statistic`), as the
+        // CLI takes `--verdict mostly_true`; they are stored in one case.
         ValueType::Enum(names) => names
             .iter()
-            .find(|allowed| **allowed == raw)
+            .find(|allowed| allowed.eq_ignore_ascii_case(raw))
             .map(|allowed| Value::Text((*allowed).to_owned()))
             .ok_or_else(|| format!("{name} must be one of {}, got {raw:?}", names.join(", "))),
         ValueType::Text => Ok(Value::Text(raw.to_owned())),
-        ValueType::Bool => match raw {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
-            _ => Err(format!("{name} must be true or false, got {raw:?}")),
-        },
+        ValueType::Bool if raw.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
+        ValueType::Bool if raw.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
+        ValueType::Bool => Err(format!("{name} must be true or false, got {raw:?}")),
         ValueType::Score => raw
             .parse::<f64>()
             .ok()
@@ -618,7 +654,7 @@ pub fn parse_order_by(input: &str) -> Result<Vec<OrderKey>, SyntaxError> {
             offset,
         }) = tokens.get(index)
         {
-            descending = match direction.as_str() {
+            descending = match direction.to_ascii_lowercase().as_str() {
                 "desc" => true,
                 "asc" => false,
                 other => {

@@ -50,7 +50,20 @@ fn reading(field: Field, claim: &Claim) -> Reading<'_> {
         Field::Entity => Reading::Entities,
         Field::Date => Reading::Dates,
         Field::Reviewer => Reading::NotCarried,
+        // As the store reads a claim: a lease whose time has passed is none.
+        Field::Holder => {
+            Reading::Column(current_lease(claim).map_or(Stored::Null, |lease| Stored::Text(&lease.holder)))
+        }
+        Field::Leased => Reading::Column(Stored::Int(i64::from(current_lease(claim).is_some()))),
     }
+}
+
+fn current_lease(claim: &Claim) -> Option<&crate::model::Lease> {
+    claim
+        .review
+        .lease
+        .as_ref()
+        .filter(|lease| lease.expire_time > std::time::SystemTime::now())
 }
 
 /// What deciding a filter on a claim in memory gives.

@@ -159,9 +159,22 @@ pub fn etag(version: i64) -> String {
     format!("W/\"{version}\"")
 }
 
+/// The version an etag names, or `None` when it is not one [`etag`] makes
+/// (a malformed etag is the caller's mistake, not a changed claim).
+pub fn parse_etag(etag_given: &str) -> Option<i64> {
+    let digits = etag_given.strip_prefix("W/\"")?.strip_suffix('"')?;
+    let canonical = !digits.is_empty()
+        && digits.bytes().all(|byte| byte.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    if !canonical {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 /// Whether `etag` names `version`.
 pub fn etag_matches(etag_given: &str, version: i64) -> bool {
-    etag_given == etag(version)
+    parse_etag(etag_given) == Some(version)
 }
 
 #[cfg(test)]
@@ -259,5 +272,30 @@ mod tests {
         assert!(etag_matches(&etag(3), 3));
         assert!(!etag_matches(&etag(3), 4));
         assert!(!etag_matches("3", 3));
+    }
+
+    // See: #16 (a malformed etag was reported as a changed claim).
+    #[test]
+    fn only_the_etags_the_server_makes_parse() {
+        for version in [0, 1, 42, i64::MAX] {
+            assert_eq!(parse_etag(&etag(version)), Some(version));
+        }
+        for malformed in [
+            "",
+            "1",
+            "\"1\"",
+            "W/1",
+            "W/\"\"",
+            "W/\"01\"",
+            "W/\"-1\"",
+            "W/\"+1\"",
+            "W/\"1 \"",
+            "w/\"1\"",
+            "*",
+            "W/\"99999999999999999999\"",
+            "W/\"1\"x",
+        ] {
+            assert_eq!(parse_etag(malformed), None, "{malformed:?}");
+        }
     }
 }

@@ -274,6 +274,22 @@ pub struct AuditEvent {
     pub details: String,
 }
 
+/// Which audit events to list: keyset pagination by id, oldest or newest
+/// first, with exact filters on who, what and which resource, and a time
+/// range `[start_time, end_time)`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuditQuery {
+    /// Only events past this id in the order asked for.
+    pub after: Option<i64>,
+    pub limit: u32,
+    pub newest_first: bool,
+    pub actor: Option<String>,
+    pub method: Option<String>,
+    pub resource: Option<String>,
+    pub start_time: Option<SystemTime>,
+    pub end_time: Option<SystemTime>,
+}
+
 /// A token as listed, without its secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenInfo {
@@ -370,8 +386,8 @@ pub trait Store: Send + Sync + 'static {
     async fn claim_history(&self, id: ClaimId) -> Result<ClaimHistory>;
     /// Queue counts, throughput (recent = within `window`) and verdict pairs.
     async fn review_stats(&self, window: Duration) -> Result<ReviewStats>;
-    /// The audit log, oldest first.
-    async fn list_audit_events(&self, after: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>>;
+    /// The audit log, oldest first unless `query.newest_first`, filtered.
+    async fn list_audit_events(&self, query: AuditQuery) -> Result<Vec<AuditEvent>>;
     /// The holder of the token with this SHA-256, if any.
     async fn find_token(&self, token_sha256: [u8; 32]) -> Result<Option<Principal>>;
     async fn create_token(&self, name: String, role: Role, token_sha256: [u8; 32]) -> Result<TokenInfo>;

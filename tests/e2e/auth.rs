@@ -133,7 +133,7 @@ async fn call_everything(server: &TestServer, token: Option<&str>) -> Vec<(&'sta
                         update_mask: Some(prost_types::FieldMask {
                             paths: vec!["speaker".into()],
                         }),
-                        etag: "stale".into(),
+                        etag: "W/\"999\"".into(),
                     })
                     .await
                     .map(drop),
@@ -165,7 +165,7 @@ async fn call_everything(server: &TestServer, token: Option<&str>) -> Vec<(&'sta
                 reviews
                     .submit_review(pb::SubmitReviewRequest {
                         claim: "claims/2".into(),
-                        etag: "stale".into(),
+                        etag: "W/\"999\"".into(),
                         verdict: pb::Verdict::True.into(),
                         rationale: "Checked.".into(),
                         evidence_urls: vec![],
@@ -219,7 +219,7 @@ async fn call_everything(server: &TestServer, token: Option<&str>) -> Vec<(&'sta
 }
 
 /// The role each method needs, and what a caller allowed to call it gets
-/// with the requests above (a stale etag, a claim it does not hold).
+/// with the requests above (a stale but well-formed etag, a claim it does not hold).
 fn rule(method: &str) -> (Role, Code) {
     match method {
         "CreateArticle" | "ImportArticles" | "GetReviewStats" | "ListAuditEvents" => (Role::Admin, Code::Ok),

@@ -227,3 +227,51 @@ async fn bad_pagination_is_refused() {
     assert_field_error(&status, Code::InvalidArgument, "page_token");
     server.stop().await;
 }
+
+// See: #16 (`--etag 1` was ABORTED, "it changed since it was read").
+#[tokio::test]
+async fn a_malformed_etag_is_invalid_and_a_stale_one_aborted() {
+    let server = spawn_server().await;
+    let created = server.create_article(MISSION_ARTICLE.to_owned()).await;
+    let claim = created.claims[0].clone();
+    let mut reviews = server.reviews(Some(&server.reviewer)).await;
+    let mut claims = server.claims(Some(&server.reviewer)).await;
+    let submit = |etag: &str| pb::SubmitReviewRequest {
+        claim: claim.name.clone(),
+        etag: etag.to_owned(),
+        verdict: pb::Verdict::True.into(),
+        rationale: "Checked.".into(),
+        evidence_urls: vec![],
+    };
+    let update = |etag: &str| pb::UpdateClaimRequest {
+        claim: Some(pb::Claim {
+            name: claim.name.clone(),
+            speaker: "Someone".into(),
+            ..Default::default()
+        }),
+        update_mask: Some(prost_types::FieldMask {
+            paths: vec!["speaker".into()],
+        }),
+        etag: etag.to_owned(),
+    };
+    for malformed in ["1", "*", "\"1\"", "W/\"x\"", "W/\"01\"", "garbage\u{1b}"] {
+        let status = reviews.submit_review(submit(malformed)).await.unwrap_err();
+        assert_field_error(&status, Code::InvalidArgument, "etag");
+        let status = claims.update_claim(update(malformed)).await.unwrap_err();
+        assert_field_error(&status, Code::InvalidArgument, "etag");
+    }
+    let status = reviews.submit_review(submit("W/\"999\"")).await.unwrap_err();
+    assert_eq!(status.code(), Code::Aborted, "{status:?}");
+    let status = claims.update_claim(update("W/\"999\"")).await.unwrap_err();
+    assert_eq!(status.code(), Code::Aborted, "{status:?}");
+    // Nothing was written: the claim is as it was.
+    let now = claims
+        .get_claim(pb::GetClaimRequest {
+            name: claim.name.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(now.etag, claim.etag);
+    server.stop().await;
+}

@@ -131,6 +131,8 @@ async fn the_client_subcommands_store_and_list_through_the_server() {
 async fn token_create_prints_a_token_that_the_database_knows() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("claimdb.sqlite").display().to_string();
+    // The database a server made (`serve` is the one command that creates one).
+    drop(claimdb::store::SqliteStore::open(std::path::Path::new(&db)).unwrap());
     let output = claimdb(
         strings(&[
             "token", "create", "--role", "reviewer", "--name", "alice", "--db", &db,
@@ -161,6 +163,32 @@ async fn token_create_prints_a_token_that_the_database_knows() {
     )
     .await;
     assert!(!refused.status.success());
+}
+
+// See: #16 (`token create` on a wrong path made a new database and a token no server knew).
+#[tokio::test]
+async fn commands_on_a_database_refuse_a_missing_one_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nowhere.sqlite").display().to_string();
+    let copy = dir.path().join("copy.sqlite").display().to_string();
+    for args in [
+        vec!["token", "create", "--role", "reviewer", "--db", &db],
+        vec!["token", "list", "--db", &db],
+        vec!["token", "revoke", "1", "--db", &db],
+        vec!["check", "--db", &db],
+        vec!["backup", "--db", &db, &copy],
+    ] {
+        let output = claimdb(strings(&args), vec![]).await;
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("no database at {db}")),
+            "{args:?}: {stderr}"
+        );
+        assert!(output.stdout.is_empty(), "{args:?} printed no token");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{args:?} created {left:?}");
+    }
 }
 
 #[tokio::test]
@@ -288,6 +316,30 @@ async fn a_reviewer_works_through_the_queue_from_the_command_line() {
     .await;
     assert!(!stale.status.success());
     assert!(String::from_utf8_lossy(&stale.stderr).contains("Aborted"));
+    // A malformed one is the caller's mistake, named as such. See: #16.
+    let malformed = claimdb(
+        strings(&[
+            "review",
+            "submit",
+            &name,
+            "--etag",
+            "1",
+            "--verdict",
+            "TRUE",
+            "--rationale",
+            "x",
+            "--addr",
+            &addr,
+        ]),
+        reviewer.clone(),
+    )
+    .await;
+    assert!(!malformed.status.success());
+    let stderr = String::from_utf8_lossy(&malformed.stderr);
+    assert!(
+        stderr.contains("InvalidArgument: etag must be the claim's etag") && stderr.contains("got \"1\""),
+        "{stderr}"
+    );
 
     let reviewed = claimdb(
         strings(&[
@@ -378,23 +430,63 @@ async fn a_reviewer_works_through_the_queue_from_the_command_line() {
     let denied = claimdb(strings(&["stats", "--addr", &addr]), reviewer.clone()).await;
     assert!(String::from_utf8_lossy(&denied.stderr).contains("PermissionDenied"));
 
-    let audit = claimdb(strings(&["audit", "--addr", &addr, "--json"]), admin).await;
-    let methods: Vec<String> = stdout_json_lines(&audit)
-        .iter()
-        .map(|event| event["method"].as_str().unwrap().to_owned())
-        .collect();
+    let audit = |args: &[&str]| {
+        let mut args = strings(args);
+        args.extend(strings(&["--addr", &addr, "--json"]));
+        claimdb(args, admin.clone())
+    };
+    let methods = |output: &Output| -> Vec<String> {
+        stdout_json_lines(output)
+            .iter()
+            .map(|event| event["method"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let written = [
+        "CreateToken",
+        "CreateToken",
+        "CreateToken",
+        "CreateArticle",
+        "AcquireClaim",
+        "AcquireClaim",
+        "SubmitReview",
+    ];
+    assert_eq!(methods(&audit(&["audit", "--oldest-first"]).await), written);
+    // Newest first by default, and filtered on the server. See: #16.
+    let mut newest_first = written.to_vec();
+    newest_first.reverse();
+    assert_eq!(methods(&audit(&["audit"]).await), newest_first);
     assert_eq!(
-        methods,
-        [
-            "CreateToken",
-            "CreateToken",
-            "CreateToken",
-            "CreateArticle",
-            "AcquireClaim",
-            "AcquireClaim",
-            "SubmitReview"
-        ]
+        methods(&audit(&["audit", "--method", "AcquireClaim", "--actor", "test-reviewer"]).await),
+        ["AcquireClaim", "AcquireClaim"]
     );
+    assert_eq!(
+        methods(&audit(&["audit", "--resource", &name, "--page-size", "1"]).await),
+        ["SubmitReview", "AcquireClaim"]
+    );
+    assert_eq!(
+        methods(&audit(&["audit", "--until", "2000-01-01"]).await).len(),
+        0
+    );
+    let future = audit(&["audit", "--since", "2999-01-01T00:00:00Z"]).await;
+    assert!(stdout_json_lines(&future).is_empty());
+    assert!(String::from_utf8_lossy(&future.stderr).contains("no audit events match"));
+    let status = server
+        .reviews(Some(&server.admin))
+        .await
+        .list_audit_events(pb::ListAuditEventsRequest {
+            start_time: Some(prost_types::Timestamp {
+                seconds: 100,
+                nanos: 0,
+            }),
+            end_time: Some(prost_types::Timestamp {
+                seconds: 10,
+                nanos: 0,
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    crate::support::assert_field_error(&status, Code::InvalidArgument, "end_time");
     server.stop().await;
 }
 
@@ -442,5 +534,281 @@ async fn terminal_escapes_in_stored_text_are_shown_not_obeyed() {
         );
         assert!(printed.contains("\\u{1b}"), "{args:?}: {printed}");
     }
+    server.stop().await;
+}
+
+// See: #16 (`kind = statistic` was refused while `--verdict mostly_true` was
+// taken; a search with no result printed nothing at all).
+#[tokio::test]
+async fn enum_values_in_any_case_and_empty_answers_said() {
+    let server = spawn_server().await;
+    let addr = server.addr.to_string();
+    let env = vec![("CLAIMDB_TOKEN", server.reader.clone())];
+    server.load_claims(1, 10).await;
+    let list = |filter: &str| strings(&["claims", "list", "--filter", filter, "--addr", &addr, "--json"]);
+    let upper = stdout_json_lines(&claimdb(list("kind = STATISTIC AND checkable = true"), env.clone()).await);
+    let lower = stdout_json_lines(&claimdb(list("kind = statistic AND checkable = TRUE"), env.clone()).await);
+    assert!(!upper.is_empty());
+    assert_eq!(upper, lower);
+
+    for args in [
+        list("status = disputed"),
+        strings(&["claims", "search", "zebra", "--addr", &addr, "--json"]),
+        strings(&["claims", "search", "zebra", "--addr", &addr]),
+    ] {
+        let output = claimdb(args.clone(), env.clone()).await;
+        assert!(output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("no claims match"), "{args:?}: {stderr}");
+        if args.contains(&"--json".to_owned()) {
+            assert!(output.stdout.is_empty(), "{args:?}: JSON lines stay JSON lines");
+        }
+    }
+    server.stop().await;
+}
+
+// See: #16 (a reviewer could not list the claims they hold).
+#[tokio::test]
+async fn a_reviewer_lists_the_claims_they_hold() {
+    let server = spawn_server().await;
+    let addr = server.addr.to_string();
+    server.load_claims(2, 10).await;
+    let bob = server.token(Role::Reviewer, "bob").await;
+    let mut alice_reviews = server.reviews(Some(&server.reviewer)).await;
+    let mut bob_reviews = server.reviews(Some(&bob)).await;
+    let mut watch = server
+        .claims(Some(&server.reviewer))
+        .await
+        .watch_claims(pb::WatchClaimsRequest {
+            filter: "holder = me".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let claim = alice_reviews
+            .acquire_claim(pb::AcquireClaimRequest::default())
+            .await
+            .unwrap()
+            .into_inner()
+            .claim
+            .unwrap();
+        held.push(claim.name);
+    }
+    let bobs = bob_reviews
+        .acquire_claim(pb::AcquireClaimRequest::default())
+        .await
+        .unwrap()
+        .into_inner()
+        .claim
+        .unwrap();
+    alice_reviews
+        .release_claim(pb::ReleaseClaimRequest {
+            name: held.pop().unwrap(),
+        })
+        .await
+        .unwrap();
+    held.sort();
+
+    let mine = claimdb(
+        strings(&["review", "mine", "--addr", &addr, "--json"]),
+        vec![("CLAIMDB_TOKEN", server.reviewer.clone())],
+    )
+    .await;
+    let names: Vec<String> = stdout_json_lines(&mine)
+        .iter()
+        .map(|claim| claim["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, held);
+    let text = claimdb(
+        strings(&["review", "mine", "--addr", &addr]),
+        vec![("CLAIMDB_TOKEN", server.reviewer.clone())],
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&text.stdout).contains(&held[0]));
+
+    // The filter, server-side, for anyone: by holder, or leased at all.
+    let mut claims = server.claims(Some(&server.reader)).await;
+    let mut list = async |filter: &str| -> Vec<String> {
+        let mut names: Vec<String> = claims
+            .list_claims(pb::ListClaimsRequest {
+                filter: filter.into(),
+                page_size: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .claims
+            .into_iter()
+            .map(|claim| claim.name)
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(list("holder = \"test-reviewer\"").await, held);
+    assert_eq!(list("holder = bob").await, vec![bobs.name.clone()]);
+    assert!(list("holder = me").await.is_empty(), "the reader holds nothing");
+    let mut leased = held.clone();
+    leased.push(bobs.name.clone());
+    leased.sort();
+    assert_eq!(list("leased = true").await, leased);
+    assert_eq!(list("leased = false").await.len(), 20 - leased.len());
+    assert_eq!(list("holder != bob").await.len(), 20 - 1);
+
+    // Alice's watch saw her own leases only, her release not (no lease).
+    for _ in 0..2 {
+        let event = watch.message().await.unwrap().unwrap();
+        assert_eq!(event.r#type(), pb::claim_event::Type::Leased);
+        assert_eq!(event.actor, "test-reviewer");
+    }
+
+    // Bob's `review mine` shows only his; someone holding nothing is told so.
+    let bob_mine = claimdb(
+        strings(&["review", "mine", "--addr", &addr, "--json"]),
+        vec![("CLAIMDB_TOKEN", bob.clone())],
+    )
+    .await;
+    assert_eq!(stdout_json_lines(&bob_mine).len(), 1);
+    let carol = server.token(Role::Reviewer, "carol").await;
+    let none = claimdb(
+        strings(&["review", "mine", "--addr", &addr]),
+        vec![("CLAIMDB_TOKEN", carol)],
+    )
+    .await;
+    assert!(none.status.success());
+    assert!(String::from_utf8_lossy(&none.stderr).contains("you hold no claims"));
+    server.stop().await;
+}
+
+// See: #16 (no CLI for UpdateClaim, WatchClaims or ListReviews; `claims show 17` refused).
+#[tokio::test]
+async fn claims_edit_watch_and_reviews_list_from_the_command_line() {
+    let server = spawn_server().await;
+    let addr = server.addr.to_string();
+    let reviewer = vec![("CLAIMDB_TOKEN", server.reviewer.clone())];
+    let created = server
+        .create_article(crate::support::MISSION_ARTICLE.to_owned())
+        .await;
+    let first = created.claims[0].clone();
+    let id = first.name.trim_start_matches("claims/").to_owned();
+    let with_addr = |args: &[&str]| {
+        let mut args = strings(args);
+        args.extend(strings(&["--addr", &addr]));
+        args
+    };
+
+    let shown = claimdb(with_addr(&["claims", "show", &id, "--json"]), reviewer.clone()).await;
+    assert_eq!(stdout_json_lines(&shown)[0]["name"], first.name.as_str());
+
+    let none = claimdb(with_addr(&["reviews", "list", &id]), reviewer.clone()).await;
+    assert!(none.status.success());
+    assert!(
+        String::from_utf8_lossy(&none.stderr).contains(&format!("{} has no reviews", first.name)),
+        "{}",
+        String::from_utf8_lossy(&none.stderr)
+    );
+
+    // A watcher, told once its stream is open; it stops after two events.
+    let (ready, is_ready) = tokio::sync::oneshot::channel();
+    let args = with_addr(&[
+        "claims",
+        "watch",
+        "--filter",
+        &format!("article = {}", first.article),
+        "--limit",
+        "2",
+        "--json",
+    ]);
+    let token = server.reader.clone();
+    let watcher = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+            .args(args)
+            .env("CLAIMDB_TOKEN", token)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        ready.send(line).unwrap();
+        child.wait_with_output().unwrap()
+    });
+    let said = is_ready.await.unwrap();
+    assert!(said.contains("watching claim events"), "{said}");
+
+    let edited = claimdb(
+        with_addr(&[
+            "claims",
+            "edit",
+            &id,
+            "--etag",
+            &first.etag,
+            "--speaker",
+            "The Kremlin",
+            "--kind",
+            "statistic",
+            "--json",
+        ]),
+        reviewer.clone(),
+    )
+    .await;
+    let edited = &stdout_json_lines(&edited)[0];
+    assert_eq!(edited["speaker"], "The Kremlin");
+    assert_eq!(edited["kind"], "STATISTIC");
+    let etag = edited["etag"].as_str().unwrap().to_owned();
+    assert_ne!(etag, first.etag);
+    // The old etag is stale now; no field at all is the CLI's to refuse.
+    let stale = claimdb(
+        with_addr(&["claims", "edit", &id, "--etag", &first.etag, "--text", "x"]),
+        reviewer.clone(),
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("Aborted"));
+    let empty = claimdb(
+        with_addr(&["claims", "edit", &id, "--etag", &etag]),
+        reviewer.clone(),
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("nothing to correct"));
+
+    server
+        .reviews(Some(&server.reviewer))
+        .await
+        .submit_review(pb::SubmitReviewRequest {
+            claim: first.name.clone(),
+            etag,
+            verdict: pb::Verdict::False.into(),
+            rationale: "The record says otherwise.".into(),
+            evidence_urls: vec!["https://example.org/record".into()],
+        })
+        .await
+        .unwrap();
+
+    let watched = watcher.await.unwrap();
+    let events = stdout_json_lines(&watched);
+    let types: Vec<&str> = events
+        .iter()
+        .map(|event| event["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["UPDATED", "REVIEWED"]);
+    assert_eq!(events[0]["claim"]["name"], first.name.as_str());
+
+    let listed = claimdb(
+        with_addr(&["reviews", "list", &first.name, "--json"]),
+        reviewer.clone(),
+    )
+    .await;
+    let reviews = stdout_json_lines(&listed);
+    assert_eq!(reviews.len(), 1);
+    assert_eq!(reviews[0]["verdict"], "FALSE");
+    let text = claimdb(with_addr(&["reviews", "list", &id]), reviewer.clone()).await;
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(text.starts_with(&format!("{}/reviews/", first.name)), "{text}");
+    assert!(text.contains("FALSE"), "{text}");
     server.stop().await;
 }

@@ -105,6 +105,20 @@ const CONTROLS: &[&str] = &[
     "\u{9b}",
 ];
 
+/// Etags no server makes: missing, bare numbers, wildcards, strong or
+/// padded forms, controls. Each is INVALID_ARGUMENT, never ABORTED.
+const MALFORMED_ETAGS: &[&str] = &[
+    "",
+    "1",
+    "*",
+    "\"1\"",
+    "x\u{0}y",
+    "W/\"01\"",
+    "W/\"-1\"",
+    "W/\"99999999999999999999\"",
+    "garbage",
+];
+
 /// Pieces that are no control character but break careless code: quotes,
 /// SQL and FTS5 syntax, LIKE wildcards, odd Unicode, numbers at the edges.
 const ODD: &[&str] = &[
@@ -295,7 +309,7 @@ fn bad_condition(rng: &mut Rng) -> String {
         "nonsense = 1",
         "body = \"x\"",
         "status = FOO",
-        "status = unreviewed",
+        "status = UNREVIEWED_",
         "kind = \"STATISTIC \"",
         "verdict = 9",
         "speaker > \"a\"",
@@ -763,6 +777,7 @@ fn generate(world: &World) -> Vec<Case> {
                 Call::ListAuditEvents(pb::ListAuditEventsRequest {
                     page_size,
                     page_token,
+                    ..Default::default()
                 })
             };
             push(format!("{rpc} {what}"), call, expect);
@@ -1005,7 +1020,13 @@ fn generate(world: &World) -> Vec<Case> {
             paths.push("text".into());
         }
         let mut etag = rng
-            .pick(&["W/\"999999\"", "W/\"0\"", "*", "\"1\"", "x\u{0}y"])
+            .pick(&[
+                "W/\"999999\"",
+                "W/\"0\"",
+                "W/\"77\"",
+                "W/\"123456789\"",
+                "W/\"5\"",
+            ])
             .to_string();
         let mut mask = Some(prost_types::FieldMask { paths: paths.clone() });
         let mut with_claim = true;
@@ -1019,7 +1040,8 @@ fn generate(world: &World) -> Vec<Case> {
                 ("absent claim", Code::NotFound)
             }
             2 => {
-                etag = String::new();
+                // Empty, or not an etag the server makes. See: #16.
+                etag = rng.pick(MALFORMED_ETAGS).to_string();
                 ("etag", Code::InvalidArgument)
             }
             3 => {
@@ -1097,7 +1119,7 @@ fn generate(world: &World) -> Vec<Case> {
         // SubmitReview: a stale etag when nothing else is wrong.
         let mut request = pb::SubmitReviewRequest {
             claim: existing_claim(&mut rng),
-            etag: rng.pick(&["W/\"999999\"", "W/\"0\"", "garbage"]).to_string(),
+            etag: rng.pick(&["W/\"999999\"", "W/\"0\"", "W/\"31\""]).to_string(),
             verdict: rng.range(1..9) as i32,
             rationale: format!("{}\n\t{}", nasty(&mut rng, false, 6), nasty(&mut rng, false, 2)),
             evidence_urls: (0..rng.below(4)).map(|_| good_url(&mut rng)).collect(),
@@ -1112,7 +1134,7 @@ fn generate(world: &World) -> Vec<Case> {
                 ("absent claim", Code::NotFound)
             }
             2 => {
-                request.etag = String::new();
+                request.etag = rng.pick(MALFORMED_ETAGS).to_string();
                 ("etag", Code::InvalidArgument)
             }
             3 => {
@@ -1557,6 +1579,7 @@ async fn page_tokens(server: &TestServer) -> Vec<(&'static str, String)> {
             .list_audit_events(pb::ListAuditEventsRequest {
                 page_size: 1,
                 page_token: String::new(),
+                ..Default::default()
             })
             .await
             .unwrap()

@@ -331,7 +331,7 @@ async fn the_cli_imports_files_and_directories_and_reports_what_it_refused() {
     let dry = claimdb_import(&[WIRE, DIR, "--addr", &addr, "--dry-run"], &server.admin).await;
     let text = String::from_utf8_lossy(&dry.stdout);
     assert!(
-        text.starts_with("Dry run, nothing stored: 4 articles would be created"),
+        text.starts_with("Dry run, nothing stored: 9 items, 4 would be created"),
         "{text}"
     );
     let mut client = server.articles(Some(&server.admin)).await;
@@ -347,6 +347,17 @@ async fn the_cli_imports_files_and_directories_and_reports_what_it_refused() {
     assert_eq!(summary["created"], "4", "{summary}");
     assert_eq!(summary["alreadyExists"], "1");
     assert_eq!(summary["invalid"], "4");
+    // One count of items, whose parts add up to it. See: #16.
+    assert_eq!(summary["received"], "9");
+    // Every item where it stands in the input, the ones the client could
+    // not read (lines 3 and 6) included. See: #16.
+    let wire_lines: Vec<String> = lines
+        .iter()
+        .filter_map(|line| line["item"]["itemId"].as_str())
+        .filter_map(|id| id.split("wire.jsonl:").nth(1))
+        .map(|rest| rest.split(' ').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(wire_lines, ["1", "2", "3", "4", "5", "6", "7"]);
     assert!(summary.get("dryRun").is_none());
     let outcome_of = |suffix: &str| {
         lines
@@ -409,7 +420,7 @@ async fn the_cli_imports_files_and_directories_and_reports_what_it_refused() {
     let again = claimdb_import(&[WIRE, DIR, "--addr", &addr], &server.admin).await;
     let text = String::from_utf8_lossy(&again.stdout);
     assert!(
-        text.starts_with("Imported 7 articles: 0 created (0 claims), 5 already there, 4 invalid, 0 failed"),
+        text.starts_with("Imported 9 items: 0 created (0 claims), 5 already there, 4 invalid, 0 failed"),
         "{text}"
     );
     assert!(
@@ -417,6 +428,13 @@ async fn the_cli_imports_files_and_directories_and_reports_what_it_refused() {
         "{text}"
     );
     assert!(text.contains("wire.jsonl:6: has neither"), "{text}");
+    let refused_at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("{needle}: {text}"));
+    assert!(
+        refused_at("wire.jsonl:3:") < refused_at("wire.jsonl:4 (w-4):")
+            && refused_at("wire.jsonl:4 (w-4):") < refused_at("wire.jsonl:6:")
+            && refused_at("wire.jsonl:6:") < refused_at("wire.jsonl:7 (w-7):"),
+        "refusals in input order: {text}"
+    );
     assert_eq!(n_articles(&mut client).await, 4);
 
     // Standard input, as JSON lines by default.

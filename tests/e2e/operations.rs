@@ -58,6 +58,8 @@ fn the_database_is_private_and_damage_is_found_before_serving() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("claimdb.sqlite");
+    // Made as `serve` makes it (the token commands need an existing one).
+    drop(claimdb::store::SqliteStore::open(&db).unwrap());
     let created = claimdb(&["token", "create", "--role", "reader", "--db", db_arg(&db)]);
     assert!(
         created.status.success(),

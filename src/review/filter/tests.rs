@@ -96,6 +96,32 @@ fn hostile_input_is_refused_not_crashed_on() {
     }
 }
 
+// See: #16 (`kind = statistic` was refused while `--verdict mostly_true` was taken).
+#[test]
+fn enum_and_boolean_values_are_read_in_any_case() {
+    let filter =
+        parse("kind = statistic AND status != Reviewed AND verdict = mostly_TRUE AND checkable = TRUE")
+            .unwrap();
+    assert_eq!(
+        filter.conditions,
+        vec![
+            condition(Field::Kind, Op::Eq, Value::Text("STATISTIC".into())),
+            condition(Field::Status, Op::Ne, Value::Text("REVIEWED".into())),
+            condition(Field::Verdict, Op::Eq, Value::Text("MOSTLY_TRUE".into())),
+            condition(Field::Checkable, Op::Eq, Value::Bool(true)),
+        ]
+    );
+    assert_eq!(
+        parse_order_by("checkworthiness DESC").unwrap(),
+        parse_order_by("checkworthiness desc").unwrap()
+    );
+    // Text values keep their case: a speaker is matched as written.
+    assert_eq!(
+        parse("speaker = biden").unwrap().conditions[0].value,
+        Value::Text("biden".into())
+    );
+}
+
 #[test]
 fn enum_fields_take_the_domain_names() {
     use crate::model::{ClaimStatus, Verdict};
@@ -148,4 +174,22 @@ fn order_by_always_ends_with_the_name() {
     ] {
         assert_eq!(parse_order_by(input).unwrap_err().position, position, "{input}");
     }
+}
+
+// See: #16 (a reviewer could not list the claims they hold).
+#[test]
+fn me_is_the_caller_in_holder_and_reviewer() {
+    let filter = parse("holder = me AND reviewer != me AND speaker = me AND leased = true")
+        .unwrap()
+        .for_caller("alice");
+    assert_eq!(
+        filter.conditions,
+        vec![
+            condition(Field::Holder, Op::Eq, Value::Text("alice".into())),
+            condition(Field::Reviewer, Op::Ne, Value::Text("alice".into())),
+            condition(Field::Speaker, Op::Eq, Value::Text("me".into())),
+            condition(Field::Leased, Op::Eq, Value::Bool(true)),
+        ]
+    );
+    assert!(parse("holder > me").is_err());
 }

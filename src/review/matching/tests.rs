@@ -347,3 +347,33 @@ fn a_value_of_another_type_than_the_parser_gives_is_left_to_the_store() {
     };
     assert_eq!(matches(&filter, &claim()), None);
 }
+
+// See: #16 (`holder = me`, `leased = true`).
+#[test]
+fn holder_and_leased_read_the_current_lease() {
+    let mut held = claim();
+    let later = std::time::SystemTime::now() + Duration::from_secs(600);
+    held.review.lease = Some(crate::model::Lease {
+        holder: "alice".into(),
+        expire_time: later,
+    });
+    let mut expired = held.clone();
+    expired.review.lease.as_mut().unwrap().expire_time = UNIX_EPOCH;
+    let free = claim();
+    for (filter, on_held, on_expired, on_free) in [
+        ("holder = alice", true, false, false),
+        ("holder != alice", false, true, true),
+        ("holder = bob", false, false, false),
+        ("leased = true", true, false, false),
+        ("leased != true", false, true, true),
+        ("leased = false", false, true, true),
+    ] {
+        assert_eq!(check(filter, &held), Some(on_held), "{filter} on a held claim");
+        assert_eq!(
+            check(filter, &expired),
+            Some(on_expired),
+            "{filter} on an expired lease"
+        );
+        assert_eq!(check(filter, &free), Some(on_free), "{filter} on a free claim");
+    }
+}

@@ -1,10 +1,12 @@
 //! SQL for the `audit_events` table: every write records who made it, in the write's own transaction.
 
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, Transaction, params, params_from_iter};
 
+use super::filter_sql::Sql;
 use super::time;
 use crate::model::Principal;
-use crate::store::{AuditEvent, Result};
+use crate::store::{AuditEvent, AuditQuery, Result};
 
 /// Records one write in the audit log, inside the write's transaction.
 pub fn record(
@@ -52,13 +54,47 @@ fn insert(
     Ok(())
 }
 
-/// Audit events, oldest first, after `after`.
-pub fn list(conn: &Connection, after: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT id, create_time, actor, method, resource, details FROM audit_events \
-         WHERE id > ?1 ORDER BY id LIMIT ?2",
-    )?;
-    let rows = statement.query_map(params![after.unwrap_or(0), limit], |row| {
+/// Audit events in id order (newest first when asked), after `query.after`
+/// in that order, matching its filters; every value a bound parameter. The
+/// primary key serves the order; the filters are tested along it.
+pub fn list(conn: &Connection, query: &AuditQuery) -> Result<Vec<AuditEvent>> {
+    let mut sql = Sql::default();
+    sql.push("SELECT id, create_time, actor, method, resource, details FROM audit_events WHERE 1");
+    if let Some(after) = query.after {
+        sql.push(if query.newest_first {
+            " AND id < ?"
+        } else {
+            " AND id > ?"
+        });
+        sql.bind(SqlValue::Integer(after));
+    }
+    for (column, value) in [
+        ("actor", &query.actor),
+        ("method", &query.method),
+        ("resource", &query.resource),
+    ] {
+        if let Some(value) = value {
+            sql.push(&format!(" AND {column} = ?"));
+            sql.bind(SqlValue::Text(value.clone()));
+        }
+    }
+    if let Some(start) = query.start_time {
+        sql.push(" AND create_time >= ?");
+        sql.bind(SqlValue::Integer(time::to_micros(start)));
+    }
+    if let Some(end) = query.end_time {
+        sql.push(" AND create_time < ?");
+        sql.bind(SqlValue::Integer(time::to_micros(end)));
+    }
+    sql.push(if query.newest_first {
+        " ORDER BY id DESC"
+    } else {
+        " ORDER BY id"
+    });
+    sql.push(" LIMIT ?");
+    sql.bind(SqlValue::Integer(i64::from(query.limit)));
+    let mut statement = conn.prepare_cached(&sql.text)?;
+    let rows = statement.query_map(params_from_iter(sql.params.iter()), |row| {
         Ok(AuditEvent {
             id: row.get(0)?,
             create_time: time::from_micros(row.get(1)?),

@@ -19,6 +19,11 @@ enum FieldSql {
     /// A date range test over `claim_dates d`; all date conditions of a
     /// filter must hold for the same date.
     Dates,
+    /// Who holds the claim's lease now: a lease whose time has passed is
+    /// no lease, as the store reads a claim.
+    Holder,
+    /// Whether anyone holds the claim's lease now.
+    Leased,
 }
 
 /// The SQL side of the filter table in `review::filter`. `kind`,
@@ -43,6 +48,8 @@ fn field_sql(field: Field) -> FieldSql {
             FieldSql::Exists("SELECT 1 FROM reviews r WHERE r.claim_id = c.id AND r.reviewer = ?")
         }
         Field::Date => FieldSql::Dates,
+        Field::Holder => FieldSql::Holder,
+        Field::Leased => FieldSql::Leased,
     }
 }
 
@@ -74,6 +81,7 @@ impl Sql {
 
 /// Appends ` AND …` for each condition of `filter`.
 pub fn push_filter(sql: &mut Sql, filter: &Filter) {
+    let now = super::time::now_micros();
     let mut dates: Vec<&Condition> = Vec::new();
     for condition in &filter.conditions {
         match field_sql(condition.field) {
@@ -92,6 +100,26 @@ pub fn push_filter(sql: &mut Sql, filter: &Filter) {
                 sql.bind(sql_value(&condition.value));
             }
             FieldSql::Dates => dates.push(condition),
+            FieldSql::Holder if condition.op == Op::Eq => {
+                // `=` as a plain conjunction, which the lease index serves.
+                sql.push(" AND c.lease_holder = ? AND c.lease_expire_time > ?");
+                sql.bind(sql_value(&condition.value));
+                sql.bind(SqlValue::Integer(now));
+            }
+            FieldSql::Holder => {
+                // `IS` and `coalesce` keep NULLs (no lease) out of the NOT.
+                sql.push(" AND NOT (c.lease_holder IS ? AND coalesce(c.lease_expire_time, 0) > ?)");
+                sql.bind(sql_value(&condition.value));
+                sql.bind(SqlValue::Integer(now));
+            }
+            FieldSql::Leased => {
+                let op = if condition.op == Op::Ne { "!=" } else { "=" };
+                sql.push(&format!(
+                    " AND (c.lease_holder IS NOT NULL AND coalesce(c.lease_expire_time, 0) > ?) {op} ?"
+                ));
+                sql.bind(SqlValue::Integer(now));
+                sql.bind(sql_value(&condition.value));
+            }
         }
     }
     if !dates.is_empty() {

@@ -35,7 +35,7 @@ use crate::model::{
 use crate::review::filter::Filter;
 use crate::review::rules::ReviewPolicy;
 use crate::store::{
-    AcquireQuery, AuditEvent, BatchOutcome, ClaimEdit, ClaimHistory, ClaimListQuery, ClaimQuery,
+    AcquireQuery, AuditEvent, AuditQuery, BatchOutcome, ClaimEdit, ClaimHistory, ClaimListQuery, ClaimQuery,
     ExternalOutcome, Result, ReviewStats, ReviewedClaim, ReviewedClaimQuery, SearchPage, SearchQuery, Store,
     StoreError, StoreUsage, StoredArticle, TokenInfo,
 };
@@ -60,6 +60,16 @@ impl SqliteStore {
             connections: Connections::open(path, N_READERS)?,
             _lock: None,
         })
+    }
+
+    /// As [`SqliteStore::open`], for the commands that work on a database a
+    /// server made (the token commands): a path with no file is
+    /// [`StoreError::NotFound`], naming the path, and nothing is created.
+    pub fn open_existing(path: &Path) -> Result<SqliteStore> {
+        if !path.is_file() {
+            return Err(StoreError::NotFound(format!("database {}", path.display())));
+        }
+        SqliteStore::open(path)
     }
 
     /// As [`SqliteStore::open`], for a server: first takes the database's
@@ -297,10 +307,8 @@ impl Store for SqliteStore {
 
     #[tracing::instrument(skip_all)]
 
-    async fn list_audit_events(&self, after: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>> {
-        self.connections
-            .read(move |conn| audit::list(conn, after, limit))
-            .await
+    async fn list_audit_events(&self, query: AuditQuery) -> Result<Vec<AuditEvent>> {
+        self.connections.read(move |conn| audit::list(conn, &query)).await
     }
 
     #[tracing::instrument(skip_all)]

@@ -22,6 +22,28 @@ fn open() -> (tempfile::TempDir, SqliteStore) {
     (dir, store)
 }
 
+// See: #16 (a token made in a database no server uses).
+#[tokio::test]
+async fn open_existing_refuses_a_missing_database_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing.sqlite");
+    let Err(err) = SqliteStore::open_existing(&path) else {
+        panic!("a missing database was opened");
+    };
+    assert!(
+        matches!(&err, StoreError::NotFound(what) if what.contains("missing.sqlite")),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing is created"
+    );
+    drop(SqliteStore::open(&path).unwrap());
+    let store = SqliteStore::open_existing(&path).unwrap();
+    assert_eq!(store.count_tokens().await.unwrap(), 0);
+}
+
 const BODY: &str = "The council spent 4 million euros on roads in 2021. \
                     The mayor said the budget would rise by 10% next year.";
 
@@ -49,7 +71,10 @@ async fn a_revoked_token_is_listed_but_never_found() {
     ));
     // Creating and revoking are both in the audit log.
     let audited: Vec<String> = store
-        .list_audit_events(None, 10)
+        .list_audit_events(crate::store::AuditQuery {
+            limit: 10,
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_iter()
@@ -230,7 +255,13 @@ async fn a_failing_article_in_a_batch_rolls_back_alone() {
 
     // Each article written is audited as the importer's; the broken one
     // left no trace.
-    let audit = store.list_audit_events(None, 10).await.unwrap();
+    let audit = store
+        .list_audit_events(crate::store::AuditQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     let audited: Vec<(&str, &str, &str)> = audit
         .iter()
         .map(|event| {
@@ -327,7 +358,16 @@ async fn a_dry_run_batch_keeps_nothing() {
     let outcomes = store.create_articles(vec![new], true, importer()).await.unwrap();
     assert!(outcomes[0].as_ref().unwrap().created);
     assert!(store.list_articles(None, 10).await.unwrap().is_empty());
-    assert!(store.list_audit_events(None, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .list_audit_events(crate::store::AuditQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -609,7 +649,13 @@ async fn a_stale_etag_changes_nothing() {
     assert_eq!(listed, [stored]);
     assert_eq!(store.get_claim(ClaimId(1)).await.unwrap(), after);
     // The review history cannot be rewritten.
-    let audit = store.list_audit_events(None, 10).await.unwrap();
+    let audit = store
+        .list_audit_events(crate::store::AuditQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].actor, "ann");
 }
@@ -780,4 +826,109 @@ async fn usage_reports_the_files_and_an_idle_writer() {
     assert!(usage.wal_bytes > 0, "{usage:?}");
     store.shutdown().await.unwrap();
     assert_eq!(store.usage().await.unwrap().wal_bytes, 0);
+}
+
+// See: #16 (`holder` and `leased` read only leases that still hold).
+#[tokio::test]
+async fn holder_and_leased_filters_skip_expired_leases() {
+    let (_dir, store) = store_with(&[0.1, 0.2, 0.3]).await;
+    let held = store
+        .acquire_claim(acquire_query("ann", Duration::from_secs(60)))
+        .await
+        .unwrap()
+        .unwrap();
+    let expired = store
+        .acquire_claim(acquire_query("ann", Duration::ZERO))
+        .await
+        .unwrap()
+        .unwrap();
+    let ids = async |text: &str| -> Vec<ClaimId> {
+        let query = ClaimListQuery {
+            filter: filter::parse(text).unwrap(),
+            order: filter::parse_order_by("").unwrap(),
+            after: None,
+            limit: 100,
+        };
+        let claims = store.query_claims(query).await.unwrap();
+        claims.into_iter().map(|claim| claim.id).collect()
+    };
+    assert_eq!(ids("holder = ann").await, [held.id]);
+    assert_eq!(ids("leased = true").await, [held.id]);
+    assert_eq!(ids("leased = false").await.len(), 2);
+    assert!(ids("leased = false").await.contains(&expired.id));
+    assert_eq!(ids("holder != ann").await.len(), 2);
+    assert!(ids("holder = bob").await.is_empty());
+}
+
+// See: #16 (`claimdb audit` began at the oldest event, with no filters).
+#[tokio::test]
+async fn audit_events_are_listed_newest_first_and_filtered() {
+    let (_dir, store) = store_with(&[0.1, 0.2, 0.3]).await;
+    store
+        .acquire_claim(acquire_query("ann", Duration::from_secs(60)))
+        .await
+        .unwrap()
+        .unwrap();
+    let bobs = store
+        .acquire_claim(acquire_query("bob", Duration::from_secs(60)))
+        .await
+        .unwrap()
+        .unwrap();
+    let list = async |query: crate::store::AuditQuery| -> Vec<(String, String)> {
+        let query = crate::store::AuditQuery { limit: 100, ..query };
+        let events = store.list_audit_events(query).await.unwrap();
+        events
+            .into_iter()
+            .map(|event| (event.actor, event.method))
+            .collect()
+    };
+    let oldest_first = list(Default::default()).await;
+    let mut newest_first = list(crate::store::AuditQuery {
+        newest_first: true,
+        ..Default::default()
+    })
+    .await;
+    assert!(oldest_first.len() >= 2);
+    newest_first.reverse();
+    assert_eq!(newest_first, oldest_first);
+    let by_bob = list(crate::store::AuditQuery {
+        actor: Some("bob".into()),
+        method: Some("AcquireClaim".into()),
+        resource: Some(crate::names::claim(bobs.id)),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(by_bob, [("bob".to_owned(), "AcquireClaim".to_owned())]);
+    let future = std::time::SystemTime::now() + Duration::from_secs(3600);
+    let later = list(crate::store::AuditQuery {
+        start_time: Some(future),
+        ..Default::default()
+    })
+    .await;
+    assert!(later.is_empty());
+    let before = list(crate::store::AuditQuery {
+        end_time: Some(future),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(before, oldest_first);
+    // Pages newest first: after an id means below it.
+    let all = store
+        .list_audit_events(crate::store::AuditQuery {
+            limit: 100,
+            newest_first: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let rest = store
+        .list_audit_events(crate::store::AuditQuery {
+            limit: 100,
+            newest_first: true,
+            after: Some(all[0].id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(rest, all[1..]);
 }
