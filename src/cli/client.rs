@@ -433,44 +433,27 @@ fn say_if_none(n_shown: usize, message: &str) {
     }
 }
 
-/// Reviewed claims like `claim`: a search for its longest words, fewer
-/// until something is found, limited to claims with a verdict.
-async fn similar_reviewed(args: &ClientArgs, claim: &pb::Claim) -> anyhow::Result<Vec<pb::SearchResult>> {
-    let mut client = claim_client(args).await?;
-    let mut words: Vec<&str> = claim
-        .text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| word.chars().count() > 3)
-        .collect();
-    words.sort_by_key(|word| std::cmp::Reverse(word.len()));
-    words.dedup();
-    for n_words in (1..=words.len().min(3)).rev() {
-        let results = client
-            .search_claims(pb::SearchClaimsRequest {
-                query: words[..n_words].join(" "),
-                filter: "status != UNREVIEWED".into(),
-                page_size: 4,
-                ..Default::default()
-            })
-            .await
-            .map_err(call_failed)?
-            .into_inner()
-            .results;
-        let others: Vec<pb::SearchResult> = results
-            .into_iter()
-            .filter(|result| {
-                result
-                    .claim
-                    .as_ref()
-                    .is_some_and(|other| other.name != claim.name)
-            })
-            .take(3)
-            .collect();
-        if !others.is_empty() {
-            return Ok(others);
-        }
-    }
-    Ok(Vec::new())
+/// How many earlier reviewed claims `review next` shows.
+const SHOWN_MATCHES: usize = 3;
+
+/// Reviewed claims that may say what `claim` says, closest first
+/// (FindSimilarClaims, keeping the reviewed ones).
+async fn similar_reviewed(args: &ClientArgs, claim: &pb::Claim) -> anyhow::Result<Vec<pb::SimilarClaim>> {
+    let matches = claim_client(args)
+        .await?
+        .find_similar_claims(pb::FindSimilarClaimsRequest {
+            query: Some(pb::find_similar_claims_request::Query::Claim(claim.name.clone())),
+            page_size: 10,
+        })
+        .await
+        .map_err(call_failed)?
+        .into_inner()
+        .matches;
+    Ok(matches
+        .into_iter()
+        .filter(|found| found.reviewed)
+        .take(SHOWN_MATCHES)
+        .collect())
 }
 
 pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<()> {
@@ -524,14 +507,19 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
                 );
                 if !similar.is_empty() {
                     outln!("similar reviewed claims");
-                    for result in &similar {
-                        let other = result.claim.clone().unwrap_or_default();
-                        outln!(
-                            "  {:<12} {:<13} {}",
-                            other.name,
-                            other.verdict().as_str_name(),
-                            result.text_snippet
-                        );
+                    for found in &similar {
+                        let other = found.claim.clone().unwrap_or_default();
+                        // An imported fact-check shows its publisher's words.
+                        let verdict = match &other.external_review {
+                            Some(external) => format!(
+                                "{} ({}: {})",
+                                external.verdict().as_str_name(),
+                                external.publisher,
+                                external.rating
+                            ),
+                            None => other.verdict().as_str_name().to_owned(),
+                        };
+                        outln!("  {:<12} {:<13} {}", other.name, verdict, other.text);
                     }
                 }
                 outln!(

@@ -240,6 +240,82 @@ async fn a_revoked_token_stops_working_on_a_running_server() {
 }
 
 #[tokio::test]
+async fn review_next_shows_an_earlier_fact_check_of_the_same_claim() {
+    // See: #15. Another fact-checker's review of the mission article's
+    // sanctions claim, in other words, imported before the article.
+    let server = spawn_server().await;
+    let addr = server.addr.to_string();
+    let admin = vec![("CLAIMDB_TOKEN", server.admin.clone())];
+    let dir = tempfile::tempdir().unwrap();
+    let document = dir.path().join("review.json");
+    std::fs::write(
+        &document,
+        r#"{"@context": "https://schema.org", "@type": "ClaimReview",
+            "claimReviewed": "Any sanctions could lead to a complete breakdown in ties with Washington",
+            "url": "https://checks.example/reviews/7",
+            "author": {"@type": "Organization", "name": "Example Checks"},
+            "reviewRating": {"@type": "Rating", "alternateName": "Mostly False"}}"#,
+    )
+    .unwrap();
+    let imported = claimdb(
+        strings(&[
+            "import",
+            "--format",
+            "claimreview",
+            document.to_str().unwrap(),
+            "--addr",
+            &addr,
+        ]),
+        admin.clone(),
+    )
+    .await;
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let created = claimdb(
+        strings(&["articles", "create", MISSION_PATH, "--addr", &addr]),
+        admin,
+    )
+    .await;
+    assert!(created.status.success());
+
+    let reviewer = vec![("CLAIMDB_TOKEN", server.reviewer.clone())];
+    // Putin's claims, until the sanctions one (he has fewer than the 5 a
+    // reviewer may hold).
+    let mut shown = String::new();
+    for _ in 0..5 {
+        let next = claimdb(
+            strings(&[
+                "review",
+                "next",
+                "--filter",
+                "speaker = \"Vladimir Putin\"",
+                "--addr",
+                &addr,
+            ]),
+            reviewer.clone(),
+        )
+        .await;
+        shown = String::from_utf8_lossy(&next.stdout).into_owned();
+        if shown.contains("rupture in ties") {
+            break;
+        }
+    }
+    assert!(shown.contains("rupture in ties"), "{shown}");
+    let matches = shown
+        .split("similar reviewed claims")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(
+        matches.contains("MOSTLY_FALSE (Example Checks: Mostly False)")
+            && matches.contains("complete breakdown in ties"),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
 async fn a_reviewer_works_through_the_queue_from_the_command_line() {
     let server = spawn_server().await;
     let addr = server.addr.to_string();
