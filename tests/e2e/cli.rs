@@ -239,6 +239,39 @@ async fn a_revoked_token_stops_working_on_a_running_server() {
     server.stop().await;
 }
 
+#[test]
+fn log_lines_written_to_a_file_carry_no_colour_codes() {
+    // See: #16. Standard error is a file here, and NO_COLOR is not set.
+    let dir = tempfile::tempdir().unwrap();
+    let (vclaims, queries, qrels) = (dir.path().join("v"), dir.path().join("q"), dir.path().join("r"));
+    std::fs::write(
+        &vclaims,
+        "{\"vclaim_id\": \"v1\", \"vclaim\": \"The moon is cheese.\"}\n",
+    )
+    .unwrap();
+    std::fs::write(&queries, "q1\tIs the moon cheese?\n").unwrap();
+    std::fs::write(&qrels, "q1\t0\tv1\t1\n").unwrap();
+    let log = dir.path().join("log");
+    let status = Command::new(env!("CARGO_BIN_EXE_claimdb"))
+        .args(["eval", "matching", "--vclaims", vclaims.to_str().unwrap()])
+        .args([
+            "--queries",
+            queries.to_str().unwrap(),
+            "--qrels",
+            qrels.to_str().unwrap(),
+        ])
+        .env("RUST_LOG", "info")
+        .env_remove("NO_COLOR")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let written = std::fs::read_to_string(&log).unwrap();
+    assert!(written.contains("INFO"), "a log line was written: {written:?}");
+    assert!(!written.contains('\u{1b}'), "{written:?}");
+}
+
 #[tokio::test]
 async fn review_next_shows_an_earlier_fact_check_of_the_same_claim() {
     // See: #15. Another fact-checker's review of the mission article's
