@@ -13,6 +13,19 @@ pub const MIN_PREFIX_CHARS: usize = 3;
 /// The most prefix terms one query may hold, for the same reason.
 pub const MAX_PREFIX_TERMS: usize = 4;
 
+/// What any text bound for the full-text index must be: at most
+/// [`MAX_QUERY_BYTES`] bytes, and no NUL character (which SQLite's FTS5
+/// parser reads as the end of the text).
+pub fn check_size_and_nul(text: &str) -> Result<(), String> {
+    if text.len() > MAX_QUERY_BYTES {
+        return Err(format!("is {} bytes, more than {MAX_QUERY_BYTES}", text.len()));
+    }
+    if text.contains('\0') {
+        return Err("must not contain a NUL character".into());
+    }
+    Ok(())
+}
+
 /// Builds an FTS5 MATCH expression from `query`: its words and "quoted
 /// phrases" must all occur (implicit AND); a trailing `*` on a word matches
 /// any word it starts. Every term is passed to FTS5 as a quoted string, so
@@ -23,12 +36,7 @@ pub const MAX_PREFIX_TERMS: usize = 4;
 /// [`MIN_PREFIX_CHARS`], more than [`MAX_PREFIX_TERMS`] prefixes, or a NUL
 /// character (which SQLite's FTS5 parser reads as the end of the text).
 pub fn fts_query(query: &str) -> Result<String, String> {
-    if query.len() > MAX_QUERY_BYTES {
-        return Err(format!("is {} bytes, more than {MAX_QUERY_BYTES}", query.len()));
-    }
-    if query.contains('\0') {
-        return Err("must not contain a NUL character".into());
-    }
+    check_size_and_nul(query)?;
     let mut terms = Vec::new();
     let mut n_prefixes = 0;
     let mut rest = query.trim();

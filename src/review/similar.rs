@@ -117,18 +117,10 @@ pub fn fts_any(terms: &[String]) -> Option<String> {
     Some(quoted.join(" OR "))
 }
 
-/// Whether `text` may be matched: at most [`search::MAX_QUERY_BYTES`]
-/// bytes and no NUL (FTS5 reads NUL as the end of the text).
-///
-/// [`search::MAX_QUERY_BYTES`]: super::search::MAX_QUERY_BYTES
+/// Whether `text` may be matched: what a search query may be
+/// ([`super::search::check_size_and_nul`]), and not blank.
 pub fn check_text(text: &str) -> Result<(), String> {
-    let max = super::search::MAX_QUERY_BYTES;
-    if text.len() > max {
-        return Err(format!("is {} bytes, more than {max}", text.len()));
-    }
-    if text.contains('\0') {
-        return Err("must not contain a NUL character".into());
-    }
+    super::search::check_size_and_nul(text)?;
     if text.trim().is_empty() {
         return Err("must not be empty".into());
     }
