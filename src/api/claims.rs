@@ -194,17 +194,14 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
             .store
             .similar_claims(similar::match_terms(&text), limit + 1)
             .await?;
-        let mut matches = Vec::with_capacity(ranked.len());
-        for (id, score) in ranked.into_iter().filter(|(id, _)| Some(*id) != itself) {
-            let claim = match self.store.get_claim(id).await {
-                Ok(claim) => claim,
-                // Deleted between the two reads: no longer a match.
-                Err(crate::store::StoreError::NotFound(_)) => continue,
-                Err(err) => return Err(err.into()),
-            };
-            let reviewed = similar::is_reviewed(&claim);
-            matches.push((claim, score, reviewed));
-        }
+        let mut matches: Vec<_> = ranked
+            .into_iter()
+            .filter(|(claim, _)| Some(claim.id) != itself)
+            .map(|(claim, score)| {
+                let reviewed = similar::is_reviewed(&claim);
+                (claim, score, reviewed)
+            })
+            .collect();
         similar::order_matches(&mut matches, |(_, score, reviewed)| (*reviewed, *score));
         matches.truncate(limit as usize);
         Ok(Response::new(pb::FindSimilarClaimsResponse {

@@ -82,7 +82,7 @@ pub async fn run(args: &EvalMatchingArgs) -> anyhow::Result<()> {
         let ranked = store.similar_claims(similar::match_terms(text), RANKED).await?;
         let ids: Vec<&str> = ranked
             .iter()
-            .flat_map(|(claim, _)| by_claim.get(claim).into_iter().flatten().map(String::as_str))
+            .flat_map(|(claim, _)| by_claim.get(&claim.id).into_iter().flatten().map(String::as_str))
             .collect();
         rankings.insert(
             id.as_str(),
@@ -330,9 +330,9 @@ mod tests {
             1,
             "only the sanctions claim shares a word: {ranked:?}"
         );
-        assert_eq!(by_claim[&ranked[0].0], ["v1"]);
+        assert_eq!(by_claim[&ranked[0].0.id], ["v1"]);
         let terms = similar::match_terms("Fries of any size for a dollar at McDonald's");
         let ranked = store.similar_claims(terms, RANKED).await.unwrap();
-        assert_eq!(by_claim[&ranked[0].0], ["v2", "v4"]);
+        assert_eq!(by_claim[&ranked[0].0.id], ["v2", "v4"]);
     }
 }

@@ -357,9 +357,9 @@ pub trait Store: Send + Sync + 'static {
     async fn search_claims(&self, query: SearchQuery) -> Result<SearchPage>;
     /// Claims sharing words with a text, most similar first by BM25 over
     /// claim text, sentence and speaker, each with its score (higher is
-    /// closer), at most `limit`; `terms` come from
+    /// closer), at most `limit`, read in one snapshot; `terms` come from
     /// `review::similar::match_terms`, and only the rarest are matched.
-    async fn similar_claims(&self, terms: Vec<String>, limit: u32) -> Result<Vec<(ClaimId, f64)>>;
+    async fn similar_claims(&self, terms: Vec<String>, limit: u32) -> Result<Vec<(Claim, f64)>>;
     /// Leases the most check-worthy queued claim matching the filter that
     /// nobody holds; `None` when there is none.
     async fn acquire_claim(&self, query: AcquireQuery) -> Result<Option<Claim>>;

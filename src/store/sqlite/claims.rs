@@ -325,6 +325,21 @@ pub fn attach_children(conn: &Connection, claims: &mut [Claim]) -> Result<()> {
     Ok(())
 }
 
+/// The claims of `ids` that exist, with their children, in one query per
+/// table, by id.
+pub fn get_many(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64, Claim>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let mut found: Vec<Claim> = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM claims c WHERE c.id IN ({marks})"))?
+        .query_map(params_from_iter(ids.iter()), from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    attach_children(conn, &mut found)?;
+    Ok(found.into_iter().map(|claim| (claim.id.0, claim)).collect())
+}
+
 pub fn get(conn: &Connection, id: ClaimId) -> Result<Claim> {
     let claim = conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM claims c WHERE c.id = ?1"))?

@@ -232,7 +232,7 @@ impl Store for SqliteStore {
 
     #[tracing::instrument(skip_all, fields(limit))]
 
-    async fn similar_claims(&self, terms: Vec<String>, limit: u32) -> Result<Vec<(ClaimId, f64)>> {
+    async fn similar_claims(&self, terms: Vec<String>, limit: u32) -> Result<Vec<(Claim, f64)>> {
         self.connections
             .read(move |conn| search::similar(conn, &terms, limit))
             .await

@@ -1,11 +1,9 @@
 //! Full-text search over claims with FTS5: which matches to rank, BM25 over those, snippets.
 
-use std::collections::HashMap;
-
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
-use super::claims::{self, COLUMNS};
+use super::claims;
 use super::filter_sql::{Sql, push_filter};
 use crate::model::{Claim, ClaimId};
 use crate::names;
@@ -102,14 +100,8 @@ pub fn search(conn: &Connection, query: &SearchQuery) -> Result<SearchPage> {
     }
     // The page's claims in one query; their words are marked here rather
     // than by FTS5's highlight(), which would look the match up again.
-    let marks = vec!["?"; best.len()].join(", ");
-    let ids: Vec<SqlValue> = best.iter().map(|(id, _)| SqlValue::Integer(*id)).collect();
-    let mut page_claims: Vec<Claim> = conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM claims c WHERE c.id IN ({marks})"))?
-        .query_map(params_from_iter(ids.iter()), claims::from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    claims::attach_children(conn, &mut page_claims)?;
-    let mut claims: HashMap<i64, Claim> = page_claims.into_iter().map(|claim| (claim.id.0, claim)).collect();
+    let ids: Vec<i64> = best.iter().map(|(id, _)| *id).collect();
+    let mut claims = claims::get_many(conn, &ids)?;
     let mut hits = Vec::with_capacity(best.len());
     for (id, score) in best {
         let claim = claims.remove(&id).ok_or_else(|| {
@@ -243,13 +235,16 @@ fn filtered_matches(
 pub const MAX_MATCHED_ENTRIES: i64 = 200_000;
 
 /// Claims sharing words with a text, best BM25 first (BM25's score, lower
-/// is better, negated so that higher is better), at most `limit`. Of
+/// is better, negated so that higher is better), at most `limit`, read in
+/// one snapshot with their children. Of
 /// `terms` (from `review::similar::match_terms`, at most 48), words no claim
 /// holds are left out, and the rarest words within [`MAX_MATCHED_ENTRIES`]
 /// are matched, their document counts read from an `fts5vocab` table over
 /// the index. (Keeping only the rarest 16 words cost MAP@5 0.02–0.05 on
 /// CheckThat! 2A: tweets are long.)
-pub fn similar(conn: &Connection, terms: &[String], limit: u32) -> Result<Vec<(ClaimId, f64)>> {
+pub fn similar(conn: &Connection, terms: &[String], limit: u32) -> Result<Vec<(Claim, f64)>> {
+    let snapshot = conn.unchecked_transaction()?;
+    let conn: &Connection = &snapshot;
     conn.execute_batch(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.claims_vocab USING fts5vocab(main, claims_fts, row)",
     )?;
@@ -281,8 +276,18 @@ pub fn similar(conn: &Connection, terms: &[String], limit: u32) -> Result<Vec<(C
     let mut statement = conn.prepare_cached(&format!(
         "SELECT rowid, {BM25} AS score FROM claims_fts WHERE claims_fts MATCH ?1 ORDER BY score LIMIT ?2"
     ))?;
-    let rows = statement.query_map(params![fts, limit], |row| {
-        Ok((ClaimId(row.get(0)?), -row.get::<_, f64>(1)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let ranked: Vec<(i64, f64)> = statement
+        .query_map(params![fts, limit], |row| {
+            Ok((row.get(0)?, -row.get::<_, f64>(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let ids: Vec<i64> = ranked.iter().map(|(id, _)| *id).collect();
+    let mut claims = claims::get_many(conn, &ids)?;
+    drop(statement);
+    snapshot.finish()?;
+    // Within the snapshot every ranked claim exists.
+    Ok(ranked
+        .into_iter()
+        .filter_map(|(id, score)| claims.remove(&id).map(|claim| (claim, score)))
+        .collect())
 }
