@@ -2,14 +2,13 @@
 //! ClaimReview documents in as claims with an external review (issue 15).
 
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::auth::caller;
-use super::error::{invalid_field, not_configured};
+use super::error::not_configured;
 use super::events::Events;
 use super::{pb, run_cpu};
 use crate::export::claimreview::{self as export, Publisher};
@@ -44,22 +43,10 @@ impl pb::claim_review_service_server::ClaimReviewService for ClaimReviewApi {
         &self,
         request: Request<pb::ExportClaimReviewsRequest>,
     ) -> Result<Response<Self::ExportClaimReviewsStream>, Status> {
-        let principal = super::auth::caller(&request)?;
+        let principal = caller(&request)?;
         let request = request.into_inner();
         let filter = super::convert::claim_filter(&request.filter, &principal)?;
-        let reviewed_since = match request.reviewed_since {
-            Some(since) if !(0..1_000_000_000).contains(&since.nanos) => {
-                return Err(invalid_field(
-                    "reviewed_since",
-                    format!("has nanos {}, outside 0 to 999,999,999", since.nanos),
-                ));
-            }
-            Some(since) => Some(
-                SystemTime::try_from(since)
-                    .map_err(|err| invalid_field("reviewed_since", format!("is not a time: {err}")))?,
-            ),
-            None => None,
-        };
+        let reviewed_since = super::convert::optional_time("reviewed_since", request.reviewed_since)?;
         let publisher = self.publisher.clone().ok_or_else(|| {
             not_configured(
                 "the server has no publisher for ClaimReview: start it with --publisher-name and \
