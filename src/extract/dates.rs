@@ -181,7 +181,8 @@ pub fn modifies_a_noun(analysis: &Analysis<'_>, span: Span) -> bool {
         && !is_time_word(&words[head - 1].lemma.to_lowercase())
 }
 
-/// Nouns that name a stretch of time ("year", "morning", "today").
+/// Nouns that name a stretch of time ("year", "morning", "today"), or a
+/// part of one ("the start of the week", "the end of March").
 fn is_time_word(lemma: &str) -> bool {
     month_number(lemma).is_some()
         || weekday_number(lemma).is_some()
@@ -199,6 +200,10 @@ fn is_time_word(lemma: &str) -> bool {
                 | "today"
                 | "yesterday"
                 | "tomorrow"
+                | "beginning"
+                | "start"
+                | "end"
+                | "middle"
         )
 }
 
@@ -426,6 +431,9 @@ pub fn find_dates(
             || [
                 "night",
                 "morning",
+                "halloween",
+                "christmas",
+                "eve",
                 "afternoon",
                 "evening",
                 "today's",
@@ -433,10 +441,22 @@ pub fn find_dates(
             ]
             .iter()
             .any(|part| word.text.eq_ignore_ascii_case(part))
-            || (matches!(word.text.len(), 3..=6)
-                && ["days", "day", "weeks", "months", "years"]
-                    .iter()
-                    .any(|unit| word.text.eq_ignore_ascii_case(unit)))
+            || (matches!(word.text.len(), 3..=9)
+                && [
+                    "days",
+                    "day",
+                    "weeks",
+                    "months",
+                    "years",
+                    "week's",
+                    "month's",
+                    "year's",
+                    "week\u{2019}s",
+                    "month\u{2019}s",
+                    "year\u{2019}s",
+                ]
+                .iter()
+                .any(|unit| word.text.eq_ignore_ascii_case(unit)))
             || points_back(word)
     });
     if !may_hold_date {
@@ -510,7 +530,13 @@ pub fn find_dates(
         {
             match key(text_first_idx) {
                 "since" if start <= reference => end = reference,
-                "until" if reference <= end => start = reference,
+                "until" if reference < start => start = reference,
+                // "until this year" ends where this year began, from a
+                // start the words do not give: better missing than wrong.
+                "until" if start <= reference && reference <= end => {
+                    word_idx = last_idx + 1;
+                    continue;
+                }
                 _ => {}
             }
         }
@@ -920,6 +946,14 @@ fn date_at<'k>(
             return Some((word_idx, word_idx + 2, start, end));
         }
     }
+    // "by the end of 2006": a deadline, the year's last day.
+    if word == "by"
+        && (next(1), next(2), next(3)) == ("the", "end", "of")
+        && let Some(year) = year_number(next(4))
+    {
+        let last = Day::from_civil(year, 12, 31);
+        return Some((word_idx, word_idx + 4, last, last));
+    }
     // "the 1990s", "the early 2000s", "the mid-1980s", "the late 1970s".
     if let Some((decade, part)) = decade_of(base) {
         let (part, first_idx) = match (part, word_idx.checked_sub(1).map(&key)) {
@@ -961,10 +995,15 @@ fn date_at<'k>(
             ("this", "past") => ("past", 2),
             (relation, _) => (relation, 1),
         };
+        // "next year's election" is told of next year.
         let unit_word = if unit_offset == 2 && !joined(word_idx + 1) {
             ""
         } else {
-            next(unit_offset)
+            let unit_word = next(unit_offset);
+            unit_word
+                .strip_suffix("'s")
+                .or_else(|| unit_word.strip_suffix("\u{2019}s"))
+                .unwrap_or(unit_word)
         };
         let last_idx = word_idx + unit_offset;
         if let Some((start, end)) = relative_period(relation, unit_word, reference) {
@@ -1060,6 +1099,52 @@ fn date_at<'k>(
             _ => return None,
         };
         return Some((word_idx, unit_idx, start, reference));
+    }
+    // "Saturday, May 18", "Monday, Nov. 18, 2019": the date that follows
+    // the weekday tells the day, whatever the tense would say.
+    if weekday_number(word).is_some()
+        && words.get(word_idx + 1).is_some_and(|after| {
+            matches!(
+                sentence[words[word_idx].end..after.start].trim_matches(' '),
+                "," | ""
+            )
+        })
+        && let Some((_, last_idx, start, end)) =
+            date_at(sentence, words, key, joined, word_idx + 1, reference, tree)
+                .filter(|(first_idx, _, start, end)| *first_idx == word_idx + 1 && start == end)
+    {
+        return Some((word_idx, last_idx, start, end));
+    }
+    // "Christmas Day", "Singles Day", "Black Friday": a named day of the
+    // year, in the year the tense points to unless a year follows.
+    if words[word_idx].is_capitalised()
+        && let Some((last_idx, month, day)) = holiday_at(key, joined, word_idx, ref_year)
+    {
+        let (year, last_idx) = match words.get(last_idx + 1).and_then(|after| year_number(after.text)) {
+            Some(year) if joined(last_idx) => (year, last_idx + 1),
+            _ => (year_for(reference, month, day, tree.tense_at(at)), last_idx),
+        };
+        // Black Friday and Cyber Monday move with Thanksgiving.
+        let day = match (key(word_idx), key(word_idx + 1)) {
+            ("black", "friday") => thanksgiving(year) + 1,
+            ("cyber", "monday") => thanksgiving(year) + 4,
+            _ => day,
+        };
+        let date = Day::from_civil(year, month, day);
+        return Some((word_idx, last_idx, date, date));
+    }
+    // "at the beginning of the week", "to start the week": the Monday of
+    // the article's week, told of the past or the present.
+    let week_start_words = match (word, next(1), next(2), next(3), next(4), next(5)) {
+        ("at", "the", "beginning" | "start", "of", "the", "week") => Some(5),
+        ("to", "begin" | "start", "the", "week", _, _) => Some(3),
+        _ => None,
+    };
+    if let Some(offset) = week_start_words
+        && tree.tense_at(words[word_idx + offset].start) != Tense::Future
+    {
+        let monday = reference.plus(-reference.weekday());
+        return Some((word_idx, word_idx + offset, monday, monday));
     }
     // Weekdays.
     if let Some(weekday) = weekday_number(word) {
@@ -1157,6 +1242,7 @@ fn date_at<'k>(
             "in" | "since" | "until" | "by" | "during" | "of"
         )
         && joined(word_idx - 1)
+        && !is_dimension(sentence, &words[word_idx])
     {
         return Some((
             word_idx,
@@ -1202,8 +1288,18 @@ fn date_at<'k>(
                     .chars()
                     .nth(1)
                     .is_some_and(|c| c.is_ascii_digit());
+        // "fiscal 2019", "financial year 2019": a company's or a state's
+        // year, whose bounds the words do not give.
+        let fiscal = word_idx.checked_sub(1).is_some_and(|before| {
+            matches!(key(before), "fiscal" | "fy")
+                || (key(before) == "year" && before > 0 && matches!(key(before - 1), "fiscal" | "financial"))
+        });
+        if fiscal {
+            return None;
+        }
+        let dimension = is_dimension(sentence, &words[word_idx]);
         let plausible = possessive || (1900..=2099).contains(&year);
-        if plausible && !amount_before && !amount_after && (possessive || !tree.counts_at(at)) {
+        if plausible && !amount_before && !amount_after && !dimension && (possessive || !tree.counts_at(at)) {
             return Some((
                 word_idx,
                 word_idx,
@@ -1213,6 +1309,60 @@ fn date_at<'k>(
         }
     }
     None
+}
+
+/// The named day of the year that starts at `word_idx` ("Christmas Day",
+/// "New Year's Eve", "St Patrick's Day", "Singles Day"): its last word and
+/// its month and day in `year`. Names whose day differs between countries
+/// ("Independence Day", "Thanksgiving", "Mother's Day") are left out; Black
+/// Friday and Cyber Monday are the American ones.
+fn holiday_at<'k>(
+    key: &impl Fn(usize) -> &'k str,
+    joined: &impl Fn(usize) -> bool,
+    word_idx: usize,
+    year: i64,
+) -> Option<(usize, u32, u32)> {
+    let next = |offset: usize| {
+        if (word_idx..word_idx + offset).all(joined) {
+            key(word_idx + offset)
+        } else {
+            ""
+        }
+    };
+    let (offset, month, day) = match (key(word_idx), next(1), next(2)) {
+        ("christmas", "day", _) => (1, 12, 25),
+        ("christmas", "eve", _) => (1, 12, 24),
+        ("boxing", "day", _) => (1, 12, 26),
+        ("new", "year's" | "year\u{2019}s", "day") => (2, 1, 1),
+        ("new", "year's" | "year\u{2019}s", "eve") => (2, 12, 31),
+        ("valentine's" | "valentine\u{2019}s", "day", _) => (1, 2, 14),
+        ("st" | "st." | "saint", "patrick's" | "patrick\u{2019}s", "day") => (2, 3, 17),
+        ("halloween", _, _) => (0, 10, 31),
+        ("bastille", "day", _) => (1, 7, 14),
+        ("armistice" | "veterans" | "veterans'" | "veterans\u{2019}", "day", _) => (1, 11, 11),
+        ("singles" | "singles'" | "singles\u{2019}", "day", _) => (1, 11, 11),
+        ("black", "friday", _) | ("cyber", "monday", _) => (1, 11, thanksgiving(year)),
+        _ => return None,
+    };
+    Some((word_idx + offset, month, day))
+}
+
+/// The day of November of the United States' Thanksgiving in `year`, its
+/// fourth Thursday.
+fn thanksgiving(year: i64) -> u32 {
+    let first = Day::from_civil(year, 11, 1).weekday();
+    let first_thursday = 1 + (3 - first).rem_euclid(7);
+    u32::try_from(first_thursday + 21).unwrap_or(22)
+}
+
+/// Whether the number `word` is the first side of a dimension ("2048 *
+/// 1080 pixels", "1920 x 1080"), which is no year.
+fn is_dimension(sentence: &str, word: &Word<'_>) -> bool {
+    let rest = sentence[word.end..].trim_start_matches(' ');
+    rest.strip_prefix(['*', 'x', '\u{d7}']).is_some_and(|rest| {
+        rest.trim_start_matches(' ')
+            .starts_with(|c: char| c.is_ascii_digit())
+    })
 }
 
 /// "1990s" (or "mid-1990s") as its decade's first year and the "mid" it
@@ -1877,6 +2027,91 @@ mod tests {
             "About 1900 workers were laid off.",
             "Turnout was 2019 votes higher.",
             "The score was 2019-18.",
+        ] {
+            assert!(
+                dates(sentence, "2019-11-20").is_empty(),
+                "{sentence:?}: {:?}",
+                dates(sentence, "2019-11-20")
+            );
+        }
+    }
+
+    #[test]
+    fn written_dates_weekday_dates_possessives_and_deadlines() {
+        // The reference, 2019-11-20, is a Wednesday; the Monday before
+        // it is the 18th, but the written date says the 4th.
+        assert_eq!(
+            dates(
+                "The report, published on Monday, Nov. 4, said prices rose.",
+                "2019-11-20"
+            ),
+            vec![range("2019-11-04", "2019-11-04", "on Monday, Nov. 4")]
+        );
+        assert_eq!(
+            dates("Voters will choose in next year's election.", "2019-11-20"),
+            vec![range("2020-01-01", "2020-12-31", "in next year's")]
+        );
+        assert_eq!(
+            dates("The plant will close by the end of 2021.", "2019-11-20"),
+            vec![range("2021-12-31", "2021-12-31", "by the end of 2021")]
+        );
+    }
+
+    #[test]
+    fn named_days_of_the_year_and_the_start_of_the_week() {
+        // The reference, 2019-11-20, is a Wednesday.
+        assert_eq!(
+            dates("Alibaba sold $38 billion of goods on Singles Day.", "2019-11-20"),
+            vec![range("2019-11-11", "2019-11-11", "on Singles Day")]
+        );
+        assert_eq!(
+            dates("Shops will open early on Christmas Eve.", "2019-11-20"),
+            vec![range("2019-12-24", "2019-12-24", "on Christmas Eve")]
+        );
+        // In 2019 Thanksgiving fell on November 28.
+        assert_eq!(
+            dates("Retailers expect record sales on Black Friday.", "2019-11-20"),
+            vec![range("2019-11-29", "2019-11-29", "on Black Friday")]
+        );
+        assert_eq!(
+            dates("The party was held on New Year's Eve 2017.", "2019-11-20"),
+            vec![range("2017-12-31", "2017-12-31", "on New Year's Eve 2017")]
+        );
+        assert_eq!(
+            dates(
+                "The deal was announced at the beginning of the week.",
+                "2019-11-20"
+            ),
+            vec![range("2019-11-18", "2019-11-18", "at the beginning of the week")]
+        );
+        assert_eq!(
+            dates("Shares rose 2% to begin the week.", "2019-11-20"),
+            vec![range("2019-11-18", "2019-11-18", "to begin the week")]
+        );
+        // A lower-case "black friday" is no name; a future start of the
+        // week is not this one.
+        assert!(
+            !dates("It was a black friday for the firm.", "2019-11-20")
+                .iter()
+                .any(|(start, _, _)| start == "2019-11-29")
+        );
+        assert_eq!(
+            dates("Talks will resume at the start of the week.", "2019-11-20"),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn years_whose_bounds_the_words_do_not_give_are_left_out() {
+        for sentence in [
+            // Until this year: from a start the sentence does not give.
+            "The ban was in force until this year.",
+            // A company's or a state's year.
+            "The company expects a profit in fiscal 2019.",
+            "Spending rose in the financial year 2019.",
+            // A dimension, not a year.
+            "The screen shows 2048 * 1080 pixels.",
+            "The UK digital network will be the first to employ 2k projectors - which are capable of showing films at resolutions of 2048 * 1080 pixels.",
         ] {
             assert!(
                 dates(sentence, "2019-11-20").is_empty(),
