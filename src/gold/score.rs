@@ -251,6 +251,19 @@ fn entity_named<'g>(text: &str, entities: &'g [GoldEntity]) -> Option<&'g GoldEn
     best.map(|(entity, _, _)| entity)
 }
 
+/// Whether `text` names the entity called `name`: the entity it names
+/// best, or one of that entity's own written forms exactly (two entities
+/// may share a form, "the officers" of two forces: the one meant is right).
+fn names_entity(text: &str, entities: &[GoldEntity], name: &str) -> bool {
+    let normalised = normalise(text);
+    entity_named(text, entities).is_some_and(|entity| entity.name == name)
+        || entities
+            .iter()
+            .filter(|entity| entity.name == name)
+            .flat_map(GoldEntity::names)
+            .any(|form| normalise(form) == normalised)
+}
+
 fn overlaps(first: Span, second: Span) -> bool {
     first.start < second.end && second.start < first.end
 }
@@ -354,9 +367,7 @@ fn score_sentence<'g>(
     for claim in claims {
         let right = match (&sentence.speaker, &claim.speaker) {
             (None, None) => true,
-            (Some(gold_speaker), Some(speaker)) => {
-                entity_named(speaker, &gold.entities).is_some_and(|entity| &entity.name == gold_speaker)
-            }
+            (Some(gold_speaker), Some(speaker)) => names_entity(speaker, &gold.entities, gold_speaker),
             _ => false,
         };
         figures.speaker.add(right);

@@ -176,6 +176,39 @@ fn a_name_inside_a_longer_speaker_phrase_names_its_entity() {
 }
 
 #[test]
+fn a_form_two_entities_share_is_right_for_the_one_the_gold_means() {
+    // Two forces, both written "the officers"; the second sentence's is
+    // the second one.
+    let gold = read_article(
+        &GOLD.replace(
+            r#"{"name": "Sergei Lavrov", "kind": "person", "variants": ["Mr Lavrov"]}"#,
+            r#"{"name": "city police officers", "kind": "group", "variants": ["the officers"]},
+  {"name": "Sergei Lavrov", "kind": "group", "variants": ["the officers"]}"#,
+        ),
+        BODY.len(),
+    )
+    .unwrap();
+    let claim = |speaker: &str| {
+        [draft(
+            "He said that it was false.",
+            span(24, 60),
+            Some(speaker),
+            0.5,
+            ClaimDetails::default(),
+        )]
+    };
+    assert_eq!(
+        score_article(&gold, BODY, &claim("the officers")).speaker,
+        Judged { right: 1, total: 1 }
+    );
+    // A form only the other entity has is still wrong.
+    assert_eq!(
+        score_article(&gold, BODY, &claim("city police officers")).speaker,
+        Judged { right: 0, total: 1 }
+    );
+}
+
+#[test]
 fn one_person_written_two_ways_is_two_speakers() {
     let gold = gold();
     let claim = |speaker: &str| {
