@@ -386,7 +386,24 @@ fn inverted_subject(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Opti
     if words.get(first_idx)?.lexeme.has(Lexeme::PHRASE_PREPOSITION) {
         return None;
     }
+    // "..., said they hoped Welch \"finds ...\"": a subject pronoun after
+    // the verb opens what was said, and so does a phrase that runs into an
+    // opening quotation.
+    if matches!(
+        words[first_idx].text.to_ascii_lowercase().as_str(),
+        "he" | "she" | "they" | "we" | "i" | "it" | "you"
+    ) {
+        return None;
+    }
     let last_idx = phrase_end(sentence, words, first_idx)?;
+    let opens_quote = words.get(last_idx + 1).is_some_and(|after| {
+        sentence[words[last_idx].end..after.start]
+            .trim_start()
+            .starts_with(['"', '\u{201C}'])
+    });
+    if opens_quote {
+        return None;
+    }
     let speaker = classify_phrase(words, first_idx, last_idx)?;
     Some(Attribution {
         speaker,
@@ -440,6 +457,19 @@ fn subject_before(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Option
         if !words[last_idx].lexeme.has(Lexeme::AUXILIARY_OR_ADVERB) {
             break;
         }
+    }
+    // "a blog post that said ...": the relative pronoun is the subject,
+    // and what it stands for is no speaker the words can tell; "a
+    // spokesman who said ...": the one it stands for speaks.
+    match words[last_idx].text.to_ascii_lowercase().as_str() {
+        "that" | "which" => return None,
+        "who"
+            if last_idx > 0
+                && !gap_has_clause_break(&sentence[words[last_idx - 1].end..words[last_idx].start]) =>
+        {
+            last_idx -= 1;
+        }
+        _ => {}
     }
     // A clause starts after punctuation or after the complementiser "that"
     // ("Reports suggest that Rudolph said ...").
@@ -1016,6 +1046,36 @@ mod tests {
         assert_eq!(
             speaker("The cuts, officials said, would hit schools."),
             Some("officials".to_string())
+        );
+    }
+
+    #[test]
+    fn a_relative_pronoun_is_no_speaker_but_who_it_stands_for_may_be() {
+        assert_eq!(
+            speaker("The company published a blog post that said customers could listen for free."),
+            None
+        );
+        assert_eq!(
+            speaker("Officials released a report which said prices would rise."),
+            None
+        );
+        assert_eq!(
+            speaker("A Pentagon spokesman who said the talks had failed declined to give details."),
+            Some("A Pentagon spokesman".to_string())
+        );
+    }
+
+    #[test]
+    fn what_follows_an_inverted_verb_may_be_what_was_said() {
+        assert_eq!(
+            speaker(
+                "The remaining members of the band, who are known for rock, said they hoped Welch \"finds happiness\"."
+            ),
+            None
+        );
+        assert_eq!(
+            speaker("\"We will win,\" said Mr Smith."),
+            Some("Mr Smith".to_string())
         );
     }
 
