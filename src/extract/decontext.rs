@@ -12,8 +12,10 @@
 //! - `honorific`: "Mr Ushakov" → "Yuri Ushakov" once the article has named him;
 //! - `acronym`: "Nato" → "Nato (North Atlantic Treaty Organisation)" once the
 //!   article has given the expansion;
-//! - `the country`: → the country the sentence names first, else the last
-//!   country named before.
+//! - `the country`: → the one country the sentence names before it, else
+//!   the one country the last sentence naming any named; a country word
+//!   that only modifies a noun ("Russian troops") counts when nothing else
+//!   names one, and two countries leave the words as written.
 //!
 //! Subject pronouns are resolved per claim by the caller, which knows the speakers.
 
@@ -23,6 +25,7 @@ use super::attribution::NameMemory;
 use super::lexicon::Lexeme;
 use super::names::{self, Country, METONYMS};
 use super::words::Word;
+use claimdb_analysis::entity::EntityKind;
 use claimdb_analysis::pipeline::Analysis;
 
 /// One replacement of a span of a sentence.
@@ -39,7 +42,8 @@ pub struct Replacement {
 pub struct Context {
     /// (acronym, expansion) pairs the article defined, as "Full Name (ACR)".
     acronyms: Vec<(String, String)>,
-    /// The last country the article named.
+    /// The last country the article named, when the last sentence that
+    /// named one named only it.
     pub last_country: Option<Country>,
 }
 
@@ -161,6 +165,14 @@ pub type Metonym = (usize, usize, Country, bool);
 pub struct Places {
     metonyms: Vec<Option<Metonym>>,
     countries: Vec<Option<(Country, usize)>>,
+    /// Where (byte offsets in the sentence) a place or nationality the name
+    /// tables do not know starts ("in Bangladesh", "an Angolan film"),
+    /// looked for only in sentences that say "the country".
+    unknown_places: Vec<usize>,
+    /// The words (by index) whose country only modifies a thing that is
+    /// not a place ("Russian troops", "US aid"), by the sentence's tree;
+    /// found with `unknown_places`.
+    modifiers: Vec<usize>,
 }
 
 impl Places {
@@ -177,6 +189,8 @@ impl Places {
     ) {
         self.metonyms.clear();
         self.countries.clear();
+        self.unknown_places.clear();
+        self.modifiers.clear();
         for (idx, word) in words.iter().enumerate() {
             // Only a word of the name tables can start a place.
             if !word.lexeme.has(Lexeme::PLACE_WORD) {
@@ -202,6 +216,106 @@ impl Places {
             });
             self.metonyms.push(metonym);
             self.countries.push(country_given(words, idx, metonym));
+        }
+        let says_the_country = words.windows(2).any(|pair| {
+            pair[0].text.eq_ignore_ascii_case("the") && split_possessive(pair[1].text).0 == "country"
+        });
+        if says_the_country && let Some(analysis) = analysed.sentence(sentence_idx) {
+            self.find_unknown_places(sentence, words, analysis);
+        }
+    }
+
+    /// Records the places and nationalities of `analysis` (the sentence of
+    /// `words`) that no word of the name tables covers: a place entity, or
+    /// a capitalised adjective after the first word ("Angolan").
+    fn find_unknown_places(&mut self, sentence: &str, words: &[Word<'_>], analysis: &Analysis<'_>) {
+        let known = |start: usize, end: usize| {
+            words.iter().enumerate().any(|(idx, word)| {
+                word.start < end
+                    && start < word.end
+                    && (self.countries[idx].is_some()
+                        || METONYMS
+                            .iter()
+                            .any(|(parts, _)| parts.contains(&split_possessive(word.text).0)))
+            })
+        };
+        let offset = analysis.span.start;
+        let places = analysis
+            .entities
+            .iter()
+            .filter(|entity| entity.kind == EntityKind::Location)
+            .map(|entity| (entity.span.start - offset, entity.span.end - offset));
+        let nationalities = analysis
+            .words
+            .iter()
+            .skip(1)
+            .map(|word| (word, (word.span.start - offset, word.span.end - offset)))
+            .filter(|(word, (start, end))| {
+                word.upos == "ADJ"
+                    && sentence
+                        .get(*start..*end)
+                        .is_some_and(|text| text.starts_with(|c: char| c.is_uppercase()))
+            })
+            .map(|(_, span)| span);
+        let unknown: Vec<usize> = places
+            .chain(nationalities)
+            .filter(|&(start, end)| !known(start, end))
+            .map(|(start, _)| start)
+            .collect();
+        self.unknown_places = unknown;
+        // "Russian troops", "US aid": an adjective or compound on a thing.
+        // "the Ukrainian capital" is the place itself.
+        for (idx, country) in self.countries.iter().enumerate() {
+            let Some((_, last)) = country else {
+                continue;
+            };
+            let at = offset + words[*last].start;
+            // "the Venezuelan president", "Mexican immigration
+            // authorities": a state's own office names the state.
+            let modifier = analysis
+                .words
+                .iter()
+                .find(|word| word.span.start <= at && at < word.span.end)
+                .is_some_and(|word| {
+                    matches!(word.deprel, "amod" | "compound")
+                        && word.head != 0
+                        && !matches!(
+                            analysis.words[word.head as usize - 1]
+                                .lemma
+                                .to_lowercase()
+                                .as_str(),
+                            "capital"
+                                | "city"
+                                | "border"
+                                | "soil"
+                                | "territory"
+                                | "coast"
+                                | "region"
+                                | "province"
+                                | "side"
+                                | "mainland"
+                                | "president"
+                                | "government"
+                                | "minister"
+                                | "leader"
+                                | "king"
+                                | "queen"
+                                | "authority"
+                                | "official"
+                                | "ambassador"
+                                | "embassy"
+                                | "army"
+                                | "military"
+                                | "parliament"
+                                | "congress"
+                                | "ministry"
+                                | "regulator"
+                                | "police"
+                        )
+                });
+            if modifier {
+                self.modifiers.push(idx);
+            }
         }
     }
 
@@ -435,10 +549,13 @@ impl Context {
     /// Learns what `sentence` establishes: acronyms it defines and the last country it names.
     /// `places` holds the places of `words`.
     pub fn learn(&mut self, sentence: &str, words: &[Word<'_>], places: &Places) {
+        // A later sentence's "the country" may point back to a country a
+        // sentence named, but not to one it only gave a demonym or an
+        // adjective ("Russian collusion").
+        if let Some(named) = only_country(sentence, words, places, words.len(), true) {
+            self.last_country = named;
+        }
         for idx in 0..words.len() {
-            if let Some((country, _)) = places.country(idx) {
-                self.last_country = Some(country);
-            }
             // "Full Name (ACR)": the acronym follows a capitalised run.
             let is_acronym_slot = idx >= 2
                 && words[idx].is_capitalised()
@@ -549,8 +666,15 @@ pub fn sentence_replacements(
             && split_possessive(noun.text).0 == "country"
         {
             let possessive = split_possessive(noun.text).1;
-            let in_sentence = (0..idx).find_map(|before| places.country(before).map(|(c, _)| c));
-            if let Some(country) = in_sentence.or(context.last_country) {
+            // Two countries before it ("US troops remain in Afghanistan,
+            // 18 years after Washington invaded the country") leave it
+            // open: the words stay.
+            let in_sentence = only_country(sentence, words, places, idx, false);
+            let country = match in_sentence {
+                Some(named) => named,
+                None => context.last_country,
+            };
+            if let Some(country) = country {
                 out.push(Replacement {
                     span: Span {
                         start: word.start,
@@ -565,6 +689,61 @@ pub fn sentence_replacements(
         }
         idx += 1;
     }
+}
+
+/// Whether the words `first..=last` are the country's name ("Russia", "the
+/// US", "South Korea", "Moscow" acting for Russia) rather than a demonym
+/// or adjective ("Russian", "Americans").
+fn names_the_country(words: &[Word<'_>], first: usize, last: usize, country: Country) -> bool {
+    let word = split_possessive(words[first].text).0;
+    last > first
+        || word == country.name
+        || matches!(
+            word,
+            "US" | "U.S" | "U.S." | "USA" | "America" | "UK" | "U.K" | "U.K." | "Britain"
+        )
+        || names::country_of_word(word).is_none()
+}
+
+/// The country the first `n_words` words of a sentence point to, if they
+/// point to one: `None` when they name none, `Some(Some(country))` when
+/// they name one (however often), `Some(None)` when they name two or more.
+/// A country word that the tree makes modify a thing other than a place
+/// ("Russian troops", "US aid") counts only when nothing else names a
+/// country (with `names_only`, only names count: [`names_the_country`]):
+/// "In the Ukrainian capital, Russian troops gathered south of
+/// the country" points to Ukraine, and "US troops remain in Afghanistan,
+/// years after Washington invaded the country" to Afghanistan. A place the
+/// name tables do not know before it ("in Bangladesh") leaves it open.
+fn only_country(
+    sentence: &str,
+    words: &[Word<'_>],
+    places: &Places,
+    n_words: usize,
+    names_only: bool,
+) -> Option<Option<Country>> {
+    // A place the tables do not know may be the country meant.
+    let before = words.get(n_words).map_or(sentence.len(), |word| word.start);
+    if places.unknown_places.iter().any(|&at| at < before) {
+        return Some(None);
+    }
+    let mut named: [Option<Option<Country>>; 2] = [None, None];
+    for idx in 0..n_words.min(words.len()) {
+        let Some((country, last)) = places.country(idx) else {
+            continue;
+        };
+        if names_only && !names_the_country(words, idx, last, country) {
+            continue;
+        }
+        let modifies_a_thing = places.modifiers.contains(&idx);
+        let slot = &mut named[usize::from(modifies_a_thing)];
+        *slot = match *slot {
+            None => Some(Some(country)),
+            Some(Some(earlier)) if earlier.name == country.name => Some(Some(earlier)),
+            _ => Some(None),
+        };
+    }
+    named[0].or(named[1])
 }
 
 /// The state a speaker phrase stands for when it is a metonym ("Moscow",
@@ -692,6 +871,11 @@ mod tests {
             "Mr Ushakov said Mr. Smith and Nato disagreed.",
             "In the Ukrainian capital, Russian troops gathered south of the country.",
             "The country's leaders worry.",
+            "US troops remain in Afghanistan, 18 years after Washington invaded the country.",
+            "Russia and Ukraine held talks.",
+            "The country's leaders worry.",
+            "Ukraine held talks on Monday.",
+            "The country's leaders worry.",
         ]);
         assert_eq!(all[0], vec![]);
         assert_eq!(
@@ -702,7 +886,33 @@ mod tests {
             ]
         );
         assert_eq!(all[2], vec![r("the country", "Ukraine", "the country")]);
-        assert_eq!(all[3], vec![r("The country's", "Russia's", "the country")]);
+        // The sentence before gave only adjectives ("Ukrainian",
+        // "Russian"), which a later sentence does not point back to.
+        assert_eq!(all[3], vec![]);
+        // Afghanistan is named, and so is the United States, as the
+        // invader: the tree cannot tell which country is meant, so the
+        // words stay.
+        assert_eq!(all[4], vec![r("Washington", "the United States", "metonym")]);
+        // Two countries in the last sentence that named any: the words stay.
+        assert_eq!(all[5], vec![]);
+        assert_eq!(all[6], vec![]);
+        assert_eq!(all[8], vec![r("The country's", "Ukraine's", "the country")]);
+    }
+
+    #[test]
+    fn a_place_the_tables_do_not_know_leaves_the_country_as_written() {
+        let all = rewritten(&[
+            "Britain sent aid.",
+            "In Bangladesh textiles account for almost 85% of the country's exports.",
+            "The film, an Angolan production, tells of a veteran of the country's civil war.",
+        ]);
+        assert_eq!(all[1], vec![]);
+        assert_eq!(all[2], vec![]);
+        // "the Ukrainian" is a person, not a modifier: the one country.
+        let all = rewritten(&[
+            "He had relayed to the Ukrainian that US aid might be freed if the country would act.",
+        ]);
+        assert_eq!(all[0], vec![r("the country", "Ukraine", "the country")]);
     }
 
     #[test]

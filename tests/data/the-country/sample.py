@@ -1,0 +1,22 @@
+"""Prints every "the country" rewrite the extractor makes on a fixed sample
+of the corpora (400 articles of each, shuffled with seed 7), one line per
+distinct (article, replacement, sentence). Usage:
+    python3 tests/data/the-country/sample.py target/release/claimdb
+"""
+import json, subprocess, sys, random
+out=[]
+for corpus in ['web-news-2019-aeb','bbc-news-2005']:
+    arts=[json.loads(l) for l in open(f'../shared/corpus/{corpus}/articles.jsonl')]
+    random.Random(7).shuffle(arts)
+    for a in arts[:400]:
+        body=a['body']
+        r=subprocess.run([sys.argv[1],'extract','-'],input=body.encode(),capture_output=True)
+        for l in r.stdout.decode().splitlines():
+            c=json.loads(l)
+            for rw in c.get('rewrites',[]):
+                if rw['rule']=='the country':
+                    out.append((a['id'],rw['replacement'],c['sentence']))
+seen=set()
+for o in out:
+    if o in seen: continue
+    seen.add(o); print(o[0],'|',o[1],'|',o[2][:300])
