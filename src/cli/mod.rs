@@ -404,6 +404,10 @@ enum ArticlesCommand {
     },
     /// Lists stored articles, oldest first.
     List {
+        /// A filter over the article fields, e.g.
+        /// `published_date >= 2022-01-01 AND agency = Reuters`.
+        #[arg(long, default_value = "")]
+        filter: String,
         #[command(flatten)]
         page: PageArgs,
     },

@@ -772,6 +772,7 @@ fn generate(world: &World) -> Vec<Case> {
                 Call::ListArticles(pb::ListArticlesRequest {
                     page_size,
                     page_token,
+                    ..Default::default()
                 })
             } else {
                 Call::ListAuditEvents(pb::ListAuditEventsRequest {
@@ -1551,6 +1552,7 @@ async fn page_tokens(server: &TestServer) -> Vec<(&'static str, String)> {
             .list_articles(pb::ListArticlesRequest {
                 page_size: 1,
                 page_token: String::new(),
+                ..Default::default()
             })
             .await
             .unwrap()

@@ -62,6 +62,7 @@ async fn n_articles(client: &mut ArticleClient) -> usize {
             .list_articles(pb::ListArticlesRequest {
                 page_size: 1000,
                 page_token,
+                ..Default::default()
             })
             .await
             .unwrap()

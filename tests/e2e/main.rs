@@ -2,6 +2,7 @@
 
 mod abuse;
 mod analysis_cli;
+mod article_filters;
 mod articles;
 mod auth;
 mod bad_input;
