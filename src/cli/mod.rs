@@ -12,6 +12,7 @@ mod extract;
 mod import;
 mod json;
 mod output;
+mod progress;
 mod serve;
 mod token;
 mod train;
