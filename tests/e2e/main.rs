@@ -18,6 +18,7 @@ mod hostile;
 mod import;
 mod model_cli;
 mod operations;
+mod readme;
 mod reviews;
 mod similar;
 mod support;
