@@ -474,6 +474,7 @@ async fn client(
                 let request = pb::ListArticlesRequest {
                     page_size: 50,
                     page_token: String::new(),
+                    ..Default::default()
                 };
                 if let Err(status) = articles.list_articles(authed(request, &tokens.reader)).await {
                     tally.refused("ListArticles", &status);

@@ -7,7 +7,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::auth::caller;
 use super::events::Events;
-use super::pagination::{PageTokens, page_size};
+use super::pagination::{PageTokens, page_size, scope};
 use super::{convert, import, pb, run_cpu, submission};
 use crate::ingest;
 use crate::model::{ArticleId, EventKind};
@@ -90,13 +90,21 @@ impl pb::article_service_server::ArticleService for ArticleApi {
     ) -> Result<Response<pb::ListArticlesResponse>, Status> {
         let request = request.into_inner();
         let limit = page_size(request.page_size)?;
+        let filter = convert::article_filter(&request.filter)?;
+        // Without a filter the scope is the one page tokens always had, so
+        // tokens from before filters keep working.
+        let scope = if request.filter.is_empty() {
+            "articles".to_owned()
+        } else {
+            scope("articles", &[&request.filter])
+        };
         let (articles, next_page_token) = self
             .page_tokens
             .page_by_id(
-                "articles",
+                &scope,
                 &request.page_token,
                 limit,
-                |after, limit| self.store.list_articles(after.map(ArticleId), limit),
+                |after, limit| self.store.query_articles(filter, after.map(ArticleId), limit),
                 |article| article.id.0,
             )
             .await?;

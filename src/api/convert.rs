@@ -67,6 +67,12 @@ pub fn claim_filter(text: &str, caller: &crate::model::Principal) -> Result<filt
         .map_err(|err| super::error::syntax_error("filter", &err))
 }
 
+/// An article filter (`ListArticlesRequest.filter`), or INVALID_ARGUMENT
+/// naming `filter` and the position.
+pub fn article_filter(text: &str) -> Result<filter::Filter, Status> {
+    filter::parse_article_filter(text).map_err(|err| super::error::syntax_error("filter", &err))
+}
+
 /// Checks the etag of a conditional write: given, and one the server makes
 /// (`W/"3"`). Whether it is still current is the store's to say
 /// (`ABORTED`); a malformed one is the caller's mistake (`INVALID_ARGUMENT`).

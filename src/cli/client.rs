@@ -160,7 +160,7 @@ pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Res
                 }
             }
         }
-        ArticlesCommand::List { page } => {
+        ArticlesCommand::List { filter, page } => {
             let mut page_token = String::new();
             let mut n_shown = 0;
             loop {
@@ -168,6 +168,7 @@ pub async fn articles(args: ClientArgs, command: ArticlesCommand) -> anyhow::Res
                     .list_articles(pb::ListArticlesRequest {
                         page_size: page.page_size,
                         page_token,
+                        filter: filter.clone(),
                     })
                     .await
                     .map_err(call_failed)?

@@ -5,16 +5,17 @@ use super::output::outln;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::ClientArgs;
 use super::client::{article_client, call_failed};
 use super::json;
+use super::progress::{self, Counts};
 use crate::api::pb;
 use crate::import::{self, Entry, Format, Item};
 
@@ -23,8 +24,6 @@ use pb::import_item_result::Outcome;
 /// Requests read ahead of the server. The server reads only as fast as it
 /// stores, so this bounds what the client holds.
 const REQUEST_QUEUE: usize = 64;
-/// How often the progress bar's rates are recomputed.
-const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 
 /// What `claimdb import` was asked to do.
 pub struct ImportArgs {
@@ -98,7 +97,8 @@ fn whole_summary(server: &pb::ImportSummary, n_unreadable: usize) -> pb::ImportS
 pub async fn run(args: ClientArgs, import_args: ImportArgs) -> anyhow::Result<()> {
     let inputs = import::inputs(&import_args.paths, import_args.stdin_format)?;
     let total_bytes = inputs.iter().map(|input| input.n_bytes).sum::<Option<u64>>();
-    let progress = progress_bar(total_bytes, args.json);
+    let counts = Arc::new(Counts::default());
+    let progress = progress::bar(total_bytes, args.json, Arc::clone(&counts));
     let mut client = article_client(&args).await?;
 
     // The files are read on a blocking thread, as fast as the server takes
@@ -149,8 +149,6 @@ pub async fn run(args: ClientArgs, import_args: ImportArgs) -> anyhow::Result<()
         .map_err(call_failed)?
         .into_inner();
     let started = Instant::now();
-    let mut last_shown = started;
-    let (mut n_items, mut n_claims) = (0u64, 0u64);
     let mut n_unreadable = 0;
     // Every refused item, the client's and the server's, in input order.
     let mut refused = Vec::new();
@@ -163,18 +161,21 @@ pub async fn run(args: ClientArgs, import_args: ImportArgs) -> anyhow::Result<()
                     .map_err(|_| anyhow::anyhow!("the file reader failed"))?
                     .answered();
                 for unreadable in unreadable_before {
-                    n_items += 1;
+                    counts.add(1, 0);
                     n_unreadable += 1;
                     report_unreadable(&unreadable, args.json, &progress)?;
                     refused.push(unreadable);
                 }
-                n_items += 1;
                 if let Some(n_bytes) = n_bytes {
                     progress.inc(n_bytes);
                 }
-                if result.outcome() == Outcome::Created {
-                    n_claims += u64::try_from(result.claim_count).unwrap_or(0);
-                }
+                let n_claims = if result.outcome() == Outcome::Created {
+                    u64::try_from(result.claim_count).unwrap_or(0)
+                } else {
+                    0
+                };
+                // The bar reads the counts at its next tick.
+                counts.add(1, n_claims);
                 if matches!(result.outcome(), Outcome::Invalid | Outcome::Failed) {
                     refused.push(Refused {
                         item_id: result.item_id.clone(),
@@ -183,15 +184,6 @@ pub async fn run(args: ClientArgs, import_args: ImportArgs) -> anyhow::Result<()
                 }
                 if args.json {
                     progress.suspend(|| json::print(&item_line(result.clone())))?;
-                }
-                if last_shown.elapsed() >= PROGRESS_EVERY {
-                    last_shown = Instant::now();
-                    let seconds = started.elapsed().as_secs_f64().max(1e-3);
-                    progress.set_message(format!(
-                        "{n_items} items {:.0}/s, {n_claims} claims {:.0}/s",
-                        n_items as f64 / seconds,
-                        n_claims as f64 / seconds
-                    ));
                 }
             }
             Some(pb::import_articles_response::Response::Summary(last)) => summary = Some(last),
@@ -255,27 +247,6 @@ fn request(item: Item, dry_run: bool) -> pb::ImportArticlesRequest {
         article: Some(crate::api::article_submission(item.body, item.metadata)),
         dry_run,
     }
-}
-
-/// A bar over the input's bytes when their total is known, a spinner
-/// otherwise; nothing when the output is JSON for a script or not a terminal.
-fn progress_bar(total_bytes: Option<u64>, json: bool) -> ProgressBar {
-    let progress = match total_bytes {
-        Some(total) => ProgressBar::new(total).with_style(
-            ProgressStyle::with_template(
-                "{elapsed_precise} [{bar:24}] {percent:>3}% {binary_bytes_per_sec}, {eta} left; {msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        ),
-        None => ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{spinner} {elapsed_precise} {bytes} read {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        ),
-    };
-    if json {
-        progress.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    progress
 }
 
 /// One item's outcome as the stream's message.

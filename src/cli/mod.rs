@@ -12,6 +12,7 @@ mod extract;
 mod import;
 mod json;
 mod output;
+mod progress;
 mod serve;
 mod token;
 mod train;
@@ -404,6 +405,10 @@ enum ArticlesCommand {
     },
     /// Lists stored articles, oldest first.
     List {
+        /// A filter over the article fields, e.g.
+        /// `published_date >= 2022-01-01 AND agency = Reuters`.
+        #[arg(long, default_value = "")]
+        filter: String,
         #[command(flatten)]
         page: PageArgs,
     },

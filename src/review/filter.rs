@@ -40,6 +40,27 @@ pub enum Field {
     Holder,
     /// Whether anyone holds the claim's lease now.
     Leased,
+    /// The article's publication date, `YYYY-MM-DD`.
+    PublishedDate,
+    /// The article's publisher, exact.
+    Publisher,
+    /// One of the agencies in the article's credit, in any case.
+    Agency,
+    /// The article's publisher or one of its credited agencies, in any case.
+    Source,
+    /// The article's source URL, exact.
+    Url,
+}
+
+impl Field {
+    /// Whether the field is the claim's article's, not the claim's own:
+    /// the claim does not carry it, and the store reads it from `articles`.
+    pub fn is_article_field(self) -> bool {
+        matches!(
+            self,
+            Field::PublishedDate | Field::Publisher | Field::Agency | Field::Source | Field::Url
+        )
+    }
 }
 
 /// The value that stands for the caller in `holder` and `reviewer`
@@ -110,6 +131,9 @@ enum ValueType {
     Date,
     /// `articles/{id}`.
     ArticleName,
+    /// A name compared without regard to ASCII case, stored lower-cased; no
+    /// comma, which separates the names of a credit line.
+    Name,
 }
 
 impl ValueType {
@@ -209,7 +233,42 @@ const FIELDS: &[FieldSpec] = &[
         field: Field::Leased,
         value: ValueType::Bool,
     },
+    PUBLISHED_DATE,
+    PUBLISHER,
+    AGENCY,
+    SOURCE,
+    URL,
 ];
+
+const PUBLISHED_DATE: FieldSpec = FieldSpec {
+    name: "published_date",
+    field: Field::PublishedDate,
+    value: ValueType::Date,
+};
+const PUBLISHER: FieldSpec = FieldSpec {
+    name: "publisher",
+    field: Field::Publisher,
+    value: ValueType::Text,
+};
+const AGENCY: FieldSpec = FieldSpec {
+    name: "agency",
+    field: Field::Agency,
+    value: ValueType::Name,
+};
+const SOURCE: FieldSpec = FieldSpec {
+    name: "source",
+    field: Field::Source,
+    value: ValueType::Name,
+};
+const URL: FieldSpec = FieldSpec {
+    name: "url",
+    field: Field::Url,
+    value: ValueType::Text,
+};
+
+/// The fields an article filter (`ListArticles`) may name: the article
+/// fields of a claim filter, with the same meaning.
+const ARTICLE_FIELDS: &[FieldSpec] = &[PUBLISHED_DATE, PUBLISHER, AGENCY, SOURCE, URL];
 
 impl Filter {
     /// The filter with [`CALLER`] (`me`) in `holder` and `reviewer`
@@ -230,6 +289,11 @@ impl Filter {
 /// The names a filter may use, for error messages and documentation.
 pub fn field_names() -> Vec<&'static str> {
     FIELDS.iter().map(|spec| spec.name).collect()
+}
+
+/// The names an article filter may use.
+pub fn article_field_names() -> Vec<&'static str> {
+    ARTICLE_FIELDS.iter().map(|spec| spec.name).collect()
 }
 
 /// A malformed filter (or order_by): what is wrong, and where.
@@ -367,6 +431,16 @@ fn tokenize(input: &str) -> Result<Vec<Token>, SyntaxError> {
 
 /// Parses a filter expression. An empty or blank one matches every claim.
 pub fn parse(input: &str) -> Result<Filter, SyntaxError> {
+    parse_over(input, FIELDS)
+}
+
+/// Parses an article filter (`ListArticles`): the language of [`parse`],
+/// over the article fields only. An empty or blank one matches every article.
+pub fn parse_article_filter(input: &str) -> Result<Filter, SyntaxError> {
+    parse_over(input, ARTICLE_FIELDS)
+}
+
+fn parse_over(input: &str, fields: &'static [FieldSpec]) -> Result<Filter, SyntaxError> {
     if input.len() > MAX_FILTER_BYTES {
         return Err(SyntaxError {
             position: 1,
@@ -379,6 +453,7 @@ pub fn parse(input: &str) -> Result<Filter, SyntaxError> {
     let tokens = tokenize(input)?;
     let mut parser = Parser {
         input,
+        fields,
         tokens: &tokens,
         next: 0,
         conditions: Vec::new(),
@@ -401,6 +476,7 @@ pub fn parse(input: &str) -> Result<Filter, SyntaxError> {
 
 struct Parser<'a> {
     input: &'a str,
+    fields: &'static [FieldSpec],
     tokens: &'a [Token],
     next: usize,
     conditions: Vec<Condition>,
@@ -470,14 +546,12 @@ impl Parser<'_> {
     }
 
     fn comparison(&mut self, name: &str, name_offset: usize) -> Result<(), SyntaxError> {
-        let spec = FIELDS.iter().find(|spec| spec.name == name).ok_or_else(|| {
+        let spec = self.fields.iter().find(|spec| spec.name == name).ok_or_else(|| {
+            let known: Vec<&str> = self.fields.iter().map(|spec| spec.name).collect();
             error(
                 self.input,
                 name_offset,
-                format!(
-                    "unknown field {name:?}; known fields: {}",
-                    field_names().join(", ")
-                ),
+                format!("unknown field {name:?}; known fields: {}", known.join(", ")),
             )
         })?;
         self.next += 1;
@@ -581,6 +655,11 @@ fn typed_value(spec: &FieldSpec, raw: &str) -> Result<Value, String> {
         ValueType::Date => parse_date(raw)
             .map(|_| Value::Text(raw.to_owned()))
             .ok_or_else(|| format!("{name} must be a date YYYY-MM-DD, got {raw:?}")),
+        ValueType::Name if raw.contains(',') => {
+            Err(format!("{name} is one name and cannot hold a comma, got {raw:?}"))
+        }
+        ValueType::Name if raw.trim().is_empty() => Err(format!("{name} must not be empty")),
+        ValueType::Name => Ok(Value::Text(raw.trim().to_ascii_lowercase())),
         ValueType::ArticleName => names::parse_article(raw)
             .map(|id| Value::Int(id.0))
             .ok_or_else(|| format!("{name} must be a resource name articles/{{id}}, got {raw:?}")),

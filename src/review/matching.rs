@@ -26,7 +26,8 @@ enum Reading<'a> {
     Entities,
     /// Date conditions, which must all hold for the same date range.
     Dates,
-    /// What the claim does not carry (the reviews of `reviewer`).
+    /// What the claim does not carry (the reviews of `reviewer`, its
+    /// article's fields).
     NotCarried,
 }
 
@@ -49,7 +50,13 @@ fn reading(field: Field, claim: &Claim) -> Reading<'_> {
         Field::CreateTime => Reading::Column(Stored::Int(micros(claim.create_time))),
         Field::Entity => Reading::Entities,
         Field::Date => Reading::Dates,
-        Field::Reviewer => Reading::NotCarried,
+        // The store reads these from the claim's article.
+        Field::Reviewer
+        | Field::PublishedDate
+        | Field::Publisher
+        | Field::Agency
+        | Field::Source
+        | Field::Url => Reading::NotCarried,
         // As the store reads a claim: a lease whose time has passed is none.
         Field::Holder => {
             Reading::Column(current_lease(claim).map_or(Stored::Null, |lease| Stored::Text(&lease.holder)))

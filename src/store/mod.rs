@@ -347,6 +347,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Result<ExternalOutcome>>>;
     /// Articles in id order, after `after`, at most `limit`.
     async fn list_articles(&self, after: Option<ArticleId>, limit: u32) -> Result<Vec<Article>>;
+    /// Articles matching an article filter (`review::filter::parse_article_filter`),
+    /// in id order, after `after`, at most `limit`.
+    async fn query_articles(
+        &self,
+        filter: Filter,
+        after: Option<ArticleId>,
+        limit: u32,
+    ) -> Result<Vec<Article>>;
     async fn get_claim(&self, id: ClaimId) -> Result<Claim>;
     async fn list_claims(&self, query: ClaimQuery) -> Result<Vec<Claim>>;
     /// Claims matching a filter, in an order, from a keyset position.

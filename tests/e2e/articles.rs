@@ -260,6 +260,7 @@ async fn pages_cover_every_article_and_claim_exactly_once() {
             .list_articles(pb::ListArticlesRequest {
                 page_size: 3,
                 page_token: page_token.clone(),
+                ..Default::default()
             })
             .await
             .unwrap()

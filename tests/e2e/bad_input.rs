@@ -187,6 +187,7 @@ async fn bad_pagination_is_refused() {
             .list_articles(pb::ListArticlesRequest {
                 page_size,
                 page_token: String::new(),
+                ..Default::default()
             })
             .await
             .unwrap_err();
@@ -197,6 +198,7 @@ async fn bad_pagination_is_refused() {
             .list_articles(pb::ListArticlesRequest {
                 page_size: 1,
                 page_token: page_token.into(),
+                ..Default::default()
             })
             .await
             .unwrap_err();
@@ -208,6 +210,7 @@ async fn bad_pagination_is_refused() {
         .list_articles(pb::ListArticlesRequest {
             page_size: 1,
             page_token: String::new(),
+            ..Default::default()
         })
         .await
         .unwrap()

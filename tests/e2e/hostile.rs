@@ -272,7 +272,7 @@ fn quoted(value: &str) -> String {
 /// A condition that parses, with an odd but valid value.
 fn good_condition(rng: &mut Rng) -> String {
     let text_value = quoted(&nasty(rng, true, 4));
-    match rng.below(12) {
+    match rng.below(13) {
         0 => format!("status = {}", rng.pick(&["UNREVIEWED", "REVIEWED", "DISPUTED"])),
         1 => format!("verdict != {}", rng.pick(&["TRUE", "MIXED", "NOT_A_CLAIM"])),
         2 => format!("kind = {}", rng.pick(&["STATISTIC", "EVENT", "OPINION"])),
@@ -299,9 +299,46 @@ fn good_condition(rng: &mut Rng) -> String {
             "date <= {}",
             rng.pick(&["2022-01-15", "0001-01-01", "9999-12-31"])
         ),
-        _ => format!("reviewer = {text_value}"),
+        11 => format!("reviewer = {text_value}"),
+        _ => good_article_condition(rng),
     }
 }
+
+/// A condition on the article's fields (issue 16), valid in claim and
+/// article filters alike.
+fn good_article_condition(rng: &mut Rng) -> String {
+    let text_value = quoted(&nasty(rng, true, 4));
+    match rng.below(5) {
+        0 => format!(
+            "published_date {} {}",
+            rng.pick(&["=", "!=", "<", ">="]),
+            rng.pick(&["2022-01-15", "0001-01-01", "'9999-12-31'"])
+        ),
+        1 => format!("publisher != {text_value}"),
+        2 => format!("url = {text_value}"),
+        // A name: no comma, not blank.
+        3 => format!(
+            "agency = {}",
+            rng.pick(&["reuters", "\"Agence France-Presse\"", "'ÄP'"])
+        ),
+        _ => format!("source != {}", rng.pick(&["AP", "'x\\' OR 1=1 --'", "\"%_*\""])),
+    }
+}
+
+/// An article filter that does not parse (ListArticles).
+const BAD_ARTICLE_FILTERS: &[&str] = &[
+    "status = REVIEWED",
+    "speaker = x",
+    "published_date = 2022-02-30",
+    "published_date >= \"2022-01-01T00:00:00Z\"",
+    "publisher > x",
+    "url < x",
+    "agency = 'a, b'",
+    "source = ''",
+    "agency = \"  \"",
+    "published_date >= 2022-01-01 OR url = x",
+    "url = ",
+];
 
 /// A condition that does not parse, of one of the classes issue 14 names.
 fn bad_condition(rng: &mut Rng) -> String {
@@ -350,6 +387,10 @@ fn bad_condition(rng: &mut Rng) -> String {
         "speaker == x",
         "= x",
         "speaker = \u{1b}[2J",
+        "published_date = 2022-02-30",
+        "publisher > x",
+        "agency = 'a, b'",
+        "source = ''",
     ];
     match rng.below(4) {
         0 => format!("speaker = {}", quoted(&"v".repeat(1001))),
@@ -757,7 +798,9 @@ fn generate(world: &World) -> Vec<Case> {
         for rpc in ["ListArticles", "ListAuditEvents"] {
             let mut page_size = good_page_size(&mut rng);
             let mut page_token = String::new();
-            let (what, expect) = match rng.below(3) {
+            // ListArticles' filter: over the article fields only (issue 16).
+            let mut article_filter = String::new();
+            let (what, expect) = match rng.below(4) {
                 0 => {
                     page_size = bad_page_size(&mut rng);
                     ("page_size", Code::InvalidArgument)
@@ -766,12 +809,22 @@ fn generate(world: &World) -> Vec<Case> {
                     page_token = bad_page_token(&mut rng, &world.foreign_tokens(rpc));
                     ("page_token", Code::InvalidArgument)
                 }
-                _ => ("nothing", Code::Ok),
+                2 if rpc == "ListArticles" => {
+                    article_filter = rng.pick(BAD_ARTICLE_FILTERS).to_string();
+                    ("filter", Code::InvalidArgument)
+                }
+                _ => {
+                    if rpc == "ListArticles" && rng.chance(2) {
+                        article_filter = good_article_condition(&mut rng);
+                    }
+                    ("nothing", Code::Ok)
+                }
             };
             let call = if rpc == "ListArticles" {
                 Call::ListArticles(pb::ListArticlesRequest {
                     page_size,
                     page_token,
+                    filter: article_filter,
                 })
             } else {
                 Call::ListAuditEvents(pb::ListAuditEventsRequest {
@@ -1551,6 +1604,7 @@ async fn page_tokens(server: &TestServer) -> Vec<(&'static str, String)> {
             .list_articles(pb::ListArticlesRequest {
                 page_size: 1,
                 page_token: String::new(),
+                ..Default::default()
             })
             .await
             .unwrap()

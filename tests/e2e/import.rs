@@ -62,6 +62,7 @@ async fn n_articles(client: &mut ArticleClient) -> usize {
             .list_articles(pb::ListArticlesRequest {
                 page_size: 1000,
                 page_token,
+                ..Default::default()
             })
             .await
             .unwrap()
@@ -504,4 +505,117 @@ async fn imported_claims_are_announced_to_watchers_and_audited() {
         audit.events
     );
     server.stop().await;
+}
+
+/// A `.jsonl` file of `n` generated articles in a temporary folder.
+fn generated_jsonl(n: usize) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("generated.jsonl");
+    let lines: String = (0..n)
+        .map(|i| format!("{}\n", serde_json::json!({"id": i, "text": generated_body(i)})))
+        .collect();
+    std::fs::write(&path, lines).unwrap();
+    let path = path.to_str().unwrap().to_owned();
+    (dir, path)
+}
+
+// See: #16 (progress output must never reach a pipe, a file or a CI log).
+#[tokio::test]
+async fn with_stderr_not_a_terminal_no_progress_output_appears() {
+    let server = spawn_server().await;
+    let addr = server.addr.to_string();
+    let (_dir, path) = generated_jsonl(300);
+    // `output()` makes standard error a pipe.
+    let output = claimdb_import(&[&path, "--addr", &addr], &server.admin).await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "stderr: {:?}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("Imported 300 items: 300 created"), "{stdout}");
+    assert!(!stdout.contains('\r') && !stdout.contains('\x1b'), "{stdout:?}");
+}
+
+/// Runs `command` under a pseudo-terminal of 80 columns (util-linux
+/// `script`) and returns everything the terminal received.
+fn on_a_terminal(command: &str, token: &str) -> Vec<u8> {
+    let output = Command::new("script")
+        .args(["--quiet", "--return", "--command"])
+        .arg(format!("stty cols 80 rows 24; {command}"))
+        .arg("/dev/null")
+        .env("CLAIMDB_TOKEN", token)
+        .env("RUST_LOG", "warn")
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    output.stdout
+}
+
+/// Each line a terminal shows of `raw`, escape sequences removed: split at
+/// line feeds and carriage returns, as the terminal moves its cursor.
+fn drawn_lines(raw: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(raw);
+    let mut plain = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // CSI: ESC [ parameters final-byte.
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for next in chars.by_ref() {
+                    if next.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        plain.push(c);
+    }
+    plain
+        .split(['\r', '\n'])
+        .filter(|line| !line.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+// See: #16 (the bar padded to 160 columns and wrapped in an 80-column terminal).
+#[tokio::test]
+async fn on_a_terminal_the_bar_is_drawn_within_its_width() {
+    let server = spawn_server().await;
+    let addr = server.addr.to_string();
+    let (_dir, path) = generated_jsonl(2000);
+    let command = format!(
+        "'{}' import '{path}' --addr {addr}",
+        env!("CARGO_BIN_EXE_claimdb")
+    );
+    let token = server.admin.clone();
+    let raw = tokio::task::spawn_blocking(move || on_a_terminal(&command, &token))
+        .await
+        .unwrap();
+    let lines = drawn_lines(&raw);
+    let bars: Vec<&String> = lines
+        .iter()
+        .filter(|line| line.contains("items") && line.contains('%'))
+        .collect();
+    assert!(!bars.is_empty(), "no bar was drawn: {lines:?}");
+    for bar in &bars {
+        assert!(bar.chars().count() <= 80, "wider than the terminal: {bar:?}");
+    }
+    assert!(
+        lines.iter().any(|line| line.starts_with("Imported 2000 items")),
+        "{lines:?}"
+    );
 }

@@ -2,6 +2,7 @@
 
 mod abuse;
 mod analysis_cli;
+mod article_filters;
 mod articles;
 mod auth;
 mod bad_input;
@@ -17,6 +18,7 @@ mod hostile;
 mod import;
 mod model_cli;
 mod operations;
+mod readme;
 mod reviews;
 mod similar;
 mod support;

@@ -193,3 +193,71 @@ fn me_is_the_caller_in_holder_and_reviewer() {
     );
     assert!(parse("holder > me").is_err());
 }
+
+// See: #16 (claims could not be filtered by their article, nor articles at all).
+#[test]
+fn article_fields_are_typed_in_both_languages() {
+    let text = "published_date >= 2022-01-01 AND published_date < '2022-02-01' AND publisher = \"BBC News\" \
+                AND agency = ' Reuters ' AND source != AFP AND url = 'https://example.org/a?b=1'";
+    let expected = vec![
+        condition(Field::PublishedDate, Op::Ge, Value::Text("2022-01-01".into())),
+        condition(Field::PublishedDate, Op::Lt, Value::Text("2022-02-01".into())),
+        condition(Field::Publisher, Op::Eq, Value::Text("BBC News".into())),
+        // Agency and source are names in any case: stored lower-cased.
+        condition(Field::Agency, Op::Eq, Value::Text("reuters".into())),
+        condition(Field::Source, Op::Ne, Value::Text("afp".into())),
+        condition(
+            Field::Url,
+            Op::Eq,
+            Value::Text("https://example.org/a?b=1".into()),
+        ),
+    ];
+    assert_eq!(parse(text).unwrap().conditions, expected);
+    assert_eq!(parse_article_filter(text).unwrap().conditions, expected);
+    assert!(
+        expected
+            .iter()
+            .all(|condition| condition.field.is_article_field())
+    );
+    assert!(!Field::Speaker.is_article_field());
+    assert_eq!(parse_article_filter(" ").unwrap(), Filter::default());
+}
+
+#[test]
+fn article_filter_errors_name_the_field_and_position() {
+    let cases = [
+        // Claim fields are not article fields; the message lists those that are.
+        (
+            "status = REVIEWED",
+            1,
+            "unknown field \"status\"; known fields: published_date, publisher, agency, source, url",
+        ),
+        (
+            "published_date >= 2022-13-01",
+            19,
+            "published_date must be a date YYYY-MM-DD",
+        ),
+        ("published_date = yesterday", 18, "published_date must be a date"),
+        ("publisher > B", 11, "publisher can only be compared with = or !="),
+        (
+            "agency = 'Reuters, AFP'",
+            10,
+            "agency is one name and cannot hold a comma",
+        ),
+        ("source = ''", 10, "source must not be empty"),
+        ("url = ", 7, "expected a value for url"),
+        (
+            "published_date >= 2022-01-01 OR url = x",
+            30,
+            "OR is not supported",
+        ),
+    ];
+    for (input, position, message) in cases {
+        let err = parse_article_filter(input).unwrap_err();
+        assert_eq!(err.position, position, "{input}: {err}");
+        assert!(err.message.contains(message), "{input}: {err}");
+    }
+    // A claim filter takes the article fields with the same checks.
+    let err = parse("kind = STATISTIC AND published_date >= 2022-13-01").unwrap_err();
+    assert!(err.message.contains("published_date must be a date"), "{err}");
+}

@@ -1,10 +1,13 @@
 //! SQL for the `articles` table.
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params, params_from_iter};
 
+use super::filter_sql::{Sql, push_article_filter};
 use super::{audit, claims, time};
 use crate::model::{Article, ArticleId, ArticleMetadata, Claim, NewArticle, Principal};
 use crate::names;
+use crate::review::filter::Filter;
 use crate::store::{BatchOutcome, Result, StoreError, StoredArticle};
 
 const COLUMNS: &str = "id, sha256, body, title, source_url, publisher, credit, dateline, \
@@ -179,6 +182,31 @@ pub fn find_by_sha256(conn: &Connection, sha256: &[u8; 32]) -> Result<Option<Art
         .prepare_cached(&format!("SELECT {COLUMNS} FROM articles WHERE sha256 = ?1"))?
         .query_row([sha256], from_row)
         .optional()?)
+}
+
+/// Articles matching an article filter, in id order after `after`; the
+/// filter's values are bound parameters (`filter_sql::push_article_filter`).
+pub fn query(
+    conn: &Connection,
+    filter: &Filter,
+    after: Option<ArticleId>,
+    limit: u32,
+) -> Result<Vec<Article>> {
+    let sql = query_sql(filter, after, limit);
+    let mut statement = conn.prepare_cached(&sql.text)?;
+    let rows = statement.query_map(params_from_iter(sql.params.iter()), from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The SQL of [`query`], apart so that a test can read its plan.
+pub(super) fn query_sql(filter: &Filter, after: Option<ArticleId>, limit: u32) -> Sql {
+    let mut sql = Sql::default();
+    sql.push(&format!("SELECT {COLUMNS} FROM articles a WHERE a.id > ?"));
+    sql.bind(SqlValue::Integer(after.map_or(0, |id| id.0)));
+    push_article_filter(&mut sql, filter);
+    sql.push(" ORDER BY a.id LIMIT ?");
+    sql.bind(SqlValue::Integer(i64::from(limit)));
+    sql
 }
 
 pub fn list(conn: &Connection, after: Option<ArticleId>, limit: u32) -> Result<Vec<Article>> {

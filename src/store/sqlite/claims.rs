@@ -389,6 +389,17 @@ pub fn list(conn: &Connection, query: ClaimQuery) -> Result<Vec<Claim>> {
 
 /// Claims matching a filter, in the order asked, after a keyset position.
 pub fn query(conn: &Connection, query: &ClaimListQuery) -> Result<Vec<Claim>> {
+    let sql = query_sql(query)?;
+    let mut statement = conn.prepare_cached(&sql.text)?;
+    let mut claims: Vec<Claim> = statement
+        .query_map(params_from_iter(sql.params.iter()), from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    attach_children(conn, &mut claims)?;
+    Ok(claims)
+}
+
+/// The SQL of [`query`], apart so that a test can read its plan.
+pub(super) fn query_sql(query: &ClaimListQuery) -> Result<Sql> {
     let mut sql = Sql::default();
     sql.push(&format!("SELECT {COLUMNS} FROM claims c WHERE 1"));
     push_filter(&mut sql, &query.filter);
@@ -398,12 +409,7 @@ pub fn query(conn: &Connection, query: &ClaimListQuery) -> Result<Vec<Claim>> {
     push_order(&mut sql, &query.order);
     sql.push(" LIMIT ?");
     sql.bind(SqlValue::Integer(i64::from(query.limit)));
-    let mut statement = conn.prepare_cached(&sql.text)?;
-    let mut claims: Vec<Claim> = statement
-        .query_map(params_from_iter(sql.params.iter()), from_row)?
-        .collect::<rusqlite::Result<_>>()?;
-    attach_children(conn, &mut claims)?;
-    Ok(claims)
+    Ok(sql)
 }
 
 /// Whether claim `id` matches `filter`.

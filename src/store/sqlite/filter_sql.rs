@@ -24,6 +24,10 @@ enum FieldSql {
     Holder,
     /// Whether anyone holds the claim's lease now.
     Leased,
+    /// A field of the claim's article: all article conditions of a filter
+    /// become one `c.article_id IN (SELECT a.id FROM articles a …)`, which
+    /// the articles' indexes (migration 0009) serve.
+    Article,
 }
 
 /// The SQL side of the filter table in `review::filter`. `kind`,
@@ -50,6 +54,54 @@ fn field_sql(field: Field) -> FieldSql {
         Field::Date => FieldSql::Dates,
         Field::Holder => FieldSql::Holder,
         Field::Leased => FieldSql::Leased,
+        Field::PublishedDate | Field::Publisher | Field::Agency | Field::Source | Field::Url => {
+            FieldSql::Article
+        }
+    }
+}
+
+/// The credit line as `,name,name,` in lower case, so that one agency is
+/// found as `,name,` (the parser lower-cases the value and refuses commas).
+const CREDIT_NAMES: &str = "(',' || replace(lower(coalesce(a.credit, '')), ', ', ',') || ',')";
+
+/// Appends ` AND …` over `articles a` for one article condition.
+fn push_article_condition(sql: &mut Sql, condition: &Condition) {
+    let value = sql_value(&condition.value);
+    let column = match condition.field {
+        Field::PublishedDate => "a.published_date",
+        Field::Publisher => "a.publisher",
+        Field::Url => "a.source_url",
+        Field::Agency | Field::Source => {
+            let negation = if condition.op == Op::Ne { "NOT " } else { "" };
+            let agency = format!("instr({CREDIT_NAMES}, ',' || ? || ',') > 0");
+            if condition.field == Field::Agency {
+                sql.push(&format!(" AND {negation}({agency})"));
+            } else {
+                sql.push(&format!(
+                    " AND {negation}(lower(coalesce(a.publisher, '')) = ? OR {agency})"
+                ));
+                sql.bind(value.clone());
+            }
+            sql.bind(value);
+            return;
+        }
+        // Only article fields come here.
+        _ => return,
+    };
+    let op = match condition.op {
+        // An article without the field is "not x" too, as for a claim's columns.
+        Op::Ne => "IS NOT",
+        op => op.as_str(),
+    };
+    sql.push(&format!(" AND {column} {op} ?"));
+    sql.bind(value);
+}
+
+/// Appends ` AND …` over `articles a` for each condition of an article
+/// filter (`review::filter::parse_article_filter`).
+pub fn push_article_filter(sql: &mut Sql, filter: &Filter) {
+    for condition in &filter.conditions {
+        push_article_condition(sql, condition);
     }
 }
 
@@ -83,6 +135,7 @@ impl Sql {
 pub fn push_filter(sql: &mut Sql, filter: &Filter) {
     let now = super::time::now_micros();
     let mut dates: Vec<&Condition> = Vec::new();
+    let mut article: Vec<&Condition> = Vec::new();
     for condition in &filter.conditions {
         match field_sql(condition.field) {
             FieldSql::Column(column) => {
@@ -100,6 +153,7 @@ pub fn push_filter(sql: &mut Sql, filter: &Filter) {
                 sql.bind(sql_value(&condition.value));
             }
             FieldSql::Dates => dates.push(condition),
+            FieldSql::Article => article.push(condition),
             FieldSql::Holder if condition.op == Op::Eq => {
                 // `=` as a plain conjunction, which the lease index serves.
                 sql.push(" AND c.lease_holder = ? AND c.lease_expire_time > ?");
@@ -141,6 +195,13 @@ pub fn push_filter(sql: &mut Sql, filter: &Filter) {
             for _ in 0..n_params {
                 sql.bind(value.clone());
             }
+        }
+        sql.push(")");
+    }
+    if !article.is_empty() {
+        sql.push(" AND c.article_id IN (SELECT a.id FROM articles a WHERE 1");
+        for condition in article {
+            push_article_condition(sql, condition);
         }
         sql.push(")");
     }

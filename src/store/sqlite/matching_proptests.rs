@@ -293,3 +293,166 @@ proptest! {
         }
     }
 }
+
+/// Article fields for the article-filter test, `None` for a field not given.
+const PUBLISHED: &[Option<&str>] = &[None, Some("2022-01-01"), Some("2022-01-15"), Some("2022-02-01")];
+const PUBLISHERS: &[Option<&str>] = &[
+    None,
+    Some("Reuters"),
+    Some("reuters"),
+    Some("BBC News"),
+    Some("Zoë"),
+];
+const CREDITS: &[Option<&str>] = &[
+    None,
+    Some("REUTERS, AGENCE FRANCE-PRESSE"),
+    Some("AP"),
+    Some("Reuters,AP"),
+    Some("AP Reuters"),
+    Some(""),
+];
+const URLS: &[Option<&str>] = &[None, Some("https://a.example/1"), Some("https://a.example/1/")];
+const ARTICLE_NAMES: &[&str] = &[
+    "reuters",
+    "REUTERS",
+    "ap",
+    "agence france-presse",
+    "france",
+    "Zoë",
+    "bbc news",
+];
+
+/// One random article condition, valid for its field.
+fn article_condition() -> BoxedStrategy<String> {
+    let equality = prop_oneof![Just("="), Just("!=")];
+    prop_oneof![
+        (pick(OPS), pick(DAYS)).prop_map(|(op, value)| format!("published_date {op} {value}")),
+        (equality.clone(), pick(&["Reuters", "reuters", "BBC News", "Zoë"]))
+            .prop_map(|(op, value)| format!("publisher {op} {}", quoted(value))),
+        (equality.clone(), pick(ARTICLE_NAMES))
+            .prop_map(|(op, value)| format!("agency {op} {}", quoted(value))),
+        (equality.clone(), pick(ARTICLE_NAMES))
+            .prop_map(|(op, value)| format!("source {op} {}", quoted(value))),
+        (equality, pick(&["https://a.example/1", "https://a.example/1/"]))
+            .prop_map(|(op, value)| format!("url {op} {}", quoted(value))),
+    ]
+    .boxed()
+}
+
+/// What an article condition means, written out apart from the SQL: a
+/// missing field is `!=` every value and fails every other comparison;
+/// `agency` is one comma-separated name of the credit, `source` that or the
+/// publisher, both in any ASCII case.
+fn article_condition_holds(metadata: &crate::model::ArticleMetadata, condition: &filter::Condition) -> bool {
+    use filter::{Op, Value};
+    let Value::Text(wanted) = &condition.value else {
+        panic!("article conditions hold text");
+    };
+    let credited = |name: &str| {
+        metadata
+            .credit
+            .as_deref()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+            .split(',')
+            .any(|part| {
+                // The SQL drops the space after each comma, nothing else.
+                let part = part.strip_prefix(' ').unwrap_or(part);
+                part == name
+            })
+    };
+    let column = |value: Option<&String>| match value {
+        None => condition.op == Op::Ne,
+        Some(value) => {
+            let ordering = value.as_bytes().cmp(wanted.as_bytes());
+            match condition.op {
+                Op::Eq => ordering.is_eq(),
+                Op::Ne => ordering.is_ne(),
+                Op::Lt => ordering.is_lt(),
+                Op::Le => ordering.is_le(),
+                Op::Gt => ordering.is_gt(),
+                Op::Ge => ordering.is_ge(),
+            }
+        }
+    };
+    let named = |holds: bool| if condition.op == Op::Ne { !holds } else { holds };
+    match condition.field {
+        Field::PublishedDate => column(metadata.published_date.as_ref()),
+        Field::Publisher => column(metadata.publisher.as_ref()),
+        Field::Url => column(metadata.source_url.as_ref()),
+        Field::Agency => named(credited(wanted)),
+        Field::Source => named(
+            metadata.publisher.as_deref().unwrap_or("").to_ascii_lowercase() == *wanted || credited(wanted),
+        ),
+        other => panic!("{other:?} is no article field"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    // See: #16. The SQL of article conditions, on articles and on claims
+    // alike, has the meaning written out in `article_condition_holds`.
+    #[test]
+    fn article_conditions_mean_the_same_on_articles_and_claims(
+        fields in prop::collection::vec(
+            (0..PUBLISHED.len(), 0..PUBLISHERS.len(), 0..CREDITS.len(), 0..URLS.len()),
+            1..10,
+        ),
+        filters in prop::collection::vec(prop::collection::vec(article_condition(), 0..4), 1..16),
+    ) {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations::migrations().to_latest(&mut conn).unwrap();
+        let mut metadata = Vec::new();
+        for (idx, &(date, publisher, credit, url)) in fields.iter().enumerate() {
+            let article_metadata = crate::model::ArticleMetadata {
+                published_date: PUBLISHED[date].map(str::to_owned),
+                publisher: PUBLISHERS[publisher].map(str::to_owned),
+                credit: CREDITS[credit].map(str::to_owned),
+                source_url: URLS[url].map(str::to_owned),
+                ..Default::default()
+            };
+            let body = format!("Article {idx} is about roads.");
+            let article = NewArticle {
+                sha256: crate::hash::sha256(&body),
+                claims: vec![NewClaim {
+                    text: body.clone(),
+                    sentence: body.clone(),
+                    span: Span { start: 0, end: body.len() },
+                    speaker: String::new(),
+                    checkworthiness: 0.5,
+                    details: ClaimDetails::default(),
+                }],
+                body,
+                metadata: article_metadata.clone(),
+                extractor_version: "test".into(),
+            };
+            test_support::create_many(&mut conn, &[article]).unwrap();
+            metadata.push(article_metadata);
+        }
+        for conditions in &filters {
+            let text = conditions.join(" AND ");
+            let article_filter = filter::parse_article_filter(&text).unwrap();
+            let expected: Vec<i64> = metadata
+                .iter()
+                .enumerate()
+                .filter(|(_, metadata)| {
+                    article_filter.conditions.iter().all(|condition| article_condition_holds(metadata, condition))
+                })
+                .map(|(idx, _)| idx as i64 + 1)
+                .collect();
+            let listed: Vec<i64> = super::articles::query(&conn, &article_filter, None, 100)
+                .unwrap()
+                .iter()
+                .map(|article| article.id.0)
+                .collect();
+            prop_assert_eq!(&listed, &expected, "articles: {}", text);
+            // Article n's one claim is claim n.
+            let claim_filter = filter::parse(&text).unwrap();
+            for id in 1..=metadata.len() as i64 {
+                let by_sql = claims::matches(&conn, crate::model::ClaimId(id), &claim_filter).unwrap();
+                prop_assert_eq!(by_sql, expected.contains(&id), "claims/{}: {}", id, text);
+            }
+        }
+    }
+}

@@ -194,6 +194,18 @@ impl Store for SqliteStore {
             .await
     }
 
+    #[tracing::instrument(skip_all, fields(limit))]
+    async fn query_articles(
+        &self,
+        filter: Filter,
+        after: Option<ArticleId>,
+        limit: u32,
+    ) -> Result<Vec<Article>> {
+        self.connections
+            .read(move |conn| articles::query(conn, &filter, after, limit))
+            .await
+    }
+
     #[tracing::instrument(skip_all, fields(claim = id.0))]
 
     async fn get_claim(&self, id: ClaimId) -> Result<Claim> {

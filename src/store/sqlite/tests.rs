@@ -932,3 +932,172 @@ async fn audit_events_are_listed_newest_first_and_filtered() {
         .unwrap();
     assert_eq!(rest, all[1..]);
 }
+
+/// Three articles with different provenance, one claim each (claims 1–3).
+async fn store_with_provenance() -> (tempfile::TempDir, SqliteStore) {
+    let (dir, store) = open();
+    let provenance = [
+        (
+            "2022-01-01",
+            "BBC News",
+            "REUTERS, AGENCE FRANCE-PRESSE",
+            "https://bbc.example/1",
+        ),
+        ("2022-01-15", "reuters", "", "https://reuters.example/2"),
+        ("2022-02-01", "The Times", "AP", "https://times.example/3"),
+    ];
+    let articles = provenance
+        .iter()
+        .enumerate()
+        .map(|(idx, (date, publisher, credit, url))| {
+            let mut article = article_with(&[0.5], &format!("Article {idx}."));
+            article.metadata = ArticleMetadata {
+                published_date: Some((*date).into()),
+                publisher: Some((*publisher).into()),
+                credit: (!credit.is_empty()).then(|| (*credit).into()),
+                source_url: Some((*url).into()),
+                ..ArticleMetadata::default()
+            };
+            article
+        })
+        .collect();
+    store.create_articles_bulk(articles).await.unwrap();
+    (dir, store)
+}
+
+// See: #16 (claims could not be filtered by their article, nor articles at all).
+#[tokio::test]
+async fn article_filters_select_articles_and_their_claims() {
+    let (_dir, store) = store_with_provenance().await;
+    let articles = |text: &str| {
+        let store = &store;
+        let filter = filter::parse_article_filter(text).unwrap();
+        async move {
+            let ids: Vec<i64> = store
+                .query_articles(filter, None, 10)
+                .await
+                .unwrap()
+                .iter()
+                .map(|article| article.id.0)
+                .collect();
+            ids
+        }
+    };
+    let claims = |text: &str| {
+        let store = &store;
+        let filter = filter::parse(text).unwrap();
+        async move {
+            let query = ClaimListQuery {
+                filter,
+                order: filter::parse_order_by("").unwrap(),
+                after: None,
+                limit: 10,
+            };
+            let ids: Vec<i64> = store
+                .query_claims(query)
+                .await
+                .unwrap()
+                .iter()
+                .map(|claim| claim.id.0)
+                .collect();
+            ids
+        }
+    };
+    let cases: &[(&str, &[i64])] = &[
+        ("", &[1, 2, 3]),
+        ("published_date >= 2022-01-15", &[2, 3]),
+        (
+            "published_date >= 2022-01-01 AND published_date < 2022-02-01",
+            &[1, 2],
+        ),
+        ("published_date = 2022-01-15", &[2]),
+        ("published_date != 2022-01-15", &[1, 3]),
+        ("publisher = \"BBC News\"", &[1]),
+        // publisher is exact; agency and source in any case.
+        ("publisher = 'bbc news'", &[]),
+        ("agency = Reuters", &[1]),
+        ("agency = 'agence france-presse'", &[1]),
+        ("agency = france", &[]),
+        ("agency != ap", &[1, 2]),
+        ("source = REUTERS", &[1, 2]),
+        ("source != reuters", &[3]),
+        ("url = 'https://times.example/3'", &[3]),
+        ("url != 'https://times.example/3' AND source = reuters", &[1, 2]),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(articles(text).await, *expected, "articles: {text}");
+        // Each article has one claim, numbered as the article is.
+        assert_eq!(claims(text).await, *expected, "claims: {text}");
+    }
+    assert_eq!(
+        claims("published_date >= 2022-01-15 AND article = articles/3").await,
+        [3]
+    );
+    // Paging after an article.
+    let after = store
+        .query_articles(
+            filter::parse_article_filter("published_date > 2021-12-31").unwrap(),
+            Some(ArticleId(1)),
+            1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(after.iter().map(|article| article.id.0).collect::<Vec<_>>(), [2]);
+    // WatchClaims asks the store about the article fields of one claim.
+    let filter = filter::parse("source = ap").unwrap();
+    assert!(store.claim_matches(ClaimId(3), filter.clone()).await.unwrap());
+    assert!(!store.claim_matches(ClaimId(1), filter).await.unwrap());
+    // A hostile value is a value: bound, never SQL.
+    assert_eq!(articles("publisher = \"x' OR 1=1 --\"").await, Vec::<i64>::new());
+    assert_eq!(claims("agency = \"x%' OR '1'='1\"").await, Vec::<i64>::new());
+}
+
+/// The query plan of `sql` on a migrated, empty database, one line per step.
+fn query_plan(sql: &filter_sql::Sql) -> String {
+    let mut conn = Connection::open_in_memory().unwrap();
+    migrations::migrations().to_latest(&mut conn).unwrap();
+    let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", sql.text)).unwrap();
+    let rows = statement
+        .query_map(rusqlite::params_from_iter(sql.params.iter()), |row| {
+            row.get::<_, String>(3)
+        })
+        .unwrap();
+    rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn article_filters_are_served_by_the_articles_indexes() {
+    let cases = [
+        (
+            "published_date >= 2022-01-01 AND published_date < 2022-02-01",
+            "articles_by_published_date",
+        ),
+        ("publisher = 'BBC News'", "articles_by_publisher"),
+        ("url = 'https://example.org/'", "articles_by_source_url"),
+    ];
+    for (text, index) in cases {
+        // A search of the articles along the index, covering or not.
+        let uses_index = |plan: &str| {
+            plan.lines()
+                .any(|step| step.starts_with("SEARCH a USING") && step.contains(&format!("INDEX {index} (")))
+        };
+        let articles = articles::query_sql(&filter::parse_article_filter(text).unwrap(), None, 50);
+        let plan = query_plan(&articles);
+        assert!(uses_index(&plan), "articles, {text}:\n{plan}");
+        let claims = claims::query_sql(&ClaimListQuery {
+            filter: filter::parse(text).unwrap(),
+            order: filter::parse_order_by("").unwrap(),
+            after: None,
+            limit: 50,
+        })
+        .unwrap();
+        let plan = query_plan(&claims);
+        // The matching articles first, through the index, then their claims.
+        assert!(uses_index(&plan), "claims, {text}:\n{plan}");
+        assert!(
+            plan.contains("SEARCH c USING INDEX claims_by_article"),
+            "claims, {text}:\n{plan}"
+        );
+        assert!(!plan.contains("SCAN a"), "claims, {text}:\n{plan}");
+    }
+}
