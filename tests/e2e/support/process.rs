@@ -2,7 +2,6 @@
 //! (killing it, measuring its memory). Std only, so a bench can include it with `#[path]`.
 
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
@@ -27,14 +26,10 @@ pub fn start_server_reporting(
     fresh: bool,
     more_args: &[&str],
 ) -> (Child, String, Option<String>, String) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
+    // Port 0: the server binds a free port itself and names it in its log,
+    // so no other test can take the port between a probe and the bind.
     let mut child = Command::new(env!("CARGO_BIN_EXE_claimdb"))
-        .args(["serve", "--db", db.to_str().unwrap(), "--addr", &addr])
+        .args(["serve", "--db", db.to_str().unwrap(), "--addr", "127.0.0.1:0"])
         .args(more_args)
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
@@ -64,6 +59,11 @@ pub fn start_server_reporting(
         }
     }
     let serving_line = serving_line.expect("the server ended before it served");
+    let addr = serving_line
+        .split_whitespace()
+        .find_map(|field| field.strip_prefix("addr="))
+        .expect("the serving line names the address")
+        .to_string();
     // Keep draining the log so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in log {});
     // A restarted server prints nothing on standard output, so its reader
