@@ -261,6 +261,14 @@ pub fn speaker(
             return None;
         }
         let phrase = phrase_of(words, subject);
+        // "Prince Andrew, the nearly 60-year-old younger brother of ...,
+        // has told": a common noun set off after a name that opens the
+        // sentence describes that name, whichever the parser made the
+        // subject.
+        let phrase = match named_before(words, leftmost(words, subject)) {
+            Some(name) if words[subject].upos == "NOUN" => name,
+            _ => phrase,
+        };
         let start = words[*phrase.first()?].span.start - analysis.span.start;
         let end = words[*phrase.last()?].span.end - analysis.span.start;
         if inside_quote(start) {
@@ -272,6 +280,35 @@ pub fn speaker(
         });
     }
     None
+}
+
+/// The first word of the subtree headed by `head`.
+fn leftmost(words: &[Word<'_>], head: usize) -> usize {
+    let descends = |mut idx: usize| {
+        for _ in 0..words.len() {
+            if idx == head {
+                return true;
+            }
+            match words[idx].head as usize {
+                0 => return false,
+                parent => idx = parent - 1,
+            }
+        }
+        false
+    };
+    (0..=head).find(|&idx| descends(idx)).unwrap_or(head)
+}
+
+/// The name that opens the sentence and ends in a comma right before word
+/// `first`: "Prince Andrew" in "Prince Andrew, the ...".
+fn named_before(words: &[Word<'_>], first: usize) -> Option<Vec<usize>> {
+    let comma = first.checked_sub(1)?;
+    if words[comma].upos != "PUNCT" || words[comma].lemma != "," || comma == 0 {
+        return None;
+    }
+    (0..comma)
+        .all(|idx| words[idx].upos == "PROPN")
+        .then(|| (0..comma).collect())
 }
 
 /// The words of the noun phrase headed by `head`, without the children in
@@ -327,6 +364,13 @@ mod tests {
         assert_eq!(
             speaker_of("Senator Dick Durbin, the No. 2 Democrat in the Senate, said the bill would pass."),
             Some("Senator Dick Durbin".into())
+        );
+        // Parsed with the description as the subject and the name apart.
+        assert_eq!(
+            speaker_of(
+                "Prince Andrew, the nearly 60-year-old younger brother of heir to the British throne, Charles, has reportedly told friends that he will step back."
+            ),
+            Some("Prince Andrew".into())
         );
         assert_eq!(
             speaker_of("Officials warned that more attacks would follow."),
