@@ -134,9 +134,14 @@ pub async fn run(args: &EvalMatchingArgs) -> anyhow::Result<()> {
     judged.dedup();
     let mut texts = Vec::with_capacity(judged.len());
     for id in &judged {
-        let text = queries
-            .get(*id)
-            .with_context(|| format!("query {id} is judged but in no --queries file"))?;
+        let text = queries.get(*id).with_context(|| {
+            let files: Vec<String> = args
+                .queries
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect();
+            format!("query {id} is judged but not in {}", files.join(" or "))
+        })?;
         texts.push(similar::normalise(text));
     }
     let text_refs: Vec<&str> = texts.iter().map(String::as_str).collect();

@@ -18,8 +18,12 @@ use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config, HiddenAct, PositionEmbeddingType};
 use tokenizers::{Tokenizer, TruncationParams};
 
+pub mod index;
 pub mod quantise;
 
+/// Names the model in stored embeddings: a new model (or new weights)
+/// makes every claim be embedded again.
+pub const MODEL: &str = "all-MiniLM-L6-v2/int8-rows/1";
 /// The length of an embedding.
 pub const DIM: usize = 384;
 /// Tokens read per text (sentence-transformers' `max_seq_length` for this model).

@@ -12,6 +12,9 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../../migrations/0006_needs_context.sql"),
     include_str!("../../../migrations/0007_speaker_role.sql"),
     include_str!("../../../migrations/0008_external_reviews.sql"),
+    // 0009 is another branch's; the files are applied in this list's order,
+    // and `user_version` counts them, not their numbers.
+    include_str!("../../../migrations/0010_claim_embeddings.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {
