@@ -34,6 +34,9 @@ pub struct Matcher {
     index: RwLock<index::Index>,
 }
 
+/// The nearest claims' ids, and the fused ranking (id, score), best first.
+type Ranked = (Vec<ClaimId>, Vec<(ClaimId, f64)>);
+
 /// A claim ranked for a text, with its fused score.
 pub struct Match {
     pub claim: Claim,
@@ -45,7 +48,7 @@ impl Matcher {
     /// and the embeddings (`review::similar::fuse` with its weight), at most
     /// `limit`, leaving out `itself`.
     pub async fn find(
-        &self,
+        self: &Arc<Self>,
         store: &dyn Store,
         text: &str,
         itself: Option<ClaimId>,
@@ -55,56 +58,23 @@ impl Matcher {
             .similar_claims(similar::match_terms(text), similar::FUSION_DEPTH as u32 + 1)
             .await?;
         let normal = similar::normalise(text);
-        let unembedded: Vec<(ClaimId, String)> = {
-            let index = self.read();
-            bm25.iter()
-                .filter(|(claim, _)| !index.contains(claim.id))
-                .map(|(claim, _)| (claim.id, claim.text.clone()))
-                .collect()
-        };
-        // The query and any BM25 match the embedder has not reached yet.
-        let vectors = super::run_cpu(move || {
-            let mut texts = vec![normal.as_str()];
-            texts.extend(unembedded.iter().map(|(_, text)| text.as_str()));
-            let embedder = embed::shared().map_err(|e| e.to_string())?;
-            let vectors = embedder.embed(&texts).map_err(|e| e.to_string())?;
-            Ok::<_, String>((vectors, unembedded))
-        })
-        .await?
-        .map_err(|err| {
-            tracing::error!("embedding failed: {err}");
-            tonic::Status::internal("internal error while embedding the text")
-        })?;
-        let (vectors, unembedded) = vectors;
-        let query_vector = &vectors[0];
-        let query = index::Query::new(query_vector);
-        let late: std::collections::HashMap<ClaimId, f32> = unembedded
+        let scores: Vec<(ClaimId, f64)> = bm25.iter().map(|(claim, score)| (claim.id, *score)).collect();
+        let bm25_texts: Vec<(ClaimId, String)> = bm25
             .iter()
-            .zip(&vectors[1..])
-            .map(|((id, _), vector)| (*id, embed::cosine(vector, query_vector)))
+            .map(|(claim, _)| (claim.id, claim.text.clone()))
             .collect();
-        let (dense, candidates) = {
-            let index = self.read();
-            let dense = index.nearest(&query, similar::FUSION_DEPTH + 1);
-            let scores: Vec<(ClaimId, f64)> = bm25.iter().map(|(claim, score)| (claim.id, *score)).collect();
-            let cosine_of = |id: ClaimId| {
-                index
-                    .cosine(id, &query)
-                    .or_else(|| late.get(&id).copied())
-                    .unwrap_or(0.0)
-            };
-            let mut candidates = similar::candidates(&scores, &dense, cosine_of);
-            candidates.retain(similar::is_shown);
-            (dense, candidates)
-        };
-        let fused = similar::fuse(&candidates, similar::FUSION_WEIGHT);
+        let matcher = Arc::clone(self);
+        // Embedding and the scan are CPU work: on the blocking pool.
+        let ranked = super::run_cpu(move || matcher.rank(&normal, &scores, &bm25_texts))
+            .await?
+            .map_err(|err| {
+                tracing::error!("embedding failed: {err}");
+                tonic::Status::internal("internal error while embedding the text")
+            })?;
+        let (dense, fused) = ranked;
         let mut claims: std::collections::HashMap<ClaimId, Claim> =
             bm25.into_iter().map(|(claim, _)| (claim.id, claim)).collect();
-        let missing: Vec<ClaimId> = dense
-            .iter()
-            .map(|(id, _)| *id)
-            .filter(|id| !claims.contains_key(id))
-            .collect();
+        let missing: Vec<ClaimId> = dense.into_iter().filter(|id| !claims.contains_key(id)).collect();
         for claim in store.claims_by_id(missing).await? {
             claims.insert(claim.id, claim);
         }
@@ -115,6 +85,44 @@ impl Matcher {
             .filter_map(|(id, score)| claims.remove(&id).map(|claim| Match { claim, score }))
             .take(limit)
             .collect())
+    }
+
+    /// The text's embedding (with those of the BM25 matches the embedder
+    /// has not reached yet), the index's nearest claims, and the fused
+    /// ranking of both lists: (the nearest ids, the ranking).
+    fn rank(
+        &self,
+        text: &str,
+        bm25: &[(ClaimId, f64)],
+        bm25_texts: &[(ClaimId, String)],
+    ) -> Result<Ranked, String> {
+        let unembedded: Vec<&(ClaimId, String)> = {
+            let index = self.read();
+            bm25_texts.iter().filter(|(id, _)| !index.contains(*id)).collect()
+        };
+        let mut texts = vec![text];
+        texts.extend(unembedded.iter().map(|(_, text)| text.as_str()));
+        let embedder = embed::shared().map_err(|e| e.to_string())?;
+        let vectors = embedder.embed(&texts).map_err(|e| e.to_string())?;
+        let query_vector = &vectors[0];
+        let query = index::Query::new(query_vector);
+        let late: std::collections::HashMap<ClaimId, f32> = unembedded
+            .iter()
+            .zip(&vectors[1..])
+            .map(|((id, _), vector)| (*id, embed::cosine(vector, query_vector)))
+            .collect();
+        let index = self.read();
+        let dense = index.nearest(&query, similar::FUSION_DEPTH + 1);
+        let cosine_of = |id: ClaimId| {
+            index
+                .cosine(id, &query)
+                .or_else(|| late.get(&id).copied())
+                .unwrap_or(0.0)
+        };
+        let mut candidates = similar::candidates(bm25, &dense, cosine_of);
+        candidates.retain(similar::is_shown);
+        let fused = similar::fuse(&candidates, similar::FUSION_WEIGHT);
+        Ok((dense.into_iter().map(|(id, _)| id).collect(), fused))
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, index::Index> {
