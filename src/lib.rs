@@ -17,6 +17,7 @@ pub mod api;
 pub mod auth;
 pub mod calendar;
 pub mod cli;
+pub mod embed;
 pub mod export;
 pub mod extract;
 pub mod gold;

@@ -53,6 +53,15 @@ macro_rules! named_enum {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ArticleId(pub i64);
 
+/// A claim's sentence embedding as stored: int8 values, `vector[i] · scale`
+/// the unit vector's `i`-th number (`embed`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimEmbedding {
+    pub claim_id: ClaimId,
+    pub scale: f32,
+    pub vector: Vec<i8>,
+}
+
 /// Identifies a stored claim; its resource name is `claims/{id}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ClaimId(pub i64);

@@ -24,6 +24,8 @@ pub struct ClaimApi {
     pub events: Events,
     /// See `ServeOptions::search_window`.
     pub search_window: Option<u32>,
+    /// The claims' embeddings, kept by the background embedder.
+    pub matcher: Arc<super::similar::Matcher>,
 }
 
 #[tonic::async_trait]
@@ -189,17 +191,14 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
             }
             None => return Err(invalid_field("query", "needs a claim or a text")),
         };
-        // One more than asked for, in case the claim itself is among them.
-        let ranked = self
-            .store
-            .similar_claims(similar::match_terms(&text), limit + 1)
-            .await?;
-        let mut matches: Vec<_> = ranked
+        let mut matches: Vec<_> = self
+            .matcher
+            .find(self.store.as_ref(), &text, itself, limit as usize)
+            .await?
             .into_iter()
-            .filter(|(claim, _)| Some(claim.id) != itself)
-            .map(|(claim, score)| {
-                let reviewed = similar::is_reviewed(&claim);
-                (claim, score, reviewed)
+            .map(|found| {
+                let reviewed = similar::is_reviewed(&found.claim);
+                (found.claim, found.score, reviewed)
             })
             .collect();
         similar::order_matches(&mut matches, |(_, score, reviewed)| (*reviewed, *score));

@@ -111,6 +111,12 @@ impl Events {
         })
     }
 
+    /// Every event from now on, unfiltered, for the server's own background
+    /// work (the embedder): no watcher place is taken.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<ClaimEvent>> {
+        self.sender.subscribe()
+    }
+
     /// Publishes an event. Never waits: a watcher that is behind loses the
     /// oldest events instead, and learns how many.
     pub fn publish(&self, kind: EventKind, claim: Claim, actor: &str) {

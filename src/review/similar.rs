@@ -1,13 +1,91 @@
 //! Previously checked claims, found by the words they share: what a claim or
 //! a pasted text (a tweet, a quote) becomes before the store ranks the
-//! claims that share its words by BM25 (issue 15's baseline matcher).
+//! claims that share its words by BM25 (issue 15's baseline matcher), and
+//! the fusion of that ranking with the sentence embeddings' ([`fuse`]).
 //!
 //! Pasted social-media text carries words that say nothing of the claim
 //! (links, `pic.twitter.com/...`, the date of an embedded tweet); they are
 //! dropped, while handles and hashtags keep their words ("#AustralianFires"
 //! is "AustralianFires", "@realDonaldTrump" is "realDonaldTrump").
 
+use std::collections::HashMap;
+use std::hash::Hash;
+
 use crate::model::Claim;
+
+/// How many claims each ranking (BM25's, the embeddings') gives the fusion.
+pub const FUSION_DEPTH: usize = 50;
+
+/// BM25's share `w` of the fused score `w · bm25 / max_bm25 + (1 − w) ·
+/// cosine`, chosen by cross-validation on the CheckThat! 2022 train queries
+/// only (`claimdb eval matching`, BENCHMARKS.md).
+pub const FUSION_WEIGHT: f64 = 0.1;
+
+/// The least cosine at which a claim that shares no word with the text is
+/// shown as a match (a ranking always has a nearest claim, however far).
+pub const MIN_COSINE: f64 = 0.5;
+
+/// Whether the server shows a candidate: it shares words with the text, or
+/// is close in meaning ([`MIN_COSINE`]).
+pub fn is_shown<K>(candidate: &Candidate<K>) -> bool {
+    candidate.bm25 > 0.0 || candidate.cosine >= MIN_COSINE
+}
+
+/// A claim either ranking proposed, with both of its scores: BM25 over the
+/// query's best BM25 (0 when BM25 did not rank it) and the cosine of the
+/// embeddings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate<K> {
+    pub key: K,
+    pub bm25: f64,
+    pub cosine: f64,
+}
+
+/// The union of BM25's ranking and the embeddings' (each best first), in
+/// that order, every claim once; `cosine_of` gives the cosine of a claim
+/// only BM25 ranked.
+pub fn candidates<K: Copy + Eq + Hash>(
+    bm25: &[(K, f64)],
+    dense: &[(K, f32)],
+    cosine_of: impl Fn(K) -> f32,
+) -> Vec<Candidate<K>> {
+    let max_bm25 = bm25.iter().map(|(_, score)| *score).fold(0.0, f64::max);
+    let dense_cosine: HashMap<K, f32> = dense.iter().copied().collect();
+    let mut out: Vec<Candidate<K>> = Vec::with_capacity(bm25.len() + dense.len());
+    let mut seen: HashMap<K, ()> = HashMap::new();
+    for &(key, score) in bm25 {
+        if seen.insert(key, ()).is_none() {
+            let cosine = dense_cosine.get(&key).copied().unwrap_or_else(|| cosine_of(key));
+            let bm25 = if max_bm25 > 0.0 { score / max_bm25 } else { 0.0 };
+            out.push(Candidate {
+                key,
+                bm25,
+                cosine: f64::from(cosine),
+            });
+        }
+    }
+    for &(key, cosine) in dense {
+        if seen.insert(key, ()).is_none() {
+            out.push(Candidate {
+                key,
+                bm25: 0.0,
+                cosine: f64::from(cosine),
+            });
+        }
+    }
+    out
+}
+
+/// The candidates ranked by `weight · bm25 + (1 − weight) · cosine`, best
+/// first; ties keep the candidates' order.
+pub fn fuse<K: Copy>(candidates: &[Candidate<K>], weight: f64) -> Vec<(K, f64)> {
+    let mut ranked: Vec<(K, f64)> = candidates
+        .iter()
+        .map(|c| (c.key, weight * c.bm25 + (1.0 - weight) * c.cosine))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    ranked
+}
 
 /// The most distinct words one match query holds: every word is a list
 /// SQLite merges, so a pasted article must not become thousands of them.
@@ -146,6 +224,43 @@ pub fn order_matches<T>(matches: &mut [T], key: impl Fn(&T) -> (bool, f64)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fusion_weighs_normalised_bm25_against_the_cosine() {
+        // "a" is BM25's best (normalised 1.0) but far in meaning; "c" only
+        // the embeddings found.
+        let bm25 = [("a", 8.0), ("b", 4.0)];
+        let dense = [("c", 0.9f32), ("b", 0.5)];
+        let found = candidates(&bm25, &dense, |key| match key {
+            "a" => 0.1,
+            _ => unreachable!("b and c have their cosines"),
+        });
+        assert_eq!(found.len(), 3);
+        assert_eq!(
+            found[0],
+            Candidate {
+                key: "a",
+                bm25: 1.0,
+                cosine: f64::from(0.1f32)
+            }
+        );
+        assert_eq!(found[1].bm25, 0.5);
+        assert_eq!(
+            found[2],
+            Candidate {
+                key: "c",
+                bm25: 0.0,
+                cosine: f64::from(0.9f32)
+            }
+        );
+        let keys = |w| fuse(&found, w).into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        assert_eq!(keys(1.0), ["a", "b", "c"]);
+        assert_eq!(keys(0.0), ["c", "b", "a"]);
+        // 0.5: a = 0.55, b = 0.5, c = 0.45.
+        assert_eq!(keys(0.5), ["a", "b", "c"]);
+        // 0.25: a = 0.325, b = 0.5, c = 0.675.
+        assert_eq!(keys(0.25), ["c", "b", "a"]);
+    }
 
     #[test]
     fn an_embedded_tweet_loses_its_links_and_date_but_keeps_its_author() {

@@ -15,8 +15,8 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 
 use crate::model::{
-    Article, ArticleId, ArticleMetadata, Claim, ClaimId, ClaimKind, NewArticle, NewExternalClaim, NewReview,
-    Principal, Review, ReviewId, Role, Verdict,
+    Article, ArticleId, ArticleMetadata, Claim, ClaimEmbedding, ClaimId, ClaimKind, NewArticle,
+    NewExternalClaim, NewReview, Principal, Review, ReviewId, Role, Verdict,
 };
 use crate::review::filter::{Filter, OrderKey, SortValue};
 use crate::review::rules::ReviewPolicy;
@@ -368,6 +368,28 @@ pub trait Store: Send + Sync + 'static {
     /// closer), at most `limit`, read in one snapshot; `terms` come from
     /// `review::similar::match_terms`, and only the rarest are matched.
     async fn similar_claims(&self, terms: Vec<String>, limit: u32) -> Result<Vec<(Claim, f64)>>;
+    /// The claims of these ids that exist, in no order (one snapshot).
+    async fn claims_by_id(&self, ids: Vec<ClaimId>) -> Result<Vec<Claim>>;
+    /// Claims with no embedding of `model` (`embed::MODEL`), in id order
+    /// after `after`, with their text, at most `limit`: the background
+    /// embedder's work. Derived data, so neither this nor
+    /// [`Store::put_embeddings`] is audited.
+    async fn claims_to_embed(
+        &self,
+        model: String,
+        after: ClaimId,
+        limit: u32,
+    ) -> Result<Vec<(ClaimId, String)>>;
+    /// Stores each embedding (with the text it was made from) whose claim
+    /// still has that text, in one transaction; returns those stored.
+    async fn put_embeddings(
+        &self,
+        model: String,
+        embeddings: Vec<(String, ClaimEmbedding)>,
+    ) -> Result<Vec<ClaimEmbedding>>;
+    /// Stored embeddings of `model` in claim id order after `after`, at most `limit`.
+    async fn list_embeddings(&self, model: String, after: ClaimId, limit: u32)
+    -> Result<Vec<ClaimEmbedding>>;
     /// Leases the most check-worthy queued claim matching the filter that
     /// nobody holds; `None` when there is none.
     async fn acquire_claim(&self, query: AcquireQuery) -> Result<Option<Claim>>;

@@ -21,6 +21,9 @@ fn the_dev_split_is_ranked_and_scored_on_the_last_line() {
         path_str(&data("CT2022-Task2A-EN-Train-Dev_Queries.tsv")),
         "--qrels",
         path_str(&data("CT2022-Task2A-EN-Dev_QRELs.tsv")),
+        // The embeddings take minutes; `embed`'s and `review::similar`'s
+        // tests cover them, BENCHMARKS.md the fusion's figures.
+        "--bm25-only",
     ]));
     assert!(report.contains("199 queries ranked"), "{report}");
     let last = report.lines().last().unwrap();

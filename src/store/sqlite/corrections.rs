@@ -78,6 +78,11 @@ pub fn update(
         now,
         id.0
     ])?;
+    if edit.text.as_deref().is_some_and(|text| text != claim.text) {
+        // The embedding was of the old text: the background embedder makes a new one.
+        tx.prepare_cached("DELETE FROM claim_embeddings WHERE claim_id = ?1")?
+            .execute([id.0])?;
+    }
     audit::record(&tx, editor, "UpdateClaim", &names::claim(id), &details.join("; "))?;
     let claim = claims::get(&tx, id)?;
     tx.commit()?;

@@ -6,6 +6,7 @@ mod audit;
 mod claimreview;
 mod claims;
 mod corrections;
+mod embeddings;
 mod files;
 mod filter_sql;
 #[cfg(test)]
@@ -29,8 +30,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::model::{
-    Article, ArticleId, Claim, ClaimId, NewArticle, NewExternalClaim, NewReview, Principal, Review, ReviewId,
-    Role,
+    Article, ArticleId, Claim, ClaimEmbedding, ClaimId, NewArticle, NewExternalClaim, NewReview, Principal,
+    Review, ReviewId, Role,
 };
 use crate::review::filter::Filter;
 use crate::review::rules::ReviewPolicy;
@@ -247,6 +248,54 @@ impl Store for SqliteStore {
     async fn similar_claims(&self, terms: Vec<String>, limit: u32) -> Result<Vec<(Claim, f64)>> {
         self.connections
             .read(move |conn| search::similar(conn, &terms, limit))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(n = ids.len()))]
+    async fn claims_by_id(&self, ids: Vec<ClaimId>) -> Result<Vec<Claim>> {
+        self.connections
+            .read(move |conn| {
+                let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+                let snapshot = conn.unchecked_transaction()?;
+                let found = claims::get_many(&snapshot, &ids)?;
+                snapshot.finish()?;
+                Ok(found.into_values().collect())
+            })
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(after = after.0, limit))]
+    async fn claims_to_embed(
+        &self,
+        model: String,
+        after: ClaimId,
+        limit: u32,
+    ) -> Result<Vec<(ClaimId, String)>> {
+        self.connections
+            .read(move |conn| embeddings::to_embed(conn, &model, after, limit))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(n = embeddings.len()))]
+    async fn put_embeddings(
+        &self,
+        model: String,
+        embeddings: Vec<(String, ClaimEmbedding)>,
+    ) -> Result<Vec<ClaimEmbedding>> {
+        self.connections
+            .write(move |conn| embeddings::put(conn, &model, embeddings))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(after = after.0, limit))]
+    async fn list_embeddings(
+        &self,
+        model: String,
+        after: ClaimId,
+        limit: u32,
+    ) -> Result<Vec<ClaimEmbedding>> {
+        self.connections
+            .read(move |conn| embeddings::list(conn, &model, after, limit))
             .await
     }
 

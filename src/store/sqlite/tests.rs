@@ -1101,3 +1101,81 @@ fn article_filters_are_served_by_the_articles_indexes() {
         assert!(!plan.contains("SCAN a"), "claims, {text}:\n{plan}");
     }
 }
+
+// See: #15 (claim embeddings).
+#[tokio::test]
+async fn embeddings_are_kept_only_for_the_text_they_were_made_from() {
+    use crate::model::ClaimEmbedding;
+    let (_dir, store) = store_with(&[0.5, 0.6, 0.7]).await;
+    let model = || "test-model".to_owned();
+    let waiting = store.claims_to_embed(model(), ClaimId(0), 10).await.unwrap();
+    assert_eq!(waiting.len(), 3);
+    assert_eq!(waiting[0], (ClaimId(1), "Claim number 0 about bridges.".into()));
+    let embedding = |id: i64| ClaimEmbedding {
+        claim_id: ClaimId(id),
+        scale: 0.01,
+        vector: (0..384).map(|i| ((i % 200) as i16 - 100) as i8).collect(),
+    };
+    let stored = store
+        .put_embeddings(
+            model(),
+            vec![
+                ("Claim number 0 about bridges.".into(), embedding(1)),
+                // Made from a text the claim no longer has: not stored.
+                ("An older text.".into(), embedding(2)),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored, [embedding(1)]);
+    let waiting = store.claims_to_embed(model(), ClaimId(0), 10).await.unwrap();
+    assert_eq!(waiting.iter().map(|(id, _)| id.0).collect::<Vec<_>>(), [2, 3]);
+    assert_eq!(
+        store
+            .claims_to_embed(model(), ClaimId(2), 10)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "paged after an id"
+    );
+    assert_eq!(
+        store.list_embeddings(model(), ClaimId(0), 10).await.unwrap(),
+        [embedding(1)]
+    );
+    // Another model's embedding does not count.
+    assert_eq!(
+        store
+            .claims_to_embed("other".into(), ClaimId(0), 10)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    // Correcting the text drops the embedding; the claim waits again.
+    let claim = store.get_claim(ClaimId(1)).await.unwrap();
+    let edit = ClaimEdit {
+        text: Some("Tunnels cost more.".into()),
+        ..ClaimEdit::default()
+    };
+    store
+        .update_claim(
+            principal("ann"),
+            ClaimId(1),
+            rules::etag(claim.review.version),
+            edit,
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .list_embeddings(model(), ClaimId(0), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let waiting = store.claims_to_embed(model(), ClaimId(0), 10).await.unwrap();
+    assert_eq!(waiting[0], (ClaimId(1), "Tunnels cost more.".into()));
+    let found = store.claims_by_id(vec![ClaimId(3), ClaimId(99)]).await.unwrap();
+    assert_eq!(found.len(), 1);
+}
