@@ -241,14 +241,18 @@ pub async fn serve_on(
         .set_serving::<pb::claim_review_service_server::ClaimReviewServiceServer<claimreview::ClaimReviewApi>>()
         .await;
 
+    // The google.rpc types too: the error details (BadRequest, RetryInfo,
+    // ...) a client decodes, so grpcurl and buf curl print them as fields.
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
         .build_v1()?;
     // Python's grpcio reflection client speaks only v1alpha.
     let reflection_v1alpha = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
 
     let metrics = Arc::new(metrics::Metrics::default());

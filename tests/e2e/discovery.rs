@@ -1,5 +1,6 @@
 //! Health and reflection answer without a token, so generic gRPC clients work without proto files.
 
+use prost::Message as _;
 use tokio_stream::StreamExt;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
@@ -88,5 +89,49 @@ async fn reflection_lists_the_services_in_v1_and_v1alpha() {
         panic!("not a file descriptor: {response:?}");
     };
     assert!(!files.file_descriptor_proto.is_empty());
+
+    // The error details the server attaches are described too, so generic
+    // clients print them as fields rather than bytes.
+    for symbol in [
+        "google.rpc.BadRequest",
+        "google.rpc.RetryInfo",
+        "google.rpc.Status",
+    ] {
+        let mut client = v1::server_reflection_client::ServerReflectionClient::new(server.channel().await);
+        let request = v1::ServerReflectionRequest {
+            host: String::new(),
+            message_request: Some(
+                v1::server_reflection_request::MessageRequest::FileContainingSymbol(symbol.into()),
+            ),
+        };
+        let response = client
+            .server_reflection_info(tokio_stream::iter([request]))
+            .await
+            .unwrap()
+            .into_inner()
+            .next()
+            .await
+            .unwrap()
+            .unwrap();
+        let Some(v1::server_reflection_response::MessageResponse::FileDescriptorResponse(files)) =
+            response.message_response
+        else {
+            panic!("{symbol}: not a file descriptor: {response:?}");
+        };
+        let packages: Vec<String> = files
+            .file_descriptor_proto
+            .iter()
+            .map(|bytes| {
+                prost_types::FileDescriptorProto::decode(bytes.as_slice())
+                    .unwrap()
+                    .package()
+                    .to_owned()
+            })
+            .collect();
+        assert!(
+            packages.iter().any(|package| package == "google.rpc"),
+            "{symbol}: {packages:?}"
+        );
+    }
     server.stop().await;
 }
