@@ -1118,18 +1118,16 @@ fn date_at<'k>(
     // "Christmas Day", "Singles Day", "Black Friday": a named day of the
     // year, in the year the tense points to unless a year follows.
     if words[word_idx].is_capitalised()
-        && let Some((last_idx, month, day)) = holiday_at(key, joined, word_idx, ref_year)
+        && let Some((last_idx, day_of_year)) = holiday_at(key, joined, word_idx)
     {
         let (year, last_idx) = match words.get(last_idx + 1).and_then(|after| year_number(after.text)) {
             Some(year) if joined(last_idx) => (year, last_idx + 1),
-            _ => (year_for(reference, month, day, tree.tense_at(at)), last_idx),
+            _ => {
+                let (month, day) = day_of_year(ref_year);
+                (year_for(reference, month, day, tree.tense_at(at)), last_idx)
+            }
         };
-        // Black Friday and Cyber Monday move with Thanksgiving.
-        let day = match (key(word_idx), key(word_idx + 1)) {
-            ("black", "friday") => thanksgiving(year) + 1,
-            ("cyber", "monday") => thanksgiving(year) + 4,
-            _ => day,
-        };
+        let (month, day) = day_of_year(year);
         let date = Day::from_civil(year, month, day);
         return Some((word_idx, last_idx, date, date));
     }
@@ -1311,17 +1309,19 @@ fn date_at<'k>(
     None
 }
 
+/// A named day's month and day in a given year.
+type DayOfYear = fn(i64) -> (u32, u32);
+
 /// The named day of the year that starts at `word_idx` ("Christmas Day",
 /// "New Year's Eve", "St Patrick's Day", "Singles Day"): its last word and
-/// its month and day in `year`. Names whose day differs between countries
+/// its month and day in a given year. Names whose day differs between countries
 /// ("Independence Day", "Thanksgiving", "Mother's Day") are left out; Black
 /// Friday and Cyber Monday are the American ones.
 fn holiday_at<'k>(
     key: &impl Fn(usize) -> &'k str,
     joined: &impl Fn(usize) -> bool,
     word_idx: usize,
-    year: i64,
-) -> Option<(usize, u32, u32)> {
+) -> Option<(usize, DayOfYear)> {
     let next = |offset: usize| {
         if (word_idx..word_idx + offset).all(joined) {
             key(word_idx + offset)
@@ -1329,22 +1329,24 @@ fn holiday_at<'k>(
             ""
         }
     };
-    let (offset, month, day) = match (key(word_idx), next(1), next(2)) {
-        ("christmas", "day", _) => (1, 12, 25),
-        ("christmas", "eve", _) => (1, 12, 24),
-        ("boxing", "day", _) => (1, 12, 26),
-        ("new", "year's" | "year\u{2019}s", "day") => (2, 1, 1),
-        ("new", "year's" | "year\u{2019}s", "eve") => (2, 12, 31),
-        ("valentine's" | "valentine\u{2019}s", "day", _) => (1, 2, 14),
-        ("st" | "st." | "saint", "patrick's" | "patrick\u{2019}s", "day") => (2, 3, 17),
-        ("halloween", _, _) => (0, 10, 31),
-        ("bastille", "day", _) => (1, 7, 14),
-        ("armistice" | "veterans" | "veterans'" | "veterans\u{2019}", "day", _) => (1, 11, 11),
-        ("singles" | "singles'" | "singles\u{2019}", "day", _) => (1, 11, 11),
-        ("black", "friday", _) | ("cyber", "monday", _) => (1, 11, thanksgiving(year)),
+    let (offset, day_of_year): (usize, DayOfYear) = match (key(word_idx), next(1), next(2)) {
+        ("christmas", "day", _) => (1, |_| (12, 25)),
+        ("christmas", "eve", _) => (1, |_| (12, 24)),
+        ("boxing", "day", _) => (1, |_| (12, 26)),
+        ("new", "year's" | "year\u{2019}s", "day") => (2, |_| (1, 1)),
+        ("new", "year's" | "year\u{2019}s", "eve") => (2, |_| (12, 31)),
+        ("valentine's" | "valentine\u{2019}s", "day", _) => (1, |_| (2, 14)),
+        ("st" | "st." | "saint", "patrick's" | "patrick\u{2019}s", "day") => (2, |_| (3, 17)),
+        ("halloween", _, _) => (0, |_| (10, 31)),
+        ("bastille", "day", _) => (1, |_| (7, 14)),
+        ("armistice" | "veterans" | "veterans'" | "veterans\u{2019}", "day", _) => (1, |_| (11, 11)),
+        ("singles" | "singles'" | "singles\u{2019}", "day", _) => (1, |_| (11, 11)),
+        // They move with Thanksgiving.
+        ("black", "friday", _) => (1, |year| (11, thanksgiving(year) + 1)),
+        ("cyber", "monday", _) => (1, |year| (11, thanksgiving(year) + 4)),
         _ => return None,
     };
-    Some((word_idx + offset, month, day))
+    Some((word_idx + offset, day_of_year))
 }
 
 /// The day of November of the United States' Thanksgiving in `year`, its
