@@ -5,6 +5,8 @@ use std::{env, path::PathBuf};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=proto");
     println!("cargo:rerun-if-changed=migrations");
+    // The reviewer console, embedded by src/api/web.rs.
+    println!("cargo:rerun-if-changed=web/dist");
 
     let files = [
         "proto/claimdb/v1/articles.proto",

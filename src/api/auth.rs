@@ -42,6 +42,8 @@ const METHOD_ROLES: &[(&str, &str, Role)] = &[
     ("ReviewService", "GetClaimHistory", Role::Reader),
     ("ReviewService", "GetReviewStats", Role::Admin),
     ("ReviewService", "ListAuditEvents", Role::Admin),
+    ("ReviewService", "GetCaller", Role::Reader),
+    ("ReviewService", "GetQueueCounts", Role::Reviewer),
     ("ClaimReviewService", "ExportClaimReviews", Role::Reader),
     ("ClaimReviewService", "ImportClaimReviews", Role::Admin),
 ];

@@ -18,6 +18,7 @@ mod reviews;
 mod similar;
 mod submission;
 mod tls;
+mod web;
 mod wire;
 
 use std::future::Future;
@@ -156,6 +157,9 @@ pub struct Endpoints {
     pub tls: Option<TlsIdentity>,
     /// Serve Prometheus metrics (`GET /metrics`, unauthenticated) here.
     pub metrics: Option<TcpListener>,
+    /// Serve the reviewer console here: its files, and gRPC-Web (over
+    /// HTTP/1.1 or HTTP/2) to the same services as the gRPC listener.
+    pub web: Option<TcpListener>,
 }
 
 /// As [`serve_on`], in plaintext.
@@ -186,6 +190,7 @@ pub async fn serve_on(
     // so that a graceful shutdown does not wait for them forever.
     let (stopping, stopping_watch) = tokio::sync::watch::channel(false);
     let mut grace_watch = stopping_watch.clone();
+    let web_stopping_watch = stopping_watch.clone();
     let events = events::Events::new(stopping_watch);
     let shutdown = async move {
         shutdown.await;
@@ -266,34 +271,77 @@ pub async fn serve_on(
         )))
     });
 
-    let incoming = listen::incoming(listener, options.max_connections, options.handshake_timeout);
-    let mut builder = Server::builder();
-    if let Some(tls) = &endpoints.tls {
-        // The handshake shares the silent-connection timeout: a client that
-        // stalls inside it holds a connection place no longer than one that
-        // says nothing.
-        builder = builder.tls_config(tls.server_config(options.handshake_timeout))?;
-    }
-    let server = builder
-        .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
-        .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
-        .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
-        .layer(observe::ObserveLayer::new(Arc::clone(&metrics)))
-        .layer(wire::WireErrorsLayer)
-        .layer(admission::AdmissionLayer::new(
-            options.max_in_flight,
-            options.request_deadline,
-            metrics.shed.clone(),
-        ))
-        .layer(auth::AuthLayer::new(Arc::clone(&store)))
+    let mut routes = tonic::service::RoutesBuilder::default();
+    routes
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(article_service)
         .add_service(claim_service)
         .add_service(review_service)
-        .add_service(claim_review_service)
+        .add_service(claim_review_service);
+    let routes = routes.routes();
+
+    let tls_config = match &endpoints.tls {
+        // The handshake shares the silent-connection timeout: a client that
+        // stalls inside it holds a connection place no longer than one that
+        // says nothing.
+        Some(tls) => Some(tls.server_config(options.handshake_timeout)),
+        None => None,
+    };
+    // The same layers, in the same order, on both listeners: the console
+    // is a client like any other.
+    let admission = admission::AdmissionLayer::new(
+        options.max_in_flight,
+        options.request_deadline,
+        metrics.shed.clone(),
+    );
+    let auth = auth::AuthLayer::new(Arc::clone(&store));
+    let mut builder = Server::builder();
+    if let Some(tls_config) = &tls_config {
+        builder = builder.tls_config(tls_config.clone())?;
+    }
+    let incoming = listen::incoming(listener, options.max_connections, options.handshake_timeout);
+    let grpc_server = builder
+        .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
+        .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
+        .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+        .layer(observe::ObserveLayer::new(Arc::clone(&metrics)))
+        .layer(wire::WireErrorsLayer)
+        .layer(admission.clone())
+        .layer(auth.clone())
+        .add_routes(routes.clone())
         .serve_with_incoming_shutdown(incoming, shutdown);
+    let web_server = async {
+        let Some(web_listener) = endpoints.web else {
+            return Ok(());
+        };
+        let mut builder = Server::builder();
+        if let Some(tls_config) = tls_config {
+            builder = builder.tls_config(tls_config)?;
+        }
+        let mut stopping = web_stopping_watch;
+        let incoming = listen::incoming(web_listener, options.max_connections, options.handshake_timeout);
+        // Browsers speak HTTP/1.1 to a plaintext server; gRPC-Web is how
+        // they call gRPC over it.
+        builder
+            .accept_http1(true)
+            .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
+            .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
+            .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+            .layer(web::AssetsLayer)
+            .layer(tonic_web::GrpcWebLayer::new())
+            .layer(observe::ObserveLayer::new(Arc::clone(&metrics)))
+            .layer(wire::WireErrorsLayer)
+            .layer(admission)
+            .layer(auth)
+            .add_routes(routes)
+            .serve_with_incoming_shutdown(incoming, async move {
+                let _ = stopping.wait_for(|stopping| *stopping).await;
+            })
+            .await
+    };
+    let server = async { tokio::try_join!(grpc_server, web_server).map(|_| ()) };
     // tonic's graceful stop waits for every connection to close, which a
     // client that never speaks (or never reads) would put off forever.
     let grace = options.shutdown_grace;

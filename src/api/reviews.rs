@@ -11,7 +11,7 @@ use super::error::review_problems;
 use super::events::Events;
 use super::pagination::{PageTokens, page_size, scope};
 use super::{ServeOptions, convert, pb};
-use crate::model::{EventKind, NewReview, ReviewId};
+use crate::model::{EventKind, NewReview, ReviewId, Role};
 use crate::review::rules;
 use crate::store::{AcquireQuery, AuditQuery, Store};
 
@@ -148,6 +148,33 @@ impl pb::review_service_server::ReviewService for ReviewApi {
             stats,
             self.options.policy.second_review,
         )))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_queue_counts(
+        &self,
+        _request: Request<pb::GetQueueCountsRequest>,
+    ) -> Result<Response<pb::QueueCounts>, Status> {
+        let stats = self.store.review_stats(THROUGHPUT_WINDOW).await?;
+        let stats = convert::review_stats(stats, self.options.policy.second_review);
+        Ok(Response::new(stats.queue.unwrap_or_default()))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_caller(
+        &self,
+        request: Request<pb::GetCallerRequest>,
+    ) -> Result<Response<pb::Caller>, Status> {
+        let caller = caller(&request)?;
+        let role = match caller.role {
+            Role::Reader => pb::caller::Role::Reader,
+            Role::Reviewer => pb::caller::Role::Reviewer,
+            Role::Admin => pb::caller::Role::Admin,
+        };
+        Ok(Response::new(pb::Caller {
+            name: caller.name,
+            role: role.into(),
+        }))
     }
 
     #[tracing::instrument(skip_all)]

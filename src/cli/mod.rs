@@ -160,6 +160,12 @@ enum Command {
         /// (off by default; keep it on a private address).
         #[arg(long, env = "CLAIMDB_METRICS_ADDR", value_name = "ADDR")]
         metrics_addr: Option<String>,
+        /// Serves the reviewer console at http://ADDR/ (127.0.0.1:8080 when
+        /// ADDR is left out): its page, and gRPC-Web to the same services,
+        /// on a listener of its own so that the gRPC port stays HTTP/2-only.
+        #[arg(long, env = "CLAIMDB_WEB_ADDR", value_name = "ADDR", num_args = 0..=1,
+              default_missing_value = "127.0.0.1:8080")]
+        web: Option<String>,
         /// The organisation that publishes this database's verdicts, the
         /// `author` of every exported ClaimReview; needs
         /// --review-url-template. Without it ExportClaimReviews is refused.
@@ -678,6 +684,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             tls_cert,
             tls_key,
             metrics_addr,
+            web,
             publisher_name,
             publisher_url,
             review_url_template,
@@ -712,6 +719,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
                 addr,
                 tls: tls_cert.zip(tls_key),
                 metrics_addr,
+                web_addr: web,
             };
             serve::run(&db, listen, options, skip_check).await
         }

@@ -18,6 +18,8 @@ pub struct Listen {
     pub tls: Option<(PathBuf, PathBuf)>,
     /// Where to serve Prometheus metrics, if anywhere.
     pub metrics_addr: Option<String>,
+    /// Where to serve the reviewer console, if anywhere.
+    pub web_addr: Option<String>,
 }
 
 pub async fn run(
@@ -69,17 +71,30 @@ pub async fn run(
         Some(metrics) => Some(metrics.local_addr()?),
         None => None,
     };
+    let web = match &listen.web_addr {
+        Some(web_addr) => Some(
+            TcpListener::bind(web_addr)
+                .await
+                .with_context(|| format!("cannot listen on --web {web_addr}"))?,
+        ),
+        None => None,
+    };
+    let web_addr = match &web {
+        Some(web) => Some(web.local_addr()?),
+        None => None,
+    };
     let shutdown = shutdown_signal()?;
     tracing::info!(
         addr = %listener.local_addr()?,
         tls = tls.is_some(),
         metrics_addr = metrics_addr.map(|addr| addr.to_string()),
+        web_addr = web_addr.map(|addr| addr.to_string()),
         db = %db.display(),
         lease_seconds = options.lease.as_secs(),
         second_review = options.policy.second_review,
         "claimdb serving"
     );
-    let endpoints = api::Endpoints { tls, metrics };
+    let endpoints = api::Endpoints { tls, metrics, web };
     api::serve_on(store, listener, endpoints, options, shutdown).await?;
     tracing::info!("claimdb stopped");
     Ok(())

@@ -24,3 +24,4 @@ mod similar;
 mod support;
 mod telemetry;
 mod tls;
+mod web;

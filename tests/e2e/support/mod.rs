@@ -34,6 +34,8 @@ pub const MISSION_ARTICLE: &str = include_str!("../../data/extract/2022-01-01-bi
 /// A running server and a token for each role.
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// The reviewer console's listener, when the server serves one.
+    pub web: Option<SocketAddr>,
     pub admin: String,
     pub reviewer: String,
     pub reader: String,
@@ -78,6 +80,16 @@ pub async fn spawn_server() -> TestServer {
 
 /// As [`spawn_server`], with server options (lease length, second review).
 pub async fn spawn_server_with(options: ServeOptions) -> TestServer {
+    spawn(options, false).await
+}
+
+/// As [`spawn_server`], also serving the reviewer console (`serve --web`)
+/// on a port of its own, `TestServer::web`.
+pub async fn spawn_server_with_web() -> TestServer {
+    spawn(ServeOptions::default(), true).await
+}
+
+async fn spawn(options: ServeOptions, web: bool) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = Arc::new(SqliteStore::open(&dir.path().join("claimdb.sqlite")).unwrap());
     let store: Arc<dyn Store> = sqlite.clone();
@@ -92,9 +104,20 @@ pub async fn spawn_server_with(options: ServeOptions) -> TestServer {
     }
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let web_listener = match web {
+        true => Some(TcpListener::bind("127.0.0.1:0").await.unwrap()),
+        false => None,
+    };
+    let web = web_listener
+        .as_ref()
+        .map(|listener| listener.local_addr().unwrap());
+    let endpoints = claimdb::api::Endpoints {
+        web: web_listener,
+        ..Default::default()
+    };
     let (shutdown, stop) = oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
-        claimdb::api::serve_with(store, listener, options, async {
+        claimdb::api::serve_on(store, listener, endpoints, options, async {
             let _ = stop.await;
         })
         .await
@@ -103,6 +126,7 @@ pub async fn spawn_server_with(options: ServeOptions) -> TestServer {
     let [admin, reviewer, reader] = <[String; 3]>::try_from(tokens).unwrap();
     TestServer {
         addr,
+        web,
         admin,
         reviewer,
         reader,

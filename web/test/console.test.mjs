@@ -1,0 +1,272 @@
+// The reviewer console end to end: a real server, real tokens, the mission
+// article imported by the CLI, and Chromium. Expectations come from reading
+// the article, not from the program's output.
+
+import assert from "node:assert/strict";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { Server, launchBrowser, root, screenshot, signIn } from "./support.mjs";
+
+const MISSION = path.join(root, "../shared/articles/2022-01-01-biden-putin-call.txt");
+// The hostile article: markup, a script and terminal escapes in its words.
+const HOSTILE = `date 2024-05-02 LONDON •
+The minister said <img src=x onerror="window.__pwned=1"> that 40,000 homes were built in 2023 <script>window.__pwned=2</script>.
+The council said \u001b[2J\u001b]0;pwned\u0007 that rents rose by 12% in a year.
+`;
+
+let server;
+let browser;
+const tokens = {};
+
+before(async () => {
+  server = await Server.start();
+  tokens.alice = server.token("reviewer", "alice");
+  tokens.bob = server.token("reviewer", "bob");
+  tokens.carol = server.token("reader", "carol");
+  tokens.admin = server.adminToken;
+  server.importFiles(MISSION);
+  server.importFiles(server.writeArticle("hostile.txt", HOSTILE));
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** The claim a console shows, as the CLI reads it from the server. */
+function stored(name) {
+  return JSON.parse(server.cli(tokens.admin, "claims", "show", name, "--json").trim().split("\n")[0]);
+}
+
+/** The sentence as the article has it: the marked text without the replacements shown beside it. */
+async function sentenceAsWritten(page) {
+  return page.getByTestId("sentence").evaluateAll((marks) =>
+    marks
+      .map((mark) => {
+        const copy = mark.cloneNode(true);
+        copy.querySelectorAll("ins, .rule").forEach((node) => node.remove());
+        return copy.textContent;
+      })
+      .join(""),
+  );
+}
+
+describe("the reviewer console", () => {
+  test("a reviewer signs in and sees who they are; the token stays out of the URL", async () => {
+    const { page, context, errors } = await signIn(browser, server, tokens.alice);
+    assert.match(await page.getByTestId("who").textContent(), /alice\s*Reviewer/);
+    assert.ok(!page.url().includes(tokens.alice));
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("claimdb.token")), tokens.alice);
+    await page.getByTestId("queue-count").filter({ hasText: /Queue: \d+ unreviewed/ }).waitFor();
+    await screenshot(page, "sign-in-done");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a wrong token is refused with the server's reason", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByLabel("Token").fill("cdb_not-a-token");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").filter({ hasText: "Unauthenticated" }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("claimdb.token")), null);
+    await screenshot(page, "sign-in");
+    await context.close();
+  });
+
+  test("the next claim shows its sentence highlighted in the article and each rewrite in place", async () => {
+    const { page, context, errors } = await signIn(browser, server, tokens.alice);
+    await page.getByLabel("Only claims matching").fill('speaker = "Russia"');
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("n");
+    await page.getByTestId("sentence").first().waitFor();
+    const text = await page.getByTestId("claim-text").textContent();
+    assert.ok(
+      ["Russia denies planning to attack Ukraine.", "Russia says it has the right to move its troops on its own soil as it likes."].includes(text),
+      text,
+    );
+    assert.equal(
+      await sentenceAsWritten(page),
+      "Moscow denies planning to attack Ukraine and says it has the right to move its troops on its own soil as it likes.",
+    );
+    // "Moscow" stands struck through, with "Russia" beside it and the rule.
+    const rewrite = page.locator('[data-testid="sentence"] .rewrite').first();
+    assert.equal(await rewrite.locator("del").textContent(), "Moscow");
+    assert.equal(await rewrite.locator("ins").textContent(), "Russia");
+    assert.equal(await rewrite.locator(".rule").textContent(), "metonym");
+    assert.match(await page.getByTestId("rewrites").textContent(), /Moscow → Russia \(metonym\)/);
+    assert.match(await page.getByTestId("claim-state").textContent(), /held by alice/);
+    await screenshot(page, "queue");
+    await page.getByRole("button", { name: "Release (r)" }).click();
+    await page.getByText("Released").first().waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a verdict is given by keyboard alone and stored as given", async () => {
+    const { page, context, errors } = await signIn(browser, server, tokens.alice);
+    await page.keyboard.press("n");
+    await page.getByTestId("claim-text").waitFor();
+    const name = (await page.locator(".claim .name").textContent()).split(" ")[0];
+    await page.keyboard.press("5");
+    assert.equal(await page.locator('button[data-verdict="FALSE"]').getAttribute("aria-pressed"), "true");
+    // A URL the server would refuse is caught before sending.
+    await page.getByLabel("Rationale").fill("The report says otherwise.");
+    await page.getByLabel("Evidence URLs").fill("ftp://example.org/file");
+    await page.keyboard.press("Control+Enter");
+    assert.match(await page.getByTestId("form-error").textContent(), /not an absolute http\(s\) URL/);
+    await page.getByLabel("Evidence URLs").fill("https://example.org/report");
+    await page.keyboard.press("Control+Enter");
+    await page.getByTestId("submitted").waitFor();
+    const claim = stored(name);
+    assert.equal(claim.verdict, "FALSE");
+    assert.equal(claim.lastReviewer, "alice");
+    const reviews = server.cli(tokens.admin, "reviews", "list", name, "--json");
+    assert.match(reviews, /The report says otherwise\./);
+    assert.match(reviews, /https:\/\/example\.org\/report/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a claim changed under the reviewer is shown as it is now, and the verdict asked for again", async () => {
+    const { page, context, errors } = await signIn(browser, server, tokens.alice);
+    await page.keyboard.press("n");
+    await page.getByTestId("claim-text").waitFor();
+    const name = (await page.locator(".claim .name").textContent()).split(" ")[0];
+    await page.keyboard.press("1");
+    await page.getByLabel("Rationale").fill("Matches the transcript.");
+    // Alice corrects the claim elsewhere (the CLI) while this page has it open.
+    const before = stored(name);
+    server.cli(tokens.alice, "claims", "edit", name, "--etag", before.etag, "--text", "A corrected text.");
+    await page.getByTestId("changed").waitFor();
+    await page.keyboard.press("Control+Enter");
+    await page.getByTestId("form-error").filter({ hasText: "changed since you opened it" }).waitFor();
+    assert.equal(await page.getByTestId("claim-text").textContent(), "A corrected text.");
+    await screenshot(page, "stale-etag");
+    // The form kept the verdict and rationale: submitting again saves them.
+    await page.keyboard.press("Control+Enter");
+    await page.getByTestId("submitted").waitFor();
+    const after = stored(name);
+    assert.equal(after.verdict, "TRUE");
+    assert.equal(after.text, "A corrected text.");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a second reviewer's verdict arrives live, with no reload", async () => {
+    const alice = await signIn(browser, server, tokens.alice);
+    const bob = await signIn(browser, server, tokens.bob);
+    await alice.page.keyboard.press("n");
+    await alice.page.getByTestId("claim-text").waitFor();
+    const name = (await alice.page.locator(".claim .name").textContent()).split(" ")[0];
+    const countBefore = await bob.page.getByTestId("queue-count").textContent();
+    await bob.page.goto(`${server.url}#claims/${name.split("/")[1]}`);
+    await bob.page.getByTestId("claim-state").filter({ hasText: "held by alice" }).waitFor();
+    await bob.page.evaluate(() => (window.__notReloaded = true));
+    await alice.page.keyboard.press("7");
+    await alice.page.getByLabel("Rationale").fill("No source can settle it.");
+    await alice.page.keyboard.press("Control+Enter");
+    await alice.page.getByTestId("submitted").waitFor();
+    await bob.page.getByTestId("claim-state").filter({ hasText: "Unverifiable by alice" }).waitFor();
+    assert.equal(await bob.page.evaluate(() => window.__notReloaded), true);
+    await bob.page.waitForFunction((before) => document.querySelector('[data-testid="queue-count"]').textContent !== before, countBefore);
+    await screenshot(bob.page, "claim-history");
+    assert.deepEqual([...alice.errors, ...bob.errors], []);
+    await alice.context.close();
+    await bob.context.close();
+  });
+
+  test("search with a filter finds only what both ask for", async () => {
+    const { page, context, errors } = await signIn(browser, server, tokens.carol);
+    await page.keyboard.press("b");
+    await page.getByLabel("Words").fill("troops");
+    await page.getByLabel("Filter").fill("kind = STATISTIC");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByText(/claims? shown/).waitFor();
+    const results = await page.getByTestId("results").locator("li").allTextContents();
+    assert.ok(results.length >= 1);
+    for (const result of results) {
+      assert.match(result, /troops/i);
+      assert.match(result, /Statistic/);
+    }
+    // The mission article's troop figure: "60,000 to 90,000 Russian troops".
+    assert.ok(results.some((result) => result.includes("60,000 to 90,000 Russian troops")));
+    await page.getByLabel("Filter").fill("kind = NOT_A_KIND");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByTestId("notice").filter({ hasText: "InvalidArgument" }).waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a reader can read but not review", async () => {
+    const { page, context } = await signIn(browser, server, tokens.carol);
+    assert.match(await page.getByTestId("who").textContent(), /carol\s*Reader/);
+    await page.getByTestId("cannot-review").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Next claim (n)" }).isDisabled(), true);
+    await page.keyboard.press("n");
+    await page.getByTestId("notice").filter({ hasText: "cannot take claims" }).waitFor();
+    assert.equal(await page.getByTestId("claim-text").count(), 0);
+    // Nor can a reader's token call AcquireClaim by itself.
+    const refused = await page.evaluate(async () => {
+      const response = await fetch("/claimdb.v1.ReviewService/AcquireClaim", {
+        method: "POST",
+        headers: {
+          "content-type": "application/grpc-web+proto",
+          "x-grpc-web": "1",
+          authorization: `Bearer ${sessionStorage.getItem("claimdb.token")}`,
+        },
+        body: new Uint8Array([0, 0, 0, 0, 0]),
+      });
+      return response.headers.get("grpc-status");
+    });
+    assert.equal(refused, "7"); // PERMISSION_DENIED
+    await context.close();
+  });
+
+  test("a hostile article renders as inert text", async () => {
+    const { page, context, errors } = await signIn(browser, server, tokens.carol);
+    await page.goto(`${server.url}#browse?filter=${encodeURIComponent('article = "articles/2"')}`);
+    await page.getByTestId("results").locator("li a").first().click();
+    await page.getByTestId("article-body").waitFor();
+    const body = await page.getByTestId("article-body").textContent();
+    assert.ok(body.includes('<img src=x onerror="window.__pwned=1">'), body);
+    assert.ok(body.includes("<script>window.__pwned=2</script>"), body);
+    // Terminal escapes show as the symbols of their characters (ESC as ␛, BEL as ␇).
+    assert.ok(body.includes("said \u241b[2J\u241b]0;pwned\u2407 that rents"), body);
+    assert.equal(await page.locator("main img, main script").count(), 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("admins see the statistics and the audit log; reviewers have no such views", async () => {
+    const admin = await signIn(browser, server, tokens.admin);
+    await admin.page.getByRole("link", { name: "Stats" }).click();
+    const queue = await admin.page.getByTestId("stats-queue").textContent();
+    assert.match(queue, /Final\s*[1-9]/);
+    await screenshot(admin.page, "stats");
+    await admin.page.getByRole("link", { name: "Audit" }).click();
+    await admin.page.getByTestId("audit").locator("tr").first().waitFor();
+    assert.match(await admin.page.getByTestId("audit").textContent(), /SubmitReview/);
+    await admin.context.close();
+    const alice = await signIn(browser, server, tokens.alice);
+    assert.equal(await alice.page.getByRole("link", { name: "Stats" }).count(), 0);
+    await alice.context.close();
+  });
+
+  test("on a 390-pixel phone screen nothing runs off the side", async () => {
+    const { page, context, errors } = await signIn(browser, server, tokens.bob, { width: 390, height: 844 });
+    await page.keyboard.press("n");
+    await page.getByTestId("sentence").first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+    await screenshot(page, "phone");
+    await page.keyboard.press("?");
+    assert.equal(await page.locator("dialog#help").isVisible(), true);
+    await screenshot(page, "help");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
