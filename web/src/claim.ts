@@ -155,7 +155,8 @@ export function claimCard(claim: Claim): HTMLElement {
 /** The article with the claim's sentence highlighted and each rewrite marked where it stands. */
 export function articleView(article: Article, claim: Claim): HTMLElement {
   const sentence = claim.span ?? { start: 0, end: 0 };
-  const body = h("div", { class: "body", "data-testid": "article-body" });
+  // Focusable, so that keyboard users can scroll it.
+  const body = h("div", { class: "body", "data-testid": "article-body", tabindex: 0, role: "region", "aria-label": "Article text" });
   const marked = claim.rewrites.flatMap((rewrite) => (rewrite.span ? [{ ...rewrite, span: rewrite.span }] : []));
   for (const piece of pieces(article.body, sentence, marked)) {
     let node: Node;

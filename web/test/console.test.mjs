@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { Server, launchBrowser, root, screenshot, signIn } from "./support.mjs";
+import { Server, accessibilityProblems, launchBrowser, root, screenshot, signIn } from "./support.mjs";
 
 const MISSION = path.join(root, "../shared/articles/2022-01-01-biden-putin-call.txt");
 // The hostile article: markup, a script and terminal escapes in its words.
@@ -105,6 +105,34 @@ describe("the reviewer console", () => {
     await context.close();
   });
 
+  test("a previously checked claim is shown beside a new one, and its verdict taken in one click", async () => {
+    // Alice checks Mr Putin's warning of "a rupture in ties" ...
+    const alice = await signIn(browser, server, tokens.alice);
+    await alice.page.getByLabel("Only claims matching").fill('speaker = "Vladimir Putin"');
+    await alice.page.getByRole("button", { name: "Next claim (n)" }).click();
+    await alice.page.getByTestId("claim-text").filter({ hasText: "rupture in ties" }).waitFor();
+    await alice.page.keyboard.press("2");
+    await alice.page.getByLabel("Rationale").fill("The Kremlin's readout says so.");
+    await alice.page.keyboard.press("Control+Enter");
+    await alice.page.getByTestId("submitted").waitFor();
+    // ... then Bob is handed Mr Ushakov's account of the same warning.
+    const bob = await signIn(browser, server, tokens.bob);
+    await bob.page.getByLabel("Only claims matching").fill('speaker = "Yuri Ushakov" AND checkworthiness >= 0.7');
+    await bob.page.getByRole("button", { name: "Next claim (n)" }).click();
+    await bob.page.getByTestId("claim-text").filter({ hasText: "complete breakdown in ties" }).waitFor();
+    const match = bob.page.getByTestId("similar").filter({ hasText: "rupture in ties" });
+    assert.match(await match.textContent(), /Mostly true — alice \(here\)/);
+    await match.getByRole("button", { name: "Use “Mostly true”" }).click();
+    assert.equal(await bob.page.locator('button[data-verdict="MOSTLY_TRUE"]').getAttribute("aria-pressed"), "true");
+    assert.match(await bob.page.getByLabel("Rationale").inputValue(), /^Same claim as claims\/\d+: .*rupture in ties/);
+    await screenshot(bob.page, "previously-checked");
+    await bob.page.getByRole("button", { name: "Submit (Ctrl+Enter)" }).click();
+    await bob.page.getByTestId("submitted").waitFor();
+    assert.deepEqual([...alice.errors, ...bob.errors], []);
+    await alice.context.close();
+    await bob.context.close();
+  });
+
   test("a verdict is given by keyboard alone and stored as given", async () => {
     const { page, context, errors } = await signIn(browser, server, tokens.alice);
     await page.keyboard.press("n");
@@ -151,6 +179,27 @@ describe("the reviewer console", () => {
     const after = stored(name);
     assert.equal(after.verdict, "TRUE");
     assert.equal(after.text, "A corrected text.");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a correction shows what changes before it is saved, and lands in the claim's history", async () => {
+    const { page, context, errors } = await signIn(browser, server, tokens.bob);
+    await page.keyboard.press("n");
+    await page.getByTestId("claim-text").waitFor();
+    const name = (await page.locator(".claim .name").textContent()).split(" ")[0];
+    const speaker = stored(name).speaker;
+    await page.keyboard.press("e");
+    await page.getByLabel("Speaker").fill("A corrected speaker");
+    const diff = await page.getByTestId("diff").textContent();
+    assert.equal(diff, `speaker: ${speaker} → A corrected speaker`);
+    await page.getByRole("button", { name: "Save the correction" }).click();
+    await page.getByTestId("notice").filter({ hasText: `Corrected speaker of ${name}` }).waitFor();
+    assert.equal(stored(name).speaker, "A corrected speaker");
+    const history = server.cli(tokens.admin, "claims", "show", name, "--json");
+    assert.match(history, /A corrected speaker/);
+    await page.getByRole("button", { name: "Release (r)" }).click();
+    await page.getByText("Released").first().waitFor();
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -254,6 +303,36 @@ describe("the reviewer console", () => {
     const alice = await signIn(browser, server, tokens.alice);
     assert.equal(await alice.page.getByRole("link", { name: "Stats" }).count(), 0);
     await alice.context.close();
+  });
+
+  test("the main screens pass axe-core's WCAG 2.1 AA checks", async () => {
+    // The policy refuses injected scripts, rightly; this page lets axe in.
+    const { page, context } = await signIn(browser, server, tokens.admin, undefined, { bypassCSP: true });
+    const problems = {};
+    problems.queue = await accessibilityProblems(page);
+    await page.keyboard.press("n");
+    await page.getByTestId("sentence").first().waitFor();
+    await page.locator('[data-testid="similar"], .similar .empty').first().waitFor();
+    problems.claim = await accessibilityProblems(page);
+    await page.keyboard.press("?");
+    problems.help = await accessibilityProblems(page);
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Release (r)" }).click();
+    await page.getByText("Released").first().waitFor();
+    await page.keyboard.press("b");
+    await page.getByText(/claims? shown/).waitFor();
+    problems.browse = await accessibilityProblems(page);
+    await page.getByRole("link", { name: "Stats" }).click();
+    await page.getByTestId("stats-queue").waitFor();
+    problems.stats = await accessibilityProblems(page);
+    await page.getByRole("link", { name: "Audit" }).click();
+    await page.getByTestId("audit").locator("tr").first().waitFor();
+    problems.audit = await accessibilityProblems(page);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Token").waitFor();
+    problems.signIn = await accessibilityProblems(page);
+    assert.deepEqual(problems, { queue: [], claim: [], help: [], browse: [], stats: [], audit: [], signIn: [] });
+    await context.close();
   });
 
   test("on a 390-pixel phone screen nothing runs off the side", async () => {

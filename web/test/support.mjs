@@ -114,8 +114,8 @@ export async function launchBrowser() {
 }
 
 /** A signed-in page of the console; page errors fail the test that reads `errors`. */
-export async function signIn(browser, server, token, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
+export async function signIn(browser, server, token, viewport = { width: 1280, height: 800 }, contextOptions = {}) {
+  const context = await browser.newContext({ viewport, ...contextOptions });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
@@ -129,4 +129,15 @@ export async function signIn(browser, server, token, viewport = { width: 1280, h
 export function screenshot(page, name) {
   mkdirSync(screenshots, { recursive: true });
   return page.screenshot({ path: path.join(screenshots, `${name}.png`) });
+}
+
+const axeSource = path.join(root, "web/node_modules/axe-core/axe.min.js");
+
+/** What axe-core (WCAG 2.1 A and AA rules) finds wrong with the page as it stands. */
+export async function accessibilityProblems(page) {
+  await page.addScriptTag({ path: axeSource });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  return result.violations.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`);
 }
