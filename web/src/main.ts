@@ -132,6 +132,7 @@ function signInView(message?: string): void {
   });
   replace(app, h("main", {}, form));
   input.focus();
+  performance.mark("sign-in-ready");
 }
 
 function signOut(): void {
@@ -148,6 +149,7 @@ async function start(): Promise<void> {
   refreshQueue();
   if (!location.hash) history.replaceState(null, "", "#queue");
   await route();
+  performance.mark("console-ready");
 }
 
 /** Any call that comes back UNAUTHENTICATED ends the session. */
@@ -216,6 +218,7 @@ async function nextClaim(): Promise<void> {
   }
   if (!location.hash.startsWith("#queue")) history.pushState(null, "", "#queue");
   performance.mark("next-start");
+  cancelSimilar();
   try {
     const response = await reviews.acquireClaim({ filter: queueFilter.value.trim() });
     if (!response.claim) {
@@ -228,6 +231,7 @@ async function nextClaim(): Promise<void> {
     form.reset();
     queueView();
     await renderWork();
+    // From the key to the claim and its highlighted sentence on screen.
     performance.measure("next-claim", "next-start");
     say(`You hold ${response.claim.name} until ${when(response.claim.leaseExpireTime)}.`);
   } catch (failure) {
@@ -255,7 +259,9 @@ async function renderWork(): Promise<void> {
     h("div", { class: "columns" }, h("div", {}, claimCard(claim), changedBanner(), form.element), h("div", { class: "side" }, h("div", { "data-testid": "article" }), h("section", { class: "matches" }, h("h3", {}, "Previously checked"), similar))),
   );
   form.focusFirst();
-  const [fetched] = await Promise.all([article(claim.article), loadSimilar(claim, similar)]);
+  // The matches come when they come; the claim is shown once its article is.
+  void loadSimilar(claim, similar);
+  const fetched = await article(claim.article);
   if (shown?.claim.name !== claim.name) return;
   const slot = queueArea.querySelector('[data-testid="article"]');
   if (slot) {
@@ -272,14 +278,29 @@ function centreSentence(within: HTMLElement): void {
   body.scrollTop = Math.max(0, mark.offsetTop - body.clientHeight / 3);
 }
 
+// The matches of the claim on screen, still coming: a page over HTTP/1.1
+// has few connections, so a search for a claim no longer shown is cancelled.
+let similarCall: AbortController | null = null;
+
+function cancelSimilar(): void {
+  similarCall?.abort();
+  similarCall = null;
+}
+
 async function loadSimilar(claim: Claim, list: HTMLElement): Promise<void> {
+  cancelSimilar();
+  const call = new AbortController();
+  similarCall = call;
   try {
-    const response = await claims.findSimilarClaims({ query: { case: "claim", value: claim.name }, pageSize: 5 });
+    const response = await claims.findSimilarClaims({ query: { case: "claim", value: claim.name }, pageSize: 5 }, { signal: call.signal });
     const onUse = shown?.held ? useMatch : null;
     if (response.matches.length === 0) replace(list, h("li", { class: "empty" }, "No earlier claim says the same."));
     else replace(list, response.matches.map((match) => similarItem(match, onUse)));
   } catch (failure) {
+    if (call.signal.aborted) return;
     replace(list, h("li", { class: "error" }, describe(failure)));
+  } finally {
+    if (similarCall === call) similarCall = null;
   }
 }
 
@@ -399,6 +420,7 @@ async function submit(): Promise<void> {
   const claim = shown.claim;
   try {
     const response = await reviews.submitReview({ claim: claim.name, etag: claim.etag, ...values });
+    cancelSimilar();
     shown = null;
     form.reset();
     queueView();
@@ -435,6 +457,7 @@ async function release(): Promise<void> {
   const name = shown.claim.name;
   try {
     await reviews.releaseClaim({ name });
+    cancelSimilar();
     shown = null;
     form.reset();
     queueView();

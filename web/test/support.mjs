@@ -13,7 +13,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, "../..");
 export const binary = process.env.CLAIMDB_BIN ?? path.join(root, "target/debug/claimdb");
 export const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-export const screenshots = path.join(root, "web/screenshots");
+// Where the tests save screenshots of the main screens: web/test/out, or
+// CLAIMDB_SCREENSHOTS (relative to web/), e.g. \`screenshots\` to refresh
+// the ones the README shows.
+export const screenshots = path.resolve(root, "web", process.env.CLAIMDB_SCREENSHOTS ?? "test/out");
 
 /** The flags this machine's closed network needs (no background connections, no sandbox as root). */
 const CHROMIUM_ARGS = [
