@@ -160,7 +160,12 @@ pub struct Endpoints {
     /// Serve the reviewer console here: its files, and gRPC-Web (over
     /// HTTP/1.1 or HTTP/2) to the same services as the gRPC listener.
     pub web: Option<TcpListener>,
+    /// Origins (`scheme://host[:port]`, checked by [`parse_web_origin`])
+    /// whose pages may call the console's listener with CORS; none by default.
+    pub web_origins: Vec<http::HeaderValue>,
 }
+
+pub use web::parse_origin as parse_web_origin;
 
 /// As [`serve_on`], in plaintext.
 pub async fn serve_with(
@@ -329,6 +334,7 @@ pub async fn serve_on(
             .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
             .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
             .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+            .layer(tower::util::option_layer(web::cors(&endpoints.web_origins)))
             .layer(web::AssetsLayer)
             .layer(tonic_web::GrpcWebLayer::new())
             .layer(observe::ObserveLayer::new(Arc::clone(&metrics)))

@@ -1,7 +1,8 @@
 //! The reviewer console's listener: serves the console's built files (embedded in the binary from
 //! `web/dist`) and passes every gRPC-Web call on to the same services, layers and auth as the
-//! gRPC port. Only files the build made are served, with a strict Content-Security-Policy; no
-//! cross-origin request is answered (the console calls its own origin), so there is no CORS.
+//! gRPC port. Only files the build made are served, with a strict Content-Security-Policy. The
+//! console calls its own origin, so no cross-origin call is allowed unless an operator names
+//! the origins of their own front-ends (`--web-allow-origin`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -21,6 +22,46 @@ static ASSETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/web/dist");
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; \
      form-action 'none'; frame-ancestors 'none'";
+
+/// CORS for gRPC-Web calls from `origins` only (each `scheme://host[:port]`),
+/// with the headers a gRPC-Web client sends and reads; `None` when there are
+/// none, so that every cross-origin call is refused.
+pub fn cors(origins: &[HeaderValue]) -> Option<tower_http::cors::CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let request_headers = [
+        "authorization",
+        "content-type",
+        "x-grpc-web",
+        "x-user-agent",
+        "grpc-timeout",
+    ];
+    let response_headers = ["grpc-status", "grpc-message", "grpc-status-details-bin"];
+    Some(
+        tower_http::cors::CorsLayer::new()
+            .allow_origin(tower_http::cors::AllowOrigin::list(origins.iter().cloned()))
+            .allow_methods([Method::POST])
+            .allow_headers(request_headers.map(HeaderName::from_static))
+            .expose_headers(response_headers.map(HeaderName::from_static))
+            .max_age(std::time::Duration::from_secs(24 * 60 * 60)),
+    )
+}
+
+/// Checks an origin for `--web-allow-origin`: an http(s) scheme and host,
+/// an optional port, and nothing more (no path, no `*`).
+pub fn parse_origin(text: &str) -> Result<HeaderValue, String> {
+    let url = url::Url::parse(text).map_err(|err| format!("{text:?} is not an origin: {err}"))?;
+    let origin = url.origin();
+    if !matches!(url.scheme(), "http" | "https") || !origin.is_tuple() {
+        return Err(format!("{text:?} is not an http(s) origin"));
+    }
+    let serialised = origin.ascii_serialization();
+    if serialised != text.trim_end_matches('/') {
+        return Err(format!("{text:?} is not just an origin: write {serialised:?}"));
+    }
+    HeaderValue::from_str(&serialised).map_err(|err| format!("{text:?}: {err}"))
+}
 
 /// Answers requests for the console's files before they reach the gRPC
 /// layers; gRPC-Web calls go on.
@@ -209,6 +250,29 @@ mod tests {
         ] {
             assert!(find(path).is_none(), "{path}");
         }
+    }
+
+    #[test]
+    fn only_plain_origins_may_be_allowed() {
+        assert_eq!(
+            parse_origin("https://desk.example").unwrap(),
+            "https://desk.example"
+        );
+        assert_eq!(
+            parse_origin("http://127.0.0.1:5173/").unwrap(),
+            "http://127.0.0.1:5173"
+        );
+        for bad in [
+            "*",
+            "desk.example",
+            "https://desk.example/path",
+            "ftp://desk.example",
+            "null",
+            "",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad}");
+        }
+        assert!(cors(&[]).is_none());
     }
 
     #[test]

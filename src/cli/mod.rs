@@ -166,6 +166,11 @@ enum Command {
         #[arg(long, env = "CLAIMDB_WEB_ADDR", value_name = "ADDR", num_args = 0..=1,
               default_missing_value = "127.0.0.1:8080")]
         web: Option<String>,
+        /// Lets pages of this origin (`https://host[:port]`) call the
+        /// console's listener with gRPC-Web (CORS); repeat for more. None by
+        /// default: only the console itself, from its own origin, may.
+        #[arg(long, value_name = "ORIGIN", requires = "web", value_parser = crate::api::parse_web_origin)]
+        web_allow_origin: Vec<http::HeaderValue>,
         /// The organisation that publishes this database's verdicts, the
         /// `author` of every exported ClaimReview; needs
         /// --review-url-template. Without it ExportClaimReviews is refused.
@@ -685,6 +690,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             tls_key,
             metrics_addr,
             web,
+            web_allow_origin,
             publisher_name,
             publisher_url,
             review_url_template,
@@ -720,6 +726,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
                 tls: tls_cert.zip(tls_key),
                 metrics_addr,
                 web_addr: web,
+                web_origins: web_allow_origin,
             };
             serve::run(&db, listen, options, skip_check).await
         }

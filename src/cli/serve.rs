@@ -20,6 +20,8 @@ pub struct Listen {
     pub metrics_addr: Option<String>,
     /// Where to serve the reviewer console, if anywhere.
     pub web_addr: Option<String>,
+    /// Origins whose pages may call the console's listener (CORS).
+    pub web_origins: Vec<http::HeaderValue>,
 }
 
 pub async fn run(
@@ -94,7 +96,12 @@ pub async fn run(
         second_review = options.policy.second_review,
         "claimdb serving"
     );
-    let endpoints = api::Endpoints { tls, metrics, web };
+    let endpoints = api::Endpoints {
+        tls,
+        metrics,
+        web,
+        web_origins: listen.web_origins,
+    };
     api::serve_on(store, listener, endpoints, options, shutdown).await?;
     tracing::info!("claimdb stopped");
     Ok(())

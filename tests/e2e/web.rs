@@ -9,7 +9,7 @@ use std::time::Duration;
 use claimdb::api::pb;
 use prost::Message;
 
-use crate::support::spawn_server_with_web;
+use crate::support::{spawn_server_with_web, spawn_server_with_web_origins};
 
 /// An HTTP/1.1 answer: status code, headers (names in lower case) and body.
 struct Answer {
@@ -290,5 +290,73 @@ async fn get_caller_names_the_token_and_get_queue_counts_counts_the_queue() {
         .into_inner();
     // Six claims stored, none reviewed, one now held.
     assert_eq!((counts.unreviewed, counts.leased, counts.r#final), (6, 1, 0));
+    server.stop().await;
+}
+
+// See: #17 (CORS closed by default, open only to the origins an operator names).
+#[tokio::test]
+async fn cross_origin_calls_are_allowed_only_from_named_origins() {
+    let server = spawn_server_with_web_origins(&["https://desk.example"]).await;
+    let web = server.web.unwrap();
+    let reader = server.reader.clone();
+    let answers = tokio::task::spawn_blocking(move || {
+        let preflight = |origin: &str| {
+            http(
+                web,
+                "OPTIONS",
+                "/claimdb.v1.ReviewService/GetCaller",
+                &[
+                    ("Origin", origin),
+                    ("Access-Control-Request-Method", "POST"),
+                    (
+                        "Access-Control-Request-Headers",
+                        "authorization,content-type,x-grpc-web",
+                    ),
+                ],
+                b"",
+            )
+        };
+        let allowed = preflight("https://desk.example");
+        let other = preflight("https://elsewhere.example");
+        let call = {
+            let message = pb::GetCallerRequest {}.encode_to_vec();
+            let mut frame = vec![0u8];
+            frame.extend_from_slice(&(message.len() as u32).to_be_bytes());
+            frame.extend_from_slice(&message);
+            let bearer = format!("Bearer {reader}");
+            http(
+                web,
+                "POST",
+                "/claimdb.v1.ReviewService/GetCaller",
+                &[
+                    ("Origin", "https://desk.example"),
+                    ("content-type", "application/grpc-web+proto"),
+                    ("x-grpc-web", "1"),
+                    ("authorization", &bearer),
+                ],
+                &frame,
+            )
+        };
+        (allowed, other, call)
+    })
+    .await
+    .unwrap();
+    let (allowed, other, call) = answers;
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        Some("https://desk.example")
+    );
+    let allowed_headers = allowed.header("access-control-allow-headers").unwrap();
+    assert!(allowed_headers.contains("authorization"), "{allowed_headers}");
+    assert!(other.header("access-control-allow-origin").is_none());
+    assert_eq!(
+        call.header("access-control-allow-origin"),
+        Some("https://desk.example")
+    );
+    assert!(
+        call.header("access-control-expose-headers")
+            .unwrap()
+            .contains("grpc-status")
+    );
     server.stop().await;
 }

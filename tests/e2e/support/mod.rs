@@ -80,16 +80,26 @@ pub async fn spawn_server() -> TestServer {
 
 /// As [`spawn_server`], with server options (lease length, second review).
 pub async fn spawn_server_with(options: ServeOptions) -> TestServer {
-    spawn(options, false).await
+    spawn(options, None).await
 }
 
 /// As [`spawn_server`], also serving the reviewer console (`serve --web`)
 /// on a port of its own, `TestServer::web`.
 pub async fn spawn_server_with_web() -> TestServer {
-    spawn(ServeOptions::default(), true).await
+    spawn(ServeOptions::default(), Some(Vec::new())).await
 }
 
-async fn spawn(options: ServeOptions, web: bool) -> TestServer {
+/// As [`spawn_server_with_web`], letting pages of `origins` call it (CORS).
+pub async fn spawn_server_with_web_origins(origins: &[&str]) -> TestServer {
+    let origins = origins
+        .iter()
+        .map(|origin| claimdb::api::parse_web_origin(origin).unwrap())
+        .collect();
+    spawn(ServeOptions::default(), Some(origins)).await
+}
+
+/// `web`: serve the console too, with these CORS origins.
+async fn spawn(options: ServeOptions, web: Option<Vec<http::HeaderValue>>) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = Arc::new(SqliteStore::open(&dir.path().join("claimdb.sqlite")).unwrap());
     let store: Arc<dyn Store> = sqlite.clone();
@@ -105,16 +115,18 @@ async fn spawn(options: ServeOptions, web: bool) -> TestServer {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let web_listener = match web {
-        true => Some(TcpListener::bind("127.0.0.1:0").await.unwrap()),
-        false => None,
+        Some(_) => Some(TcpListener::bind("127.0.0.1:0").await.unwrap()),
+        None => None,
     };
-    let web = web_listener
-        .as_ref()
-        .map(|listener| listener.local_addr().unwrap());
     let endpoints = claimdb::api::Endpoints {
+        web_origins: web.unwrap_or_default(),
         web: web_listener,
         ..Default::default()
     };
+    let web = endpoints
+        .web
+        .as_ref()
+        .map(|listener| listener.local_addr().unwrap());
     let (shutdown, stop) = oneshot::channel::<()>();
     let handle = tokio::spawn(async move {
         claimdb::api::serve_on(store, listener, endpoints, options, async {
