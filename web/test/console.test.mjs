@@ -14,6 +14,12 @@ The minister said <img src=x onerror="window.__pwned=1"> that 40,000 homes were 
 The council said \u001b[2J\u001b]0;pwned\u0007 that rents rose by 12% in a year.
 `;
 
+// Claims whose words cannot stand alone: nobody in the article is "He" or "They".
+const UNRESOLVED = `date 2024-05-03 PARIS •
+He said the bridge would cost 4 billion euros.
+They have built 300 homes since March.
+`;
+
 let server;
 let browser;
 const tokens = {};
@@ -26,6 +32,7 @@ before(async () => {
   tokens.admin = server.adminToken;
   server.importFiles(MISSION);
   server.importFiles(server.writeArticle("hostile.txt", HOSTILE));
+  server.importFiles(server.writeArticle("unresolved.txt", UNRESOLVED));
   browser = await launchBrowser();
 });
 
@@ -99,6 +106,19 @@ describe("the reviewer console", () => {
     assert.match(await page.getByTestId("rewrites").textContent(), /Moscow → Russia \(metonym\)/);
     assert.match(await page.getByTestId("claim-state").textContent(), /held by alice/);
     await screenshot(page, "queue");
+    await page.getByRole("button", { name: "Release (r)" }).click();
+    await page.getByText("Released").first().waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a claim that keeps words it cannot resolve is flagged as needing context", async () => {
+    const { page, context, errors } = await signIn(browser, server, tokens.alice);
+    await page.getByLabel("Only claims matching").fill("needs_context = true");
+    await page.getByRole("button", { name: "Next claim (n)" }).click();
+    await page.getByTestId("needs-context").waitFor();
+    const text = await page.getByTestId("claim-text").textContent();
+    assert.ok(["He said the bridge would cost 4 billion euros.", "They have built 300 homes since March."].includes(text), text);
     await page.getByRole("button", { name: "Release (r)" }).click();
     await page.getByText("Released").first().waitFor();
     assert.deepEqual(errors, []);
