@@ -20,6 +20,17 @@ He said the bridge would cost 4 billion euros.
 They have built 300 homes since March.
 `;
 
+// Another fact-checker's verdict on one of the mission article's claims.
+const FACT_CHECK = JSON.stringify({
+  "@context": "https://schema.org",
+  "@type": "ClaimReview",
+  url: "https://checks.example/russia-troops-own-soil",
+  claimReviewed: "Russia says it has the right to move its troops on its own soil as it likes",
+  author: { "@type": "Organization", name: "Example Checks", url: "https://checks.example" },
+  datePublished: "2022-01-03",
+  reviewRating: { "@type": "Rating", alternateName: "Mostly True" },
+});
+
 let server;
 let browser;
 const tokens = {};
@@ -33,6 +44,7 @@ before(async () => {
   server.importFiles(MISSION);
   server.importFiles(server.writeArticle("hostile.txt", HOSTILE));
   server.importFiles(server.writeArticle("unresolved.txt", UNRESOLVED));
+  server.cli(tokens.admin, "import", "--format", "claimreview", server.writeArticle("fact-check.json", FACT_CHECK));
   browser = await launchBrowser();
 });
 
@@ -151,6 +163,24 @@ describe("the reviewer console", () => {
     assert.deepEqual([...alice.errors, ...bob.errors], []);
     await alice.context.close();
     await bob.context.close();
+  });
+
+  test("an imported fact-check is shown with its publisher, rating and page, and its verdict can be taken", async () => {
+    const { page, context, errors } = await signIn(browser, server, tokens.bob);
+    await page.getByLabel("Only claims matching").fill('speaker = "Russia"');
+    await page.getByRole("button", { name: "Next claim (n)" }).click();
+    // Of Russia's two claims (equally check-worthy), the later one comes first.
+    await page.getByTestId("claim-text").filter({ hasText: "Russia says it has the right to move its troops" }).waitFor();
+    const match = page.getByTestId("similar").filter({ hasText: "Example Checks" });
+    assert.match(await match.textContent(), /Mostly true — Example Checks: “Mostly True”/);
+    assert.equal(await match.getByRole("link", { name: "review" }).getAttribute("href"), "https://checks.example/russia-troops-own-soil");
+    await match.getByRole("button", { name: "Use “Mostly true”" }).click();
+    assert.equal(await page.getByLabel("Evidence URLs").inputValue(), "https://checks.example/russia-troops-own-soil");
+    assert.match(await page.getByLabel("Rationale").inputValue(), /Example Checks rated it “Mostly True”/);
+    await page.getByRole("button", { name: "Release (r)" }).click();
+    await page.getByText("Released").first().waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
   });
 
   test("a verdict is given by keyboard alone and stored as given", async () => {
