@@ -35,8 +35,14 @@ const app = document.getElementById("app")!;
 let caller: Caller | null = null;
 let watch: AbortController | null = null;
 
-// The claim on screen, and whether it is the one the reviewer holds.
+// The claim of the queue view, and whether the reviewer (still) holds it.
 let shown: { claim: Claim; held: boolean; changedBy?: ClaimEvent } | null = null;
+// The claim a claim page shows, by name.
+let viewed: string | null = null;
+
+function onQueue(): boolean {
+  return location.hash === "" || location.hash.startsWith("#queue");
+}
 
 // ---------- the frame ----------
 
@@ -144,6 +150,11 @@ function signOut(): void {
 
 async function start(): Promise<void> {
   caller = await reviews.getCaller({});
+  // A reload does not lose the claim the reviewer holds.
+  if (canReview()) {
+    const mine = await claims.listClaims({ filter: "holder = me", pageSize: 1, orderBy: "checkworthiness desc" });
+    shown = mine.claims.length > 0 ? { claim: mine.claims[0], held: true } : null;
+  }
   frame();
   live();
   refreshQueue();
@@ -168,6 +179,7 @@ async function route(): Promise<void> {
   if (!caller) return;
   frame();
   const hash = location.hash;
+  viewed = null;
   try {
     if (hash.startsWith("#claims/")) await detailView(`claims/${decodeURIComponent(hash.slice("#claims/".length))}`);
     else if (hash.startsWith("#browse")) browseView();
@@ -216,11 +228,32 @@ async function nextClaim(): Promise<void> {
     say("Your role cannot take claims from the queue.", "error");
     return;
   }
-  if (!location.hash.startsWith("#queue")) history.pushState(null, "", "#queue");
+  if (!onQueue()) history.pushState(null, "", "#queue");
   performance.mark("next-start");
   cancelSimilar();
   try {
-    const response = await reviews.acquireClaim({ filter: queueFilter.value.trim() });
+    // Next skips the claim on screen: the next one is taken first (so that
+    // it is another), then the skipped one goes back to the queue.
+    const skipped = shown?.held ? shown.claim.name : null;
+    const giveBack = async () => {
+      if (skipped === null) return;
+      await reviews.releaseClaim({ name: skipped }).catch((failure) => {
+        // Its lease may have ended already.
+        if (codeOf(failure) !== Code.FailedPrecondition) throw failure;
+      });
+    };
+    const filter = queueFilter.value.trim();
+    let response;
+    try {
+      response = await reviews.acquireClaim({ filter });
+    } catch (failure) {
+      // Holding as many claims as the server allows: give this one back first.
+      if (skipped === null || codeOf(failure) !== Code.ResourceExhausted) throw failure;
+      await giveBack();
+      shown = null;
+      response = await reviews.acquireClaim({ filter });
+    }
+    if (response.claim?.name !== skipped) await giveBack();
     if (!response.claim) {
       shown = null;
       queueView();
@@ -260,7 +293,7 @@ async function renderWork(): Promise<void> {
   );
   form.focusFirst();
   // The matches come when they come; the claim is shown once its article is.
-  void loadSimilar(claim, similar);
+  void loadSimilar(claim, similar, shown.held ? useMatch : null);
   const fetched = await article(claim.article);
   if (shown?.claim.name !== claim.name) return;
   const slot = queueArea.querySelector('[data-testid="article"]');
@@ -287,13 +320,12 @@ function cancelSimilar(): void {
   similarCall = null;
 }
 
-async function loadSimilar(claim: Claim, list: HTMLElement): Promise<void> {
+async function loadSimilar(claim: Claim, list: HTMLElement, onUse: ((match: SimilarClaim) => void) | null): Promise<void> {
   cancelSimilar();
   const call = new AbortController();
   similarCall = call;
   try {
     const response = await claims.findSimilarClaims({ query: { case: "claim", value: claim.name }, pageSize: 5 }, { signal: call.signal });
-    const onUse = shown?.held ? useMatch : null;
     if (response.matches.length === 0) replace(list, h("li", { class: "empty" }, "No earlier claim says the same."));
     else replace(list, response.matches.map((match) => similarItem(match, onUse)));
   } catch (failure) {
@@ -627,15 +659,16 @@ function browseView(): void {
 
 async function detailView(name: string): Promise<void> {
   const [claim, history] = await Promise.all([claims.getClaim({ name }), reviews.getClaimHistory({ name })]);
-  shown = { claim, held: shown?.held === true && shown.claim.name === name };
+  viewed = name;
   const similar = h("ul", { class: "similar" });
   const holder = h("div", { "data-testid": "article" });
   replace(
     main,
     h("div", { class: "columns" }, h("div", {}, claimCard(claim), historyView(history)), h("div", { class: "side" }, holder, h("section", { class: "matches" }, h("h3", {}, "Previously checked"), similar))),
   );
-  const [fetched] = await Promise.all([article(claim.article), loadSimilar(claim, similar)]);
-  if (location.hash === `#claims/${claimId(name)}`) {
+  void loadSimilar(claim, similar, null);
+  const fetched = await article(claim.article);
+  if (viewed === name) {
     holder.replaceWith(articleView(fetched, claim));
     centreSentence(main);
   }
@@ -763,23 +796,25 @@ function live(): void {
 function onEvent(event: ClaimEvent): void {
   refreshQueue();
   if (event.type === ClaimEvent_Type.EVENTS_DROPPED) {
-    if (shown && !shown.held) void route();
+    // Missed events: a claim page reads its claim again.
+    if (viewed) void route();
     return;
   }
   const claim = event.claim;
-  if (!claim || !shown || claim.name !== shown.claim.name) return;
-  // This page's own acquire or correction: nothing it does not know.
-  if (claim.etag === shown.claim.etag) return;
-  if (shown.held) {
-    // Keep the etag the reviewer read: their verdict must not silently
-    // apply to a claim that changed under them.
-    shown.changedBy = event;
-    void renderWork();
-    say(`${event.actor} changed ${claim.name} while you had it open.`, "error");
-  } else if (location.hash === `#claims/${claimId(claim.name)}`) {
+  if (!claim) return;
+  if (claim.name === viewed) {
     void route();
     say(`${claim.name}: ${words(ClaimEvent_Type[event.type])} by ${event.actor}.`);
+    return;
   }
+  if (!shown || claim.name !== shown.claim.name) return;
+  // This page's own acquire or correction: nothing it does not know.
+  if (claim.etag === shown.claim.etag) return;
+  // Keep the etag the reviewer read: their verdict must not silently apply
+  // to a claim that changed under them.
+  shown.changedBy = event;
+  if (onQueue()) void renderWork();
+  say(`${event.actor} changed ${claim.name} while you had it open.`, "error");
 }
 
 // ---------- keyboard ----------
@@ -791,7 +826,7 @@ function typing(target: EventTarget | null): boolean {
 document.addEventListener("keydown", (event) => {
   if (!caller) return;
   if (document.querySelector("dialog[open]") && event.key !== "Escape") return;
-  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && onQueue()) {
     event.preventDefault();
     void submit();
     return;
@@ -804,14 +839,14 @@ document.addEventListener("keydown", (event) => {
   const key = event.key;
   if (key === "?") helpDialog.showModal();
   else if (key === "n") void nextClaim();
-  else if (key === "s") void submit();
-  else if (key === "r") void release();
-  else if (key === "e") editDialog();
+  else if (key === "s" && onQueue()) void submit();
+  else if (key === "r" && onQueue()) void release();
+  else if (key === "e" && onQueue()) editDialog();
   else if (key === "q") location.hash = "#queue";
   else if (key === "b" || key === "/") {
     if (!location.hash.startsWith("#browse")) location.hash = "#browse";
     else document.getElementById("search")?.focus();
-  } else if (/^[1-8]$/.test(key) && shown?.held) form.choose(VERDICTS[Number(key) - 1]);
+  } else if (/^[1-8]$/.test(key) && shown?.held && onQueue()) form.choose(VERDICTS[Number(key) - 1]);
   else return;
   event.preventDefault();
 });

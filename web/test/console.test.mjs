@@ -124,6 +124,29 @@ describe("the reviewer console", () => {
     await context.close();
   });
 
+  test("a reload keeps the claim held, and next gives it back to the queue", async () => {
+    const { page, context, errors } = await signIn(browser, server, tokens.alice);
+    await page.keyboard.press("n");
+    await page.getByTestId("claim-text").waitFor();
+    const first = (await page.locator(".claim .name").textContent()).split(" ")[0];
+    await page.reload();
+    await page.locator(".claim .name").filter({ hasText: first }).waitFor();
+    assert.match(await page.getByTestId("claim-state").textContent(), /held by alice/);
+    await page.keyboard.press("n");
+    await page.waitForFunction((name) => {
+      const shownName = document.querySelector(".claim .name")?.textContent.split(" ")[0];
+      return shownName !== undefined && shownName !== name;
+    }, first);
+    const second = (await page.locator(".claim .name").textContent()).split(" ")[0];
+    assert.notEqual(second, first);
+    assert.equal(stored(first).leaseHolder ?? "", "");
+    assert.equal(stored(second).leaseHolder, "alice");
+    await page.getByRole("button", { name: "Release (r)" }).click();
+    await page.getByText("Released").first().waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("a claim that keeps words it cannot resolve is flagged as needing context", async () => {
     const { page, context, errors } = await signIn(browser, server, tokens.alice);
     await page.getByLabel("Only claims matching").fill("needs_context = true");
