@@ -64,7 +64,7 @@ pub fn parse_origin(text: &str) -> Result<HeaderValue, String> {
 }
 
 /// Answers requests for the console's files before they reach the gRPC
-/// layers; gRPC-Web calls go on.
+/// layers; gRPC-Web and gRPC calls go on.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AssetsLayer;
 
@@ -95,7 +95,7 @@ where
     }
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        if is_grpc_web(&request) {
+        if is_grpc(&request) {
             return Box::pin(self.inner.call(request));
         }
         let response = asset_response(request.method(), request.uri().path());
@@ -103,14 +103,14 @@ where
     }
 }
 
-/// Whether the request is a gRPC-Web call (by its content type, as the
-/// gRPC-Web protocol defines it).
-fn is_grpc_web<B>(request: &http::Request<B>) -> bool {
+/// Whether the request is a gRPC-Web call or a plain gRPC one (by its
+/// content type, `application/grpc-web…` or `application/grpc…`).
+fn is_grpc<B>(request: &http::Request<B>) -> bool {
     request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("application/grpc-web"))
+        .is_some_and(|value| value.starts_with("application/grpc"))
 }
 
 /// The answer to a plain HTTP request: a file of the console, or why not.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose};
 
-use crate::support::process::start_server_with;
+use crate::support::process::{start_server_reporting, start_server_with};
 
 const MISSION_PATH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -215,4 +215,45 @@ fn tls_flags_come_together_and_a_bad_file_stops_the_start_by_name() {
     );
     // None of these got as far as creating the database.
     assert!(!db.exists());
+}
+
+// See: #17 (the console's listener shares the TLS identity).
+#[test]
+fn the_console_listener_serves_over_tls_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = make_pki(dir.path());
+    let db = dir.path().join("claimdb.sqlite");
+    let (mut server, _addr, token, serving_line) = start_server_reporting(
+        &db,
+        true,
+        &[
+            "--tls-cert",
+            path(&pki.cert),
+            "--tls-key",
+            path(&pki.key),
+            "--web",
+            "127.0.0.1:0",
+        ],
+    );
+    let web = serving_line
+        .split_once("web_addr=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(web, _)| web.to_owned())
+        .unwrap_or_else(|| panic!("no console address in {serving_line:?}"));
+    let token = token.unwrap();
+    // The console's port speaks gRPC as well as gRPC-Web: the CLI reaches
+    // it over TLS with the authority, and a plaintext client is refused.
+    let https = format!("https://{web}");
+    let listed = claimdb(
+        &["articles", "list", "--addr", &https, "--ca-file", path(&pki.ca)],
+        &[("CLAIMDB_TOKEN", &token)],
+    );
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let plaintext = claimdb(
+        &["articles", "list", "--addr", &web],
+        &[("CLAIMDB_TOKEN", &token)],
+    );
+    assert!(!plaintext.status.success());
+    let _ = server.kill();
+    let _ = server.wait();
 }
