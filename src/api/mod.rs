@@ -92,6 +92,11 @@ pub struct ServeOptions {
     pub max_connections: usize,
     /// How long a new connection may stay silent before it is closed.
     pub handshake_timeout: Duration,
+    /// How often a connection is pinged (HTTP/2 PING), and how long the
+    /// peer has to answer before the connection is closed: a peer that
+    /// vanished without closing frees its place.
+    pub keepalive_interval: Duration,
+    pub keepalive_timeout: Duration,
     /// The most claimdb calls under way at once, server-wide; a call that
     /// finds no place within 200 ms gets `UNAVAILABLE` with a retry hint.
     pub max_in_flight: usize,
@@ -114,11 +119,11 @@ pub const DEFAULT_REQUEST_DEADLINE: Duration = Duration::from_secs(30);
 pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// HTTP/2 streams one connection may have open at once (advertised in its
 /// SETTINGS as `MAX_CONCURRENT_STREAMS`).
-const MAX_STREAMS_PER_CONNECTION: u32 = 64;
-/// How often an idle connection is pinged, and how long the peer has to
-/// answer before the connection is closed.
-const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
-const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(10);
+pub const MAX_STREAMS_PER_CONNECTION: u32 = 64;
+/// The defaults of [`ServeOptions::keepalive_interval`] and
+/// [`ServeOptions::keepalive_timeout`].
+pub const DEFAULT_KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
+pub const DEFAULT_KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a stop waits for calls under way by default.
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -133,6 +138,8 @@ impl Default for ServeOptions {
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
+            keepalive_interval: DEFAULT_KEEPALIVE_INTERVAL,
+            keepalive_timeout: DEFAULT_KEEPALIVE_TIMEOUT,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             request_deadline: DEFAULT_REQUEST_DEADLINE,
             publisher: None,
@@ -309,8 +316,8 @@ pub async fn serve_on(
     let incoming = listen::incoming(listener, options.max_connections, options.handshake_timeout);
     let grpc_server = builder
         .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
-        .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
-        .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+        .http2_keepalive_interval(Some(options.keepalive_interval))
+        .http2_keepalive_timeout(Some(options.keepalive_timeout))
         .layer(observe::ObserveLayer::new(Arc::clone(&metrics)))
         .layer(wire::WireErrorsLayer)
         .layer(admission.clone())
@@ -332,8 +339,8 @@ pub async fn serve_on(
         builder
             .accept_http1(true)
             .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
-            .http2_keepalive_interval(Some(KEEPALIVE_INTERVAL))
-            .http2_keepalive_timeout(Some(KEEPALIVE_TIMEOUT))
+            .http2_keepalive_interval(Some(options.keepalive_interval))
+            .http2_keepalive_timeout(Some(options.keepalive_timeout))
             .layer(tower::util::option_layer(web::cors(&endpoints.web_origins)))
             .layer(web::AssetsLayer)
             .layer(tonic_web::GrpcWebLayer::new())

@@ -719,6 +719,8 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
                 max_in_flight: max_in_flight as usize,
                 request_deadline: std::time::Duration::from_secs(request_deadline),
                 handshake_timeout: crate::api::DEFAULT_HANDSHAKE_TIMEOUT,
+                keepalive_interval: crate::api::DEFAULT_KEEPALIVE_INTERVAL,
+                keepalive_timeout: crate::api::DEFAULT_KEEPALIVE_TIMEOUT,
                 publisher,
             };
             let listen = serve::Listen {

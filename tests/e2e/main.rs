@@ -15,6 +15,7 @@ mod eval_matching;
 mod eval_news;
 mod filters;
 mod hostile;
+mod http2;
 mod import;
 mod model_cli;
 mod operations;
