@@ -286,10 +286,10 @@ async function article(name: string): Promise<Article> {
 async function renderWork(): Promise<void> {
   if (!shown) return;
   const claim = shown.claim;
-  const similar = h("ul", { class: "similar", "aria-label": "Previously checked claims" });
+  const similar = h("ul", { class: "similar", "aria-label": "Previously checked claims" }, h("li", { class: "empty" }, "Looking for earlier checks…"));
   replace(
     queueArea,
-    h("div", { class: "columns" }, h("div", {}, claimCard(claim), changedBanner(), form.element), h("div", { class: "side" }, h("div", { "data-testid": "article" }), h("section", { class: "matches" }, h("h3", {}, "Previously checked"), similar))),
+    h("div", { class: "columns" }, h("div", {}, claimCard(claim), changedBanner(), form.element), h("div", { class: "side" }, h("div", { "data-testid": "article", class: "empty" }, "Loading the article…"), h("section", { class: "matches" }, h("h3", {}, "Previously checked"), similar))),
   );
   form.focusFirst();
   // The matches come when they come; the claim is shown once its article is.
@@ -326,7 +326,7 @@ async function loadSimilar(claim: Claim, list: HTMLElement, onUse: ((match: Simi
   similarCall = call;
   try {
     const response = await claims.findSimilarClaims({ query: { case: "claim", value: claim.name }, pageSize: 5 }, { signal: call.signal });
-    if (response.matches.length === 0) replace(list, h("li", { class: "empty" }, "No earlier claim says the same."));
+    if (response.matches.length === 0) replace(list, h("li", { class: "empty", "data-testid": "no-similar" }, "No earlier claim says the same."));
     else replace(list, response.matches.map((match) => similarItem(match, onUse)));
   } catch (failure) {
     if (call.signal.aborted) return;
@@ -660,8 +660,8 @@ function browseView(): void {
 async function detailView(name: string): Promise<void> {
   const [claim, history] = await Promise.all([claims.getClaim({ name }), reviews.getClaimHistory({ name })]);
   viewed = name;
-  const similar = h("ul", { class: "similar" });
-  const holder = h("div", { "data-testid": "article" });
+  const similar = h("ul", { class: "similar", "aria-label": "Previously checked claims" }, h("li", { class: "empty" }, "Looking for earlier checks…"));
+  const holder = h("div", { "data-testid": "article", class: "empty" }, "Loading the article…");
   replace(
     main,
     h("div", { class: "columns" }, h("div", {}, claimCard(claim), historyView(history)), h("div", { class: "side" }, holder, h("section", { class: "matches" }, h("h3", {}, "Previously checked"), similar))),

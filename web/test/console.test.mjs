@@ -294,6 +294,8 @@ describe("the reviewer console", () => {
     await bob.page.getByTestId("claim-state").filter({ hasText: "Unverifiable by alice" }).waitFor();
     assert.equal(await bob.page.evaluate(() => window.__notReloaded), true);
     await bob.page.waitForFunction((before) => document.querySelector('[data-testid="queue-count"]').textContent !== before, countBefore);
+    await bob.page.getByTestId("article-body").waitFor();
+    await bob.page.locator('[data-testid="similar"], [data-testid="no-similar"]').first().waitFor();
     await screenshot(bob.page, "claim-history");
     assert.deepEqual([...alice.errors, ...bob.errors], []);
     await alice.context.close();
@@ -385,7 +387,7 @@ describe("the reviewer console", () => {
     problems.queue = await accessibilityProblems(page);
     await page.keyboard.press("n");
     await page.getByTestId("sentence").first().waitFor();
-    await page.locator('[data-testid="similar"], .similar .empty').first().waitFor();
+    await page.locator('[data-testid="similar"], [data-testid="no-similar"]').first().waitFor();
     problems.claim = await accessibilityProblems(page);
     await page.keyboard.press("?");
     problems.help = await accessibilityProblems(page);
