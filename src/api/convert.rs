@@ -294,6 +294,7 @@ pub fn review_stats(stats: ReviewStats, second_review: bool) -> pb::ReviewStats 
             awaiting_second: count(queue.awaiting_second),
             disputed: count(queue.disputed),
             r#final: count(queue.final_verdicts),
+            imported: count(queue.imported),
         }),
         reviewers: stats
             .reviewers

@@ -227,6 +227,7 @@ pub fn stats_text(stats: &pb::ReviewStats) -> String {
         ("awaiting second", queue.awaiting_second),
         ("disputed", queue.disputed),
         ("final", queue.r#final),
+        ("imported", queue.imported),
     ] {
         text.push_str(&format!("  {label:<16}{n:>10}\n"));
     }

@@ -241,7 +241,10 @@ pub struct QueueCounts {
     /// Reviewed once, waiting for a second reviewer.
     pub awaiting_second: u64,
     pub disputed: u64,
+    /// With a final verdict given here (not an imported fact-check's).
     pub final_verdicts: u64,
+    /// Taken in with another fact-checker's review (ImportClaimReviews).
+    pub imported: u64,
 }
 
 /// One reviewer's throughput.

@@ -742,3 +742,44 @@ async fn a_verdict_waiting_for_its_second_reviewer_is_not_published() {
             .is_empty()
     );
 }
+
+// See: #15 (the statistics count our verdicts apart from imported ones).
+#[tokio::test]
+async fn imported_fact_checks_are_counted_apart_from_the_verdicts_given_here() {
+    let server = spawn_server().await;
+    let review = r#"{"@type":"ClaimReview","url":"https://a.example/2","claimReviewed":"The tunnel cost 9 million.",
+        "author":"A Checker","reviewRating":{"alternateName":"False"}}"#;
+    import(&server, vec![("review.json".into(), review.into())])
+        .await
+        .unwrap();
+    server.load_claims(1, 2).await;
+    let mut reviews = server.reviews(Some(&server.reviewer)).await;
+    let claim = reviews
+        .acquire_claim(pb::AcquireClaimRequest::default())
+        .await
+        .unwrap()
+        .into_inner()
+        .claim
+        .unwrap();
+    reviews
+        .submit_review(pb::SubmitReviewRequest {
+            claim: claim.name,
+            etag: claim.etag,
+            verdict: pb::Verdict::True.into(),
+            rationale: "Checked.".into(),
+            evidence_urls: vec![],
+        })
+        .await
+        .unwrap();
+    let stats = server
+        .reviews(Some(&server.admin))
+        .await
+        .get_review_stats(pb::GetReviewStatsRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    let queue = stats.queue.unwrap();
+    // One verdict given here, one fact-check imported, one claim left.
+    assert_eq!((queue.r#final, queue.imported, queue.unreviewed), (1, 1, 1));
+    server.stop().await;
+}

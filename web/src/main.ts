@@ -691,7 +691,8 @@ async function statsView(): Promise<void> {
         ["Held now", queue.leased],
         ["Awaiting a second review", queue.awaitingSecond],
         ["Disputed", queue.disputed],
-        ["Final", queue.final],
+        ["Final (given here)", queue.final],
+        ["Imported fact-checks", queue.imported],
       ].map(([label, value]) => h("tr", {}, h("th", { scope: "row" }, String(label)), h("td", {}, String(value))))),
     ),
     h(

@@ -369,7 +369,8 @@ describe("the reviewer console", () => {
     const admin = await signIn(browser, server, tokens.admin);
     await admin.page.getByRole("link", { name: "Stats" }).click();
     const queue = await admin.page.getByTestId("stats-queue").textContent();
-    assert.match(queue, /Final\s*[1-9]/);
+    assert.match(queue, /Final \(given here\)\s*[1-9]/);
+    assert.match(queue, /Imported fact-checks\s*1/);
     await screenshot(admin.page, "stats");
     await admin.page.getByRole("link", { name: "Audit" }).click();
     await admin.page.getByTestId("audit").locator("tr").first().waitFor();

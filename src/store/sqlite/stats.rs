@@ -34,7 +34,14 @@ pub fn stats(conn: &Connection, throughput_window: Duration) -> Result<ReviewSta
             &[],
         )?,
         disputed: count("SELECT count(*) FROM claims WHERE review_state = 'DISPUTED'", &[])?,
-        final_verdicts: count("SELECT count(*) FROM claims WHERE verdict_final = 1", &[])?,
+        // An imported claim's verdict is its publisher's, not a review of
+        // this database's, unless someone here reviewed it too.
+        final_verdicts: count(
+            "SELECT count(*) FROM claims c WHERE c.verdict_final = 1 \
+             AND EXISTS (SELECT 1 FROM reviews r WHERE r.claim_id = c.id)",
+            &[],
+        )?,
+        imported: count("SELECT count(*) FROM external_reviews", &[])?,
     };
     let since = now.saturating_sub(i64::try_from(throughput_window.as_micros()).unwrap_or(i64::MAX));
     let mut statement = conn.prepare_cached(
