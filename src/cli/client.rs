@@ -528,6 +528,14 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
                     claim.name,
                     claim.etag
                 );
+                if let Some(first) = similar.first().and_then(|found| found.claim.as_ref()) {
+                    outln!(
+                        "claimdb review submit {} --etag '{}' --same-as {}   # takes that claim's verdict",
+                        claim.name,
+                        claim.etag,
+                        first.name
+                    );
+                }
             }
         }
         ReviewCommand::Submit {
@@ -536,7 +544,28 @@ pub async fn review(args: ClientArgs, command: ReviewCommand) -> anyhow::Result<
             verdict,
             rationale,
             evidence,
+            same_as,
         } => {
+            let (verdict, rationale, evidence) = match same_as {
+                Some(same_as) => {
+                    let matched = matched_review(&args, &resource_name("claims", &same_as)).await?;
+                    let mut urls = evidence;
+                    if urls.is_empty() {
+                        urls = matched.evidence;
+                    }
+                    (
+                        verdict.unwrap_or(matched.verdict),
+                        rationale.unwrap_or(matched.rationale),
+                        urls,
+                    )
+                }
+                // clap requires both without --same-as.
+                None => (
+                    verdict.context("--verdict is required")?,
+                    rationale.context("--rationale is required")?,
+                    evidence,
+                ),
+            };
             let response = client
                 .submit_review(pb::SubmitReviewRequest {
                     claim: resource_name("claims", &claim),
@@ -669,4 +698,67 @@ pub async fn audit(args: ClientArgs, filter: AuditArgs, page: PageArgs) -> anyho
         }
         page_token = response.next_page_token;
     }
+}
+
+/// What `review submit --same-as` takes from a previously checked claim.
+struct MatchedReview {
+    verdict: pb::Verdict,
+    rationale: String,
+    evidence: Vec<String>,
+}
+
+/// The verdict of `name`, a rationale that names it, and its evidence: an
+/// imported fact-check's page, or the sources of our latest review of it.
+async fn matched_review(args: &ClientArgs, name: &str) -> anyhow::Result<MatchedReview> {
+    let matched = claim_client(args)
+        .await?
+        .get_claim(pb::GetClaimRequest {
+            name: name.to_owned(),
+        })
+        .await
+        .map_err(call_failed)?
+        .into_inner();
+    let verdict = matched.verdict();
+    if verdict == pb::Verdict::Unspecified {
+        anyhow::bail!("--same-as {name}: that claim has no verdict to take");
+    }
+    let (by, evidence) = match &matched.external_review {
+        Some(external) => (
+            format!(
+                "{} rated it \u{201c}{}\u{201d}",
+                external.publisher, external.rating
+            ),
+            std::iter::once(external.url.clone())
+                .filter(|url| !url.is_empty())
+                .collect(),
+        ),
+        None => {
+            let reviews = review_client(args)
+                .await?
+                .list_reviews(pb::ListReviewsRequest {
+                    parent: name.to_owned(),
+                    page_size: 1000,
+                    page_token: String::new(),
+                })
+                .await
+                .map_err(call_failed)?
+                .into_inner()
+                .reviews;
+            let latest = reviews.last();
+            (
+                format!(
+                    "reviewed here by {}",
+                    latest.map_or(matched.last_reviewer.as_str(), |review| review.reviewer.as_str())
+                ),
+                latest
+                    .map(|review| review.evidence_urls.clone())
+                    .unwrap_or_default(),
+            )
+        }
+    };
+    Ok(MatchedReview {
+        verdict,
+        rationale: format!("Same claim as {name}: \u{201c}{}\u{201d} ({by}).", matched.text),
+        evidence,
+    })
 }

@@ -525,14 +525,21 @@ enum ReviewCommand {
         etag: String,
         /// TRUE, MOSTLY_TRUE, MIXED, MOSTLY_FALSE, FALSE, MISLEADING,
         /// UNVERIFIABLE or NOT_A_CLAIM.
-        #[arg(long, value_parser = parse_verdict)]
-        verdict: crate::api::pb::Verdict,
+        #[arg(long, value_parser = parse_verdict, required_unless_present = "same_as")]
+        verdict: Option<crate::api::pb::Verdict>,
         /// Why the verdict holds.
-        #[arg(long)]
-        rationale: String,
+        #[arg(long, required_unless_present = "same_as")]
+        rationale: Option<String>,
         /// A source (http or https URL); repeat for several.
         #[arg(long = "evidence")]
         evidence: Vec<String>,
+        /// Takes the verdict of a previously checked claim that says the
+        /// same (one `review next` lists), e.g. `claims/12`: its verdict,
+        /// a rationale naming it, and its evidence (an imported
+        /// fact-check's page, or our review's sources). --verdict,
+        /// --rationale and --evidence still win.
+        #[arg(long, value_name = "CLAIM")]
+        same_as: Option<String>,
     },
     /// Lists the claims leased to you now (the filter `holder = me`).
     Mine {

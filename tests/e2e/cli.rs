@@ -346,6 +346,77 @@ async fn review_next_shows_an_earlier_fact_check_of_the_same_claim() {
             && matches.contains("complete breakdown in ties"),
         "{shown}"
     );
+
+    // One step takes the fact-check's verdict, with its page as evidence.
+    let matched = matches
+        .lines()
+        .find(|line| line.contains("complete breakdown in ties"))
+        .and_then(|line| line.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let hint = shown
+        .lines()
+        .find(|line| line.starts_with("claimdb review submit "))
+        .unwrap_or_else(|| panic!("{shown}"));
+    let words: Vec<&str> = hint.split_whitespace().collect();
+    let (claim, etag) = (words[3], words[5].trim_matches('\''));
+    let submitted = claimdb(
+        strings(&[
+            "review",
+            "submit",
+            claim,
+            "--etag",
+            etag,
+            "--same-as",
+            &matched,
+            "--json",
+            "--addr",
+            &addr,
+        ]),
+        reviewer.clone(),
+    )
+    .await;
+    assert!(
+        submitted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&submitted.stderr)
+    );
+    let answer = &stdout_json_lines(&submitted)[0];
+    let review = &answer["review"];
+    assert_eq!(review["verdict"], "MOSTLY_FALSE");
+    assert_eq!(
+        review["evidenceUrls"],
+        serde_json::json!(["https://checks.example/reviews/7"])
+    );
+    let rationale = review["rationale"].as_str().unwrap();
+    assert!(
+        rationale.starts_with(&format!("Same claim as {matched}: "))
+            && rationale.contains("Example Checks rated it \u{201c}Mostly False\u{201d}"),
+        "{rationale}"
+    );
+    // A claim with no verdict has none to give: claims/2, the article's
+    // first (claims/1 is the imported fact-check).
+    let unreviewed = claimdb(
+        strings(&[
+            "review",
+            "submit",
+            claim,
+            "--etag",
+            etag,
+            "--same-as",
+            "claims/2",
+            "--addr",
+            &addr,
+        ]),
+        reviewer,
+    )
+    .await;
+    assert!(!unreviewed.status.success());
+    let message = String::from_utf8_lossy(&unreviewed.stderr);
+    assert!(
+        message.contains("--same-as claims/2: that claim has no verdict to take"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
