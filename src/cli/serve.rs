@@ -61,30 +61,8 @@ pub async fn run(
     let listener = TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
-    let metrics = match &listen.metrics_addr {
-        Some(metrics_addr) => Some(
-            TcpListener::bind(metrics_addr)
-                .await
-                .with_context(|| format!("cannot listen on --metrics-addr {metrics_addr}"))?,
-        ),
-        None => None,
-    };
-    let metrics_addr = match &metrics {
-        Some(metrics) => Some(metrics.local_addr()?),
-        None => None,
-    };
-    let web = match &listen.web_addr {
-        Some(web_addr) => Some(
-            TcpListener::bind(web_addr)
-                .await
-                .with_context(|| format!("cannot listen on --web {web_addr}"))?,
-        ),
-        None => None,
-    };
-    let web_addr = match &web {
-        Some(web) => Some(web.local_addr()?),
-        None => None,
-    };
+    let (metrics, metrics_addr) = bind_extra(listen.metrics_addr.as_deref(), "--metrics-addr").await?;
+    let (web, web_addr) = bind_extra(listen.web_addr.as_deref(), "--web").await?;
     let shutdown = shutdown_signal()?;
     tracing::info!(
         addr = %listener.local_addr()?,
@@ -105,6 +83,22 @@ pub async fn run(
     api::serve_on(store, listener, endpoints, options, shutdown).await?;
     tracing::info!("claimdb stopped");
     Ok(())
+}
+
+/// Binds the listener of an optional flag (`--metrics-addr`, `--web`), with
+/// the address it got (port 0 picks a free one).
+async fn bind_extra(
+    addr: Option<&str>,
+    flag: &str,
+) -> anyhow::Result<(Option<TcpListener>, Option<std::net::SocketAddr>)> {
+    let Some(addr) = addr else {
+        return Ok((None, None));
+    };
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {flag} {addr}"))?;
+    let bound = listener.local_addr()?;
+    Ok((Some(listener), Some(bound)))
 }
 
 /// Reads and checks `--tls-cert` and `--tls-key`.

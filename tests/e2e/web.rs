@@ -79,14 +79,15 @@ fn dechunk(mut raw: &[u8]) -> Vec<u8> {
     }
 }
 
-/// A gRPC-Web call: the request framed, the answer's data message and its
-/// trailers (from the trailer frame, or the headers of a trailers-only answer).
-fn grpc_web(
+/// Sends `request` as a gRPC-Web call (framed, with the token and `more`
+/// headers) and returns the raw answer.
+fn grpc_web_call(
     addr: SocketAddr,
     method: &str,
     token: Option<&str>,
+    more: &[(&str, &str)],
     request: &impl Message,
-) -> (Vec<u8>, String) {
+) -> Answer {
     let message = request.encode_to_vec();
     let mut frame = vec![0u8];
     frame.extend_from_slice(&(message.len() as u32).to_be_bytes());
@@ -99,7 +100,19 @@ fn grpc_web(
     if let Some(bearer) = &bearer {
         headers.push(("authorization", bearer));
     }
-    let answer = http(addr, "POST", method, &headers, &frame);
+    headers.extend_from_slice(more);
+    http(addr, "POST", method, &headers, &frame)
+}
+
+/// A gRPC-Web call: the request framed, the answer's data message and its
+/// trailers (from the trailer frame, or the headers of a trailers-only answer).
+fn grpc_web(
+    addr: SocketAddr,
+    method: &str,
+    token: Option<&str>,
+    request: &impl Message,
+) -> (Vec<u8>, String) {
+    let answer = grpc_web_call(addr, method, token, &[], request);
     assert_eq!(answer.status, 200, "{method}");
     let mut data = Vec::new();
     let mut trailers = String::new();
@@ -318,25 +331,13 @@ async fn cross_origin_calls_are_allowed_only_from_named_origins() {
         };
         let allowed = preflight("https://desk.example");
         let other = preflight("https://elsewhere.example");
-        let call = {
-            let message = pb::GetCallerRequest {}.encode_to_vec();
-            let mut frame = vec![0u8];
-            frame.extend_from_slice(&(message.len() as u32).to_be_bytes());
-            frame.extend_from_slice(&message);
-            let bearer = format!("Bearer {reader}");
-            http(
-                web,
-                "POST",
-                "/claimdb.v1.ReviewService/GetCaller",
-                &[
-                    ("Origin", "https://desk.example"),
-                    ("content-type", "application/grpc-web+proto"),
-                    ("x-grpc-web", "1"),
-                    ("authorization", &bearer),
-                ],
-                &frame,
-            )
-        };
+        let call = grpc_web_call(
+            web,
+            "/claimdb.v1.ReviewService/GetCaller",
+            Some(&reader),
+            &[("Origin", "https://desk.example")],
+            &pb::GetCallerRequest {},
+        );
         (allowed, other, call)
     })
     .await
