@@ -19,7 +19,7 @@ set -eu
 cd "$(dirname "$0")/.."
 rounds="${1:-5}"
 seconds="${2:-10}"
-claim="${CLAIM:-claims/4}"
+claim="${CLAIM:-claims/18}"
 command -v h2load >/dev/null || {
     echo "h2load is missing: apt-get install nghttp2-client" >&2
     exit 1
@@ -51,9 +51,9 @@ export CLAIMDB_TOKEN=$(grep -o 'cdb_[A-Za-z0-9_-]*' "$work/serve.out" | head -n 
     tests/data/extract/2022-01-01-biden-putin-call.txt >/dev/null
 CLAIMDB_TOKEN=$("$claimdb_bin" token create --role reader --name h2load --db "$work/claimdb.sqlite" \
     | grep -o 'cdb_[A-Za-z0-9_-]*')
-"$target/bare_claim_server" fetch "$claimdb_addr" "$claim" "$work"
+"$target/examples/bare_claim_server" fetch "$claimdb_addr" "$claim" "$work"
 
-"$target/bare_claim_server" serve 127.0.0.1:0 "$work/claim.bin" >"$work/bare.out" &
+"$target/examples/bare_claim_server" serve 127.0.0.1:0 "$work/claim.bin" >"$work/bare.out" &
 pids="$pids $!"
 for _ in $(seq 100); do
     grep -q "listening on" "$work/bare.out" 2>/dev/null && break
@@ -61,7 +61,7 @@ for _ in $(seq 100); do
 done
 bare_addr=$(sed -n 's/^listening on //p' "$work/bare.out")
 mkdir "$work/bare"
-"$target/bare_claim_server" fetch "$bare_addr" "$claim" "$work/bare"
+"$target/examples/bare_claim_server" fetch "$bare_addr" "$claim" "$work/bare"
 cmp "$work/claim.bin" "$work/bare/claim.bin"
 echo "both servers answer the same request with the same $(wc -c <"$work/claim.bin")-byte Claim"
 
@@ -70,7 +70,7 @@ run() {
         -H 'content-type: application/grpc' -H 'te: trailers' \
         -H "authorization: Bearer $CLAIMDB_TOKEN" \
         "http://$1/claimdb.v1.ClaimService/GetClaim" |
-        awk '/^finished in/ { gsub(",", "", $4); print $4 } /^requests:/ && $8 + $10 > 0 { print "FAILED " $0 > "/dev/stderr" }'
+        awk '/^finished in/ { gsub(",", "", $4); print $4 } /^requests:/ && $10 + $12 > 0 { print "FAILED " $0 > "/dev/stderr" }'
 }
 median() {
     sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
@@ -90,7 +90,7 @@ bare=$(median <"$work/bare.rps")
 claimdb=$(median <"$work/claimdb.rps")
 # The calls h2load made were answered as the checked one was: the claim is
 # still served to a real client after the runs.
-"$target/bare_claim_server" fetch "$claimdb_addr" "$claim" "$work/bare" >/dev/null
+"$target/examples/bare_claim_server" fetch "$claimdb_addr" "$claim" "$work/bare" >/dev/null
 awk -v bare="$bare" -v claimdb="$claimdb" 'BEGIN {
     printf "median: bare %.0f req/s, claimdb %.0f req/s, ratio %.2f\n", bare, claimdb, claimdb / bare
 }'

@@ -111,9 +111,12 @@ async fn serve(addr: &str, claim_file: &Path) -> Result<(), Box<dyn std::error::
     let claim = pb::Claim::decode(std::fs::read(claim_file)?.as_slice())?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("listening on {}", listener.local_addr()?);
+    // No Nagle delay, as claimdb's listener sets: without it a small answer
+    // waits for the client's delayed ACK (about 40 ms).
+    let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
     tonic::transport::Server::builder()
         .add_service(ClaimServiceServer::new(BareClaims { claim }))
-        .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
+        .serve_with_incoming(incoming)
         .await?;
     Ok(())
 }
