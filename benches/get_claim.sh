@@ -70,7 +70,9 @@ run() {
         -H 'content-type: application/grpc' -H 'te: trailers' \
         -H "authorization: Bearer $CLAIMDB_TOKEN" \
         "http://$1/claimdb.v1.ClaimService/GetClaim" |
-        awk '/^finished in/ { gsub(",", "", $4); print $4 } /^requests:/ && $10 + $12 > 0 { print "FAILED " $0 > "/dev/stderr" }'
+        awk '/^finished in/ { gsub(",", "", $4); print $4 }
+             /^requests:/ && $10 + $12 > 0 { print "FAILED " $0 > "/dev/stderr"; failed = 1 }
+             END { exit failed }'
 }
 median() {
     sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
