@@ -84,6 +84,41 @@ fn sentence(rng: &mut Rng, words: &[String]) -> String {
     text
 }
 
+/// The agencies credit lines name: three wire services most articles
+/// credit, and many small ones.
+const WIRE_AGENCIES: [&str; 3] = ["REUTERS", "AGENCE FRANCE-PRESSE", "ASSOCIATED PRESS"];
+const N_PUBLISHERS: usize = 200;
+const N_SMALL_AGENCIES: u64 = 1000;
+/// Publication dates: 3,650 days from 2015-01-01.
+const N_DAYS: u64 = 3650;
+
+fn day(day_idx: u64) -> String {
+    claimdb::calendar::iso(claimdb::calendar::days_from_civil(2015, 1, 1) + day_idx as i64)
+}
+
+/// An article's metadata, so that the article filters (`published_date`,
+/// `publisher`, `agency`, `source`, `url`) have wide and narrow values:
+/// publishers Zipf-distributed, most credit lines naming a wire service.
+fn article_metadata(rng: &mut Rng, article_idx: usize) -> ArticleMetadata {
+    let credit = match rng.below(4) {
+        0 => format!("Agency {}", rng.below(N_SMALL_AGENCIES)),
+        1 => format!(
+            "{}, {}",
+            WIRE_AGENCIES[rng.below(3) as usize],
+            WIRE_AGENCIES[rng.below(3) as usize]
+        ),
+        _ => WIRE_AGENCIES[rng.below(3) as usize].to_owned(),
+    };
+    ArticleMetadata {
+        title: Some(format!("Article {article_idx}")),
+        source_url: Some(format!("https://news.example/{article_idx}")),
+        publisher: Some(format!("Publisher {}", rng.zipf(N_PUBLISHERS))),
+        credit: Some(credit),
+        dateline: None,
+        published_date: Some(day(rng.below(N_DAYS))),
+    }
+}
+
 async fn generate(store: &SqliteStore, n_claims: usize) {
     let words = vocabulary();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
@@ -122,10 +157,11 @@ async fn generate(store: &SqliteStore, n_claims: usize) {
                 });
                 body.push(' ');
             }
+            let metadata = article_metadata(&mut rng, idx);
             batch.push(NewArticle {
                 sha256: claimdb::hash::sha256(&body),
                 body,
-                metadata: ArticleMetadata::default(),
+                metadata,
                 extractor_version: "bench".into(),
                 claims,
             });
@@ -338,6 +374,105 @@ async fn main() {
         "ListClaims speaker AND `checkworthiness >= 0.5` AND create_time, order_by `create_time desc`",
         &combined,
         "create_time desc",
+    )
+    .await;
+    list_scenario(
+        &mut client,
+        "ListClaims `status = UNREVIEWED`, oldest first, 4 pages deep",
+        &["status = UNREVIEWED".to_owned()],
+        "",
+    )
+    .await;
+    list_scenario(
+        &mut client,
+        "ListClaims `status = UNREVIEWED`, order_by `create_time desc`, 4 pages deep",
+        &["status = UNREVIEWED".to_owned()],
+        "create_time desc",
+    )
+    .await;
+    list_scenario(
+        &mut client,
+        "ListClaims, no filter, order_by `checkworthiness desc`, 4 pages deep",
+        &[String::new()],
+        "checkworthiness desc",
+    )
+    .await;
+    list_scenario(
+        &mut client,
+        "ListClaims `published_date >= 2020-01-01` (half the articles), oldest first",
+        &["published_date >= 2020-01-01".to_owned()],
+        "",
+    )
+    .await;
+    let days: Vec<String> = (0..20)
+        .map(|_| format!("published_date = {}", day(rng.below(N_DAYS))))
+        .collect();
+    list_scenario(
+        &mut client,
+        "ListClaims `published_date = D` (20 days), oldest first",
+        &days,
+        "",
+    )
+    .await;
+    let months: Vec<String> = (0..20)
+        .map(|_| {
+            let start = rng.below(N_DAYS - 30);
+            format!(
+                "published_date >= {} AND published_date < {}",
+                day(start),
+                day(start + 30)
+            )
+        })
+        .collect();
+    list_scenario(
+        &mut client,
+        "ListClaims `published_date` in a month (20 months), order_by `create_time desc`",
+        &months,
+        "create_time desc",
+    )
+    .await;
+    // Publisher ranks from the most common (a fifth of the articles) to
+    // ones with a few hundred claims.
+    let publishers: Vec<String> = [0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 199]
+        .iter()
+        .map(|rank| format!("publisher = \"Publisher {rank}\""))
+        .collect();
+    list_scenario(
+        &mut client,
+        "ListClaims `publisher = \"Publisher N\"` (13 publishers, common to rare), oldest first",
+        &publishers,
+        "",
+    )
+    .await;
+    list_scenario(
+        &mut client,
+        "ListClaims `agency = reuters` (about 4 in 10 articles), oldest first",
+        &["agency = reuters".to_owned()],
+        "",
+    )
+    .await;
+    let small_agencies: Vec<String> = (0..20)
+        .map(|_| format!("agency = \"agency {}\"", rng.below(N_SMALL_AGENCIES)))
+        .collect();
+    list_scenario(
+        &mut client,
+        "ListClaims `agency = \"agency N\"` (20 small agencies, 25 articles each), oldest first",
+        &small_agencies,
+        "",
+    )
+    .await;
+    list_scenario(
+        &mut client,
+        "ListClaims `source = \"associated press\"`, order_by `checkworthiness desc`",
+        &["source = \"associated press\"".to_owned()],
+        "checkworthiness desc",
+    )
+    .await;
+    list_scenario(
+        &mut client,
+        "ListClaims `status = UNREVIEWED AND publisher = \"Publisher 3\"`, oldest first",
+        &["status = UNREVIEWED AND publisher = \"Publisher 3\"".to_owned()],
+        "",
     )
     .await;
     // Word ranks: 10..60 are common (each in several percent of claims),

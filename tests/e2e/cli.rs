@@ -239,6 +239,46 @@ async fn a_revoked_token_stops_working_on_a_running_server() {
     server.stop().await;
 }
 
+// See: #16. GetClaim reads the token and the claim on the calling thread
+// (point reads, no blocking-pool trip); revocation by another process
+// still holds from the very next call.
+#[tokio::test]
+async fn get_claim_refuses_a_token_from_the_call_after_its_revocation() {
+    let server = spawn_server().await;
+    server.load_claims(1, 3).await;
+    let db = server._dir.path().join("claimdb.sqlite").display().to_string();
+    let bob = server.token(Role::Reader, "bob").await;
+    let mut claims = server.claims(Some(&bob)).await;
+    let get = || pb::GetClaimRequest {
+        name: "claims/2".into(),
+    };
+    for _ in 0..50 {
+        let claim = claims.get_claim(get()).await.unwrap().into_inner();
+        assert_eq!(claim.name, "claims/2");
+    }
+    // The server made tokens 1 to 3; bob's is 4.
+    let revoked = claimdb(strings(&["token", "revoke", "4", "--db", &db]), vec![]).await;
+    assert!(
+        revoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
+    let status = claims.get_claim(get()).await.unwrap_err();
+    assert_eq!(status.code(), Code::Unauthenticated, "{status:?}");
+    // Unknown stays unknown, on the same connection, call after call.
+    for _ in 0..5 {
+        let status = claims.get_claim(get()).await.unwrap_err();
+        assert_eq!(status.code(), Code::Unauthenticated);
+    }
+    server
+        .claims(Some(&server.reader))
+        .await
+        .get_claim(get())
+        .await
+        .unwrap();
+    server.stop().await;
+}
+
 #[test]
 fn log_lines_written_to_a_file_carry_no_colour_codes() {
     // See: #16. Standard error is a file here, and NO_COLOR is not set.

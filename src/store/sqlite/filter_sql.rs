@@ -60,25 +60,53 @@ fn field_sql(field: Field) -> FieldSql {
     }
 }
 
-/// The credit line as `,name,name,` in lower case, so that one agency is
-/// found as `,name,` (the parser lower-cases the value and refuses commas).
-const CREDIT_NAMES: &str = "(',' || replace(lower(coalesce(a.credit, '')), ', ', ',') || ',')";
+/// Whether article `a` credits the agency bound next: one row of
+/// `article_agencies` (migration 0011: its credit line lower-cased, split at
+/// commas), found through that table's key. The parser lower-cases the value
+/// and refuses commas.
+/// Tested for one article, as [`ArticleJoin::PerClaim`] and `ListArticles`
+/// (in id order) read it.
+const AGENCY_EXISTS: &str =
+    "EXISTS (SELECT 1 FROM article_agencies g WHERE g.agency = ? AND g.article_id = a.id)";
+/// The agency's articles first, as [`ArticleJoin::Gathered`] reads it.
+const AGENCY_IN: &str = "a.id IN (SELECT g.article_id FROM article_agencies g WHERE g.agency = ?)";
 
-/// Appends ` AND …` over `articles a` for one article condition.
-fn push_article_condition(sql: &mut Sql, condition: &Condition) {
+/// The publisher as `source` compares it, the expression
+/// `articles_by_publisher_lower` (migration 0011) indexes.
+const PUBLISHER_ANY_CASE: &str = "lower(coalesce(a.publisher, ''))";
+
+/// How a claim query reads its article conditions: the choice is the store's,
+/// by how many articles match (`claims::query`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleJoin {
+    /// The matching articles first, through the articles' indexes, then
+    /// their claims through `claims_by_article`: every match is gathered
+    /// and sorted, cheap when few articles match.
+    Gathered,
+    /// Each claim, in the order asked, tests its own article by key: a page
+    /// stops at its limit, cheap when many articles match.
+    PerClaim,
+}
+
+/// Appends ` AND …` over `articles a` for one article condition, read as
+/// `join` says.
+fn push_article_condition(sql: &mut Sql, condition: &Condition, join: ArticleJoin) {
     let value = sql_value(&condition.value);
+    let agency_test = match join {
+        ArticleJoin::Gathered => AGENCY_IN,
+        ArticleJoin::PerClaim => AGENCY_EXISTS,
+    };
     let column = match condition.field {
         Field::PublishedDate => "a.published_date",
         Field::Publisher => "a.publisher",
         Field::Url => "a.source_url",
         Field::Agency | Field::Source => {
             let negation = if condition.op == Op::Ne { "NOT " } else { "" };
-            let agency = format!("instr({CREDIT_NAMES}, ',' || ? || ',') > 0");
             if condition.field == Field::Agency {
-                sql.push(&format!(" AND {negation}({agency})"));
+                sql.push(&format!(" AND {negation}({agency_test})"));
             } else {
                 sql.push(&format!(
-                    " AND {negation}(lower(coalesce(a.publisher, '')) = ? OR {agency})"
+                    " AND {negation}({PUBLISHER_ANY_CASE} = ? OR {agency_test})"
                 ));
                 sql.bind(value.clone());
             }
@@ -97,11 +125,45 @@ fn push_article_condition(sql: &mut Sql, condition: &Condition) {
     sql.bind(value);
 }
 
+/// SQL counting the articles that meet `condition`, at most `cap` of them,
+/// through an index; `None` for a condition no index narrows (`!=`).
+pub fn article_count_sql(condition: &Condition, cap: i64) -> Option<Sql> {
+    let mut sql = Sql::default();
+    let value = sql_value(&condition.value);
+    let capped = |from_where: &str| format!("(SELECT count(*) FROM (SELECT 1 FROM {from_where} LIMIT ?))");
+    let agencies = capped("article_agencies g WHERE g.agency = ?");
+    let publishers = capped(&format!("articles a WHERE {PUBLISHER_ANY_CASE} = ?"));
+    match (condition.field, condition.op) {
+        (_, Op::Ne) => return None,
+        (Field::Agency, _) => {
+            sql.push(&format!("SELECT {agencies}"));
+            sql.bind(value);
+            sql.bind(SqlValue::Integer(cap));
+        }
+        (Field::Source, _) => {
+            sql.push(&format!("SELECT {publishers} + {agencies}"));
+            for _ in 0..2 {
+                sql.bind(value.clone());
+                sql.bind(SqlValue::Integer(cap));
+            }
+        }
+        (Field::PublishedDate | Field::Publisher | Field::Url, _) => {
+            sql.push("SELECT count(*) FROM (SELECT 1 FROM articles a WHERE 1");
+            push_article_condition(&mut sql, condition, ArticleJoin::Gathered);
+            sql.push(" LIMIT ?)");
+            sql.bind(SqlValue::Integer(cap));
+        }
+        _ => return None,
+    }
+    Some(sql)
+}
+
 /// Appends ` AND …` over `articles a` for each condition of an article
 /// filter (`review::filter::parse_article_filter`).
 pub fn push_article_filter(sql: &mut Sql, filter: &Filter) {
     for condition in &filter.conditions {
-        push_article_condition(sql, condition);
+        // Articles are listed in id order, each tested: as claims per claim.
+        push_article_condition(sql, condition, ArticleJoin::PerClaim);
     }
 }
 
@@ -131,8 +193,15 @@ impl Sql {
     }
 }
 
-/// Appends ` AND …` for each condition of `filter`.
+/// Appends ` AND …` for each condition of `filter`, its article conditions
+/// [`ArticleJoin::Gathered`].
 pub fn push_filter(sql: &mut Sql, filter: &Filter) {
+    push_filter_with(sql, filter, ArticleJoin::Gathered);
+}
+
+/// Appends ` AND …` for each condition of `filter`, its article conditions
+/// read as `join` says.
+pub fn push_filter_with(sql: &mut Sql, filter: &Filter, join: ArticleJoin) {
     let now = super::time::now_micros();
     let mut dates: Vec<&Condition> = Vec::new();
     let mut article: Vec<&Condition> = Vec::new();
@@ -199,9 +268,12 @@ pub fn push_filter(sql: &mut Sql, filter: &Filter) {
         sql.push(")");
     }
     if !article.is_empty() {
-        sql.push(" AND c.article_id IN (SELECT a.id FROM articles a WHERE 1");
+        sql.push(match join {
+            ArticleJoin::Gathered => " AND c.article_id IN (SELECT a.id FROM articles a WHERE 1",
+            ArticleJoin::PerClaim => " AND EXISTS (SELECT 1 FROM articles a WHERE a.id = c.article_id",
+        });
         for condition in article {
-            push_article_condition(sql, condition);
+            push_article_condition(sql, condition, join);
         }
         sql.push(")");
     }

@@ -453,6 +453,24 @@ proptest! {
                 let by_sql = claims::matches(&conn, crate::model::ClaimId(id), &claim_filter).unwrap();
                 prop_assert_eq!(by_sql, expected.contains(&id), "claims/{}: {}", id, text);
             }
+            // ListClaims either way it may read the article conditions (#16).
+            for join in [super::filter_sql::ArticleJoin::Gathered, super::filter_sql::ArticleJoin::PerClaim] {
+                let query = crate::store::ClaimListQuery {
+                    filter: claim_filter.clone(),
+                    order: filter::parse_order_by("").unwrap(),
+                    after: None,
+                    limit: 100,
+                };
+                let sql = claims::query_sql(&query, join).unwrap();
+                let listed: Vec<i64> = conn
+                    .prepare(&sql.text)
+                    .unwrap()
+                    .query_map(rusqlite::params_from_iter(sql.params.iter()), |row| row.get(0))
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect();
+                prop_assert_eq!(&listed, &expected, "claims, {:?}: {}", join, text);
+            }
         }
     }
 }

@@ -14,6 +14,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../../migrations/0008_external_reviews.sql"),
     include_str!("../../../migrations/0009_article_filters.sql"),
     include_str!("../../../migrations/0010_claim_embeddings.sql"),
+    include_str!("../../../migrations/0011_read_indexes.sql"),
 ];
 
 pub fn migrations() -> Migrations<'static> {

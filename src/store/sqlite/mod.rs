@@ -210,7 +210,9 @@ impl Store for SqliteStore {
     #[tracing::instrument(skip_all, fields(claim = id.0))]
 
     async fn get_claim(&self, id: ClaimId) -> Result<Claim> {
-        self.connections.read(move |conn| claims::get(conn, id)).await
+        self.connections
+            .read_point(move |conn| claims::get(conn, id))
+            .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -376,7 +378,7 @@ impl Store for SqliteStore {
 
     async fn find_token(&self, token_sha256: [u8; 32]) -> Result<Option<Principal>> {
         self.connections
-            .read(move |conn| tokens::find(conn, &token_sha256))
+            .read_point(move |conn| tokens::find(conn, &token_sha256))
             .await
     }
 

@@ -1084,12 +1084,15 @@ fn article_filters_are_served_by_the_articles_indexes() {
         let articles = articles::query_sql(&filter::parse_article_filter(text).unwrap(), None, 50);
         let plan = query_plan(&articles);
         assert!(uses_index(&plan), "articles, {text}:\n{plan}");
-        let claims = claims::query_sql(&ClaimListQuery {
-            filter: filter::parse(text).unwrap(),
-            order: filter::parse_order_by("").unwrap(),
-            after: None,
-            limit: 50,
-        })
+        let claims = claims::query_sql(
+            &ClaimListQuery {
+                filter: filter::parse(text).unwrap(),
+                order: filter::parse_order_by("").unwrap(),
+                after: None,
+                limit: 50,
+            },
+            filter_sql::ArticleJoin::Gathered,
+        )
         .unwrap();
         let plan = query_plan(&claims);
         // The matching articles first, through the index, then their claims.
@@ -1178,4 +1181,134 @@ async fn embeddings_are_kept_only_for_the_text_they_were_made_from() {
     assert_eq!(waiting[0], (ClaimId(1), "Tunnels cost more.".into()));
     let found = store.claims_by_id(vec![ClaimId(3), ClaimId(99)]).await.unwrap();
     assert_eq!(found.len(), 1);
+}
+
+/// The plan of a ListClaims page: `filter`, `order_by`, after a position
+/// when `paged`, the article conditions read as `join` says.
+fn list_plan(text: &str, order_by: &str, paged: bool, join: filter_sql::ArticleJoin) -> String {
+    let order = filter::parse_order_by(order_by).unwrap();
+    let after = paged.then(|| {
+        order
+            .iter()
+            .map(|key| match key.field {
+                filter::OrderField::Checkworthiness => filter::SortValue::Real(0.5),
+                _ => filter::SortValue::Int(1000),
+            })
+            .collect()
+    });
+    let query = ClaimListQuery {
+        filter: filter::parse(text).unwrap(),
+        order,
+        after,
+        limit: 51,
+    };
+    query_plan(&claims::query_sql(&query, join).unwrap())
+}
+
+// See: #16. Every ListClaims filter and order the README shows reads its page
+// in order through an index: none sorts its matches (`USE TEMP B-TREE`), so
+// a page costs its 50 claims, not every match.
+#[test]
+fn list_pages_are_read_in_order_without_sorting_the_matches() {
+    use filter_sql::ArticleJoin::PerClaim;
+    let cases = [
+        ("", "", "SCAN c"),
+        ("", "create_time desc", "claims_by_create_time"),
+        ("", "checkworthiness desc", "claims_by_checkworthiness"),
+        ("status = UNREVIEWED", "", "claims_by_state"),
+        ("status = REVIEWED", "create_time desc", "claims_by_state_time"),
+        ("status = UNREVIEWED", "checkworthiness desc", "claims_queue"),
+        (
+            "status = UNREVIEWED AND checkworthiness >= 0.8",
+            "checkworthiness desc",
+            "claims_queue",
+        ),
+        ("speaker = \"Speaker 1\"", "", "claims_by_speaker"),
+        (
+            "speaker = \"Speaker 1\" AND checkworthiness >= 0.5 AND create_time >= 2020-01-01",
+            "create_time desc",
+            "claims_by_speaker_time",
+        ),
+        ("verdict = FALSE", "", "claims_by_verdict"),
+        ("kind = STATISTIC AND checkable = true", "", "SCAN c"),
+        // Wide article conditions: each claim in order tests its article.
+        ("published_date >= 2020-01-01", "", "SCAN c"),
+        (
+            "publisher = \"BBC News\"",
+            "create_time desc",
+            "claims_by_create_time",
+        ),
+        ("agency = reuters", "", "SCAN c"),
+        (
+            "source = \"associated press\"",
+            "checkworthiness desc",
+            "claims_by_checkworthiness",
+        ),
+        (
+            "status = UNREVIEWED AND publisher = \"BBC News\"",
+            "",
+            "claims_by_state",
+        ),
+    ];
+    for (text, order_by, index) in cases {
+        for paged in [false, true] {
+            let plan = list_plan(text, order_by, paged, PerClaim);
+            let what = format!("filter {text:?}, order_by {order_by:?}, paged {paged}:\n{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "sorts: {what}");
+            // Claim id order is the table's own: a scan, or a search after
+            // the page's position.
+            let in_order = if index == "SCAN c" {
+                plan.contains("SCAN c") || plan.contains("SEARCH c USING INTEGER PRIMARY KEY")
+            } else {
+                plan.contains(index)
+            };
+            assert!(in_order, "not through {index}: {what}");
+            assert!(!plan.contains("SCAN a"), "{what}");
+            assert!(!plan.contains("SCAN g"), "{what}");
+        }
+    }
+    // An article condition tested per claim looks the article up by its key,
+    // and an agency in article_agencies by its key.
+    let plan = list_plan("agency = reuters", "", false, PerClaim);
+    assert!(
+        plan.contains("SEARCH a EXISTS USING INTEGER PRIMARY KEY (rowid=?)"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains(
+            "SEARCH g EXISTS USING COVERING INDEX article_agencies_by_article (article_id=? AND agency=?)"
+        ),
+        "{plan}"
+    );
+}
+
+// See: #16. The counts that choose between gathering and testing per claim
+// read a short range of an index, never a table.
+#[test]
+fn article_counts_are_index_ranges() {
+    let cases = [
+        ("published_date >= 2020-01-01", "articles_by_published_date"),
+        ("publisher = \"BBC News\"", "articles_by_publisher"),
+        ("url = \"https://example.org/\"", "articles_by_source_url"),
+        ("agency = reuters", "SEARCH g USING PRIMARY KEY (agency=?)"),
+        ("source = bbc", "articles_by_publisher_lower"),
+        ("source = bbc", "SEARCH g USING PRIMARY KEY (agency=?)"),
+    ];
+    for (text, index) in cases {
+        let filter = filter::parse(text).unwrap();
+        let count = filter_sql::article_count_sql(&filter.conditions[0], 700).unwrap();
+        let plan = query_plan(&count);
+        assert!(plan.contains(index), "{text}: not {index}:\n{plan}");
+        assert!(
+            !plan.contains("SCAN a\n") && !plan.ends_with("SCAN a"),
+            "{text}:\n{plan}"
+        );
+        assert!(!plan.contains("SCAN g"), "{text}:\n{plan}");
+    }
+    let filter = filter::parse("publisher != x").unwrap();
+    assert!(filter_sql::article_count_sql(&filter.conditions[0], 700).is_none());
+    // Gathered, an agency is found through its key too, not by reading every
+    // article's credit line.
+    let plan = list_plan("agency = reuters", "", false, filter_sql::ArticleJoin::Gathered);
+    assert!(plan.contains("SEARCH g USING PRIMARY KEY"), "{plan}");
 }
