@@ -294,60 +294,43 @@ pub async fn serve_on(
         .add_service(claim_review_service);
     let routes = routes.routes();
 
-    let tls_config = match &endpoints.tls {
-        // The handshake shares the silent-connection timeout: a client that
-        // stalls inside it holds a connection place no longer than one that
-        // says nothing.
-        Some(tls) => Some(tls.server_config(options.handshake_timeout)),
-        None => None,
-    };
-    // The same layers, in the same order, on both listeners: the console
-    // is a client like any other.
-    let admission = admission::AdmissionLayer::new(
-        options.max_in_flight,
-        options.request_deadline,
-        metrics.shed.clone(),
-    );
-    let auth = auth::AuthLayer::new(Arc::clone(&store));
-    let mut builder = Server::builder();
-    if let Some(tls_config) = &tls_config {
-        builder = builder.tls_config(tls_config.clone())?;
-    }
-    let incoming = listen::incoming(listener, options.max_connections, options.handshake_timeout);
-    let grpc_server = builder
-        .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
-        .http2_keepalive_interval(Some(options.keepalive_interval))
-        .http2_keepalive_timeout(Some(options.keepalive_timeout))
+    // The handshake shares the silent-connection timeout: a client that
+    // stalls inside it holds a connection place no longer than one that
+    // says nothing.
+    let tls_config = endpoints
+        .tls
+        .as_ref()
+        .map(|tls| tls.server_config(options.handshake_timeout));
+    // One stack of layers, in one order, on both listeners: the console is
+    // a client like any other, and both share one limit on calls in flight.
+    let layers = tower::ServiceBuilder::new()
         .layer(observe::ObserveLayer::new(Arc::clone(&metrics)))
         .layer(wire::WireErrorsLayer)
-        .layer(admission.clone())
-        .layer(auth.clone())
+        .layer(admission::AdmissionLayer::new(
+            options.max_in_flight,
+            options.request_deadline,
+            metrics.shed.clone(),
+        ))
+        .layer(auth::AuthLayer::new(Arc::clone(&store)));
+    let incoming = listen::incoming(listener, options.max_connections, options.handshake_timeout);
+    let grpc_server = transport(&options, tls_config.clone())?
+        .layer(layers.clone())
         .add_routes(routes.clone())
         .serve_with_incoming_shutdown(incoming, shutdown);
     let web_server = async {
         let Some(web_listener) = endpoints.web else {
             return Ok(());
         };
-        let mut builder = Server::builder();
-        if let Some(tls_config) = tls_config {
-            builder = builder.tls_config(tls_config)?;
-        }
         let mut stopping = web_stopping_watch;
         let incoming = listen::incoming(web_listener, options.max_connections, options.handshake_timeout);
         // Browsers speak HTTP/1.1 to a plaintext server; gRPC-Web is how
         // they call gRPC over it.
-        builder
+        transport(&options, tls_config)?
             .accept_http1(true)
-            .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
-            .http2_keepalive_interval(Some(options.keepalive_interval))
-            .http2_keepalive_timeout(Some(options.keepalive_timeout))
             .layer(tower::util::option_layer(web::cors(&endpoints.web_origins)))
             .layer(web::AssetsLayer)
             .layer(tonic_web::GrpcWebLayer::new())
-            .layer(observe::ObserveLayer::new(Arc::clone(&metrics)))
-            .layer(wire::WireErrorsLayer)
-            .layer(admission)
-            .layer(auth)
+            .layer(layers)
             .add_routes(routes)
             .serve_with_incoming_shutdown(incoming, async move {
                 let _ = stopping.wait_for(|stopping| *stopping).await;
@@ -374,6 +357,22 @@ pub async fn serve_on(
         tracing::warn!("the store did not shut down cleanly: {err}");
     }
     Ok(())
+}
+
+/// A server with the connection settings both listeners share: TLS when
+/// configured, the stream limit per connection and keepalive pings.
+fn transport(
+    options: &ServeOptions,
+    tls: Option<tonic::transport::ServerTlsConfig>,
+) -> Result<Server, tonic::transport::Error> {
+    let mut builder = Server::builder();
+    if let Some(tls) = tls {
+        builder = builder.tls_config(tls)?;
+    }
+    Ok(builder
+        .max_concurrent_streams(MAX_STREAMS_PER_CONNECTION)
+        .http2_keepalive_interval(Some(options.keepalive_interval))
+        .http2_keepalive_timeout(Some(options.keepalive_timeout)))
 }
 
 /// Aborts a background task when dropped.

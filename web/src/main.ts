@@ -155,7 +155,6 @@ async function start(): Promise<void> {
     const mine = await claims.listClaims({ filter: "holder = me", pageSize: 1, orderBy: "checkworthiness desc" });
     shown = mine.claims.length > 0 ? { claim: mine.claims[0], held: true } : null;
   }
-  frame();
   live();
   refreshQueue();
   if (!location.hash) history.replaceState(null, "", "#queue");
@@ -185,7 +184,7 @@ async function route(): Promise<void> {
     else if (hash.startsWith("#browse")) browseView();
     else if (hash === "#stats") await statsView();
     else if (hash === "#audit") await auditView();
-    else queueView();
+    else await queueView();
   } catch (failure) {
     failed(failure);
   }
@@ -202,7 +201,8 @@ function canReview(): boolean {
   return caller !== null && caller.role >= Caller_Role.REVIEWER;
 }
 
-function queueView(): void {
+/** The queue's screen; with a claim held, done once that claim is shown. */
+function queueView(): Promise<void> {
   const next = h("button", { type: "button", "aria-keyshortcuts": "n", onclick: () => void nextClaim(), disabled: !canReview() }, "Next claim (n)");
   replace(
     main,
@@ -219,8 +219,9 @@ function queueView(): void {
       : h("p", { class: "flag", "data-testid": "cannot-review" }, `Your token has the ${words(Caller_Role[caller!.role])} role: you can read and search claims, but not take them from the queue or give verdicts.`),
     queueArea,
   );
-  if (shown?.held) renderWork();
-  else if (canReview()) replace(queueArea, h("p", { class: "empty" }, "Press n to take the next claim."));
+  if (shown?.held) return renderWork();
+  if (canReview()) replace(queueArea, h("p", { class: "empty" }, "Press n to take the next claim."));
+  return Promise.resolve();
 }
 
 async function nextClaim(): Promise<void> {
@@ -256,14 +257,13 @@ async function nextClaim(): Promise<void> {
     if (response.claim?.name !== skipped) await giveBack();
     if (!response.claim) {
       shown = null;
-      queueView();
+      void queueView();
       replace(queueArea, h("p", { class: "empty", "data-testid": "queue-empty" }, "No claim in the queue matches."));
       return;
     }
     shown = { claim: response.claim, held: true };
     form.reset();
-    queueView();
-    await renderWork();
+    await queueView();
     // From the key to the claim and its highlighted sentence on screen.
     performance.measure("next-claim", "next-start");
     say(`You hold ${response.claim.name} until ${when(response.claim.leaseExpireTime)}.`);
@@ -455,7 +455,7 @@ async function submit(): Promise<void> {
     cancelSimilar();
     shown = null;
     form.reset();
-    queueView();
+    void queueView();
     replace(
       queueArea,
       h("p", { class: "done", "data-testid": "submitted" }, `Saved: ${verdictWords(values.verdict)} on ${claim.name} (now ${stateLine(response.claim!).textContent}). Press n for the next claim.`),
@@ -492,7 +492,7 @@ async function release(): Promise<void> {
     cancelSimilar();
     shown = null;
     form.reset();
-    queueView();
+    void queueView();
     replace(queueArea, h("p", { class: "empty" }, `Released ${name}. Press n for the next claim.`));
     say(`Released ${name}.`);
   } catch (failure) {
