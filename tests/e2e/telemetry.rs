@@ -1,7 +1,7 @@
 //! What an operator watches (issue 14): the Prometheus endpoint of `--metrics-addr`, and
 //! `--log-format json` with one line per call at debug level, from the real binary.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -12,6 +12,7 @@ use tonic::Code;
 use tonic::transport::Channel;
 
 use crate::support::Bearer;
+use crate::support::http::http;
 use crate::support::process::start_server_reporting;
 
 async fn channel(addr: &str) -> Channel {
@@ -51,20 +52,8 @@ async fn make_calls(addr: &str, token: &str) {
 
 /// `GET path` over plain HTTP/1.1: the status line and the body.
 fn http_get(addr: &str, path: &str) -> (String, String) {
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").expect("an HTTP response");
-    (
-        head.lines().next().unwrap_or_default().to_owned(),
-        body.to_owned(),
-    )
+    let answer = http(addr, "GET", path, &[], b"");
+    (answer.status_line, String::from_utf8(answer.body).unwrap())
 }
 
 /// The value of the sample named `series` (name and labels, as printed).

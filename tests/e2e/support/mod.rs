@@ -1,5 +1,6 @@
 //! Starts a real claimdb server on an ephemeral port with a temporary database, and makes clients.
 
+pub mod http;
 pub mod offline;
 pub mod process;
 pub mod raw;
@@ -99,7 +100,7 @@ pub async fn spawn_server_with_web_origins(origins: &[&str]) -> TestServer {
 }
 
 /// `web`: serve the console too, with these CORS origins.
-async fn spawn(options: ServeOptions, web: Option<Vec<http::HeaderValue>>) -> TestServer {
+async fn spawn(options: ServeOptions, web: Option<Vec<::http::HeaderValue>>) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = Arc::new(SqliteStore::open(&dir.path().join("claimdb.sqlite")).unwrap());
     let store: Arc<dyn Store> = sqlite.clone();
