@@ -14,7 +14,7 @@ use crate::model::{
 };
 use crate::names;
 use crate::review::{filter, kappa, rules};
-use crate::store::{AuditEvent, ClaimHistory, ReviewStats, SearchHit};
+use crate::store::{AuditEvent, ClaimHistory, QueueCounts, ReviewStats, SearchHit};
 
 /// Parses a resource name `{collection}/{id}` with a positive integer id.
 fn parse_name(field: &str, name: &str, collection: &str) -> Result<i64, Status> {
@@ -285,17 +285,20 @@ fn count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+pub fn queue_counts(queue: QueueCounts) -> pb::QueueCounts {
+    pb::QueueCounts {
+        unreviewed: count(queue.unreviewed),
+        leased: count(queue.leased),
+        awaiting_second: count(queue.awaiting_second),
+        disputed: count(queue.disputed),
+        r#final: count(queue.final_verdicts),
+        imported: count(queue.imported),
+    }
+}
+
 pub fn review_stats(stats: ReviewStats, second_review: bool) -> pb::ReviewStats {
-    let queue = stats.queue;
     pb::ReviewStats {
-        queue: Some(pb::QueueCounts {
-            unreviewed: count(queue.unreviewed),
-            leased: count(queue.leased),
-            awaiting_second: count(queue.awaiting_second),
-            disputed: count(queue.disputed),
-            r#final: count(queue.final_verdicts),
-            imported: count(queue.imported),
-        }),
+        queue: Some(queue_counts(stats.queue)),
         reviewers: stats
             .reviewers
             .into_iter()

@@ -155,9 +155,8 @@ impl pb::review_service_server::ReviewService for ReviewApi {
         &self,
         _request: Request<pb::GetQueueCountsRequest>,
     ) -> Result<Response<pb::QueueCounts>, Status> {
-        let stats = self.store.review_stats(THROUGHPUT_WINDOW).await?;
-        let stats = convert::review_stats(stats, self.options.policy.second_review);
-        Ok(Response::new(stats.queue.unwrap_or_default()))
+        let queue = self.store.queue_counts().await?;
+        Ok(Response::new(convert::queue_counts(queue)))
     }
 
     #[tracing::instrument(skip_all)]

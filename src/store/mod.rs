@@ -419,6 +419,8 @@ pub trait Store: Send + Sync + 'static {
     async fn claim_history(&self, id: ClaimId) -> Result<ClaimHistory>;
     /// Queue counts, throughput (recent = within `window`) and verdict pairs.
     async fn review_stats(&self, window: Duration) -> Result<ReviewStats>;
+    /// The queue counts alone (the first part of [`Store::review_stats`]).
+    async fn queue_counts(&self) -> Result<QueueCounts>;
     /// The audit log, oldest first unless `query.newest_first`, filtered.
     async fn list_audit_events(&self, query: AuditQuery) -> Result<Vec<AuditEvent>>;
     /// The holder of the token with this SHA-256, if any.

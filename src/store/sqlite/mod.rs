@@ -37,8 +37,8 @@ use crate::review::filter::Filter;
 use crate::review::rules::ReviewPolicy;
 use crate::store::{
     AcquireQuery, AuditEvent, AuditQuery, BatchOutcome, ClaimEdit, ClaimHistory, ClaimListQuery, ClaimQuery,
-    ExternalOutcome, Result, ReviewStats, ReviewedClaim, ReviewedClaimQuery, SearchPage, SearchQuery, Store,
-    StoreError, StoreUsage, StoredArticle, TokenInfo,
+    ExternalOutcome, QueueCounts, Result, ReviewStats, ReviewedClaim, ReviewedClaimQuery, SearchPage,
+    SearchQuery, Store, StoreError, StoreUsage, StoredArticle, TokenInfo,
 };
 pub use claimreview::IMPORTED_EXTRACTOR_VERSION;
 use pool::Connections;
@@ -366,6 +366,11 @@ impl Store for SqliteStore {
         self.connections
             .read(move |conn| stats::stats(conn, window))
             .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn queue_counts(&self) -> Result<QueueCounts> {
+        self.connections.read(stats::queue).await
     }
 
     #[tracing::instrument(skip_all)]

@@ -12,15 +12,14 @@ use crate::names;
 use crate::review::rules;
 use crate::store::{QueueCounts, Result, ReviewStats, ReviewerCount, StoreError};
 
-/// The queue, throughput per reviewer and the verdict pairs of claims two
-/// reviewers judged.
-pub fn stats(conn: &Connection, throughput_window: Duration) -> Result<ReviewStats> {
+/// How many claims stand where in review.
+pub fn queue(conn: &Connection) -> Result<QueueCounts> {
     let now = time::now_micros();
     let count = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> Result<u64> {
         let n: i64 = conn.prepare_cached(sql)?.query_row(params, |row| row.get(0))?;
         Ok(n.unsigned_abs())
     };
-    let queue = QueueCounts {
+    Ok(QueueCounts {
         unreviewed: count(
             "SELECT count(*) FROM claims WHERE review_state = 'UNREVIEWED'",
             &[],
@@ -42,7 +41,14 @@ pub fn stats(conn: &Connection, throughput_window: Duration) -> Result<ReviewSta
             &[],
         )?,
         imported: count("SELECT count(*) FROM external_reviews", &[])?,
-    };
+    })
+}
+
+/// The queue, throughput per reviewer and the verdict pairs of claims two
+/// reviewers judged.
+pub fn stats(conn: &Connection, throughput_window: Duration) -> Result<ReviewStats> {
+    let now = time::now_micros();
+    let queue = queue(conn)?;
     let since = now.saturating_sub(i64::try_from(throughput_window.as_micros()).unwrap_or(i64::MAX));
     let mut statement = conn.prepare_cached(
         "SELECT reviewer, count(*), sum(create_time >= ?1), max(create_time) FROM reviews \
