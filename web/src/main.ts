@@ -759,7 +759,7 @@ function refreshQueue(): void {
     return;
   }
   if (queueRefresh !== null) return;
-  // At most one count a second, however many events arrive.
+  // One count for the events of the next 200 ms, however many arrive.
   queueRefresh = window.setTimeout(async () => {
     try {
       const counts = await reviews.getQueueCounts({});
