@@ -9,6 +9,15 @@
 //! ```sh
 //! nice cargo bench --bench similar_scan -- 1000000 200
 //! ```
+//!
+//! With `--embed`, it times instead what one `FindSimilarClaims` request
+//! embeds when the background embedder has a backlog: the text and at most
+//! `EMBEDDED_PER_REQUEST` (8) of its BM25 matches, against the text and all
+//! 51 that the server embedded before that bound, alternated, 20 rounds:
+//!
+//! ```sh
+//! nice cargo bench --bench similar_scan -- --embed
+//! ```
 
 use std::time::{Duration, Instant};
 
@@ -48,7 +57,52 @@ fn percentile(times: &mut [Duration], p: f64) -> Duration {
     times[at]
 }
 
+/// Times embedding 1 + 8 texts against 1 + 51, alternated (`--embed`).
+fn embed_batches() {
+    let embedder = embed::shared().expect("the embedded model loads");
+    let claims: Vec<String> = (0..51)
+        .map(|i| {
+            format!(
+                "Officials said on Monday that sanctions number {i} against the country could lead \
+                 to a rupture in ties, and the ministry would respond within {} days.",
+                i % 7 + 2
+            )
+        })
+        .collect();
+    let query = "Any sanctions could lead to a complete breakdown in ties with Washington.";
+    let batch = |n: usize| -> Vec<&str> {
+        std::iter::once(query)
+            .chain(claims.iter().take(n).map(String::as_str))
+            .collect()
+    };
+    let (bounded, unbounded) = (batch(8), batch(51));
+    let (mut bounded_times, mut unbounded_times) = (Vec::new(), Vec::new());
+    for _ in 0..20 {
+        let t = Instant::now();
+        embedder.embed(&bounded).expect("embeds");
+        bounded_times.push(t.elapsed());
+        let t = Instant::now();
+        embedder.embed(&unbounded).expect("embeds");
+        unbounded_times.push(t.elapsed());
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let (b50, u50) = (
+        percentile(&mut bounded_times, 0.5),
+        percentile(&mut unbounded_times, 0.5),
+    );
+    println!(
+        "embed 1 + 8 texts: median {:.0} ms; 1 + 51 texts: median {:.0} ms; ratio {:.2}",
+        ms(b50),
+        ms(u50),
+        ms(b50) / ms(u50)
+    );
+}
+
 fn main() {
+    if std::env::args().any(|arg| arg == "--embed") {
+        embed_batches();
+        return;
+    }
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))

@@ -27,6 +27,12 @@ const EMBED_BATCH: u32 = 64;
 const LOAD_PAGE: u32 = 10_000;
 /// How often the embedder looks for work without being woken.
 const IDLE_WAKE: Duration = Duration::from_secs(60);
+/// The most BM25 matches one request embeds itself when the embedder has
+/// not reached them (after a bulk import): the best by BM25. The others
+/// are ranked by BM25 alone, below every match with a cosine, so a
+/// backlog costs a request at most this many embeddings (about 3 s for 51
+/// on this machine, BENCHMARKS.md) rather than one per match.
+const EMBEDDED_PER_REQUEST: usize = 8;
 
 /// The claims' embeddings, shared by the embedder task and the handlers.
 #[derive(Debug, Default)]
@@ -96,9 +102,9 @@ impl Matcher {
         bm25: &[(ClaimId, f64)],
         bm25_texts: &[(ClaimId, String)],
     ) -> Result<Ranked, String> {
-        let unembedded: Vec<&(ClaimId, String)> = {
+        let unembedded = {
             let index = self.read();
-            bm25_texts.iter().filter(|(id, _)| !index.contains(*id)).collect()
+            embed_now(bm25_texts, |id| index.contains(id))
         };
         let mut texts = vec![text];
         texts.extend(unembedded.iter().map(|(_, text)| text.as_str()));
@@ -140,6 +146,16 @@ impl Matcher {
             index.insert(embedding);
         }
     }
+}
+
+/// The BM25 matches (best first) a request embeds itself: those the index
+/// does not hold, at most [`EMBEDDED_PER_REQUEST`], in BM25 order.
+fn embed_now(bm25_texts: &[(ClaimId, String)], indexed: impl Fn(ClaimId) -> bool) -> Vec<&(ClaimId, String)> {
+    bm25_texts
+        .iter()
+        .filter(|(id, _)| !indexed(*id))
+        .take(EMBEDDED_PER_REQUEST)
+        .collect()
 }
 
 /// The background embedder: loads the stored embeddings, then embeds every
@@ -210,5 +226,23 @@ async fn embed_waiting(store: &dyn Store, matcher: &Matcher) -> Result<(), Store
         .map_err(|err| StoreError::Backend(err.into()))?;
         let stored = store.put_embeddings(embed::MODEL.to_owned(), embedded).await?;
         matcher.insert(stored);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_embeds_at_most_a_few_unindexed_matches_best_first() {
+        let matches: Vec<(ClaimId, String)> =
+            (1..=30).map(|id| (ClaimId(id), format!("claim {id}"))).collect();
+        // Every third claim is indexed already.
+        let chosen = embed_now(&matches, |id| id.0 % 3 == 0);
+        let ids: Vec<i64> = chosen.iter().map(|(id, _)| id.0).collect();
+        assert_eq!(ids, vec![1, 2, 4, 5, 7, 8, 10, 11]);
+        assert_eq!(ids.len(), EMBEDDED_PER_REQUEST);
+        // Nothing to embed when the index holds them all.
+        assert!(embed_now(&matches, |_| true).is_empty());
     }
 }
