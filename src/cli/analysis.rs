@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use claimdb_analysis::clusters::{self, ClusterOptions, WordClusters};
 use claimdb_analysis::conllu::{self, Sentence};
 use claimdb_analysis::iob2::{self, NerSentence};
 use claimdb_analysis::measure::{self, format_scores};
@@ -25,6 +26,8 @@ const SPLITTER_FILE: &str = "sentences.bin";
 const TAGGER_FILE: &str = "tagger.bin";
 const PARSER_FILE: &str = "parser.bin";
 const RECOGNISER_FILE: &str = "ner.bin";
+/// The word clusters the tagger and parser are trained with.
+const CLUSTERS_FILE: &str = "clusters.txt";
 /// The official test figures of the weights beside it, pinned by a test.
 const FIGURES_FILE: &str = "test-figures.txt";
 
@@ -52,6 +55,23 @@ pub struct TrainAnalysisArgs {
     #[arg(long, default_value_t = TrainingOptions::default().jackknife_folds as u64,
           value_parser = clap::value_parser!(u64).range(1..=50))]
     jackknife_folds: u64,
+    /// Learns the word clusters from unlabelled text (the words of EWT
+    /// train, the GAP development and validation snippets, the ClaimBuster
+    /// sentences), writes them to `clusters.txt` in `--out`, and stops.
+    #[arg(long)]
+    learn_clusters: bool,
+    /// Trains the tagger with the word clusters of this file (as
+    /// `--learn-clusters` writes it). Without it there are no cluster
+    /// features: on EWT dev they did not help (BENCHMARKS.md, issue 11,
+    /// session 15), so the committed weights have none.
+    #[arg(long, conflicts_with = "learn_clusters")]
+    clusters: Option<PathBuf>,
+    /// The GAP coreference folder (Wikipedia snippets), for `--learn-clusters`.
+    #[arg(long, default_value = "../shared/datasets/gap-coreference")]
+    gap: PathBuf,
+    /// The ClaimBuster folder (debate sentences), for `--learn-clusters`.
+    #[arg(long, default_value = "../shared/datasets/claimbuster-2.5xNCS")]
+    claimbuster: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -95,11 +115,23 @@ pub fn analyse(file: &Path) -> anyhow::Result<()> {
 pub fn train(args: &TrainAnalysisArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let treebank = read_treebank(&args.ewt.join("en_ewt-ud-train.conllu"))?;
+    if args.learn_clusters {
+        return learn_clusters(args, &treebank, started);
+    }
+    let clusters = match &args.clusters {
+        None => WordClusters::default(),
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            WordClusters::from_text(&text).with_context(|| format!("{}", path.display()))?
+        }
+    };
     let entities = read_entities(&args.uner.join("en_ewt-ud-dev.iob2"))?;
     let entity_treebank = read_treebank(&args.ewt.join("en_ewt-ud-dev.conllu"))?;
     let options = TrainingOptions {
         seed: args.seed,
         jackknife_folds: args.jackknife_folds as usize,
+        clusters,
     };
     let mut progress = |line: &str| errln!("[{:>6.1}s] {line}", started.elapsed().as_secs_f64());
     let models = train::train_all(&treebank, &entities, &entity_treebank, &options, &mut progress);
@@ -131,6 +163,61 @@ pub fn train(args: &TrainAnalysisArgs) -> anyhow::Result<()> {
     std::fs::write(&path, &record).with_context(|| format!("cannot write {}", path.display()))?;
     out!("{record}");
     outln!("wrote {}", path.display());
+    Ok(())
+}
+
+/// `claimdb train analysis --learn-clusters`: the unlabelled text is the
+/// treebank's own training words and two sources whose licences allow
+/// shipping what is learned from them (GAP: Apache 2.0; ClaimBuster: CC BY
+/// 4.0). GAP test is left out, as `claimdb eval coref` measures on it.
+fn learn_clusters(
+    args: &TrainAnalysisArgs,
+    treebank: &[Sentence],
+    started: std::time::Instant,
+) -> anyhow::Result<()> {
+    let mut corpus: Vec<Vec<String>> = treebank
+        .iter()
+        .map(|sentence| sentence.words.iter().map(|word| word.form.clone()).collect())
+        .collect();
+    let models = Models::embedded();
+    for file in ["gap-development.tsv", "gap-validation.tsv"] {
+        let path = args.gap.join(file);
+        let text =
+            std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let rows = claimdb_analysis::coref::gap::parse(&text)
+            .map_err(anyhow::Error::msg)
+            .with_context(|| format!("{}", path.display()))?;
+        for row in &rows {
+            clusters::add_sentences_of(models.splitter, models.lexicon, &row.text, &mut corpus);
+        }
+    }
+    let path = args.claimbuster.join("kfold_25ncs.csv");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let sentences = crate::train::data::parse_claimbuster_csv(&text, "claimbuster")
+        .map_err(|err| anyhow::anyhow!("{}: {}", path.display(), err.0))?;
+    for sentence in &sentences {
+        clusters::add_sentences_of(models.splitter, models.lexicon, &sentence.text, &mut corpus);
+    }
+    let n_words: usize = corpus.iter().map(Vec::len).sum();
+    errln!(
+        "[{:>6.1}s] clustering the words of {} sentences ({n_words} words)",
+        started.elapsed().as_secs_f64(),
+        corpus.len()
+    );
+    let options = ClusterOptions {
+        seed: args.seed,
+        ..ClusterOptions::default()
+    };
+    let learned = WordClusters::learn(&corpus, &options);
+    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+    let path = args.out.join(CLUSTERS_FILE);
+    std::fs::write(&path, learned.to_text()).with_context(|| format!("cannot write {}", path.display()))?;
+    outln!(
+        "wrote {} ({} words; {:.1} s)",
+        path.display(),
+        learned.n_words(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

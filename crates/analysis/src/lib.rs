@@ -7,6 +7,7 @@
 //! ([`conllu`]); the `claimdb` command line reads the files and calls them.
 #![forbid(unsafe_code)]
 
+pub mod clusters;
 pub mod conllu;
 pub mod coref;
 pub mod entity;

@@ -17,6 +17,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
+use crate::clusters::{WordClusters, normalise};
 use crate::conllu::Sentence;
 use crate::lemma::{
     BackoffTable, ByteReader, KeyTable, Lemmatiser, Observation, WordForms, lowercase_of, push_lowercase,
@@ -47,6 +48,9 @@ pub struct TaggerOptions {
     /// learned from the other folds, so that its entries are as reliable as
     /// on new text; 1 trains with the whole split's.
     pub lexicon_folds: usize,
+    /// Word clusters learned from unlabelled text, read for the word and
+    /// its neighbours (empty: no cluster features).
+    pub clusters: WordClusters,
 }
 
 impl Default for TaggerOptions {
@@ -61,6 +65,7 @@ impl Default for TaggerOptions {
             min_feature_count: 2,
             feats_min_weight: 0.5,
             lexicon_folds: 10,
+            clusters: WordClusters::default(),
         }
     }
 }
@@ -559,6 +564,8 @@ pub struct Tagger {
     /// the tags, not stored).
     kinds: Vec<TagKind>,
     lemmatiser: Lemmatiser,
+    /// The word clusters the features read (empty when trained without).
+    clusters: WordClusters,
 }
 
 // Feature template numbers.
@@ -601,6 +608,12 @@ const T_PREFIX1: u32 = 54;
 const T_PREFIX2: u32 = 55;
 const T_HYPHEN_FIRST: u32 = 56;
 const T_HYPHEN_LAST: u32 = 57;
+const T_CLUSTER: u32 = 60; // 60..=62 for the word's clusters, coarsest first
+const T_CLUSTER_M1: u32 = 63;
+const T_CLUSTER_P1: u32 = 64; // 64..=65 for the two finer clusters
+const T_CLUSTER_P2: u32 = 66;
+const T_PREV_CLUSTER: u32 = 67;
+const T_CLUSTER_CLUSTER_P1: u32 = 68;
 
 /// Stands for the word before the first or after the last.
 const BOUNDARY: u64 = 0x5eed_b0a7_d0b0_0001;
@@ -637,6 +650,9 @@ struct WordKeys {
     /// says how much a capital tells of a proper noun (web titles
     /// capitalise every word, some writers none).
     sentence_case: u64,
+    /// The word's class (+ 1) in each clustering, coarsest first; 0 when
+    /// the word was not clustered. All 0 when the tagger has no clusters.
+    clusters: [u64; 3],
 }
 
 const BOUNDARY_WORD: WordKeys = WordKeys {
@@ -655,6 +671,7 @@ const BOUNDARY_WORD: WordKeys = WordKeys {
     cased_lexical: BOUNDARY,
     ambiguity: BOUNDARY,
     sentence_case: BOUNDARY,
+    clusters: [BOUNDARY; 3],
 };
 
 /// Hashes what the features need of a word; `lower` is its lowercase.
@@ -743,7 +760,7 @@ fn word_keys(form: &str, lower: &str, sentence_initial: bool) -> WordKeys {
 
 /// The features of word `idx` given the two tags before it (tag number + 1,
 /// 0 for none).
-fn features(words: &[WordKeys], idx: usize, prev: u64, prev2: u64, out: &mut Vec<u64>) {
+fn features(words: &[WordKeys], idx: usize, prev: u64, prev2: u64, has_clusters: bool, out: &mut Vec<u64>) {
     let at = |offset: isize| -> &WordKeys {
         let position = idx as isize + offset;
         if position < 0 {
@@ -806,6 +823,17 @@ fn features(words: &[WordKeys], idx: usize, prev: u64, prev2: u64, out: &mut Vec
         out.push(key(T_HYPHEN_FIRST, word.hyphen_first));
         out.push(key(T_HYPHEN_LAST, word.hyphen_last));
     }
+    if has_clusters {
+        for (granularity, cluster) in word.clusters.iter().enumerate() {
+            out.push(key(T_CLUSTER + granularity as u32, *cluster));
+        }
+        out.push(key(T_CLUSTER_M1, before.clusters[1]));
+        out.push(key(T_CLUSTER_P1, after.clusters[1]));
+        out.push(key(T_CLUSTER_P1 + 1, after.clusters[2]));
+        out.push(key(T_CLUSTER_P2, at(2).clusters[1]));
+        out.push(key2(T_PREV_CLUSTER, prev, word.clusters[1]));
+        out.push(key2(T_CLUSTER_CLUSTER_P1, word.clusters[1], after.clusters[1]));
+    }
 }
 
 /// One greedy left-to-right pass over a prepared sentence: dictionary words
@@ -814,6 +842,7 @@ fn greedy_pass(
     model: &PackedModel,
     dictionary: &KeyTable,
     words: &[WordKeys],
+    has_clusters: bool,
     features_room: &mut Vec<u64>,
     scores: &mut Vec<i32>,
     out: &mut Vec<u32>,
@@ -824,7 +853,7 @@ fn greedy_pass(
         let class = match dictionary.get(words[idx].form) {
             Some(class) => class,
             None => {
-                features(words, idx, prev, prev2, features_room);
+                features(words, idx, prev, prev2, has_clusters, features_room);
                 model.predict(features_room, scores)
             }
         };
@@ -847,6 +876,7 @@ fn train_perceptron(
     options: &TaggerOptions,
 ) -> Frozen {
     let lexicon_of = |sentence_idx: usize| &lexicons[sentence_idx * lexicons.len() / sentences.len()];
+    let has_clusters = !options.clusters.is_empty();
     // Features seen fewer than `min_feature_count` times (counted with
     // the gold previous tags) are left out: they mostly memorise, and
     // leaving them out keeps the model small and fast.
@@ -858,10 +888,18 @@ fn train_perceptron(
             forms.clear();
             forms.extend(sentence.words.iter().map(|word| word.form.as_str()));
             scratch.prepare(&forms, lexicon_of(sentence_idx), kinds);
+            scratch.add_clusters(&options.clusters);
             let (mut prev, mut prev2) = (0u64, 0u64);
             for (idx, &truth) in tags_of.iter().enumerate() {
                 if dictionary.get(scratch.words[idx].form).is_none() {
-                    features(&scratch.words, idx, prev, prev2, &mut scratch.features);
+                    features(
+                        &scratch.words,
+                        idx,
+                        prev,
+                        prev2,
+                        has_clusters,
+                        &mut scratch.features,
+                    );
                     for &feature in &scratch.features {
                         *feature_counts.entry(feature).or_default() += 1;
                     }
@@ -888,12 +926,20 @@ fn train_perceptron(
             forms.clear();
             forms.extend(sentence.words.iter().map(|word| word.form.as_str()));
             scratch.prepare(&forms, lexicon_of(sentence_idx), kinds);
+            scratch.add_clusters(&options.clusters);
             let (mut prev, mut prev2) = (0u64, 0u64);
             for (idx, &truth) in gold[sentence_idx].iter().enumerate() {
                 let guess = match dictionary.get(scratch.words[idx].form) {
                     Some(class) => class,
                     None => {
-                        features(&scratch.words, idx, prev, prev2, &mut scratch.features);
+                        features(
+                            &scratch.words,
+                            idx,
+                            prev,
+                            prev2,
+                            has_clusters,
+                            &mut scratch.features,
+                        );
                         scratch.features.retain(frequent_enough);
                         let guess = trainer
                             .predict(&scratch.features, &mut scratch.scores, |_| true)
@@ -996,6 +1042,28 @@ impl Scratch {
         }
     }
 
+    /// Looks up every word's clusters (after [`Scratch::prepare`]).
+    fn add_clusters(&mut self, clusters: &WordClusters) {
+        if clusters.is_empty() {
+            return;
+        }
+        for idx in 0..self.words.len() {
+            let lower = &self.lower[lower_range(&self.lower_ends, idx)];
+            let hash = if lower.chars().any(char::is_numeric) {
+                hash_str(&normalise(lower))
+            } else {
+                self.words[idx].lower
+            };
+            let keys = &mut self.words[idx];
+            keys.clusters = [0; 3];
+            if let Some(classes) = clusters.classes_of_hash(hash) {
+                for (cluster, &class) in keys.clusters.iter_mut().zip(classes) {
+                    *cluster = u64::from(class) + 1;
+                }
+            }
+        }
+    }
+
     fn lower_of(&self, idx: usize) -> &str {
         &self.lower[lower_range(&self.lower_ends, idx)]
     }
@@ -1014,6 +1082,8 @@ thread_local! {
 static EMBEDDED: OnceLock<Tagger> = OnceLock::new();
 
 const MAGIC: &[u8; 8] = b"CDBTAG02";
+/// The same layout followed by the word clusters.
+const MAGIC_WITH_CLUSTERS: &[u8; 8] = b"CDBTAG03";
 
 impl Tagger {
     /// Trains a tagger on gold sentences.
@@ -1154,6 +1224,7 @@ impl Tagger {
             kinds: tags.iter().map(|tag| tag_kind(&tag.upos)).collect(),
             tags,
             lemmatiser,
+            clusters: options.clusters.clone(),
         }
     }
 
@@ -1172,10 +1243,12 @@ impl Tagger {
             let mut guard = cell.borrow_mut();
             let scratch = &mut *guard;
             scratch.prepare(forms, &self.lexicon, &self.kinds);
+            scratch.add_clusters(&self.clusters);
             greedy_pass(
                 &self.packed,
                 &self.dictionary,
                 &scratch.words,
+                !self.clusters.is_empty(),
                 &mut scratch.features,
                 &mut scratch.packed_scores,
                 &mut scratch.classes,
@@ -1270,7 +1343,11 @@ impl Tagger {
 
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(if self.clusters.is_empty() {
+            MAGIC
+        } else {
+            MAGIC_WITH_CLUSTERS
+        });
         put_u32(&mut out, self.xpos_names.len() as u32);
         for name in &self.xpos_names {
             put_str(&mut out, name);
@@ -1293,12 +1370,17 @@ impl Tagger {
         let model = self.model.to_bytes();
         put_u32(&mut out, model.len() as u32);
         out.extend_from_slice(&model);
+        if !self.clusters.is_empty() {
+            self.clusters.write(&mut out);
+        }
         out
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Tagger, FormatError> {
         let mut reader = ByteReader { bytes, at: 0 };
-        if reader.take(8)? != MAGIC {
+        let magic = reader.take(8)?;
+        let with_clusters = magic == MAGIC_WITH_CLUSTERS;
+        if magic != MAGIC && !with_clusters {
             return Err(FormatError("not a claimdb tagger (bad magic)".into()));
         }
         let n_xpos = reader.u32()?;
@@ -1343,10 +1425,16 @@ impl Tagger {
                 tags.len()
             )));
         }
+        let clusters = if with_clusters {
+            WordClusters::read(&mut reader)?
+        } else {
+            WordClusters::default()
+        };
         if reader.remaining() != 0 {
             return Err(FormatError("bytes after the model".into()));
         }
         Ok(Tagger {
+            clusters,
             kinds: tags.iter().map(|tag| tag_kind(&tag.upos)).collect(),
             feats_classifier,
             tags,

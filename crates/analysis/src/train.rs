@@ -4,6 +4,7 @@
 //! tagged by the new tagger, so that each part learns from what the part
 //! before it really gives at run time.
 
+use crate::clusters::WordClusters;
 use crate::conllu::Sentence;
 use crate::iob2::NerSentence;
 use crate::ner::{Recogniser, RecogniserOptions};
@@ -19,6 +20,9 @@ pub struct TrainingOptions {
     pub seed: u64,
     /// Folds for the parser's jackknifed tags (1 trains it on gold tags).
     pub jackknife_folds: usize,
+    /// Word clusters learned from unlabelled text, for the tagger's
+    /// features (empty: none).
+    pub clusters: WordClusters,
 }
 
 impl Default for TrainingOptions {
@@ -26,6 +30,7 @@ impl Default for TrainingOptions {
         TrainingOptions {
             seed: 2026,
             jackknife_folds: 10,
+            clusters: WordClusters::default(),
         }
     }
 }
@@ -69,6 +74,7 @@ pub fn train_all(
 
     let tagger_options = TaggerOptions {
         seed: options.seed,
+        clusters: options.clusters.clone(),
         ..TaggerOptions::default()
     };
     progress(&format!("tagger: training on {} sentences", treebank.len()));

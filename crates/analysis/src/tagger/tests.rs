@@ -2,6 +2,7 @@
 //! lemma and FEATS rules, the embedded weights, determinism and odd input.
 
 use super::*;
+use crate::clusters::{ClusterOptions, WordClusters};
 use crate::conllu;
 
 /// Tags a sentence with the embedded tagger, as owned rows
@@ -387,4 +388,38 @@ fn the_sentence_case_tells_title_case_from_ordinary_and_lowercase_writing() {
             .iter()
             .all(|keys| keys.sentence_case == scratch.words[0].sentence_case)
     );
+}
+
+#[test]
+fn a_tagger_trained_with_word_clusters_keeps_them_through_its_bytes() {
+    let sentences = conllu::parse(TINY).unwrap();
+    let corpus: Vec<Vec<&str>> = (0..20)
+        .flat_map(|_| {
+            [
+                vec!["the", "cat", "sleeps", "."],
+                vec!["the", "dog", "sleeps", "."],
+            ]
+        })
+        .collect();
+    let clusters = WordClusters::learn(
+        &corpus,
+        &ClusterOptions {
+            granularities: vec![2, 3, 4],
+            min_count: 1,
+            ..ClusterOptions::default()
+        },
+    );
+    let options = TaggerOptions {
+        clusters,
+        ..tiny_options(7)
+    };
+    let with_clusters = Tagger::train(&sentences, &options);
+    let bytes = with_clusters.to_bytes();
+    assert_ne!(bytes, Tagger::train(&sentences, &tiny_options(7)).to_bytes());
+    let loaded = Tagger::from_bytes(&bytes).unwrap();
+    assert_eq!(loaded, with_clusters);
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    with_clusters.tag(&["The", "dog", "sleeps", "."], &mut first);
+    loaded.tag(&["The", "dog", "sleeps", "."], &mut second);
+    assert_eq!(first, second);
 }
