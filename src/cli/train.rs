@@ -48,6 +48,14 @@ pub struct TrainArgs {
     /// or other), `3` for bigrams and trigrams.
     #[arg(long, value_delimiter = ',', default_values_t = [0, 2])]
     shape_ngrams: Vec<u32>,
+    /// Analysis features to try: `0` for none, `1` for the features of each
+    /// sentence's tags, tree and named entities (its main clause's tense,
+    /// modal and subject, its clauses, numbers with units, entities by
+    /// kind). A model with them makes the extractor analyse every sentence
+    /// it scores, 2.5 to 2.8 times its time without (BENCHMARKS.md, issue
+    /// 12, session 15), so they are not in the default grid.
+    #[arg(long, value_delimiter = ',', default_values_t = [0], value_parser = clap::value_parser!(u32).range(0..=1))]
+    analysis: Vec<u32>,
     /// L2 penalties to try.
     #[arg(long, value_delimiter = ',', default_values_t = [1e-5, 1e-4])]
     l2: Vec<f64>,
@@ -117,13 +125,16 @@ fn candidates(args: &TrainArgs) -> anyhow::Result<Vec<Hyperparameters>> {
                     if !is_shape_ngram_setting(shape_ngrams) {
                         anyhow::bail!("--shape-ngrams {shape_ngrams}: expected 0, 2 or {MAX_SHAPE_NGRAM}");
                     }
-                    configs.push(FeatureConfig {
-                        bucket_bits: args.bucket_bits,
-                        char_ngrams,
-                        weighting,
-                        norm,
-                        shape_ngrams,
-                    });
+                    for &analysis in &args.analysis {
+                        configs.push(FeatureConfig {
+                            bucket_bits: args.bucket_bits,
+                            char_ngrams,
+                            weighting,
+                            norm,
+                            shape_ngrams,
+                            analysis: analysis == 1,
+                        });
+                    }
                 }
             }
         }
@@ -181,7 +192,7 @@ fn describe(hyperparameters: &Hyperparameters) -> String {
         (min, max) => format!("{min}-{max}"),
     };
     format!(
-        "char_ngrams={chars} shape_ngrams={} weighting={:?} norm={:?} bucket_bits={} l2={:e} epochs={} learning_rate={} positive_weight={} seeds={} averaged_epochs={}",
+        "char_ngrams={chars} shape_ngrams={} weighting={:?} norm={:?} bucket_bits={} l2={:e} epochs={} learning_rate={} positive_weight={} seeds={} averaged_epochs={} analysis={}",
         config.shape_ngrams,
         config.weighting,
         config.norm,
@@ -191,7 +202,8 @@ fn describe(hyperparameters: &Hyperparameters) -> String {
         hyperparameters.learning_rate,
         hyperparameters.positive_weight,
         hyperparameters.n_seeds,
-        hyperparameters.averaged_epochs
+        hyperparameters.averaged_epochs,
+        u32::from(config.analysis)
     )
 }
 

@@ -35,6 +35,7 @@ mod proptests;
 pub mod score;
 pub mod sentences;
 mod skip;
+pub mod syntax;
 mod tree;
 pub mod words;
 
@@ -323,7 +324,10 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
             context.learn(sentence, &sentence_words, &places);
             continue;
         }
-        let features = sentence_features(sentence, &sentence_words);
+        let mut features = sentence_features(sentence, &sentence_words);
+        if model::embedded().config.analysis {
+            features.syntax = analysed.sentence(sentence_idx).map(syntax::syntax_features);
+        }
         let sentence_view = SentenceView {
             body,
             sentence,

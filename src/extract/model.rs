@@ -9,7 +9,10 @@
 //! optionally, n-grams of word shapes: each word reduced to one of a few
 //! dozen classes (its most specific word class, else number, capitalised,
 //! lower-case or other), so that `<s> NUMBER PERCENT` or `FIRST_PERSON
-//! OPINION_VERB` generalise beyond the words seen in training. The
+//! OPINION_VERB` generalise beyond the words seen in training, and,
+//! optionally, what the sentence's analysis says
+//! ([`SyntaxFeatures`]: the main clause's tense, modal and subject, its
+//! clauses, numbers that count a noun, entities by kind). The
 //! optional character block holds the character n-grams of every word,
 //! padded with boundary marks (`<word>`), taken from a shift register over
 //! the word's bytes so that each n-gram costs a shift and a mask. Each feature
@@ -34,18 +37,22 @@ use std::sync::LazyLock;
 
 use super::lexicon::{Lexeme, pack_zero_padded};
 use super::score::Features;
+use super::syntax::{CLAUSE_RELATIONS, SyntaxFeatures};
 use super::words::Word;
 
 /// The committed weights, written by `claimdb train`.
 const EMBEDDED_WEIGHTS: &[u8] = include_bytes!("checkworthiness.bin");
 
 /// The first bytes of every weights file; the digits are the format version.
-const MAGIC: &[u8; 8] = b"CDBCWM03";
+const MAGIC: &[u8; 8] = b"CDBCWM04";
 /// Magic, bucket bits, shortest and longest character n-gram, weighting,
-/// norm, longest word-shape n-gram, bias, weight scale, squared-scale scale.
-const HEADER_LEN: usize = 8 + 6 * 4 + 3 * 4;
-/// The previous format, still read: the same header without the word-shape
-/// field, whose models have no word-shape features.
+/// norm, longest word-shape n-gram, whether the model reads the analysis,
+/// bias, weight scale, squared-scale scale.
+const HEADER_LEN: usize = 8 + 7 * 4 + 3 * 4;
+/// The previous formats, still read: without the analysis field (03),
+/// and without the word-shape field too (02).
+const MAGIC_03: &[u8; 8] = b"CDBCWM03";
+const HEADER_LEN_03: usize = 8 + 6 * 4 + 3 * 4;
 const MAGIC_02: &[u8; 8] = b"CDBCWM02";
 const HEADER_LEN_02: usize = 8 + 5 * 4 + 3 * 4;
 /// Word-shape n-grams are bigrams, or bigrams and trigrams.
@@ -100,6 +107,10 @@ pub struct FeatureConfig {
     /// The longest n-gram of word shapes in the word block: 0 for none, 2
     /// for bigrams, 3 for bigrams and trigrams.
     pub shape_ngrams: u32,
+    /// Whether the word block also holds the features of the sentence's
+    /// analysis ([`SyntaxFeatures`](super::syntax::SyntaxFeatures)): the
+    /// extractor then analyses every sentence it scores.
+    pub analysis: bool,
 }
 
 impl Default for FeatureConfig {
@@ -110,6 +121,7 @@ impl Default for FeatureConfig {
             weighting: Weighting::Binary,
             norm: Norm::Count,
             shape_ngrams: 0,
+            analysis: false,
         }
     }
 }
@@ -164,6 +176,7 @@ pub enum ModelFormatError {
     UnknownWeighting(u32),
     UnknownNorm(u32),
     BadShapeNgrams(u32),
+    BadAnalysisFlag(u32),
     WrongLength { expected: usize, found: usize },
     NotFinite,
 }
@@ -189,6 +202,7 @@ impl fmt::Display for ModelFormatError {
                     "word-shape n-grams up to {n}: expected 0, 2 or {MAX_SHAPE_NGRAM}"
                 )
             }
+            ModelFormatError::BadAnalysisFlag(flag) => write!(f, "analysis flag {flag}: expected 0 or 1"),
             ModelFormatError::WrongLength { expected, found } => {
                 write!(f, "expected {expected} bytes, found {found}")
             }
@@ -334,12 +348,16 @@ impl Model {
         sigmoid(z)
     }
 
-    /// Serialises the model: a header, every weight as a little-endian
+    /// Serialises the model: a header (format 04 for a model that reads the
+    /// analysis, else 03), every weight as a little-endian
     /// `i16`, then, when the norm needs them, every squared scale as a `u16`.
     pub fn to_bytes(&self) -> Vec<u8> {
         let config = self.config;
         let mut bytes = Vec::with_capacity(HEADER_LEN + 2 * (self.weights.len() + self.squares.len()));
-        bytes.extend_from_slice(MAGIC);
+        // A model without analysis features is written in the format before
+        // the analysis flag, so that retraining such a model changes no byte
+        // of its header.
+        bytes.extend_from_slice(if config.analysis { MAGIC } else { MAGIC_03 });
         let weighting: u32 = match config.weighting {
             Weighting::Binary => 0,
             Weighting::Idf => 1,
@@ -359,6 +377,9 @@ impl Model {
         ] {
             bytes.extend_from_slice(&field.to_le_bytes());
         }
+        if config.analysis {
+            bytes.extend_from_slice(&1u32.to_le_bytes());
+        }
         for field in [self.bias, self.scale, self.square_scale] {
             bytes.extend_from_slice(&field.to_le_bytes());
         }
@@ -372,10 +393,11 @@ impl Model {
     }
 
     /// Parses bytes written by [`Model::to_bytes`], or by the previous
-    /// format, which had no word-shape features.
+    /// formats, whose models read no analysis (03) and no word shapes (02).
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelFormatError> {
         let header_len = match bytes.get(..8) {
             Some(magic) if magic == MAGIC => HEADER_LEN,
+            Some(magic) if magic == MAGIC_03 => HEADER_LEN_03,
             Some(magic) if magic == MAGIC_02 => HEADER_LEN_02,
             _ => return Err(ModelFormatError::BadMagic),
         };
@@ -403,11 +425,16 @@ impl Model {
             1 => Norm::Euclidean,
             code => return Err(ModelFormatError::UnknownNorm(code)),
         };
-        // The fields after the norm move up by one in the current format.
-        let (shape_ngrams, floats_at) = if header_len == HEADER_LEN {
-            (u32_at(28), 32)
-        } else {
-            (0, 28)
+        // Each format adds a field after the norm, moving the floats up.
+        let (shape_ngrams, analysis, floats_at) = match header_len {
+            HEADER_LEN => (u32_at(28), u32_at(32), 36),
+            HEADER_LEN_03 => (u32_at(28), 0, 32),
+            _ => (0, 0, 28),
+        };
+        let analysis = match analysis {
+            0 => false,
+            1 => true,
+            flag => return Err(ModelFormatError::BadAnalysisFlag(flag)),
         };
         if !is_shape_ngram_setting(shape_ngrams) {
             return Err(ModelFormatError::BadShapeNgrams(shape_ngrams));
@@ -432,6 +459,7 @@ impl Model {
             weighting,
             norm,
             shape_ngrams,
+            analysis,
         };
         let n_squares = if config.needs_squares() {
             config.n_buckets()
@@ -840,7 +868,7 @@ fn walk_features(
             sink.feature(Block::Words, bucket(shape_trigram(shapes, SHAPE_BOUNDARY)));
         }
     }
-    for_each_structure_feature(features, |feature_id, value| {
+    for_each_structure_feature(features, config.analysis, |feature_id, value| {
         sink.feature(
             Block::Words,
             bucket(namespace::STRUCTURE ^ (feature_id << 8 | value)),
@@ -897,7 +925,7 @@ fn shape_trigram(previous: (u64, u64), shape: u64) -> u64 {
 /// Structural indicators: counts are bucketed so each bucket learns its own
 /// weight, and a few crossings let a linear model say "a number, but in a
 /// question" or "a number in a short fragment".
-fn for_each_structure_feature(features: &Features, mut emit: impl FnMut(u64, u64)) {
+fn for_each_structure_feature(features: &Features, analysis: bool, mut emit: impl FnMut(u64, u64)) {
     let bucket = |count: usize, cap: usize| count.min(cap) as u64;
     let flag = |value: bool| u64::from(value);
     let length = match features.n_words {
@@ -929,6 +957,62 @@ fn for_each_structure_feature(features: &Features, mut emit: impl FnMut(u64, u64
     emit(15, has_number << 3 | length);
     emit(16, has_number << 1 | flag(features.n_first_person > 0));
     emit(17, flag(features.n_named_entities > 0) << 1 | has_number);
+    if analysis {
+        for_each_syntax_feature(features.syntax.as_ref(), has_number, &mut emit);
+    }
+}
+
+/// The features of the sentence's analysis, ids from 32, each value below
+/// 256; a sentence that was not analysed has one feature of its own.
+fn for_each_syntax_feature(
+    syntax: Option<&SyntaxFeatures>,
+    has_number: u64,
+    emit: &mut impl FnMut(u64, u64),
+) {
+    let Some(syntax) = syntax else {
+        emit(32, 0xFF);
+        return;
+    };
+    let bucket = |count: u8, cap: u8| u64::from(count.min(cap));
+    let flag = |value: bool| u64::from(value);
+    let (root_pos, tense, modal, subject) = (
+        syntax.root_pos as u64,
+        u64::from(syntax.tense),
+        syntax.modal as u64,
+        syntax.subject as u64,
+    );
+    emit(32, root_pos);
+    emit(33, tense);
+    emit(34, modal);
+    emit(35, subject);
+    emit(36, flag(syntax.is_imperative));
+    emit(37, flag(syntax.is_negated));
+    for bit in 0..CLAUSE_RELATIONS.len() {
+        if syntax.clauses & (1 << bit) != 0 {
+            emit(38, bit as u64);
+        }
+    }
+    emit(
+        39,
+        flag(syntax.has_reported_clause) << 1 | flag(syntax.has_thought_clause),
+    );
+    emit(40, bucket(syntax.n_numbers, 3));
+    emit(41, bucket(syntax.n_quantities, 2));
+    emit(42, bucket(syntax.n_people, 2));
+    emit(43, bucket(syntax.n_organisations, 2));
+    emit(44, bucket(syntax.n_places, 2));
+    emit(
+        45,
+        flag(syntax.has_comparative) << 1 | flag(syntax.has_superlative),
+    );
+    emit(46, bucket(syntax.n_finite_verbs, 4));
+    // Crossings: what the main clause does, with who and with numbers.
+    emit(47, subject << 3 | modal);
+    emit(48, subject << 2 | tense);
+    emit(49, has_number << 3 | modal);
+    emit(50, has_number << 2 | tense);
+    emit(51, root_pos << 2 | tense);
+    emit(52, flag(syntax.has_reported_clause) << 1 | has_number);
 }
 
 /// True when a word is four digits from 1800 to 2099: the words the model
@@ -1121,6 +1205,7 @@ mod tests {
             weighting,
             norm,
             shape_ngrams: 0,
+            analysis: false,
         }
     }
 
@@ -1143,7 +1228,7 @@ mod tests {
             }
             let bytes = model.to_bytes();
             let n_tables = if config.needs_squares() { 2 } else { 1 };
-            assert_eq!(bytes.len(), HEADER_LEN + n_tables * 2 * 1024);
+            assert_eq!(bytes.len(), HEADER_LEN_03 + n_tables * 2 * 1024);
             let read = Model::from_bytes(&bytes).unwrap();
             assert_eq!(read, model);
             assert_eq!(read.bias, -1.25);
@@ -1152,19 +1237,37 @@ mod tests {
     }
 
     #[test]
-    fn the_previous_format_is_read_without_word_shapes() {
+    fn the_previous_formats_are_read_without_analysis_or_word_shapes() {
         let model = Model::quantise(
             config((3, 4), Weighting::NaiveBayes, Norm::Count),
             0.5,
             &vec![1.0; 1024],
             &[],
         );
+        // Without analysis features the model is written as format 03.
         let current = model.to_bytes();
-        // The previous format: its magic, and no word-shape field.
+        assert_eq!(&current[..8], MAGIC_03);
+        // Format 02: no word-shape field.
         let mut previous = MAGIC_02.to_vec();
         previous.extend_from_slice(&current[8..28]);
         previous.extend_from_slice(&current[32..]);
         assert_eq!(Model::from_bytes(&previous), Ok(model.clone()));
+        // Format 04: the analysis flag after the word-shape field.
+        let analysing = Model {
+            config: FeatureConfig {
+                analysis: true,
+                ..model.config
+            },
+            ..model.clone()
+        };
+        let mut flagged = analysing.to_bytes();
+        assert_eq!((&flagged[..8], flagged.len()), (&MAGIC[..], current.len() + 4));
+        assert_eq!(Model::from_bytes(&flagged), Ok(analysing));
+        flagged[32] = 2;
+        assert_eq!(
+            Model::from_bytes(&flagged),
+            Err(ModelFormatError::BadAnalysisFlag(2))
+        );
         let mut shaped = current.clone();
         shaped[28] = 3;
         assert_eq!(Model::from_bytes(&shaped).unwrap().config.shape_ngrams, 3);
@@ -1177,6 +1280,42 @@ mod tests {
         let mut future = model.to_bytes();
         future[7] = b'9';
         assert_eq!(Model::from_bytes(&future), Err(ModelFormatError::BadMagic));
+    }
+
+    #[test]
+    fn analysis_features_are_hashed_only_for_a_model_that_reads_them() {
+        use crate::extract::syntax::{Modal, Subject};
+
+        let sentence = "We will cut taxes by 20 percent.";
+        let sentence_words: Vec<Word<'_>> = words(sentence).collect();
+        let mut features = sentence_features(sentence, &sentence_words);
+        let collect = |features: &Features, config: FeatureConfig| {
+            let mut buckets = Vec::new();
+            for_each_feature(&sentence_words, features, config, |block, bucket| {
+                buckets.push((block, bucket));
+            });
+            buckets
+        };
+        let plain = config((0, 0), Weighting::Binary, Norm::Count);
+        let reading = FeatureConfig {
+            analysis: true,
+            ..plain
+        };
+        let without = collect(&features, plain);
+        // Not analysed: one marker feature.
+        assert_eq!(collect(&features, reading).len(), without.len() + 1);
+        features.syntax = Some(SyntaxFeatures {
+            modal: Modal::Future,
+            subject: Subject::FirstPerson,
+            ..SyntaxFeatures::default()
+        });
+        assert_eq!(collect(&features, plain), without);
+        let promise = collect(&features, reading);
+        assert!(promise.len() > without.len() + 10, "{}", promise.len());
+        features.syntax = Some(SyntaxFeatures::default());
+        let other = collect(&features, reading);
+        assert_eq!(other.len(), promise.len());
+        assert_ne!(other, promise);
     }
 
     #[test]

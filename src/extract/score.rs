@@ -2,10 +2,14 @@
 //!
 //! [`sentence_features`] computes the structural features (numbers, dates,
 //! named entities, stance); [`checkworthiness`] feeds them, with the words,
-//! to the learned [`model`].
+//! to the learned [`model`], with what the sentence's analysis says
+//! ([`syntax`](super::syntax)) when the model reads it.
+
+use claimdb_analysis::pipeline::Models;
 
 use super::lexicon::Lexeme;
 use super::model;
+use super::syntax::{SyntaxFeatures, syntax_features};
 use super::words::{Word, words};
 
 /// Surface features of one sentence.
@@ -33,6 +37,10 @@ pub struct Features {
     pub n_first_person: usize,
     pub is_question: bool,
     pub has_quotation: bool,
+    /// What the sentence's analysis says, for a model that reads it
+    /// ([`FeatureConfig::analysis`](super::model::FeatureConfig)); `None`
+    /// when the sentence was not analysed.
+    pub syntax: Option<SyntaxFeatures>,
 }
 
 /// Computes the features of `sentence`, whose words are `words`.
@@ -176,7 +184,12 @@ pub fn checkworthiness(words: &[Word<'_>], features: &Features) -> f64 {
 /// scoring path for a sentence that is not part of an article.
 pub fn checkworthiness_of_sentence(sentence: &str) -> f64 {
     let sentence_words: Vec<Word<'_>> = words(sentence).collect();
-    let features = sentence_features(sentence, &sentence_words);
+    let mut features = sentence_features(sentence, &sentence_words);
+    if model::embedded().config.analysis {
+        features.syntax = Some(syntax_features(
+            &Models::embedded().analyse(sentence, 0..sentence.len()),
+        ));
+    }
     checkworthiness(&sentence_words, &features)
 }
 

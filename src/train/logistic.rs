@@ -2,7 +2,10 @@
 //! chosen by k-fold cross-validation on the training data, deterministic for a seed.
 
 use crate::extract::model::{self, Block, FeatureConfig, Model, Norm, Weighting};
+use claimdb_analysis::pipeline::Models;
+
 use crate::extract::score::sentence_features;
+use crate::extract::syntax::{SyntaxFeatures, syntax_features};
 use crate::extract::words::{Word, words};
 
 use super::data::LabelledSentence;
@@ -30,16 +33,43 @@ impl Example {
     }
 }
 
-/// Turns sentences into examples exactly as the extractor sees them.
+/// The analysis features of every sentence, each sentence analysed alone
+/// by the same pipeline the extractor runs on an article's sentences.
+pub fn analyse_sentences(sentences: &[LabelledSentence]) -> Vec<SyntaxFeatures> {
+    let models = Models::embedded();
+    sentences
+        .iter()
+        .map(|sentence| syntax_features(&models.analyse(&sentence.text, 0..sentence.text.len())))
+        .collect()
+}
+
+/// Turns sentences into examples exactly as the extractor sees them,
+/// analysing each when the model reads the analysis.
 pub fn featurise(sentences: &[LabelledSentence], config: FeatureConfig) -> Vec<Example> {
+    let syntax = config.analysis.then(|| analyse_sentences(sentences));
+    featurise_analysed(sentences, syntax.as_deref(), config)
+}
+
+/// [`featurise`] with the sentences' analysis features already computed
+/// (`syntax[i]` for sentence `i`); they are used only when
+/// `config.analysis` is set, and must then be given.
+pub fn featurise_analysed(
+    sentences: &[LabelledSentence],
+    syntax: Option<&[SyntaxFeatures]>,
+    config: FeatureConfig,
+) -> Vec<Example> {
     let mut sentence_words: Vec<Word<'_>> = Vec::new();
     let mut char_buckets = Vec::new();
     sentences
         .iter()
-        .map(|sentence| {
+        .enumerate()
+        .map(|(sentence_idx, sentence)| {
             sentence_words.clear();
             sentence_words.extend(words(&sentence.text));
-            let features = sentence_features(&sentence.text, &sentence_words);
+            let mut features = sentence_features(&sentence.text, &sentence_words);
+            if config.analysis {
+                features.syntax = syntax.and_then(|syntax| syntax.get(sentence_idx)).copied();
+            }
             let mut buckets = Vec::with_capacity(8 * sentence_words.len() + 32);
             char_buckets.clear();
             model::for_each_feature(&sentence_words, &features, config, |block, bucket| match block {
@@ -415,6 +445,11 @@ pub fn train(
     let labels: Vec<bool> = sentences.iter().map(|sentence| sentence.is_checkworthy).collect();
     let mut results = Vec::new();
     let mut featurised: Option<(FeatureConfig, Vec<Example>)> = None;
+    // Analysing is the slow part of featurising: done once, if needed.
+    let syntax = candidates
+        .iter()
+        .any(|candidate| candidate.config.analysis)
+        .then(|| analyse_sentences(sentences));
     for &hyperparameters in candidates {
         // Features depend on the bucket bits and character n-grams only.
         let key = FeatureConfig {
@@ -423,7 +458,7 @@ pub fn train(
             ..hyperparameters.config
         };
         if featurised.as_ref().is_none_or(|(config, _)| *config != key) {
-            featurised = Some((key, featurise(sentences, key)));
+            featurised = Some((key, featurise_analysed(sentences, syntax.as_deref(), key)));
         }
         let examples = &featurised.as_ref()?.1;
         let scores = out_of_fold_scores(examples, &folds, hyperparameters, options.seed);
@@ -442,7 +477,7 @@ pub fn train(
     let chosen = *results
         .iter()
         .max_by(|a, b| penalised(a).total_cmp(&penalised(b)))?;
-    let examples = featurise(sentences, chosen.hyperparameters.config);
+    let examples = featurise_analysed(sentences, syntax.as_deref(), chosen.hyperparameters.config);
     let all_idxs: Vec<usize> = (0..examples.len()).collect();
     let mut model = fit(&examples, &all_idxs, chosen.hyperparameters, options.seed);
     let folded = chosen.threshold.clamp(1e-6, 1.0 - 1e-6);
@@ -544,6 +579,7 @@ mod tests {
                 weighting,
                 norm,
                 shape_ngrams: 2,
+                analysis: false,
             },
             l2: 1e-4,
             epochs: 10,
@@ -676,6 +712,34 @@ mod tests {
             })
             .unwrap();
         assert_eq!((idf[unused], nb[unused]), (0.0, 0.0));
+    }
+
+    #[test]
+    fn training_sentences_carry_the_analysis_features_the_extractor_computes() {
+        let text = "We will cut taxes by 20 percent, the senator said.";
+        let config = FeatureConfig {
+            bucket_bits: 16,
+            analysis: true,
+            ..FeatureConfig::default()
+        };
+        let examples = featurise(&[sentence(text, true)], config);
+        let sentence_words: Vec<Word<'_>> = words(text).collect();
+        let mut features = sentence_features(text, &sentence_words);
+        // What the extractor does for a sentence of an article.
+        features.syntax = Some(syntax_features(&Models::embedded().analyse(text, 0..text.len())));
+        let mut buckets = Vec::new();
+        model::for_each_feature(&sentence_words, &features, config, |_, bucket| {
+            buckets.push(bucket)
+        });
+        assert_eq!(examples[0].buckets, buckets);
+        let plain = featurise(
+            &[sentence(text, true)],
+            FeatureConfig {
+                analysis: false,
+                ..config
+            },
+        );
+        assert!(plain[0].buckets.len() + 10 < buckets.len());
     }
 
     #[test]
