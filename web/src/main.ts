@@ -605,11 +605,16 @@ function browseView(): void {
     h("button", { type: "submit" }, "Search"),
   );
   let pageToken = "";
+  // Each new search or listing outdates the answers still on their way:
+  // only the latest one is shown, so results never mix.
+  let generation = 0;
   const load = async (first: boolean) => {
+    const mine = first ? ++generation : generation;
     try {
       if (first) {
         pageToken = "";
         replace(results);
+        replace(summary, "Searching…");
       }
       const q = query.value.trim();
       const f = filter.value.trim();
@@ -617,11 +622,13 @@ function browseView(): void {
       let newestOnly = false;
       if (q) {
         const response = await claims.searchClaims({ query: q, filter: f, pageSize: 50, pageToken });
+        if (mine !== generation) return;
         found = response.results.map((result) => result.claim!);
         pageToken = response.nextPageToken;
         newestOnly = response.newestMatchesOnly;
       } else {
         const response = await claims.listClaims({ filter: f, pageSize: 50, pageToken, orderBy: "create_time desc" });
+        if (mine !== generation) return;
         found = response.claims;
         pageToken = response.nextPageToken;
       }
@@ -640,7 +647,7 @@ function browseView(): void {
       const count = results.childElementCount;
       replace(summary, count === 0 ? "No claim matches." : `${count} claim${count === 1 ? "" : "s"} shown${newestOnly ? " (the best of the newest matches: add words or a filter for older ones)" : ""}.`);
     } catch (failure) {
-      failed(failure);
+      if (mine === generation) failed(failure);
     }
   };
   searchForm.addEventListener("submit", (event) => {
