@@ -206,6 +206,10 @@ impl Places {
         self.unknown_places.clear();
         self.the_country.clear();
         self.modifiers.clear();
+        // The last word of the last country found: the second word of a
+        // two-word name is not a country of its own ("North Korea", "South
+        // Sudan", "Latin America").
+        let mut covered_until: Option<usize> = None;
         for (idx, word) in words.iter().enumerate() {
             // Only a word of the name tables can start a place.
             if !word.lexeme.has(Lexeme::PLACE_WORD) {
@@ -230,19 +234,15 @@ impl Places {
                     }))
             });
             self.metonyms.push(metonym);
-            // The second word of a two-word name is not a country of its
-            // own ("North Korea", "South Sudan", "Latin America").
-            let covered = self
-                .countries
-                .iter()
-                .rev()
-                .find_map(|found| *found)
-                .is_some_and(|(_, last)| last >= idx);
-            self.countries.push(if covered {
+            let country = if covered_until.is_some_and(|last| last >= idx) {
                 None
             } else {
                 country_given(words, idx, metonym)
-            });
+            };
+            if let Some((_, last)) = country {
+                covered_until = Some(last);
+            }
+            self.countries.push(country);
         }
         let says_the_country = words.windows(2).any(|pair| {
             pair[0].text.eq_ignore_ascii_case("the") && split_possessive(pair[1].text).0 == "country"
@@ -267,14 +267,10 @@ impl Places {
             head => Some(head as usize - 1),
         };
         for idx in 0..words.len().saturating_sub(1) {
-            let noun = &words[idx + 1];
-            if !words[idx].text.eq_ignore_ascii_case("the")
-                || sentence[words[idx].end..noun.start] != *" "
-                || split_possessive(noun.text).0 != "country"
-            {
+            if !is_the_country(sentence, words, idx) {
                 continue;
             }
-            let Some(country) = word_at(noun.start) else {
+            let Some(country) = word_at(words[idx + 1].start) else {
                 continue;
             };
             // "the country that hosts the site", "the country hosting it".
@@ -782,11 +778,8 @@ pub fn sentence_replacements(
             idx += 1;
             continue;
         }
-        if word.text.eq_ignore_ascii_case("the")
-            && let Some(noun) = words.get(idx + 1)
-            && sentence[word.end..noun.start] == *" "
-            && split_possessive(noun.text).0 == "country"
-        {
+        if is_the_country(sentence, words, idx) {
+            let noun = &words[idx + 1];
             let possessive = split_possessive(noun.text).1;
             // Two countries before it ("US troops remain in Afghanistan,
             // 18 years after Washington invaded the country") leave it
@@ -824,15 +817,22 @@ pub fn sentence_replacements(
     }
 }
 
+/// Whether words `idx` and `idx + 1` are "the country" (or "the
+/// country's"), written with one space between them.
+fn is_the_country(sentence: &str, words: &[Word<'_>], idx: usize) -> bool {
+    words.get(idx + 1).is_some_and(|noun| {
+        words[idx].text.eq_ignore_ascii_case("the")
+            && sentence[words[idx].end..noun.start] == *" "
+            && split_possessive(noun.text).0 == "country"
+    })
+}
+
 /// Whether the words `first..=last` are the country's name ("Russia", "the
 /// US", "South Korea", "Moscow" acting for Russia) rather than a demonym
 /// or adjective ("Russian", "Americans").
 fn names_the_country(words: &[Word<'_>], first: usize, last: usize) -> bool {
     let word = split_possessive(words[first].text).0;
-    last > first
-        || names::is_country_name(word)
-        || word.strip_suffix('.').is_some_and(names::is_country_name)
-        || names::country_of_word(word).is_none()
+    last > first || names::is_country_name(word) || names::country_of_word(word).is_none()
 }
 
 /// The country the first `n_words` words of a sentence point to, if they
