@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
 use super::Span;
-use super::lexicon::{Lexeme, WordHasher, lexeme_of};
+use super::lexicon::{Lexeme, WordHasher, is_adverb_before_verb, lexeme_of};
 use super::words::{Word, gap_breaks_phrase};
 
 /// Who a sentence names as its source.
@@ -726,25 +726,76 @@ fn classify_phrase(words: &[Word<'_>], first_idx: usize, last_idx: usize) -> Opt
     }))
 }
 
-/// An adverb that may stand between a speaker and the reporting verb.
-fn is_adverb_before_verb(word: &str) -> bool {
-    let lower = word.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
-    lower
-        && (word.len() > 4 && word.ends_with("ly")
+/// Who a speaker phrase names, without the adverbs and time phrases that
+/// stood between the name and its verb: "McConnell on Friday" and "The
+/// 52-year-old on Tuesday" speak as "McConnell" and "The 52-year-old",
+/// "Van Der Beek even" as "Van Der Beek". The phrase is never emptied.
+pub fn speaker_core(phrase: &str) -> &str {
+    let mut core = phrase.trim_end();
+    while let Some((rest, last)) = core.rsplit_once(' ') {
+        let lower = last.to_ascii_lowercase();
+        let cut = if is_adverb_before_verb(last)
+            || matches!(lower.as_str(), "today" | "yesterday" | "tonight" | "earlier")
+        {
+            Some(rest)
+        } else {
+            time_phrase_start(core)
+        };
+        match cut.map(str::trim_end) {
+            Some(shorter) if !shorter.is_empty() && shorter.len() < core.len() => core = shorter,
+            _ => break,
+        }
+    }
+    core
+}
+
+/// The text before a closing time phrase of `phrase` ("on Friday", "on
+/// Friday night", "last week", "in March"), when it has one and something before it.
+fn time_phrase_start(phrase: &str) -> Option<&str> {
+    let is_time_word = |word: &str| {
+        let word = word.trim_end_matches(['.', ',']);
+        lexeme_of(word).has(Lexeme::DAY_OR_MONTH)
+            || word.bytes().all(|byte| byte.is_ascii_digit())
             || matches!(
                 word,
-                "even"
-                    | "also"
-                    | "still"
-                    | "however"
-                    | "too"
-                    | "then"
-                    | "now"
-                    | "again"
-                    | "later"
-                    | "once"
-                    | "never"
-            ))
+                "morning" | "afternoon" | "evening" | "night" | "week" | "weekend" | "month" | "year"
+            )
+    };
+    // Titles of Sunday papers end like a time phrase.
+    if [
+        "Mail on Sunday",
+        "Independent on Sunday",
+        "Scotland on Sunday",
+        "Wales on Sunday",
+    ]
+    .iter()
+    .any(|title| phrase.ends_with(title))
+    {
+        return None;
+    }
+    let mut rest = phrase;
+    let mut n_time_words = 0;
+    while let Some((before, last)) = rest.rsplit_once(' ') {
+        if matches!(
+            last,
+            "on" | "in" | "at" | "last" | "this" | "late" | "early" | "until" | "since" | "during"
+        ) {
+            if n_time_words == 0 {
+                return None;
+            }
+            // "until last year", "since this week": the preposition goes too.
+            return Some(match before.rsplit_once(' ') {
+                Some((earlier, "until" | "since" | "during" | "from" | "by")) => earlier,
+                _ => before,
+            });
+        }
+        if !is_time_word(last) {
+            return None;
+        }
+        n_time_words += 1;
+        rest = before;
+    }
+    None
 }
 
 /// True when the text between two words separates clauses.
@@ -960,6 +1011,30 @@ mod tests {
         assert_eq!(
             speaker("Mr Kelly said it was over."),
             Some("Mr Kelly".to_string())
+        );
+    }
+
+    #[test]
+    fn time_phrases_and_adverbs_are_not_part_of_the_speaker() {
+        assert_eq!(speaker_core("McConnell on Friday"), "McConnell");
+        assert_eq!(speaker_core("The 52-year-old on Tuesday"), "The 52-year-old");
+        assert_eq!(speaker_core("Van Der Beek even"), "Van Der Beek");
+        assert_eq!(speaker_core("Mr Brown on Friday night"), "Mr Brown");
+        assert_eq!(speaker_core("the minister last week"), "the minister");
+        assert_eq!(speaker_core("The governor in March 2019"), "The governor");
+        assert_eq!(speaker_core("Ms Lee yesterday"), "Ms Lee");
+        assert_eq!(
+            speaker_core("Tim Renner, the head of Universal Music Germany until last year"),
+            "Tim Renner, the head of Universal Music Germany"
+        );
+        assert_eq!(speaker_core("The Mail on Sunday"), "The Mail on Sunday");
+        // Names and roles that end in such words keep them.
+        assert_eq!(speaker_core("Apollo 11"), "Apollo 11");
+        assert_eq!(speaker_core("the Tuesday Club"), "the Tuesday Club");
+        assert_eq!(speaker_core("Friday"), "Friday");
+        assert_eq!(
+            speaker_core("Chairman of the Board of Trade"),
+            "Chairman of the Board of Trade"
         );
     }
 

@@ -18,7 +18,7 @@
 //! south of the country") have no finite verb after the conjunction and stay whole.
 
 use super::Span;
-use super::lexicon::{Lexeme, is_lower_ascii};
+use super::lexicon::{Lexeme, is_adverb_before_verb, is_lower_ascii};
 use super::words::Word;
 
 /// How a claim region relates to the sentence.
@@ -282,7 +282,12 @@ pub fn subject_before(
         first += 1;
     }
     let mut last = verb_idx;
-    while last > first && words[last - 1].lexeme.has(Lexeme::AUXILIARY_OR_ADVERB) {
+    // "he slightly increased borrowing but insisted ...": the adverb is
+    // the first verb's, and the second verb shares only "he".
+    while last > first
+        && (words[last - 1].lexeme.has(Lexeme::AUXILIARY_OR_ADVERB)
+            || is_adverb_before_verb(words[last - 1].text))
+    {
         last -= 1;
     }
     (first < last && !cannot_start_subject(&words[first])).then(|| Span {
@@ -440,6 +445,22 @@ mod tests {
             vec![
                 "Joe Biden and Vladimir Putin exchanged warnings over Ukraine",
                 "[Joe Biden and Vladimir Putin] also conveyed some optimism."
+            ]
+        );
+        // An adverb before the first verb is that verb's alone.
+        assert_eq!(
+            regions("In the report, he slightly increased borrowing but insisted targets would be met."),
+            vec![
+                "In the report, he slightly increased borrowing",
+                "[he] insisted targets would be met."
+            ]
+        );
+        // A noun in "-ly" is the subject's own.
+        assert_eq!(
+            regions("The royal family issued a statement and said the prince was well."),
+            vec![
+                "The royal family issued a statement",
+                "[The royal family] said the prince was well."
             ]
         );
     }

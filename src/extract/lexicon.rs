@@ -75,6 +75,53 @@ pub fn is_lower_ascii(text: &str) -> bool {
     text.bytes().all(|byte| byte.is_ascii_lowercase())
 }
 
+/// An adverb that may stand between a subject and its verb ("Van Der
+/// Beek even noted", "he slightly increased"): a lower-case word in "-ly"
+/// or one of a few others.
+pub fn is_adverb_before_verb(word: &str) -> bool {
+    let lower = word.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
+    lower
+        && (word.len() > 4 && word.ends_with("ly") && !NOUNS_AND_ADJECTIVES_IN_LY.contains(&word)
+            || matches!(
+                word,
+                "even"
+                    | "also"
+                    | "still"
+                    | "however"
+                    | "too"
+                    | "then"
+                    | "now"
+                    | "again"
+                    | "later"
+                    | "once"
+                    | "never"
+            ))
+}
+
+/// Words in "-ly" that end a subject as nouns ("the royal family said") or
+/// adjectives, not adverbs before its verb.
+const NOUNS_AND_ADJECTIVES_IN_LY: &[&str] = &[
+    "family",
+    "assembly",
+    "supply",
+    "rally",
+    "belly",
+    "bully",
+    "monopoly",
+    "anomaly",
+    "homily",
+    "daily",
+    "weekly",
+    "monthly",
+    "quarterly",
+    "holly",
+    "jelly",
+    "folly",
+    "reply",
+    "early",
+    "elderly",
+];
+
 /// Looks up the classes of `word`, ignoring ASCII case.
 pub fn lexeme_of(word: &str) -> Lexeme {
     // No listed word starts with a digit; skipping numbers saves a lookup.
