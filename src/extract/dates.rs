@@ -9,7 +9,9 @@
 //! after a preposition ("in March", "last December"); years after a
 //! preposition ("in 2014"); "this/last/next week|month|year", "earlier this
 //! week|month|year", "over the weekend"; and "over the past two months",
-//! "in the last 3 weeks", "this past month". Expressions that point back
+//! "in the last 3 weeks", "this past month"; parts of a month or a year
+//! ("in early April", "since mid-September", "late 2002", "early next
+//! year"). Expressions that point back
 //! ("the previous year", "a year earlier", "at the time", "later that
 //! evening") are resolved against the last date the article gave that tells
 //! when something happens, and left out when there is none.
@@ -322,6 +324,11 @@ fn month_number(key: &str) -> Option<u32> {
     Some(month)
 }
 
+/// Whether `text`, in any case, names a month in full or in short.
+fn is_month_name(text: &str) -> bool {
+    (3..=9).contains(&text.len()) && month_number(&text.to_ascii_lowercase()).is_some()
+}
+
 fn weekday_number(key: &str) -> Option<i64> {
     let weekday = match key {
         "monday" => 0,
@@ -458,6 +465,8 @@ pub fn find_dates(
                 .iter()
                 .any(|unit| word.text.eq_ignore_ascii_case(unit)))
             || points_back(word)
+            // "mid-September", "July-September".
+            || (word.text.contains('-') && word.text.split(['-', '\u{2013}']).any(is_month_name))
     });
     if !may_hold_date {
         return;
@@ -946,6 +955,11 @@ fn date_at<'k>(
             return Some((word_idx, word_idx + 2, start, end));
         }
     }
+    // "early March", "mid-September", "late 2004", "early next year": a
+    // third of a month or a year.
+    if let Some(found) = part_at(words, key, joined, word_idx, reference, tree) {
+        return Some(found);
+    }
     // "by the end of 2006": a deadline, the year's last day.
     if word == "by"
         && (next(1), next(2), next(3)) == ("the", "end", "of")
@@ -1307,6 +1321,148 @@ fn date_at<'k>(
         }
     }
     None
+}
+
+/// A third of a month or a year: "early", "mid" or "late".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Early,
+    Mid,
+    Late,
+}
+
+fn part_of(key: &str) -> Option<Part> {
+    let part = match key {
+        "early" => Part::Early,
+        "mid" => Part::Mid,
+        "late" => Part::Late,
+        _ => return None,
+    };
+    Some(part)
+}
+
+/// The days of a month a part covers: the 1st to the 10th, the 11th to the
+/// 20th, the 21st to the month's end.
+fn month_part(year: i64, month: u32, part: Part) -> (Day, Day) {
+    let (first, last) = match part {
+        Part::Early => (1, 10),
+        Part::Mid => (11, 20),
+        Part::Late => (21, days_in_month(year, month)),
+    };
+    (
+        Day::from_civil(year, month, first),
+        Day::from_civil(year, month, last),
+    )
+}
+
+/// The months of a year a part covers: January to April, May to August,
+/// September to December (as "the early 2000s" are 2000 to 2003).
+fn year_part(year: i64, part: Part) -> (Day, Day) {
+    let (first, last) = match part {
+        Part::Early => (1, 4),
+        Part::Mid => (5, 8),
+        Part::Late => (9, 12),
+    };
+    (month_range(year, first).0, month_range(year, last).1)
+}
+
+/// Words that may stand before a month's part without a year ("in early
+/// March", "since mid-September", "until late May").
+const PART_PREPOSITIONS: &[&str] = &[
+    "in", "since", "until", "till", "by", "during", "from", "before", "after", "through", "around", "to",
+];
+
+/// The part of a month or a year starting at `word_idx`, as (first word,
+/// last word, start, end) ([`month_part`], [`year_part`]):
+/// - "mid-2019", "early 2005", "late 2002": the part of that year;
+/// - "early next year", "late last month": the part of that period (of
+///   this year or month only up to the article in a past clause);
+/// - "mid-January 2005": the part of that month;
+/// - "in early April", "since mid-September": after a preposition, the part
+///   of the month in the year the tense points to, as for a month alone. A
+///   part without one ("a late October harvest", "sown mid-November") is
+///   left out: often a habit or a kind, not a time.
+fn part_at<'k>(
+    words: &[Word<'_>],
+    key: &impl Fn(usize) -> &'k str,
+    joined: &impl Fn(usize) -> bool,
+    word_idx: usize,
+    reference: Day,
+    tree: &mut dyn Tree,
+) -> Option<(usize, usize, Day, Day)> {
+    let word = key(word_idx);
+    let at = words[word_idx].start;
+    // "mid-September" is one word, "mid September" two.
+    let (part, named_idx, named, named_text) = match word.strip_prefix("mid-") {
+        Some(rest) => (Part::Mid, word_idx, rest, words[word_idx].text.get(4..)?),
+        None => {
+            let part = part_of(word)?;
+            if !joined(word_idx) {
+                return None;
+            }
+            let named_word = words.get(word_idx + 1)?;
+            (part, word_idx + 1, key(word_idx + 1), named_word.text)
+        }
+    };
+    if let Some(year) = year_number(named) {
+        if tree.counts_at(words[named_idx].start) {
+            return None;
+        }
+        let (start, end) = year_part(year, part);
+        return Some((word_idx, named_idx, start, end));
+    }
+    if named_idx > word_idx
+        && matches!(named, "this" | "last" | "next")
+        && joined(named_idx)
+        && let unit @ ("year" | "month") = key(named_idx + 1)
+    {
+        let (period_start, _) = relative_period(named, unit, reference)?;
+        let (year, month, _) = period_start.to_civil();
+        let (start, end) = if unit == "year" {
+            year_part(year, part)
+        } else {
+            month_part(year, month, part)
+        };
+        let end =
+            if named == "this" && start <= reference && reference < end && tree.tense_at(at) == Tense::Past {
+                reference
+            } else {
+                end
+            };
+        return (start <= end).then_some((word_idx, named_idx + 1, start, end));
+    }
+    let month = month_number(named)?;
+    let capitalised = named_text.chars().next().is_some_and(char::is_uppercase);
+    // "Dec" or "Mar" alone may be no month; "May" is one here.
+    if !capitalised || (named.len() <= 3 && named != "may") {
+        return None;
+    }
+    // "mid-January 2005".
+    if joined(named_idx)
+        && let Some(year) = words
+            .get(named_idx + 1)
+            .and_then(|year_word| year_number(year_word.text))
+    {
+        let (start, end) = month_part(year, month, part);
+        return Some((word_idx, named_idx + 1, start, end));
+    }
+    let preceded = word_idx > 0 && joined(word_idx - 1) && PART_PREPOSITIONS.contains(&key(word_idx - 1));
+    if !preceded {
+        return None;
+    }
+    // As for a month alone: a part is past once it has begun, future until
+    // it ends, and otherwise the nearest one.
+    let tense = tree.tense_at(at);
+    let (ref_year, _, _) = reference.to_civil();
+    let (first, last) = month_part(ref_year, month, part);
+    let day = match tense {
+        Tense::Past => first.to_civil().2,
+        Tense::Future => last.to_civil().2,
+        Tense::Present => (first.to_civil().2 + last.to_civil().2) / 2,
+    };
+    let year = year_for(reference, month, day, tense);
+    let (start, end) = month_part(year, month, part);
+    Some((word_idx, named_idx, start, end))
 }
 
 /// A named day's month and day in a given year.
@@ -2121,6 +2277,52 @@ mod tests {
                 dates(sentence, "2019-11-20")
             );
         }
+    }
+
+    #[test]
+    fn early_mid_and_late_parts_of_months_and_years() {
+        // See: #12. The reference, 2019-11-20, is a Wednesday.
+        let at = |sentence: &str| dates(sentence, "2019-11-20");
+        // "since" runs from the part's first day to the article's.
+        assert_eq!(
+            at("One station hasn't seen rain since mid-September."),
+            vec![range("2019-09-11", "2019-11-20", "since mid-September")]
+        );
+        assert_eq!(
+            at("Filming began in early April."),
+            vec![range("2019-04-01", "2019-04-10", "in early April")]
+        );
+        assert_eq!(
+            at("He left in late May."),
+            vec![range("2019-05-21", "2019-05-31", "in late May")]
+        );
+        // Still to come in a November article: next January.
+        assert_eq!(
+            at("The sedan will go on sale in late January."),
+            vec![range("2020-01-21", "2020-01-31", "in late January")]
+        );
+        assert_eq!(
+            at("The firm must find a deal by mid-January 2005."),
+            vec![range("2005-01-11", "2005-01-20", "by mid-January 2005")]
+        );
+        assert_eq!(
+            at("The Act comes into force in mid-2005."),
+            vec![range("2005-05-01", "2005-08-31", "in mid-2005")]
+        );
+        assert_eq!(
+            at("The film was released in late 2002."),
+            vec![range("2002-09-01", "2002-12-31", "in late 2002")]
+        );
+        assert_eq!(
+            at("The plant will open early next year."),
+            vec![range("2020-01-01", "2020-04-30", "early next year")]
+        );
+        assert_eq!(
+            at("He built up his stake late last year."),
+            vec![range("2018-09-01", "2018-12-31", "late last year")]
+        );
+        // A part with no preposition is often a habit or a kind.
+        assert_eq!(at("Winter wheat is typically sown mid-November."), vec![]);
     }
 
     #[test]
