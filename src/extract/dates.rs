@@ -11,7 +11,8 @@
 //! week|month|year", "over the weekend"; and "over the past two months",
 //! "in the last 3 weeks", "this past month"; parts of a month or a year
 //! ("in early April", "since mid-September", "late 2002", "early next
-//! year"). Expressions that point back
+//! year"), shares of a year ("the first half of 2005", "the last three
+//! months of 2004"). Expressions that point back
 //! ("the previous year", "a year earlier", "at the time", "later that
 //! evening") are resolved against the last date the article gave that tells
 //! when something happens, and left out when there is none.
@@ -960,6 +961,10 @@ fn date_at<'k>(
     if let Some(found) = part_at(words, key, joined, word_idx, reference, tree) {
         return Some(found);
     }
+    // "the first half of 2005", "the last three months of 2004".
+    if let Some(found) = share_of_year_at(words, key, joined, word_idx, reference) {
+        return Some(found);
+    }
     // "by the end of 2006": a deadline, the year's last day.
     if word == "by"
         && (next(1), next(2), next(3)) == ("the", "end", "of")
@@ -1105,6 +1110,11 @@ fn date_at<'k>(
         } else {
             next(2)
         };
+        // "the last two years of his presidency", "the last three months of
+        // 2004": the end of something else, not the time up to the article.
+        if next(unit_idx - word_idx + 1) == "of" {
+            return None;
+        }
         let start = match unit {
             "day" | "days" => reference.plus(-count),
             "week" | "weeks" => reference.plus(-7 * count),
@@ -1463,6 +1473,78 @@ fn part_at<'k>(
     let year = year_for(reference, month, day, tense);
     let (start, end) = month_part(year, month, part);
     Some((word_idx, named_idx, start, end))
+}
+
+/// The share of a year starting at `word_idx`: "the first half of 2005"
+/// (January to June), "the second half of next year", "the first six months
+/// of 2005", "the last three months of 2004" (October to December), as
+/// (first word, last word, start, end). A year's quarters are left out: a
+/// company's quarter is often of its fiscal year, whose bounds the words do
+/// not give; "fiscal 2005" names no calendar year and is left out too.
+fn share_of_year_at<'k>(
+    words: &[Word<'_>],
+    key: &impl Fn(usize) -> &'k str,
+    joined: &impl Fn(usize) -> bool,
+    word_idx: usize,
+    reference: Day,
+) -> Option<(usize, usize, Day, Day)> {
+    let next = |offset: usize| {
+        if (0..offset).all(|step| joined(word_idx + step)) {
+            key(word_idx + offset)
+        } else {
+            ""
+        }
+    };
+    let ordinal_offset = usize::from(key(word_idx) == "the");
+    let from_start = match next(ordinal_offset) {
+        "first" => true,
+        "second" | "last" | "final" => false,
+        _ => return None,
+    };
+    // How many months, and the offset of "of".
+    let (months, of_offset) = match next(ordinal_offset + 1) {
+        "half" => (6, ordinal_offset + 2),
+        count_word => {
+            let count = small_number(count_word).filter(|count| (1..=11).contains(count))?;
+            if count_word == "a" || count_word == "an" || next(ordinal_offset + 2) != "months" {
+                return None;
+            }
+            // "the second three months" is no share the words bound.
+            if next(ordinal_offset) == "second" && count != 6 {
+                return None;
+            }
+            (count as u32, ordinal_offset + 3)
+        }
+    };
+    if next(of_offset) != "of" {
+        return None;
+    }
+    let (year, last_offset) = match next(of_offset + 1) {
+        relation @ ("this" | "last" | "next") if next(of_offset + 2) == "year" => (
+            relative_period(relation, "year", reference)?.0.to_civil().0,
+            of_offset + 2,
+        ),
+        year_word => (year_number(year_word)?, of_offset + 1),
+    };
+    // "the first half of 2005-06" names a season or a fiscal year.
+    if last_offset == of_offset + 1
+        && words
+            .get(word_idx + last_offset + 1)
+            .is_some_and(|after| words[word_idx + last_offset].end == after.start)
+    {
+        return None;
+    }
+    let (first_month, last_month) = if from_start {
+        (1, months)
+    } else {
+        (13 - months, 12)
+    };
+    Some((
+        word_idx,
+        word_idx + last_offset,
+        month_range(year, first_month).0,
+        month_range(year, last_month).1,
+    ))
 }
 
 /// A named day's month and day in a given year.
@@ -2323,6 +2405,51 @@ mod tests {
         );
         // A part with no preposition is often a habit or a kind.
         assert_eq!(at("Winter wheat is typically sown mid-November."), vec![]);
+    }
+
+    #[test]
+    fn shares_of_a_year() {
+        // See: #12.
+        assert_eq!(
+            dates(
+                "It has earmarked 100 trillion won for the first six months of 2005.",
+                "2019-11-20"
+            ),
+            vec![range("2005-01-01", "2005-06-30", "the first six months of 2005")]
+        );
+        assert_eq!(
+            dates("Exports declined in the second half of 2004.", "2019-11-20"),
+            vec![range("2004-07-01", "2004-12-31", "in the second half of 2004")]
+        );
+        // The end of a year long gone, not the months up to the article.
+        assert_eq!(
+            dates("Sales rose 5% in the last three months of 2004.", "2005-02-01"),
+            vec![range(
+                "2004-10-01",
+                "2004-12-31",
+                "in the last three months of 2004"
+            )]
+        );
+        assert_eq!(
+            dates("A new model is due in the first half of next year.", "2019-11-20"),
+            vec![range(
+                "2020-01-01",
+                "2020-06-30",
+                "in the first half of next year"
+            )]
+        );
+        // The end of something else; a fiscal year.
+        assert_eq!(
+            dates(
+                "He was popular in the last two years of his presidency.",
+                "2019-11-20"
+            ),
+            vec![]
+        );
+        assert_eq!(
+            dates("Profit rose in the first half of fiscal 2019.", "2019-11-20"),
+            vec![]
+        );
     }
 
     #[test]
