@@ -12,7 +12,8 @@
 //! "in the last 3 weeks", "this past month"; parts of a month or a year
 //! ("in early April", "since mid-September", "late 2002", "early next
 //! year"), shares of a year ("the first half of 2005", "the last three
-//! months of 2004"). Expressions that point back
+//! months of 2004") and ranges of months ("between March and October
+//! 2004", "April-July"). Expressions that point back
 //! ("the previous year", "a year earlier", "at the time", "later that
 //! evening") are resolved against the last date the article gave that tells
 //! when something happens, and left out when there is none.
@@ -965,6 +966,10 @@ fn date_at<'k>(
     if let Some(found) = share_of_year_at(words, key, joined, word_idx, reference) {
         return Some(found);
     }
+    // "between March and October 2004", "from December 2004 to April 2005", "July-September".
+    if let Some(found) = month_range_at(words, key, joined, word_idx, reference, tree) {
+        return Some(found);
+    }
     // "by the end of 2006": a deadline, the year's last day.
     if word == "by"
         && (next(1), next(2), next(3)) == ("the", "end", "of")
@@ -1545,6 +1550,157 @@ fn share_of_year_at<'k>(
         month_range(year, first_month).0,
         month_range(year, last_month).1,
     ))
+}
+
+/// Verbs that move a date: "moved from May to June" names two dates, not a
+/// stretch of time.
+const RESCHEDULING_WORDS: &[&str] = &[
+    "moved",
+    "move",
+    "moving",
+    "postponed",
+    "postpone",
+    "delayed",
+    "delay",
+    "shifted",
+    "shift",
+    "switched",
+    "swapped",
+    "changed",
+    "brought",
+    "pushed",
+    "rescheduled",
+    "put",
+    "bumped",
+];
+
+/// A range of months starting at `word_idx`, as (first word, last word,
+/// start, end): "between March and October 2004", "from December 2004 to
+/// April 2005", "from November to December", "the July to September
+/// period", "April-July". The years come from the words when they are given
+/// (a year at the end holds for both months, the first month falling in the
+/// year before when it comes later in the calendar), and otherwise from the
+/// tense, as for a month alone. "from May to June" after a verb that moves
+/// a date ("postponed from May to June") and a chain ("from May to April to
+/// March") are no range.
+fn month_range_at<'k>(
+    words: &[Word<'_>],
+    key: &impl Fn(usize) -> &'k str,
+    joined: &impl Fn(usize) -> bool,
+    word_idx: usize,
+    reference: Day,
+    tree: &mut dyn Tree,
+) -> Option<(usize, usize, Day, Day)> {
+    let word = key(word_idx);
+    let at = words[word_idx].start;
+    let month_at = |idx: usize| {
+        let text = words.get(idx)?.text;
+        let capitalised = text.chars().next().is_some_and(char::is_uppercase);
+        (capitalised && (text.len() > 3 || text == "May"))
+            .then(|| month_number(key(idx)))
+            .flatten()
+    };
+    let year_after = |idx: usize| {
+        joined(idx)
+            .then(|| {
+                words
+                    .get(idx + 1)
+                    .and_then(|year_word| year_number(year_word.text))
+            })
+            .flatten()
+    };
+    // (first month, its year, last month, its year, first word, last word).
+    let (first_month, first_year, last_month, last_year, first_idx, last_idx) =
+        if let Some((first, last)) = words[word_idx].text.split_once(['-', '\u{2013}']) {
+            // "April-July", "July-September 2004".
+            let capitalised = |text: &str| text.chars().next().is_some_and(char::is_uppercase);
+            let full = |text: &str| text.len() > 3 || text == "May";
+            if !(capitalised(first) && capitalised(last) && full(first) && full(last)) {
+                return None;
+            }
+            let first_month = month_number(&first.to_ascii_lowercase())?;
+            let last_month = month_number(&last.to_ascii_lowercase())?;
+            let year = year_after(word_idx);
+            let last_idx = if year.is_some() { word_idx + 1 } else { word_idx };
+            (first_month, None, last_month, year, word_idx, last_idx)
+        } else {
+            let opens = match word {
+                "between" | "from" => true,
+                "the" => false,
+                _ => return None,
+            };
+            if !joined(word_idx) {
+                return None;
+            }
+            let first_month_idx = word_idx + 1;
+            let first_month = month_at(first_month_idx)?;
+            let first_year = year_after(first_month_idx);
+            let joiner_idx = first_month_idx + 1 + usize::from(first_year.is_some());
+            if !joined(joiner_idx - 1) || !joined(joiner_idx) {
+                return None;
+            }
+            let joins = matches!(
+                (word, key(joiner_idx)),
+                ("between", "and") | ("from" | "the", "to" | "through" | "until" | "till")
+            );
+            if !joins {
+                return None;
+            }
+            let last_month_idx = joiner_idx + 1;
+            let last_month = month_at(last_month_idx)?;
+            let last_year = year_after(last_month_idx);
+            let last_idx = last_month_idx + usize::from(last_year.is_some());
+            // "from May to April to March" is a chain of changes.
+            if joined(last_idx) && matches!(key(last_idx + 1), "to" | "through" | "until" | "till") {
+                return None;
+            }
+            if word == "from" && (0..word_idx).any(|idx| RESCHEDULING_WORDS.contains(&key(idx))) {
+                return None;
+            }
+            // "the July to September period" keeps no "the".
+            let first_idx = if opens { word_idx } else { first_month_idx };
+            (
+                first_month,
+                first_year,
+                last_month,
+                last_year,
+                first_idx,
+                last_idx,
+            )
+        };
+    let (first_year, last_year) = match (first_year, last_year) {
+        (Some(first), Some(last)) => (first, last),
+        (None, Some(last)) => (if first_month <= last_month { last } else { last - 1 }, last),
+        (Some(first), None) => (
+            first,
+            if first_month <= last_month {
+                first
+            } else {
+                first + 1
+            },
+        ),
+        (None, None) => {
+            let wraps = i64::from(first_month > last_month);
+            match tree.tense_at(at) {
+                // Past once it has begun; future until it ends.
+                Tense::Past => {
+                    let first = year_for(reference, first_month, 1, Tense::Past);
+                    (first, first + wraps)
+                }
+                Tense::Future => {
+                    let last = year_for(reference, last_month, 31, Tense::Future);
+                    (last - wraps, last)
+                }
+                Tense::Present => {
+                    let first = year_for(reference, first_month, 15, Tense::Present);
+                    (first, first + wraps)
+                }
+            }
+        }
+    };
+    let start = month_range(first_year, first_month).0;
+    let end = month_range(last_year, last_month).1;
+    (start < end).then_some((first_idx, last_idx, start, end))
 }
 
 /// A named day's month and day in a given year.
@@ -2450,6 +2606,57 @@ mod tests {
             dates("Profit rose in the first half of fiscal 2019.", "2019-11-20"),
             vec![]
         );
+    }
+
+    #[test]
+    fn ranges_of_months() {
+        // See: #12.
+        let at = |sentence: &str| dates(sentence, "2019-11-20");
+        assert_eq!(
+            at("He damaged the system between March and October 2004."),
+            vec![range(
+                "2004-03-01",
+                "2004-10-31",
+                "between March and October 2004"
+            )]
+        );
+        assert_eq!(
+            at("Rates rose five times between November 2003 and August 2004."),
+            vec![range(
+                "2003-11-01",
+                "2004-08-31",
+                "between November 2003 and August 2004"
+            )]
+        );
+        assert_eq!(
+            at("Orders were placed for delivery from December 2004 to April 2005."),
+            vec![range(
+                "2004-12-01",
+                "2005-04-30",
+                "from December 2004 to April 2005"
+            )]
+        );
+        // A year at the end holds for both; a later first month is of the year before.
+        assert_eq!(
+            at("Heating bills rose between November and February 2005."),
+            vec![range(
+                "2004-11-01",
+                "2005-02-28",
+                "between November and February 2005"
+            )]
+        );
+        // No year: the tense, as for a month alone.
+        assert_eq!(
+            at("The economy grew 1% in the July to September period."),
+            vec![range("2019-07-01", "2019-09-30", "July to September")]
+        );
+        assert_eq!(
+            at("Trade rose in April-July."),
+            vec![range("2019-04-01", "2019-07-31", "in April-July")]
+        );
+        // A date moved, and a chain of moves, are no stretch of time.
+        assert_eq!(at("The vote was postponed from May to June."), vec![]);
+        assert_eq!(at("Its slot went from May to April to March."), vec![]);
     }
 
     #[test]
