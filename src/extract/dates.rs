@@ -774,7 +774,8 @@ fn anaphoric_at<'k>(
             }
             // "the same year", "the same day", "over the same span".
             if next(1) == "same" {
-                return same_as(narrative, single_day, next(2), word_idx, word_idx + 2);
+                let found = same_as(narrative, single_day, next(2), word_idx, word_idx + 2)?;
+                return same_in_another_year(found, next(3), next(4));
             }
             None
         }
@@ -852,6 +853,32 @@ fn anaphoric_at<'k>(
             Some((word_idx - 1, word_idx + 1, narrative.0, narrative.1))
         }
         _ => None,
+    }
+}
+
+/// "the same period" followed by what it is of: "the same period of 2003"
+/// is the narrative's period moved to 2003 (when the period lies in one
+/// year); "the same period last year", "the same month a year earlier",
+/// "the same period in 2003-04" point to a time the narrative does not
+/// give and are left out.
+fn same_in_another_year(
+    (first_idx, last_idx, start, end): (usize, usize, Day, Day),
+    after: &str,
+    second: &str,
+) -> Option<(usize, usize, Day, Day)> {
+    match (after, second) {
+        ("in" | "of", "time") | ("", _) => Some((first_idx, last_idx, start, end)),
+        ("in" | "of", year_word) => {
+            let year = year_number(year_word)?;
+            let (start_year, _, _) = start.to_civil();
+            if start_year != end.to_civil().0 {
+                return None;
+            }
+            let (start, end) = shift_range((start, end), Unit::Year, year - start_year);
+            Some((first_idx, last_idx + 2, start, end))
+        }
+        ("last" | "next" | "a" | "one" | "previous" | "prior", _) => None,
+        _ => Some((first_idx, last_idx, start, end)),
     }
 }
 
@@ -2181,6 +2208,32 @@ mod tests {
                 range("2019-11-20", "2019-12-31", "for the remainder of the year"),
                 range("2019-11-20", "2019-11-20", "at the moment"),
             ]]
+        );
+    }
+
+    #[test]
+    fn the_same_period_of_another_year() {
+        // See: #12. An undated article: only the text's own dates.
+        assert_eq!(
+            dates_of_text(
+                &[
+                    "Boeing's earnings fell in the last three months of 2004.",
+                    "Net profit was $186m, compared with $1.13bn in the same period of 2003.",
+                    "Orders were 9% higher than in the same period last year.",
+                    "Over the same period, costs rose.",
+                ],
+                None
+            ),
+            [
+                vec![range(
+                    "2004-10-01",
+                    "2004-12-31",
+                    "in the last three months of 2004"
+                )],
+                vec![range("2003-10-01", "2003-12-31", "in the same period of 2003")],
+                vec![],
+                vec![range("2003-10-01", "2003-12-31", "Over the same period")],
+            ]
         );
     }
 
