@@ -9,7 +9,11 @@
 //! after a preposition ("in March", "last December"); years after a
 //! preposition ("in 2014"); "this/last/next week|month|year", "earlier this
 //! week|month|year", "over the weekend"; and "over the past two months",
-//! "in the last 3 weeks", "this past month". Expressions that point back
+//! "in the last 3 weeks", "this past month"; parts of a month or a year
+//! ("in early April", "since mid-September", "late 2002", "early next
+//! year"), shares of a year ("the first half of 2005", "the last three
+//! months of 2004") and ranges of months ("between March and October
+//! 2004", "April-July"). Expressions that point back
 //! ("the previous year", "a year earlier", "at the time", "later that
 //! evening") are resolved against the last date the article gave that tells
 //! when something happens, and left out when there is none.
@@ -322,6 +326,11 @@ fn month_number(key: &str) -> Option<u32> {
     Some(month)
 }
 
+/// Whether `text`, in any case, names a month in full or in short.
+fn is_month_name(text: &str) -> bool {
+    (3..=9).contains(&text.len()) && month_number(&text.to_ascii_lowercase()).is_some()
+}
+
 fn weekday_number(key: &str) -> Option<i64> {
     let weekday = match key {
         "monday" => 0,
@@ -458,6 +467,8 @@ pub fn find_dates(
                 .iter()
                 .any(|unit| word.text.eq_ignore_ascii_case(unit)))
             || points_back(word)
+            // "mid-September", "July-September".
+            || (word.text.contains('-') && word.text.split(['-', '\u{2013}']).any(is_month_name))
     });
     if !may_hold_date {
         return;
@@ -763,7 +774,8 @@ fn anaphoric_at<'k>(
             }
             // "the same year", "the same day", "over the same span".
             if next(1) == "same" {
-                return same_as(narrative, single_day, next(2), word_idx, word_idx + 2);
+                let found = same_as(narrative, single_day, next(2), word_idx, word_idx + 2)?;
+                return same_in_another_year(found, next(3), next(4));
             }
             None
         }
@@ -841,6 +853,32 @@ fn anaphoric_at<'k>(
             Some((word_idx - 1, word_idx + 1, narrative.0, narrative.1))
         }
         _ => None,
+    }
+}
+
+/// "the same period" followed by what it is of: "the same period of 2003"
+/// is the narrative's period moved to 2003 (when the period lies in one
+/// year); "the same period last year", "the same month a year earlier",
+/// "the same period in 2003-04" point to a time the narrative does not
+/// give and are left out.
+fn same_in_another_year(
+    (first_idx, last_idx, start, end): (usize, usize, Day, Day),
+    after: &str,
+    second: &str,
+) -> Option<(usize, usize, Day, Day)> {
+    match (after, second) {
+        ("in" | "of", "time") | ("", _) => Some((first_idx, last_idx, start, end)),
+        ("in" | "of", year_word) => {
+            let year = year_number(year_word)?;
+            let (start_year, _, _) = start.to_civil();
+            if start_year != end.to_civil().0 {
+                return None;
+            }
+            let (start, end) = shift_range((start, end), Unit::Year, year - start_year);
+            Some((first_idx, last_idx + 2, start, end))
+        }
+        ("last" | "next" | "a" | "one" | "previous" | "prior", _) => None,
+        _ => Some((first_idx, last_idx, start, end)),
     }
 }
 
@@ -945,6 +983,19 @@ fn date_at<'k>(
         if let Some((start, end)) = range {
             return Some((word_idx, word_idx + 2, start, end));
         }
+    }
+    // "early March", "mid-September", "late 2004", "early next year": a
+    // third of a month or a year.
+    if let Some(found) = part_at(words, key, joined, word_idx, reference, tree) {
+        return Some(found);
+    }
+    // "the first half of 2005", "the last three months of 2004".
+    if let Some(found) = share_of_year_at(words, key, joined, word_idx, reference) {
+        return Some(found);
+    }
+    // "between March and October 2004", "from December 2004 to April 2005", "July-September".
+    if let Some(found) = month_range_at(words, key, joined, word_idx, reference, tree) {
+        return Some(found);
     }
     // "by the end of 2006": a deadline, the year's last day.
     if word == "by"
@@ -1091,6 +1142,11 @@ fn date_at<'k>(
         } else {
             next(2)
         };
+        // "the last two years of his presidency", "the last three months of
+        // 2004": the end of something else, not the time up to the article.
+        if next(unit_idx - word_idx + 1) == "of" {
+            return None;
+        }
         let start = match unit {
             "day" | "days" => reference.plus(-count),
             "week" | "weeks" => reference.plus(-7 * count),
@@ -1307,6 +1363,371 @@ fn date_at<'k>(
         }
     }
     None
+}
+
+/// A third of a month or a year: "early", "mid" or "late".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Early,
+    Mid,
+    Late,
+}
+
+fn part_of(key: &str) -> Option<Part> {
+    let part = match key {
+        "early" => Part::Early,
+        "mid" => Part::Mid,
+        "late" => Part::Late,
+        _ => return None,
+    };
+    Some(part)
+}
+
+/// The days of a month a part covers: the 1st to the 10th, the 11th to the
+/// 20th, the 21st to the month's end.
+fn month_part(year: i64, month: u32, part: Part) -> (Day, Day) {
+    let (first, last) = match part {
+        Part::Early => (1, 10),
+        Part::Mid => (11, 20),
+        Part::Late => (21, days_in_month(year, month)),
+    };
+    (
+        Day::from_civil(year, month, first),
+        Day::from_civil(year, month, last),
+    )
+}
+
+/// The months of a year a part covers: January to April, May to August,
+/// September to December (as "the early 2000s" are 2000 to 2003).
+fn year_part(year: i64, part: Part) -> (Day, Day) {
+    let (first, last) = match part {
+        Part::Early => (1, 4),
+        Part::Mid => (5, 8),
+        Part::Late => (9, 12),
+    };
+    (month_range(year, first).0, month_range(year, last).1)
+}
+
+/// Words that may stand before a month's part without a year ("in early
+/// March", "since mid-September", "until late May").
+const PART_PREPOSITIONS: &[&str] = &[
+    "in", "since", "until", "till", "by", "during", "from", "before", "after", "through", "around", "to",
+];
+
+/// The part of a month or a year starting at `word_idx`, as (first word,
+/// last word, start, end) ([`month_part`], [`year_part`]):
+/// - "mid-2019", "early 2005", "late 2002": the part of that year;
+/// - "early next year", "late last month": the part of that period (of
+///   this year or month only up to the article in a past clause);
+/// - "mid-January 2005": the part of that month;
+/// - "in early April", "since mid-September": after a preposition, the part
+///   of the month in the year the tense points to, as for a month alone. A
+///   part without one ("a late October harvest", "sown mid-November") is
+///   left out: often a habit or a kind, not a time.
+fn part_at<'k>(
+    words: &[Word<'_>],
+    key: &impl Fn(usize) -> &'k str,
+    joined: &impl Fn(usize) -> bool,
+    word_idx: usize,
+    reference: Day,
+    tree: &mut dyn Tree,
+) -> Option<(usize, usize, Day, Day)> {
+    let word = key(word_idx);
+    let at = words[word_idx].start;
+    // "mid-September" is one word, "mid September" two.
+    let (part, named_idx, named, named_text) = match word.strip_prefix("mid-") {
+        Some(rest) => (Part::Mid, word_idx, rest, words[word_idx].text.get(4..)?),
+        None => {
+            let part = part_of(word)?;
+            if !joined(word_idx) {
+                return None;
+            }
+            let named_word = words.get(word_idx + 1)?;
+            (part, word_idx + 1, key(word_idx + 1), named_word.text)
+        }
+    };
+    if let Some(year) = year_number(named) {
+        if tree.counts_at(words[named_idx].start) {
+            return None;
+        }
+        let (start, end) = year_part(year, part);
+        return Some((word_idx, named_idx, start, end));
+    }
+    if named_idx > word_idx
+        && matches!(named, "this" | "last" | "next")
+        && joined(named_idx)
+        && let unit @ ("year" | "month") = key(named_idx + 1)
+    {
+        let (period_start, _) = relative_period(named, unit, reference)?;
+        let (year, month, _) = period_start.to_civil();
+        let (start, end) = if unit == "year" {
+            year_part(year, part)
+        } else {
+            month_part(year, month, part)
+        };
+        let end =
+            if named == "this" && start <= reference && reference < end && tree.tense_at(at) == Tense::Past {
+                reference
+            } else {
+                end
+            };
+        return (start <= end).then_some((word_idx, named_idx + 1, start, end));
+    }
+    let month = month_number(named)?;
+    let capitalised = named_text.chars().next().is_some_and(char::is_uppercase);
+    // "Dec" or "Mar" alone may be no month; "May" is one here.
+    if !capitalised || (named.len() <= 3 && named != "may") {
+        return None;
+    }
+    // "mid-January 2005".
+    if joined(named_idx)
+        && let Some(year) = words
+            .get(named_idx + 1)
+            .and_then(|year_word| year_number(year_word.text))
+    {
+        let (start, end) = month_part(year, month, part);
+        return Some((word_idx, named_idx + 1, start, end));
+    }
+    let preceded = word_idx > 0 && joined(word_idx - 1) && PART_PREPOSITIONS.contains(&key(word_idx - 1));
+    if !preceded {
+        return None;
+    }
+    // As for a month alone: a part is past once it has begun, future until
+    // it ends, and otherwise the nearest one.
+    let tense = tree.tense_at(at);
+    let (ref_year, _, _) = reference.to_civil();
+    let (first, last) = month_part(ref_year, month, part);
+    let day = match tense {
+        Tense::Past => first.to_civil().2,
+        Tense::Future => last.to_civil().2,
+        Tense::Present => (first.to_civil().2 + last.to_civil().2) / 2,
+    };
+    let year = year_for(reference, month, day, tense);
+    let (start, end) = month_part(year, month, part);
+    Some((word_idx, named_idx, start, end))
+}
+
+/// The share of a year starting at `word_idx`: "the first half of 2005"
+/// (January to June), "the second half of next year", "the first six months
+/// of 2005", "the last three months of 2004" (October to December), as
+/// (first word, last word, start, end). A year's quarters are left out: a
+/// company's quarter is often of its fiscal year, whose bounds the words do
+/// not give; "fiscal 2005" names no calendar year and is left out too.
+fn share_of_year_at<'k>(
+    words: &[Word<'_>],
+    key: &impl Fn(usize) -> &'k str,
+    joined: &impl Fn(usize) -> bool,
+    word_idx: usize,
+    reference: Day,
+) -> Option<(usize, usize, Day, Day)> {
+    let next = |offset: usize| {
+        if (0..offset).all(|step| joined(word_idx + step)) {
+            key(word_idx + offset)
+        } else {
+            ""
+        }
+    };
+    let ordinal_offset = usize::from(key(word_idx) == "the");
+    let from_start = match next(ordinal_offset) {
+        "first" => true,
+        "second" | "last" | "final" => false,
+        _ => return None,
+    };
+    // How many months, and the offset of "of".
+    let (months, of_offset) = match next(ordinal_offset + 1) {
+        "half" => (6, ordinal_offset + 2),
+        count_word => {
+            let count = small_number(count_word).filter(|count| (1..=11).contains(count))?;
+            if count_word == "a" || count_word == "an" || next(ordinal_offset + 2) != "months" {
+                return None;
+            }
+            // "the second three months" is no share the words bound.
+            if next(ordinal_offset) == "second" && count != 6 {
+                return None;
+            }
+            (count as u32, ordinal_offset + 3)
+        }
+    };
+    if next(of_offset) != "of" {
+        return None;
+    }
+    let (year, last_offset) = match next(of_offset + 1) {
+        relation @ ("this" | "last" | "next") if next(of_offset + 2) == "year" => (
+            relative_period(relation, "year", reference)?.0.to_civil().0,
+            of_offset + 2,
+        ),
+        year_word => (year_number(year_word)?, of_offset + 1),
+    };
+    // "the first half of 2005-06" names a season or a fiscal year.
+    if last_offset == of_offset + 1
+        && words
+            .get(word_idx + last_offset + 1)
+            .is_some_and(|after| words[word_idx + last_offset].end == after.start)
+    {
+        return None;
+    }
+    let (first_month, last_month) = if from_start {
+        (1, months)
+    } else {
+        (13 - months, 12)
+    };
+    Some((
+        word_idx,
+        word_idx + last_offset,
+        month_range(year, first_month).0,
+        month_range(year, last_month).1,
+    ))
+}
+
+/// Verbs that move a date: "moved from May to June" names two dates, not a
+/// stretch of time.
+const RESCHEDULING_WORDS: &[&str] = &[
+    "moved",
+    "move",
+    "moving",
+    "postponed",
+    "postpone",
+    "delayed",
+    "delay",
+    "shifted",
+    "shift",
+    "switched",
+    "swapped",
+    "changed",
+    "brought",
+    "pushed",
+    "rescheduled",
+    "put",
+    "bumped",
+];
+
+/// A range of months starting at `word_idx`, as (first word, last word,
+/// start, end): "between March and October 2004", "from December 2004 to
+/// April 2005", "from November to December", "the July to September
+/// period", "April-July". The years come from the words when they are given
+/// (a year at the end holds for both months, the first month falling in the
+/// year before when it comes later in the calendar), and otherwise from the
+/// tense, as for a month alone. "from May to June" after a verb that moves
+/// a date ("postponed from May to June") and a chain ("from May to April to
+/// March") are no range.
+fn month_range_at<'k>(
+    words: &[Word<'_>],
+    key: &impl Fn(usize) -> &'k str,
+    joined: &impl Fn(usize) -> bool,
+    word_idx: usize,
+    reference: Day,
+    tree: &mut dyn Tree,
+) -> Option<(usize, usize, Day, Day)> {
+    let word = key(word_idx);
+    let at = words[word_idx].start;
+    let month_at = |idx: usize| {
+        let text = words.get(idx)?.text;
+        let capitalised = text.chars().next().is_some_and(char::is_uppercase);
+        (capitalised && (text.len() > 3 || text == "May"))
+            .then(|| month_number(key(idx)))
+            .flatten()
+    };
+    let year_after = |idx: usize| {
+        joined(idx)
+            .then(|| {
+                words
+                    .get(idx + 1)
+                    .and_then(|year_word| year_number(year_word.text))
+            })
+            .flatten()
+    };
+    // (first month, its year, last month, its year, first word, last word).
+    let (first_month, first_year, last_month, last_year, first_idx, last_idx) =
+        if let Some((first, last)) = words[word_idx].text.split_once(['-', '\u{2013}']) {
+            // "April-July", "July-September 2004".
+            let capitalised = |text: &str| text.chars().next().is_some_and(char::is_uppercase);
+            let full = |text: &str| text.len() > 3 || text == "May";
+            if !(capitalised(first) && capitalised(last) && full(first) && full(last)) {
+                return None;
+            }
+            let first_month = month_number(&first.to_ascii_lowercase())?;
+            let last_month = month_number(&last.to_ascii_lowercase())?;
+            let year = year_after(word_idx);
+            let last_idx = if year.is_some() { word_idx + 1 } else { word_idx };
+            (first_month, None, last_month, year, word_idx, last_idx)
+        } else {
+            let opens = match word {
+                "between" | "from" => true,
+                "the" => false,
+                _ => return None,
+            };
+            if !joined(word_idx) {
+                return None;
+            }
+            let first_month_idx = word_idx + 1;
+            let first_month = month_at(first_month_idx)?;
+            let first_year = year_after(first_month_idx);
+            let joiner_idx = first_month_idx + 1 + usize::from(first_year.is_some());
+            if !joined(joiner_idx - 1) || !joined(joiner_idx) {
+                return None;
+            }
+            let joins = matches!(
+                (word, key(joiner_idx)),
+                ("between", "and") | ("from" | "the", "to" | "through" | "until" | "till")
+            );
+            if !joins {
+                return None;
+            }
+            let last_month_idx = joiner_idx + 1;
+            let last_month = month_at(last_month_idx)?;
+            let last_year = year_after(last_month_idx);
+            let last_idx = last_month_idx + usize::from(last_year.is_some());
+            // "from May to April to March" is a chain of changes.
+            if joined(last_idx) && matches!(key(last_idx + 1), "to" | "through" | "until" | "till") {
+                return None;
+            }
+            if word == "from" && (0..word_idx).any(|idx| RESCHEDULING_WORDS.contains(&key(idx))) {
+                return None;
+            }
+            // "the July to September period" keeps no "the".
+            let first_idx = if opens { word_idx } else { first_month_idx };
+            (
+                first_month,
+                first_year,
+                last_month,
+                last_year,
+                first_idx,
+                last_idx,
+            )
+        };
+    let (first_year, last_year) = match (first_year, last_year) {
+        (Some(first), Some(last)) => (first, last),
+        (None, Some(last)) => (if first_month <= last_month { last } else { last - 1 }, last),
+        (Some(first), None) => (
+            first,
+            if first_month <= last_month {
+                first
+            } else {
+                first + 1
+            },
+        ),
+        (None, None) => {
+            let wraps = i64::from(first_month > last_month);
+            match tree.tense_at(at) {
+                // Past once it has begun; future until it ends.
+                Tense::Past => {
+                    let first = year_for(reference, first_month, 1, Tense::Past);
+                    (first, first + wraps)
+                }
+                Tense::Future => {
+                    let last = year_for(reference, last_month, 31, Tense::Future);
+                    (last - wraps, last)
+                }
+                Tense::Present => {
+                    let first = year_for(reference, first_month, 15, Tense::Present);
+                    (first, first + wraps)
+                }
+            }
+        }
+    };
+    let start = month_range(first_year, first_month).0;
+    let end = month_range(last_year, last_month).1;
+    (start < end).then_some((first_idx, last_idx, start, end))
 }
 
 /// A named day's month and day in a given year.
@@ -1791,6 +2212,32 @@ mod tests {
     }
 
     #[test]
+    fn the_same_period_of_another_year() {
+        // See: #12. An undated article: only the text's own dates.
+        assert_eq!(
+            dates_of_text(
+                &[
+                    "Boeing's earnings fell in the last three months of 2004.",
+                    "Net profit was $186m, compared with $1.13bn in the same period of 2003.",
+                    "Orders were 9% higher than in the same period last year.",
+                    "Over the same period, costs rose.",
+                ],
+                None
+            ),
+            [
+                vec![range(
+                    "2004-10-01",
+                    "2004-12-31",
+                    "in the last three months of 2004"
+                )],
+                vec![range("2003-10-01", "2003-12-31", "in the same period of 2003")],
+                vec![],
+                vec![range("2003-10-01", "2003-12-31", "Over the same period")],
+            ]
+        );
+    }
+
+    #[test]
     fn expressions_that_point_back_to_nothing_known_are_left_out() {
         let day = Some("2019-11-20");
         // No date came before: nothing to count back from.
@@ -2121,6 +2568,148 @@ mod tests {
                 dates(sentence, "2019-11-20")
             );
         }
+    }
+
+    #[test]
+    fn early_mid_and_late_parts_of_months_and_years() {
+        // See: #12. The reference, 2019-11-20, is a Wednesday.
+        let at = |sentence: &str| dates(sentence, "2019-11-20");
+        // "since" runs from the part's first day to the article's.
+        assert_eq!(
+            at("One station hasn't seen rain since mid-September."),
+            vec![range("2019-09-11", "2019-11-20", "since mid-September")]
+        );
+        assert_eq!(
+            at("Filming began in early April."),
+            vec![range("2019-04-01", "2019-04-10", "in early April")]
+        );
+        assert_eq!(
+            at("He left in late May."),
+            vec![range("2019-05-21", "2019-05-31", "in late May")]
+        );
+        // Still to come in a November article: next January.
+        assert_eq!(
+            at("The sedan will go on sale in late January."),
+            vec![range("2020-01-21", "2020-01-31", "in late January")]
+        );
+        assert_eq!(
+            at("The firm must find a deal by mid-January 2005."),
+            vec![range("2005-01-11", "2005-01-20", "by mid-January 2005")]
+        );
+        assert_eq!(
+            at("The Act comes into force in mid-2005."),
+            vec![range("2005-05-01", "2005-08-31", "in mid-2005")]
+        );
+        assert_eq!(
+            at("The film was released in late 2002."),
+            vec![range("2002-09-01", "2002-12-31", "in late 2002")]
+        );
+        assert_eq!(
+            at("The plant will open early next year."),
+            vec![range("2020-01-01", "2020-04-30", "early next year")]
+        );
+        assert_eq!(
+            at("He built up his stake late last year."),
+            vec![range("2018-09-01", "2018-12-31", "late last year")]
+        );
+        // A part with no preposition is often a habit or a kind.
+        assert_eq!(at("Winter wheat is typically sown mid-November."), vec![]);
+    }
+
+    #[test]
+    fn shares_of_a_year() {
+        // See: #12.
+        assert_eq!(
+            dates(
+                "It has earmarked 100 trillion won for the first six months of 2005.",
+                "2019-11-20"
+            ),
+            vec![range("2005-01-01", "2005-06-30", "the first six months of 2005")]
+        );
+        assert_eq!(
+            dates("Exports declined in the second half of 2004.", "2019-11-20"),
+            vec![range("2004-07-01", "2004-12-31", "in the second half of 2004")]
+        );
+        // The end of a year long gone, not the months up to the article.
+        assert_eq!(
+            dates("Sales rose 5% in the last three months of 2004.", "2005-02-01"),
+            vec![range(
+                "2004-10-01",
+                "2004-12-31",
+                "in the last three months of 2004"
+            )]
+        );
+        assert_eq!(
+            dates("A new model is due in the first half of next year.", "2019-11-20"),
+            vec![range(
+                "2020-01-01",
+                "2020-06-30",
+                "in the first half of next year"
+            )]
+        );
+        // The end of something else; a fiscal year.
+        assert_eq!(
+            dates(
+                "He was popular in the last two years of his presidency.",
+                "2019-11-20"
+            ),
+            vec![]
+        );
+        assert_eq!(
+            dates("Profit rose in the first half of fiscal 2019.", "2019-11-20"),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn ranges_of_months() {
+        // See: #12.
+        let at = |sentence: &str| dates(sentence, "2019-11-20");
+        assert_eq!(
+            at("He damaged the system between March and October 2004."),
+            vec![range(
+                "2004-03-01",
+                "2004-10-31",
+                "between March and October 2004"
+            )]
+        );
+        assert_eq!(
+            at("Rates rose five times between November 2003 and August 2004."),
+            vec![range(
+                "2003-11-01",
+                "2004-08-31",
+                "between November 2003 and August 2004"
+            )]
+        );
+        assert_eq!(
+            at("Orders were placed for delivery from December 2004 to April 2005."),
+            vec![range(
+                "2004-12-01",
+                "2005-04-30",
+                "from December 2004 to April 2005"
+            )]
+        );
+        // A year at the end holds for both; a later first month is of the year before.
+        assert_eq!(
+            at("Heating bills rose between November and February 2005."),
+            vec![range(
+                "2004-11-01",
+                "2005-02-28",
+                "between November and February 2005"
+            )]
+        );
+        // No year: the tense, as for a month alone.
+        assert_eq!(
+            at("The economy grew 1% in the July to September period."),
+            vec![range("2019-07-01", "2019-09-30", "July to September")]
+        );
+        assert_eq!(
+            at("Trade rose in April-July."),
+            vec![range("2019-04-01", "2019-07-31", "in April-July")]
+        );
+        // A date moved, and a chain of moves, are no stretch of time.
+        assert_eq!(at("The vote was postponed from May to June."), vec![]);
+        assert_eq!(at("Its slot went from May to April to March."), vec![]);
     }
 
     #[test]
