@@ -268,3 +268,6 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<()> {
     outln!("wrote {} ({} bytes)", args.out.display(), bytes.len());
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

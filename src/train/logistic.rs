@@ -451,7 +451,8 @@ pub fn train(
         .any(|candidate| candidate.config.analysis)
         .then(|| analyse_sentences(sentences));
     for &hyperparameters in candidates {
-        // Features depend on the bucket bits and character n-grams only.
+        // Features depend on the bucket bits, character and shape n-grams
+        // and the analysis flag, not on the weighting or norm.
         let key = FeatureConfig {
             weighting: Weighting::Binary,
             norm: Norm::Count,
