@@ -288,12 +288,61 @@ pub fn subject_before(
         && (words[last - 1].lexeme.has(Lexeme::AUXILIARY_OR_ADVERB)
             || is_adverb_before_verb(words[last - 1].text))
     {
+        // "The firm reportedly booked expenses and inflated profits": the
+        // hedge or negation may govern both verbs, and without it the
+        // second claim would state what the sentence only reports or denies.
+        if is_unasserting(words[last - 1].text) {
+            return None;
+        }
         last -= 1;
     }
     (first < last && !cannot_start_subject(&words[first])).then(|| Span {
         start: words[first].start,
         end: words[last - 1].end,
     })
+}
+
+/// An adverb or modal under which a verb is not asserted as fact: a
+/// negation, a hedge, a report, an approximation or a modal.
+fn is_unasserting(word: &str) -> bool {
+    matches!(
+        word.to_ascii_lowercase().as_str(),
+        "not"
+            | "never"
+            | "n't"
+            | "allegedly"
+            | "reportedly"
+            | "supposedly"
+            | "apparently"
+            | "possibly"
+            | "probably"
+            | "likely"
+            | "hardly"
+            | "barely"
+            | "scarcely"
+            | "rarely"
+            | "seldom"
+            | "nearly"
+            | "almost"
+            | "falsely"
+            | "wrongly"
+            | "mistakenly"
+            | "purportedly"
+            | "seemingly"
+            | "ostensibly"
+            | "reputedly"
+            | "only"
+            | "partly"
+            | "partially"
+            | "would"
+            | "will"
+            | "could"
+            | "may"
+            | "might"
+            | "should"
+            | "must"
+            | "can"
+    )
 }
 
 /// True when a clause starts at `start`: a short subject, then a finite verb,
@@ -454,6 +503,15 @@ mod tests {
                 "In the report, he slightly increased borrowing",
                 "[he] insisted targets would be met."
             ]
+        );
+        // A hedge or negation may govern both verbs: nothing is split off.
+        assert_eq!(
+            regions("The firm reportedly booked expenses and inflated profits."),
+            vec!["The firm reportedly booked expenses and inflated profits."]
+        );
+        assert_eq!(
+            regions("The firm falsely booked expenses, and inflated profits."),
+            vec!["The firm falsely booked expenses, and inflated profits."]
         );
         // A noun in "-ly" is the subject's own.
         assert_eq!(

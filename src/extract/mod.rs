@@ -52,7 +52,7 @@ use claimdb_analysis::coref::{self, MentionKind, Resolver};
 use claimdb_analysis::ner::EntityKind;
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.26.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.27.0";
 
 /// The extractor's byte ranges are the domain's one span type.
 pub use crate::model::Span;
