@@ -68,11 +68,13 @@ pub fn reviewed(conn: &Connection, query: &ReviewedClaimQuery) -> Result<Vec<Rev
     }
     let mut claims: Vec<_> = found.iter().map(|(claim, _, _)| claim.clone()).collect();
     claims::attach_children(conn, &mut claims)?;
-    let mut evidence = conn.prepare_cached(reviews::EVIDENCE_SQL)?;
+    let review_ids: Vec<i64> = found.iter().map(|(_, _, review)| review.0).collect();
+    let mut evidence = reviews::evidence_by_review(conn, &review_ids)?;
     let mut reviewed = Vec::with_capacity(found.len());
     for (claim, (_, article, review)) in claims.into_iter().zip(found) {
+        let evidence_urls = evidence.remove(&review.0).unwrap_or_default();
         reviewed.push(ReviewedClaim {
-            review: reviews::review_from_row(&mut evidence, claim.id, review)?,
+            review: reviews::review_with_evidence(claim.id, review, evidence_urls)?,
             claim,
             article,
         });
@@ -243,4 +245,118 @@ fn insert(
         ),
     )?;
     claims::get(tx, claim_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{
+        ArticleMetadata, ClaimDetails, ClaimId, NewArticle, NewClaim, NewReview, Principal, Role, Span,
+        Verdict,
+    };
+    use crate::review::rules::{self, ReviewPolicy};
+    use crate::store::test_support::BulkLoad;
+    use crate::store::{ReviewedClaimQuery, SqliteStore, Store};
+
+    fn article(n_claims: usize) -> NewArticle {
+        let mut body = String::new();
+        let mut claims = Vec::new();
+        for claim_idx in 0..n_claims {
+            let sentence = format!("Claim number {claim_idx} about tunnels.");
+            let start = body.len();
+            body.push_str(&sentence);
+            claims.push(NewClaim {
+                text: sentence.clone(),
+                sentence,
+                span: Span {
+                    start,
+                    end: body.len(),
+                },
+                speaker: "speaker".into(),
+                checkworthiness: 0.5,
+                details: ClaimDetails::default(),
+            });
+            body.push(' ');
+        }
+        NewArticle {
+            sha256: crate::hash::sha256(&body),
+            body,
+            metadata: ArticleMetadata::default(),
+            extractor_version: "test".into(),
+            claims,
+        }
+    }
+
+    fn evidence(claim: i64, n_urls: usize) -> Vec<String> {
+        // Stored order is not the URLs' sort order, so an order by URL (or
+        // by anything but `idx`) shows.
+        (0..n_urls)
+            .map(|url_idx| format!("https://evidence.example/{claim}/{}", n_urls - url_idx))
+            .collect()
+    }
+
+    // See: #15 (the export read each review's evidence with a query of its
+    // own; a page's evidence is now one query, and must still land on the
+    // right review in the right order).
+    #[tokio::test]
+    async fn a_page_of_reviews_gets_each_reviews_own_evidence_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("t.sqlite")).unwrap();
+        store.create_articles_bulk(vec![article(6)]).await.unwrap();
+        let ann = Principal {
+            token_id: 1,
+            name: "ann".into(),
+            role: Role::Reviewer,
+        };
+        // Review ids interleave claim ids, and claims 4 and 6 have an
+        // earlier review whose evidence must not be published.
+        let submissions = [(4, 2), (1, 3), (2, 0), (6, 1), (4, 1), (3, 1), (5, 4), (6, 0)];
+        for (claim, n_urls) in submissions {
+            let version = store.get_claim(ClaimId(claim)).await.unwrap().review.version;
+            store
+                .submit_review(
+                    ann.clone(),
+                    NewReview {
+                        claim_id: ClaimId(claim),
+                        etag: rules::etag(version),
+                        verdict: Verdict::False,
+                        rationale: format!("Review {version} of claim {claim}."),
+                        evidence_urls: evidence(claim, n_urls),
+                    },
+                    ReviewPolicy::default(),
+                )
+                .await
+                .unwrap();
+        }
+        let latest_n_urls = [(1, 3), (2, 0), (3, 1), (4, 1), (5, 4), (6, 0)];
+
+        // Two pages, so both a full page and the rest are read.
+        let mut exported = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store
+                .list_reviewed_claims(ReviewedClaimQuery {
+                    after,
+                    limit: 4,
+                    ..ReviewedClaimQuery::default()
+                })
+                .await
+                .unwrap();
+            let Some(last) = page.last() else { break };
+            after = Some(last.claim.id);
+            exported.extend(page);
+        }
+        assert_eq!(exported.len(), latest_n_urls.len());
+        for (item, (claim, n_urls)) in exported.iter().zip(latest_n_urls) {
+            assert_eq!(item.claim.id, ClaimId(claim));
+            assert_eq!(item.review.claim_id, ClaimId(claim));
+            assert_eq!(
+                item.review.evidence_urls,
+                evidence(claim, n_urls),
+                "claim {claim}"
+            );
+            // The same review, evidence and all, as the claim's history reads it.
+            let history = store.list_reviews(ClaimId(claim), None, 10).await.unwrap();
+            assert_eq!(history.last(), Some(&item.review), "claim {claim}");
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! SQL for the `reviews` and `review_evidence` tables: verdicts, stored when the claim's etag is
 //! current, and each claim's review history.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, Transaction, params};
 
 use super::claims::{self, check_etag};
@@ -157,19 +159,49 @@ pub type ReviewRow = (i64, String, String, String, i64);
 /// Reads a review's evidence URLs in order, bound to its id.
 pub const EVIDENCE_SQL: &str = "SELECT url FROM review_evidence WHERE review_id = ?1 ORDER BY idx";
 
+/// Reads the evidence URLs of a page of reviews in one query (issue 15: one
+/// query per review made the export 5–7 times a plain listing), each
+/// review's in its stored order. A review without evidence has no entry.
+/// The ids are bound as one JSON array, so the statement is the same for
+/// every page and stays cached.
+pub fn evidence_by_review(conn: &Connection, review_ids: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
+    let mut evidence: HashMap<i64, Vec<String>> = HashMap::new();
+    if review_ids.is_empty() {
+        return Ok(evidence);
+    }
+    let mut statement = conn.prepare_cached(
+        "SELECT review_id, url FROM review_evidence \
+         WHERE review_id IN (SELECT value FROM json_each(?1)) ORDER BY review_id, idx",
+    )?;
+    let mut rows = statement.query([format!("{review_ids:?}")])?;
+    while let Some(row) = rows.next()? {
+        evidence.entry(row.get(0)?).or_default().push(row.get(1)?);
+    }
+    Ok(evidence)
+}
+
 /// A review of claim `claim_id` from its row, with its evidence read
 /// through `evidence` (prepared from [`EVIDENCE_SQL`]).
 pub fn review_from_row(
     evidence: &mut rusqlite::CachedStatement<'_>,
     claim_id: ClaimId,
+    row: ReviewRow,
+) -> Result<Review> {
+    let evidence_urls = evidence
+        .query_map([row.0], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    review_with_evidence(claim_id, row, evidence_urls)
+}
+
+/// A review of claim `claim_id` from its row and its evidence URLs, in order.
+pub fn review_with_evidence(
+    claim_id: ClaimId,
     (review_id, reviewer, verdict, rationale, create_time): ReviewRow,
+    evidence_urls: Vec<String>,
 ) -> Result<Review> {
     let verdict = verdict
         .parse::<Verdict>()
         .map_err(|err| StoreError::Corrupt(format!("review {review_id}: {err}")))?;
-    let evidence_urls = evidence
-        .query_map([review_id], |row| row.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
     Ok(Review {
         id: ReviewId(review_id),
         claim_id,
