@@ -342,6 +342,9 @@ fn attribution_at(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Option
     {
         return None;
     }
+    if adds_a_quantity(sentence, words, verb_idx) {
+        return None;
+    }
     // "Name, role of Y, said": before the inverted reading, which would
     // take the words after the verb for the speaker.
     if let Some(attribution) = appositive_role_subject(sentence, words, verb_idx) {
@@ -355,6 +358,31 @@ fn attribution_at(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Option
         return Some(attribution);
     }
     subject_before(sentence, words, verb_idx)
+}
+
+/// "Shares added 3%", "They added an extra 6.4% to $27.24": "add" with an
+/// amount after it (before any clause break or "that") adds the amount and
+/// reports nothing.
+pub fn adds_a_quantity(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> bool {
+    const LOOKAHEAD: usize = 4;
+    if !matches!(words[verb_idx].text, "add" | "adds" | "added" | "adding") {
+        return false;
+    }
+    for idx in verb_idx + 1..words.len().min(verb_idx + 1 + LOOKAHEAD) {
+        if gap_has_clause_break(&sentence[words[idx - 1].end..words[idx].start]) || words[idx].text == "that"
+        {
+            return false;
+        }
+        let amount = words[idx]
+            .text
+            .starts_with(|c: char| c.is_ascii_digit() || matches!(c, '$' | '£' | '€'))
+            || words[idx].lexeme.has(Lexeme::NUMBER_WORD)
+            || sentence[words[idx - 1].end..words[idx].start].contains(['$', '£', '€']);
+        if amount {
+            return true;
+        }
+    }
+    false
 }
 
 /// `According to X, ...`: the phrase after "to" up to the next clause break.
@@ -1011,6 +1039,24 @@ mod tests {
         assert_eq!(
             speaker("Mr Kelly said it was over."),
             Some("Mr Kelly".to_string())
+        );
+    }
+
+    #[test]
+    fn adding_an_amount_reports_nothing() {
+        assert_eq!(
+            speaker("They added an extra 6.4% to $27.24 in electronic trading."),
+            None
+        );
+        assert_eq!(speaker("Shares in the bank added 3% on Monday."), None);
+        assert_eq!(speaker("He added two goals in the second half."), None);
+        assert_eq!(
+            speaker("Mr Smith added that 300 jobs would go."),
+            Some("Mr Smith".to_string())
+        );
+        assert_eq!(
+            speaker("Mr Smith added: \"300 jobs will go.\""),
+            Some("Mr Smith".to_string())
         );
     }
 

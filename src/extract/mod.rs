@@ -224,6 +224,7 @@ pub fn extract_with(body: &str, options: &Options) -> Extraction {
             && (0..sentence_words.len()).any(|idx| {
                 !inside_quote[idx]
                     && tree::may_report(sentence_words[idx].text)
+                    && !attribution::adds_a_quantity(sentence, &sentence_words, idx)
                     && !idx
                         .checked_sub(1)
                         .is_some_and(|before| is_determiner(sentence_words[before].text))
