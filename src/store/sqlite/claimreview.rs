@@ -249,42 +249,11 @@ fn insert(
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{
-        ArticleMetadata, ClaimDetails, ClaimId, NewArticle, NewClaim, NewReview, Principal, Role, Span,
-        Verdict,
-    };
+    use crate::model::{ClaimId, NewReview, Principal, Role, Verdict};
     use crate::review::rules::{self, ReviewPolicy};
+    use crate::store::sqlite::tests::article_with;
     use crate::store::test_support::BulkLoad;
     use crate::store::{ReviewedClaimQuery, SqliteStore, Store};
-
-    fn article(n_claims: usize) -> NewArticle {
-        let mut body = String::new();
-        let mut claims = Vec::new();
-        for claim_idx in 0..n_claims {
-            let sentence = format!("Claim number {claim_idx} about tunnels.");
-            let start = body.len();
-            body.push_str(&sentence);
-            claims.push(NewClaim {
-                text: sentence.clone(),
-                sentence,
-                span: Span {
-                    start,
-                    end: body.len(),
-                },
-                speaker: "speaker".into(),
-                checkworthiness: 0.5,
-                details: ClaimDetails::default(),
-            });
-            body.push(' ');
-        }
-        NewArticle {
-            sha256: crate::hash::sha256(&body),
-            body,
-            metadata: ArticleMetadata::default(),
-            extractor_version: "test".into(),
-            claims,
-        }
-    }
 
     fn evidence(claim: i64, n_urls: usize) -> Vec<String> {
         // Stored order is not the URLs' sort order, so an order by URL (or
@@ -301,7 +270,10 @@ mod tests {
     async fn a_page_of_reviews_gets_each_reviews_own_evidence_in_order() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("t.sqlite")).unwrap();
-        store.create_articles_bulk(vec![article(6)]).await.unwrap();
+        store
+            .create_articles_bulk(vec![article_with(&[0.5; 6], "")])
+            .await
+            .unwrap();
         let ann = Principal {
             token_id: 1,
             name: "ann".into(),

@@ -434,7 +434,7 @@ async fn store_with(scores: &[f64]) -> (tempfile::TempDir, SqliteStore) {
 
 /// An article of one claim per score ("Claim number {idx} about
 /// bridges.", then `tail`), checkable unless the score is negative.
-fn article_with(scores: &[f64], tail: &str) -> NewArticle {
+pub(super) fn article_with(scores: &[f64], tail: &str) -> NewArticle {
     let mut body = String::new();
     let mut claims = Vec::new();
     for (idx, &signed_score) in scores.iter().enumerate() {
