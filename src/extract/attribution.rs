@@ -136,6 +136,33 @@ fn is_first_name(word: &str) -> bool {
         .is_some()
 }
 
+/// The gender a speaker's words give away, if any: an honorific ("Mrs",
+/// "Sir") or a first name the pronoun resolver learned one for ("Alice").
+/// `None` when nothing says, or the words disagree.
+pub fn speaker_gender(speaker: &str) -> Option<claimdb_analysis::coref::Gender> {
+    use claimdb_analysis::coref::{Gender, Resolver};
+    let names = Resolver::embedded().names();
+    let mut found: Option<Gender> = None;
+    for word in speaker.split(|c: char| c.is_whitespace() || c == ',') {
+        let word = word.trim_end_matches('.');
+        let gender = match word {
+            "Mr" | "Sir" | "Lord" | "King" | "Prince" => Some(Gender::Masculine),
+            "Mrs" | "Ms" | "Miss" | "Lady" | "Dame" | "Baroness" | "Queen" | "Princess" => {
+                Some(Gender::Feminine)
+            }
+            _ if word.starts_with(|c: char| c.is_uppercase()) => names.gender(&word.to_lowercase()),
+            _ => None,
+        };
+        match (found, gender) {
+            (_, None) => {}
+            (None, Some(gender)) => found = Some(gender),
+            (Some(known), Some(gender)) if known != gender => return None,
+            _ => {}
+        }
+    }
+    found
+}
+
 /// A capitalised word with at least one lower-case letter ("Putin", not "US").
 fn is_name_like(word: &Word<'_>) -> bool {
     word.is_capitalised()
@@ -315,11 +342,21 @@ fn attribution_at(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Option
         let after_quote = verb_idx > 0
             && sentence[words[verb_idx - 1].end..verb.start].contains(['"', '\u{201D}'])
             && verb.text.starts_with(|c: char| c.is_ascii_lowercase());
-        return if after_quote {
-            inverted_subject(sentence, words, verb_idx)
-        } else {
-            None
-        };
+        if after_quote {
+            return inverted_subject(sentence, words, verb_idx);
+        }
+        // "'...,' the 23-year-old wrote.": the subject right after a
+        // closing quotation writes it, as it would say it.
+        // Only a quotation that ends a sentence or clause counts, not a
+        // quoted phrase ("William Hill's \"overwhelming evidence\" came on
+        // Friday when four callers asked ...").
+        return subject_before(sentence, words, verb_idx).filter(|attribution| {
+            let before = sentence[..attribution.clause.start].trim_end();
+            let inside = before.strip_suffix(',').unwrap_or(before);
+            inside
+                .strip_suffix(['"', '\u{201D}'])
+                .is_some_and(|quoted| quoted.ends_with([',', '.', '?', '!']) || inside.len() < before.len())
+        });
     }
     if !verb.text.starts_with(|c: char| c.is_ascii_lowercase())
         || !(verb.lexeme.has(Lexeme::ATTRIBUTION_VERB) || is_called_for)
@@ -424,6 +461,19 @@ fn inverted_subject(sentence: &str, words: &[Word<'_>], verb_idx: usize) -> Opti
         return None;
     }
     let last_idx = phrase_end(sentence, words, first_idx)?;
+    // "..., said NHS staff wanted a period of consolidation": a finite verb
+    // after a noun makes the words after the verb what was said, not who
+    // said it ("said the retired general" keeps its participle).
+    let holds_a_clause = (first_idx + 1..=last_idx).any(|idx| {
+        crate::extract::decompose::is_finite_verb(&words[idx])
+            && !matches!(
+                words[idx - 1].text.to_ascii_lowercase().as_str(),
+                "the" | "a" | "an" | "its" | "his" | "her" | "their" | "our"
+            )
+    });
+    if holds_a_clause {
+        return None;
+    }
     let opens_quote = words.get(last_idx + 1).is_some_and(|after| {
         sentence[words[last_idx].end..after.start]
             .trim_start()
@@ -746,12 +796,18 @@ fn classify_phrase(words: &[Word<'_>], first_idx: usize, last_idx: usize) -> Opt
     }
     let names_a_source = phrase.iter().any(|word| {
         let is_name = word.is_capitalised() && !word.lexeme.has(Lexeme::ORDINARY_CAPITALISED);
-        is_name || word.lexeme.has(Lexeme::ROLE_NOUN)
+        is_name || word.lexeme.has(Lexeme::ROLE_NOUN) || is_age_of_a_person(word.text)
     });
     names_a_source.then_some(SpeakerPhrase::Named(Span {
         start: phrase[0].start,
         end: phrase[phrase.len() - 1].end,
     }))
+}
+
+/// "the 23-year-old": an age names a person, as a role noun does.
+fn is_age_of_a_person(word: &str) -> bool {
+    word.strip_suffix("-year-old")
+        .is_some_and(|age| !age.is_empty() && age.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Who a speaker phrase names, without the adverbs and time phrases that
@@ -1023,6 +1079,41 @@ mod tests {
         assert_eq!(split("Volker and Trump"), None);
         assert_eq!(split("the Office of Stephanie Grisham"), None);
         assert_eq!(split("Grisham, the founder of the company's Donald Trump"), None);
+    }
+
+    #[test]
+    fn a_writer_named_right_after_a_closing_quotation_speaks() {
+        assert_eq!(
+            speaker("\"Until you face it, you'll remain a false tabloid,\" the 23-year-old wrote."),
+            Some("the 23-year-old".to_string())
+        );
+        assert_eq!(
+            speaker("\"Is it over?\" the committee's chairman asked."),
+            Some("the committee's chairman".to_string())
+        );
+        // Away from a quotation, writing and asking report nothing, nor
+        // after a quoted phrase.
+        assert_eq!(speaker("The 23-year-old wrote a letter to the council."), None);
+        assert_eq!(
+            speaker("The \"overwhelming evidence\" came on Friday when four callers asked to bet."),
+            None
+        );
+        assert_eq!(speaker("Police, the chairman asked, should leave."), None);
+    }
+
+    #[test]
+    fn a_clause_after_an_inverted_verb_is_what_was_said_not_who_said_it() {
+        let found = speaker(
+            "Brian Gibbons, who was a GP in Blaengwynfi before becoming AM for Aberavon, said NHS staff wanted a period of consolidation.",
+        );
+        assert!(
+            matches!(found.as_deref(), None | Some("Brian Gibbons")),
+            "{found:?}"
+        );
+        assert_eq!(
+            speaker("The plan will fail, said the retired minister."),
+            Some("the retired minister".to_string())
+        );
     }
 
     #[test]

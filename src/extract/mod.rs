@@ -52,7 +52,7 @@ use claimdb_analysis::coref::{self, MentionKind, Resolver};
 use claimdb_analysis::ner::EntityKind;
 
 /// Changes whenever the extractor's output changes.
-pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.27.0";
+pub const EXTRACTOR_VERSION: &str = "claimdb-extract/0.28.0";
 
 /// The extractor's byte ranges are the domain's one span type.
 pub use crate::model::Span;
@@ -585,8 +585,13 @@ fn pronoun_fits_speaker(pronoun: &str, speaker: &str) -> bool {
         return false;
     }
     let plural = speaker.ends_with('s') && !speaker.ends_with("ss");
+    let clashes = |pronoun_gender| {
+        attribution::speaker_gender(person_named_by(speaker)).is_some_and(|gender| gender != pronoun_gender)
+    };
     match pronoun {
-        "he" | "she" => is_person_like(speaker),
+        // "Alice Marchak said that he looked like George Raft": "he" is not her.
+        "he" => is_person_like(speaker) && !clashes(claimdb_analysis::coref::Gender::Masculine),
+        "she" => is_person_like(speaker) && !clashes(claimdb_analysis::coref::Gender::Feminine),
         "it" => !plural && !is_person_like(speaker),
         "they" => plural && !is_person_like(speaker),
         _ => false,
@@ -1275,6 +1280,19 @@ mod tests {
         assert!(misdirected.details.rewrites.is_empty());
         let respond = &extraction.claims[2];
         assert_eq!(respond.details.content, "Russia will respond.");
+    }
+
+    #[test]
+    fn a_pronoun_in_the_content_of_another_gender_is_not_the_speaker() {
+        let extraction = extract(
+            "His assistant, Alice Marchak, said that he looked like George Raft. John Smith said that he would come back.",
+        );
+        let raft = &extraction.claims[0];
+        assert_eq!(raft.speaker.as_deref(), Some("Alice Marchak"));
+        assert_eq!(raft.details.content, "He looked like George Raft.");
+        assert!(raft.details.rewrites.is_empty(), "{:?}", raft.details.rewrites);
+        let back = &extraction.claims[1];
+        assert_eq!(back.details.content, "John Smith would come back.");
     }
 
     #[test]

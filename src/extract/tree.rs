@@ -56,8 +56,11 @@ const WEAK_REPORTING: &[&str] = &[
     "ask",
     "believe",
     "boast",
-    // "called the process a sham": with a predicate, a judgement.
+    // "called the process a sham", "branded the response as poor": with a
+    // predicate after the object, a judgement.
+    "brand",
     "call",
+    "label",
     "caution",
     "comment",
     "complain",
@@ -148,10 +151,58 @@ fn reporting_lemma(word: &Word<'_>, form: &str) -> Option<&'static str> {
         .or_else(|| reporting_forms().get(&form.to_lowercase()).copied())
 }
 
+/// Whether word `idx` of the tree calls its object something: "called the
+/// impeachment process a sham", "branded the response as \"piecemeal\"",
+/// "labelled it a failure" (a predicate after the object, which the parser
+/// attaches to the verb as `xcomp`, `obl:unmarked` or an `obl` with "as").
+fn judges(words: &[Word<'_>], idx: usize) -> bool {
+    if !matches!(
+        words[idx].lemma.to_lowercase().as_str(),
+        "call" | "brand" | "label"
+    ) {
+        return false;
+    }
+    let child = |deprel: &str| {
+        (0..words.len()).find(|&c| words[c].head as usize == idx + 1 && words[c].deprel == deprel)
+    };
+    let Some(object) = child("obj") else {
+        return false;
+    };
+    (object + 1..words.len()).any(|c| {
+        words[c].head as usize == idx + 1
+            && match words[c].deprel {
+                "xcomp" | "obl:unmarked" => matches!(words[c].upos, "NOUN" | "ADJ"),
+                "obl" => words.iter().any(|word| {
+                    word.head as usize == c + 1
+                        && word.deprel == "case"
+                        && word.lemma.eq_ignore_ascii_case("as")
+                }),
+                _ => false,
+            }
+    })
+}
+
+/// The forms of "point", which reports only with its particle: "pointed
+/// out that ...", "points out a couple of reasons", never "pointed to the
+/// map".
+const POINT_FORMS: &[&str] = &["point", "points", "pointed", "pointing"];
+
+/// Whether word `idx` of the tree is "point" with the particle "out".
+fn points_out(words: &[Word<'_>], idx: usize) -> bool {
+    words[idx].lemma.eq_ignore_ascii_case("point")
+        && words.iter().any(|word| {
+            word.head as usize == idx + 1
+                && word.deprel == "compound:prt"
+                && word.lemma.eq_ignore_ascii_case("out")
+        })
+}
+
 /// Whether a word may be a form of a reporting verb: a cheap
 /// test that spares the analysis of sentences that have none.
 pub fn may_report(word: &str) -> bool {
-    word.len() >= 3 && reporting_forms().contains_key(&word.to_ascii_lowercase())
+    word.len() >= 3
+        && (reporting_forms().contains_key(&word.to_ascii_lowercase())
+            || POINT_FORMS.iter().any(|form| word.eq_ignore_ascii_case(form)))
 }
 
 /// Children that are not part of a speaker's name.
@@ -208,7 +259,7 @@ pub fn speaker(
     let mut verbs: Vec<usize> = (0..words.len())
         .filter(|&idx| {
             matches!(words[idx].upos, "VERB")
-                && reporting_lemma(&words[idx], form(idx)).is_some()
+                && (reporting_lemma(&words[idx], form(idx)).is_some() || points_out(words, idx))
                 && !inside_quote(words[idx].span.start - analysis.span.start)
         })
         .collect();
@@ -219,11 +270,11 @@ pub fn speaker(
         let reports = (0..words.len()).any(|idx| {
             words[idx].head as usize == verb + 1
                 && matches!(words[idx].deprel, "ccomp" | "parataxis" | "xcomp")
-        });
-        if !reports
-            && !reporting_lemma(&words[verb], form(verb))
-                .is_some_and(|lemma| STRONG_REPORTING.contains(&lemma))
-        {
+        }) || judges(words, verb);
+        let strong = points_out(words, verb)
+            || reporting_lemma(&words[verb], form(verb))
+                .is_some_and(|lemma| STRONG_REPORTING.contains(&lemma));
+        if !reports && !strong {
             continue;
         }
         let subject_of = |verb: usize| {
@@ -233,13 +284,20 @@ pub fn speaker(
         // rallying cry, telling supporters ...": a conjunct verb, or a
         // participle hanging from a verb, shares that verb's subject.
         let word = &words[verb];
-        let shares_subject = word.head != 0 && word.deprel == "conj";
-        let Some(subject) = subject_of(verb).or_else(|| {
-            shares_subject
-                .then(|| subject_of(word.head as usize - 1))
-                .flatten()
-        }) else {
-            continue;
+        let participle = word.deprel == "advcl"
+            && word.xpos == "VBG"
+            && verb
+                .checked_sub(1)
+                .is_some_and(|before| words[before].lemma == ",")
+            && !is_negated_participle(words, verb);
+        let shares_subject = word.head != 0 && (word.deprel == "conj" || participle);
+        let (subject, shared_with) = match subject_of(verb) {
+            Some(subject) => (subject, None),
+            None if shares_subject => match subject_of(word.head as usize - 1) {
+                Some(subject) => (subject, participle.then_some(word.head as usize - 1)),
+                None => continue,
+            },
+            None => continue,
         };
         let verb_span = Span {
             start: words[verb].span.start - analysis.span.start,
@@ -260,7 +318,19 @@ pub fn speaker(
         if words[subject].upos == "DET" {
             return None;
         }
-        let phrase = phrase_of(words, subject);
+        let mut phrase = phrase_of(words, subject);
+        // "The guitarist with US rock band Korn has quit": a second subject
+        // of the verb that starts right where the first ends is the rest of
+        // one noun phrase the parser split.
+        if let Some(&last) = phrase.last()
+            && let Some(next) = (last + 1..words.len())
+                .find(|&idx| words[idx].head == words[subject].head && words[idx].deprel == "nsubj")
+        {
+            let rest = phrase_of(words, next);
+            if rest.first() == Some(&(last + 1)) {
+                phrase.extend(rest);
+            }
+        }
         // "Prince Andrew, the nearly 60-year-old younger brother of ...,
         // has told": a common noun set off after a name that opens the
         // sentence describes that name, whichever the parser made the
@@ -274,12 +344,30 @@ pub fn speaker(
         if inside_quote(start) {
             return None;
         }
+        // The subject a participle shares stands next to its verb, or with
+        // an appositive set off by two commas: one comma between them
+        // ("interview with the FBI, Webb confessed") is a tree the parser
+        // got wrong.
+        if let Some(head) = shared_with
+            && let Some(gap) = sentence.get(end..words[head].span.start - analysis.span.start)
+            && gap.matches(',').count() % 2 == 1
+        {
+            continue;
+        }
         return Some(TreeSpeaker {
             speaker: Some(Span { start, end }),
             verb: verb_span,
         });
     }
     None
+}
+
+/// Whether the participle `verb` is negated by its subordinator ("left
+/// without saying why"): its subject did not report.
+fn is_negated_participle(words: &[Word<'_>], verb: usize) -> bool {
+    words.iter().any(|word| {
+        word.head as usize == verb + 1 && word.deprel == "mark" && word.lemma.eq_ignore_ascii_case("without")
+    })
 }
 
 /// The first word of the subtree headed by `head`.
@@ -306,8 +394,11 @@ fn named_before(words: &[Word<'_>], first: usize) -> Option<Vec<usize>> {
     if words[comma].upos != "PUNCT" || words[comma].lemma != "," || comma == 0 {
         return None;
     }
+    // "Cheuk Hau-yip": the tree's words split at hyphens, and the part
+    // after one may be tagged as anything.
+    let hyphen = |idx: usize| words[idx].xpos == "HYPH";
     (0..comma)
-        .all(|idx| words[idx].upos == "PROPN")
+        .all(|idx| words[idx].upos == "PROPN" || idx > 0 && (hyphen(idx) || hyphen(idx - 1)))
         .then(|| (0..comma).collect())
 }
 
@@ -319,7 +410,12 @@ fn phrase_of(words: &[Word<'_>], head: usize) -> Vec<usize> {
     let mut frontier = vec![head];
     while let Some(parent) = frontier.pop() {
         for (child, word) in words.iter().enumerate() {
-            if word.head as usize == parent + 1 && !NOT_THE_SPEAKER.contains(&word.deprel) {
+            // "the guitarist with US rock band Korn": an appositive inside
+            // a modifier names what the modifier names, not the speaker.
+            let nested_appositive = parent != head && word.deprel == "appos";
+            if word.head as usize == parent + 1
+                && (!NOT_THE_SPEAKER.contains(&word.deprel) || nested_appositive)
+            {
                 kept.push(child);
                 frontier.push(child);
             }
@@ -387,6 +483,41 @@ mod tests {
         assert_eq!(
             speaker_of("Protesters believe the bill is an example of eroding autonomy."),
             Some("Protesters".into())
+        );
+    }
+
+    #[test]
+    fn a_participle_or_particle_reports_for_the_subject_it_shares() {
+        assert_eq!(
+            speaker_of(
+                "The utilities commission is frustrated with the companies, saying they failed to share information."
+            ),
+            Some("The utilities commission".into())
+        );
+        assert_eq!(
+            speaker_of(
+                "The company pointed out that the farm, which employs 300 workers, provides meat for the market."
+            ),
+            Some("The company".into())
+        );
+        // A subject the parser split in two is whole.
+        assert_eq!(
+            speaker_of(
+                "The guitarist with US rock band Korn has quit the music business, saying he made the decision."
+            ),
+            Some("The guitarist with US rock band Korn".into())
+        );
+        // Calling something something is a judgement; calling someone is not.
+        assert_eq!(
+            speaker_of("The White House called the impeachment process a sham."),
+            Some("The White House".into())
+        );
+        assert_eq!(speaker_of("The minister called the hospital on Monday."), None);
+        // Pointing at something, or leaving without saying, reports nothing.
+        assert_eq!(speaker_of("The minister pointed to the map on the wall."), None);
+        assert_eq!(
+            speaker_of("The chairman resigned on Monday without saying why he had gone."),
+            None
         );
     }
 
