@@ -38,7 +38,7 @@ use crate::review::rules::ReviewPolicy;
 use crate::store::{
     AcquireQuery, AuditEvent, AuditQuery, BatchOutcome, ClaimEdit, ClaimHistory, ClaimListQuery, ClaimQuery,
     ExternalOutcome, QueueCounts, Result, ReviewStats, ReviewedClaim, ReviewedClaimQuery, SearchPage,
-    SearchQuery, Store, StoreError, StoreUsage, StoredArticle, TokenInfo,
+    SearchQuery, Store, StoreError, StoreUsage, StoredArticle, TokenInfo, TokenRead,
 };
 pub use claimreview::IMPORTED_EXTRACTOR_VERSION;
 use pool::Connections;
@@ -212,6 +212,25 @@ impl Store for SqliteStore {
     async fn get_claim(&self, id: ClaimId) -> Result<Claim> {
         self.connections
             .read_point(move |conn| claims::get(conn, id))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(claim = id.0))]
+    async fn get_claim_for_token(&self, token_sha256: [u8; 32], id: ClaimId) -> Result<TokenRead<Claim>> {
+        self.connections
+            .read_point(move |conn| {
+                let Some(caller) = tokens::find(conn, &token_sha256)? else {
+                    return Ok(TokenRead::UnknownToken);
+                };
+                let value = match claims::get(conn, id) {
+                    Err(StoreError::NotFound(name)) => Err(StoreError::NotFound(name)),
+                    // A busy or failed read is the read's error, so that
+                    // `read_point` can send a busy one to the pool.
+                    Err(err) => return Err(err),
+                    Ok(claim) => Ok(claim),
+                };
+                Ok(TokenRead::Known { caller, value })
+            })
             .await
     }
 

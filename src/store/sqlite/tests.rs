@@ -14,7 +14,7 @@ use crate::model::{
 };
 use crate::review::filter::{self, Filter, SortValue};
 use crate::review::rules::{self, ReviewPolicy};
-use crate::store::{ClaimQuery, Store};
+use crate::store::{ClaimQuery, Store, TokenRead};
 
 fn open() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
@@ -397,6 +397,42 @@ async fn tokens_are_found_by_hash_only() {
     assert_eq!(found.role, Role::Reviewer);
     assert_eq!(store.find_token([8u8; 32]).await.unwrap(), None);
     assert_eq!(store.count_tokens().await.unwrap(), 1);
+}
+
+// See: #16. GetClaim's token and claim are read in one transaction, and a
+// revoked token reads nothing.
+#[tokio::test]
+async fn a_claim_is_read_for_a_known_token_only() {
+    let (_dir, store) = open();
+    let new = ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article;
+    let stored = store.create_article(new, importer()).await.unwrap();
+    let claim = stored.claims[0].clone();
+    let hash = [7u8; 32];
+    let info = store
+        .create_token("alice".into(), Role::Reader, hash)
+        .await
+        .unwrap();
+    match store.get_claim_for_token(hash, claim.id).await.unwrap() {
+        TokenRead::Known { caller, value } => {
+            assert_eq!(caller.token_id, info.id);
+            assert_eq!(caller.role, Role::Reader);
+            assert_eq!(value.unwrap(), claim);
+        }
+        TokenRead::UnknownToken => panic!("alice's token is known"),
+    }
+    match store.get_claim_for_token(hash, ClaimId(999)).await.unwrap() {
+        TokenRead::Known { value, .. } => assert!(matches!(value, Err(StoreError::NotFound(_)))),
+        TokenRead::UnknownToken => panic!("alice's token is known"),
+    }
+    assert!(matches!(
+        store.get_claim_for_token([8u8; 32], claim.id).await.unwrap(),
+        TokenRead::UnknownToken
+    ));
+    store.revoke_token(info.id).await.unwrap();
+    assert!(matches!(
+        store.get_claim_for_token(hash, claim.id).await.unwrap(),
+        TokenRead::UnknownToken
+    ));
 }
 
 #[tokio::test]
