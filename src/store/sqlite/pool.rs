@@ -12,6 +12,8 @@
 //! claimdb serve under half of what tonic alone serves). [`Connections::read_point`] runs such a
 //! read on the calling thread, on a connection of its own that never waits for a lock: if SQLite
 //! would have to wait, or every such connection is in use, the read goes to the pool instead.
+//! Each point connection keeps a [`Memo`] of what its reads found, which
+//! [`Connections::read_point_with_memo`] answers from while nothing has been committed since.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -23,6 +25,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
+use super::memo::Memo;
 use super::migrations;
 use crate::store::{Result, StoreError};
 
@@ -55,9 +58,9 @@ const N_POINT_READERS: usize = 4;
 struct ReadPool {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
-    /// The connections of point reads run on the calling thread; never
-    /// waiting for a lock.
-    point: Mutex<Vec<Connection>>,
+    /// The connections of point reads run on the calling thread, never
+    /// waiting for a lock, each with the memo of its reads.
+    point: Mutex<Vec<(Connection, Memo)>>,
     permits: Arc<Semaphore>,
     /// Read connections opened since start, replacements included: a
     /// pool that works stays at its size.
@@ -95,7 +98,7 @@ impl Connections {
             .map(|_| open_reader(path))
             .collect::<Result<Vec<_>>>()?;
         let point = (0..N_POINT_READERS)
-            .map(|_| open_point_reader(path))
+            .map(|_| Ok((open_point_reader(path)?, Memo::default())))
             .collect::<Result<Vec<_>>>()?;
         let readers = Arc::new(ReadPool {
             path: path.to_owned(),
@@ -227,11 +230,11 @@ impl Connections {
         T: Send + 'static,
         F: Fn(&Connection) -> Result<T> + Clone + Send + 'static,
     {
-        let conn = self.readers.point.lock().ok().and_then(|mut idle| idle.pop());
-        if let Some(conn) = conn {
+        let point = self.readers.point.lock().ok().and_then(|mut idle| idle.pop());
+        if let Some((conn, memo)) = point {
             let outcome = in_one_transaction(&conn, &work);
             if let Ok(mut idle) = self.readers.point.lock() {
-                idle.push(conn);
+                idle.push((conn, memo));
             }
             match outcome {
                 Err(StoreError::Busy(_)) => {}
@@ -239,6 +242,31 @@ impl Connections {
             }
         }
         self.read(work).await
+    }
+
+    /// As [`Connections::read_point`], with the point connection's [`Memo`]:
+    /// `recall`'s answer when the memo has one at the database's current
+    /// version, else `work`'s, which may fill the memo, in one read
+    /// transaction that brings the memo to its version first. On the pool,
+    /// `work` gets an empty memo of its own.
+    pub async fn read_point_with_memo<T, R, F>(&self, recall: R, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        R: Fn(&Memo) -> Option<T>,
+        F: Fn(&Connection, &mut Memo) -> Result<T> + Clone + Send + 'static,
+    {
+        let point = self.readers.point.lock().ok().and_then(|mut idle| idle.pop());
+        if let Some((conn, mut memo)) = point {
+            let outcome = recall_or_read(&conn, &mut memo, &recall, &work);
+            if let Ok(mut idle) = self.readers.point.lock() {
+                idle.push((conn, memo));
+            }
+            match outcome {
+                Err(StoreError::Busy(_)) => {}
+                outcome => return outcome,
+            }
+        }
+        self.read(move |conn| work(conn, &mut Memo::default())).await
     }
 
     /// How many read connections have been opened since start.
@@ -265,7 +293,7 @@ fn open_reader(path: &Path) -> Result<Connection> {
 /// this process shares) once for everything `work` reads instead of once
 /// per statement. `BEGIN` and `COMMIT` are prepared once per connection, not
 /// parsed again for every call as `Connection::transaction` does.
-fn in_one_transaction<T>(conn: &Connection, work: &impl Fn(&Connection) -> Result<T>) -> Result<T> {
+fn in_one_transaction<T>(conn: &Connection, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
     conn.prepare_cached("BEGIN")?.execute([])?;
     // Ends the transaction however `work` ends: a read that failed part way
     // (busy, interrupted, an error of its own) leaves the connection idle.
@@ -274,6 +302,26 @@ fn in_one_transaction<T>(conn: &Connection, work: &impl Fn(&Connection) -> Resul
     conn.prepare_cached("COMMIT")?.execute([])?;
     drop(open);
     Ok(value)
+}
+
+/// `recall`'s answer if `memo` holds one at the database's current version,
+/// which costs one statement (`PRAGMA data_version`, a read transaction of
+/// its own, so the answer is the database as it stood then); else `work` in
+/// one read transaction that refreshes the memo first.
+fn recall_or_read<T>(
+    conn: &Connection,
+    memo: &mut Memo,
+    recall: impl Fn(&Memo) -> Option<T>,
+    work: impl FnOnce(&Connection, &mut Memo) -> Result<T>,
+) -> Result<T> {
+    memo.refresh(conn)?;
+    if let Some(value) = recall(memo) {
+        return Ok(value);
+    }
+    in_one_transaction(conn, |conn| {
+        memo.refresh(conn)?;
+        work(conn, memo)
+    })
 }
 
 /// Rolls back the transaction of its connection, if one is still open, when
