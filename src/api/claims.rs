@@ -7,7 +7,7 @@ use tonic::{Request, Response, Status};
 
 use tokio_stream::wrappers::ReceiverStream;
 
-use super::auth::caller;
+use super::auth::{self, caller};
 use super::error::{field_problems, invalid_field, review_problems, syntax_error};
 use super::events::Events;
 use super::pagination::{PageTokens, page_size, scope};
@@ -58,9 +58,17 @@ impl pb::claim_service_server::ClaimService for ClaimApi {
 
     #[tracing::instrument(skip_all)]
     async fn get_claim(&self, request: Request<pb::GetClaimRequest>) -> Result<Response<pb::Claim>, Status> {
+        // The token is looked up in the claim's read transaction (issue 16);
+        // an answer given before that is held by the auth layer until it has
+        // checked the token itself.
+        let credential = auth::credential(&request)?;
         let id = convert::parse_claim_name("name", &request.get_ref().name)?;
-        let claim = self.store.get_claim(id).await?;
-        Ok(Response::new(convert::claim(claim)))
+        let read = self
+            .store
+            .get_claim_for_token(credential.token_sha256(), id)
+            .await?;
+        let (_caller, claim) = credential.admit(read)?;
+        Ok(Response::new(convert::claim(claim?)))
     }
 
     #[tracing::instrument(skip_all)]

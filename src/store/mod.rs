@@ -304,6 +304,19 @@ pub struct TokenInfo {
     pub revoke_time: Option<SystemTime>,
 }
 
+/// A read made together with the check of the caller's token, in one read
+/// transaction: a token revoked before the read began is never served, and
+/// SQLite's locks are taken once for both (issue 16).
+#[derive(Debug)]
+pub enum TokenRead<T> {
+    /// No unrevoked token has this hash; nothing else was read.
+    UnknownToken,
+    /// The token's holder, and what was read for them: `Err` only for what
+    /// the read found (e.g. [`StoreError::NotFound`]); a read that failed
+    /// is the outer error.
+    Known { caller: Principal, value: Result<T> },
+}
+
 /// What an operator watches of the store, read when metrics are scraped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StoreUsage {
@@ -359,6 +372,9 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<Article>>;
     async fn get_claim(&self, id: ClaimId) -> Result<Claim>;
+    /// The holder of the token with this SHA-256 and, only if there is one,
+    /// the claim, both in one read transaction.
+    async fn get_claim_for_token(&self, token_sha256: [u8; 32], id: ClaimId) -> Result<TokenRead<Claim>>;
     async fn list_claims(&self, query: ClaimQuery) -> Result<Vec<Claim>>;
     /// Claims matching a filter, in an order, from a keyset position.
     async fn query_claims(&self, query: ClaimListQuery) -> Result<Vec<Claim>>;

@@ -11,6 +11,7 @@ mod files;
 mod filter_sql;
 #[cfg(test)]
 mod matching_proptests;
+mod memo;
 mod migrations;
 mod pool;
 mod queue;
@@ -28,6 +29,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use rusqlite::Connection;
 
 use crate::model::{
     Article, ArticleId, Claim, ClaimEmbedding, ClaimId, NewArticle, NewExternalClaim, NewReview, Principal,
@@ -38,13 +40,30 @@ use crate::review::rules::ReviewPolicy;
 use crate::store::{
     AcquireQuery, AuditEvent, AuditQuery, BatchOutcome, ClaimEdit, ClaimHistory, ClaimListQuery, ClaimQuery,
     ExternalOutcome, QueueCounts, Result, ReviewStats, ReviewedClaim, ReviewedClaimQuery, SearchPage,
-    SearchQuery, Store, StoreError, StoreUsage, StoredArticle, TokenInfo,
+    SearchQuery, Store, StoreError, StoreUsage, StoredArticle, TokenInfo, TokenRead,
 };
 pub use claimreview::IMPORTED_EXTRACTOR_VERSION;
 use pool::Connections;
 
 /// Read connections kept open; reads beyond this many wait their turn.
 const N_READERS: usize = 8;
+
+/// The holder of the token with this SHA-256, from `memo` if it was read at
+/// the database's current version.
+fn find_token_with_memo(
+    conn: &Connection,
+    memo: &mut memo::Memo,
+    token_sha256: [u8; 32],
+) -> Result<Option<Principal>> {
+    if let Some(caller) = memo.token(&token_sha256) {
+        return Ok(Some(caller.clone()));
+    }
+    let found = tokens::find(conn, &token_sha256)?;
+    if let Some(caller) = &found {
+        memo.remember_token(token_sha256, caller.clone());
+    }
+    Ok(found)
+}
 
 /// claimdb's storage in one SQLite file (WAL mode, foreign keys on).
 pub struct SqliteStore {
@@ -212,6 +231,42 @@ impl Store for SqliteStore {
     async fn get_claim(&self, id: ClaimId) -> Result<Claim> {
         self.connections
             .read_point(move |conn| claims::get(conn, id))
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(claim = id.0))]
+    async fn get_claim_for_token(&self, token_sha256: [u8; 32], id: ClaimId) -> Result<TokenRead<Claim>> {
+        self.connections
+            .read_point_with_memo(
+                move |memo| {
+                    let caller = memo.token(&token_sha256)?.clone();
+                    let claim = memo.claim(id)?.clone();
+                    Some(TokenRead::Known {
+                        caller,
+                        value: Ok(claim),
+                    })
+                },
+                move |conn, memo| {
+                    let Some(caller) = find_token_with_memo(conn, memo, token_sha256)? else {
+                        return Ok(TokenRead::UnknownToken);
+                    };
+                    if let Some(claim) = memo.claim(id) {
+                        let value = Ok(claim.clone());
+                        return Ok(TokenRead::Known { caller, value });
+                    }
+                    let value = match claims::get(conn, id) {
+                        Err(StoreError::NotFound(name)) => Err(StoreError::NotFound(name)),
+                        // A busy or failed read is the read's error, so that
+                        // `read_point` can send a busy one to the pool.
+                        Err(err) => return Err(err),
+                        Ok(claim) => {
+                            memo.remember_claim(&claim);
+                            Ok(claim)
+                        }
+                    };
+                    Ok(TokenRead::Known { caller, value })
+                },
+            )
             .await
     }
 
@@ -383,7 +438,10 @@ impl Store for SqliteStore {
 
     async fn find_token(&self, token_sha256: [u8; 32]) -> Result<Option<Principal>> {
         self.connections
-            .read_point(move |conn| tokens::find(conn, &token_sha256))
+            .read_point_with_memo(
+                move |memo| memo.token(&token_sha256).cloned().map(Some),
+                move |conn, memo| find_token_with_memo(conn, memo, token_sha256),
+            )
             .await
     }
 

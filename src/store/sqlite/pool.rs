@@ -12,6 +12,8 @@
 //! claimdb serve under half of what tonic alone serves). [`Connections::read_point`] runs such a
 //! read on the calling thread, on a connection of its own that never waits for a lock: if SQLite
 //! would have to wait, or every such connection is in use, the read goes to the pool instead.
+//! Each point connection keeps a [`Memo`] of what its reads found, which
+//! [`Connections::read_point_with_memo`] answers from while nothing has been committed since.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -23,6 +25,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
+use super::memo::Memo;
 use super::migrations;
 use crate::store::{Result, StoreError};
 
@@ -55,9 +58,9 @@ const N_POINT_READERS: usize = 4;
 struct ReadPool {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
-    /// The connections of point reads run on the calling thread; never
-    /// waiting for a lock.
-    point: Mutex<Vec<Connection>>,
+    /// The connections of point reads run on the calling thread, never
+    /// waiting for a lock, each with the memo of its reads.
+    point: Mutex<Vec<(Connection, Memo)>>,
     permits: Arc<Semaphore>,
     /// Read connections opened since start, replacements included: a
     /// pool that works stays at its size.
@@ -95,7 +98,7 @@ impl Connections {
             .map(|_| open_reader(path))
             .collect::<Result<Vec<_>>>()?;
         let point = (0..N_POINT_READERS)
-            .map(|_| open_point_reader(path))
+            .map(|_| Ok((open_point_reader(path)?, Memo::default())))
             .collect::<Result<Vec<_>>>()?;
         let readers = Arc::new(ReadPool {
             path: path.to_owned(),
@@ -227,11 +230,11 @@ impl Connections {
         T: Send + 'static,
         F: Fn(&Connection) -> Result<T> + Clone + Send + 'static,
     {
-        let conn = self.readers.point.lock().ok().and_then(|mut idle| idle.pop());
-        if let Some(conn) = conn {
+        let point = self.readers.point.lock().ok().and_then(|mut idle| idle.pop());
+        if let Some((conn, memo)) = point {
             let outcome = in_one_transaction(&conn, &work);
             if let Ok(mut idle) = self.readers.point.lock() {
-                idle.push(conn);
+                idle.push((conn, memo));
             }
             match outcome {
                 Err(StoreError::Busy(_)) => {}
@@ -239,6 +242,31 @@ impl Connections {
             }
         }
         self.read(work).await
+    }
+
+    /// As [`Connections::read_point`], with the point connection's [`Memo`]:
+    /// `recall`'s answer when the memo has one at the database's current
+    /// version, else `work`'s, which may fill the memo, in one read
+    /// transaction that brings the memo to its version first. On the pool,
+    /// `work` gets an empty memo of its own.
+    pub async fn read_point_with_memo<T, R, F>(&self, recall: R, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        R: Fn(&Memo) -> Option<T>,
+        F: Fn(&Connection, &mut Memo) -> Result<T> + Clone + Send + 'static,
+    {
+        let point = self.readers.point.lock().ok().and_then(|mut idle| idle.pop());
+        if let Some((conn, mut memo)) = point {
+            let outcome = recall_or_read(&conn, &mut memo, &recall, &work);
+            if let Ok(mut idle) = self.readers.point.lock() {
+                idle.push((conn, memo));
+            }
+            match outcome {
+                Err(StoreError::Busy(_)) => {}
+                outcome => return outcome,
+            }
+        }
+        self.read(move |conn| work(conn, &mut Memo::default())).await
     }
 
     /// How many read connections have been opened since start.
@@ -260,14 +288,52 @@ fn open_reader(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Runs `work` in one read transaction: SQLite takes and drops its file
-/// and WAL locks (`fcntl` calls) once for the claim and its child rows
-/// instead of once per statement, which was a seventh of a GetClaim's time.
-fn in_one_transaction<T>(conn: &Connection, work: &impl Fn(&Connection) -> Result<T>) -> Result<T> {
-    let transaction = conn.unchecked_transaction()?;
-    let value = work(&transaction)?;
-    transaction.commit()?;
+/// Runs `work` in one read transaction: SQLite takes and drops its WAL
+/// read lock (`fcntl` calls, under a mutex every connection to the file in
+/// this process shares) once for everything `work` reads instead of once
+/// per statement. `BEGIN` and `COMMIT` are prepared once per connection, not
+/// parsed again for every call as `Connection::transaction` does.
+fn in_one_transaction<T>(conn: &Connection, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    conn.prepare_cached("BEGIN")?.execute([])?;
+    // Ends the transaction however `work` ends: a read that failed part way
+    // (busy, interrupted, an error of its own) leaves the connection idle.
+    let open = OpenTransaction(conn);
+    let value = work(conn)?;
+    conn.prepare_cached("COMMIT")?.execute([])?;
+    drop(open);
     Ok(value)
+}
+
+/// `recall`'s answer if `memo` holds one at the database's current version,
+/// which costs one statement (`PRAGMA data_version`, a read transaction of
+/// its own, so the answer is the database as it stood then); else `work` in
+/// one read transaction that refreshes the memo first.
+fn recall_or_read<T>(
+    conn: &Connection,
+    memo: &mut Memo,
+    recall: impl Fn(&Memo) -> Option<T>,
+    work: impl FnOnce(&Connection, &mut Memo) -> Result<T>,
+) -> Result<T> {
+    memo.refresh(conn)?;
+    if let Some(value) = recall(memo) {
+        return Ok(value);
+    }
+    in_one_transaction(conn, |conn| {
+        memo.refresh(conn)?;
+        work(conn, memo)
+    })
+}
+
+/// Rolls back the transaction of its connection, if one is still open, when
+/// dropped.
+struct OpenTransaction<'conn>(&'conn Connection);
+
+impl Drop for OpenTransaction<'_> {
+    fn drop(&mut self) {
+        if !self.0.is_autocommit() {
+            let _ = self.0.execute_batch("ROLLBACK");
+        }
+    }
 }
 
 /// A reader for [`Connections::read_point`]: as the pool's, but a lock it
@@ -346,6 +412,34 @@ mod tests {
             .read_point(|conn| Ok(conn.execute("DELETE FROM settings", [])?))
             .await;
         assert!(written.is_err());
+    }
+
+    // See: #16. A point read that fails part way ends its transaction: the
+    // connection's next read begins anew and sees what was committed since.
+    #[tokio::test]
+    async fn a_failed_point_read_leaves_no_transaction_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let connections = Connections::open(&dir.path().join("t.sqlite"), 1).unwrap();
+        let count = |conn: &Connection| -> Result<i64> {
+            Ok(conn.query_row("SELECT count(*) FROM settings", [], |row| row.get(0))?)
+        };
+        let failed = connections
+            .read_point(move |conn| {
+                count(conn)?;
+                Err::<i64, _>(StoreError::Invalid("the read's own error".into()))
+            })
+            .await;
+        assert!(matches!(failed, Err(StoreError::Invalid(_))));
+        connections
+            .write(|conn| {
+                conn.execute("INSERT INTO settings (key, value) VALUES ('k', x'01')", [])?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        for _ in 0..N_POINT_READERS {
+            assert_eq!(connections.read_point(count).await.unwrap(), 1);
+        }
     }
 
     /// A query that runs for minutes unless interrupted.

@@ -9,12 +9,12 @@ use super::test_support::BulkLoad;
 use super::*;
 use crate::ingest;
 use crate::model::{
-    ArticleId, ArticleMetadata, ClaimDetails, ClaimId, ClaimStatus, NewArticle, NewClaim, NewReview,
+    ArticleId, ArticleMetadata, ClaimDetails, ClaimId, ClaimStatus, Lease, NewArticle, NewClaim, NewReview,
     Principal, Role, Span, Verdict,
 };
 use crate::review::filter::{self, Filter, SortValue};
 use crate::review::rules::{self, ReviewPolicy};
-use crate::store::{ClaimQuery, Store};
+use crate::store::{ClaimQuery, Store, TokenRead};
 
 fn open() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
@@ -397,6 +397,84 @@ async fn tokens_are_found_by_hash_only() {
     assert_eq!(found.role, Role::Reviewer);
     assert_eq!(store.find_token([8u8; 32]).await.unwrap(), None);
     assert_eq!(store.count_tokens().await.unwrap(), 1);
+}
+
+// See: #16. GetClaim's token and claim are read in one transaction, and a
+// revoked token reads nothing.
+#[tokio::test]
+async fn a_claim_is_read_for_a_known_token_only() {
+    let (_dir, store) = open();
+    let new = ingest::prepare_article(BODY.to_owned(), ArticleMetadata::default()).article;
+    let stored = store.create_article(new, importer()).await.unwrap();
+    let claim = stored.claims[0].clone();
+    let hash = [7u8; 32];
+    let info = store
+        .create_token("alice".into(), Role::Reader, hash)
+        .await
+        .unwrap();
+    match store.get_claim_for_token(hash, claim.id).await.unwrap() {
+        TokenRead::Known { caller, value } => {
+            assert_eq!(caller.token_id, info.id);
+            assert_eq!(caller.role, Role::Reader);
+            assert_eq!(value.unwrap(), claim);
+        }
+        TokenRead::UnknownToken => panic!("alice's token is known"),
+    }
+    match store.get_claim_for_token(hash, ClaimId(999)).await.unwrap() {
+        TokenRead::Known { value, .. } => assert!(matches!(value, Err(StoreError::NotFound(_)))),
+        TokenRead::UnknownToken => panic!("alice's token is known"),
+    }
+    assert!(matches!(
+        store.get_claim_for_token([8u8; 32], claim.id).await.unwrap(),
+        TokenRead::UnknownToken
+    ));
+    // A change made after a read is in the next one.
+    let leased = store
+        .acquire_claim(acquire_query("ann", Duration::from_secs(60)))
+        .await
+        .unwrap()
+        .unwrap();
+    match store.get_claim_for_token(hash, leased.id).await.unwrap() {
+        TokenRead::Known { value, .. } => assert_eq!(value.unwrap(), leased),
+        TokenRead::UnknownToken => panic!("alice's token is known"),
+    }
+    store.revoke_token(info.id).await.unwrap();
+    assert!(matches!(
+        store.get_claim_for_token(hash, claim.id).await.unwrap(),
+        TokenRead::UnknownToken
+    ));
+}
+
+// See: #16. The point connections' memo answers only while nothing has
+// been committed since it was filled, and never keeps a lease, which ends
+// with no commit to say so.
+#[tokio::test]
+async fn the_memo_forgets_everything_at_a_commit_and_keeps_no_lease() {
+    let (dir, store) = store_with(&[0.1]).await;
+    let claim = store.get_claim(ClaimId(1)).await.unwrap();
+    let reader = Connection::open(dir.path().join("t.sqlite")).unwrap();
+    let mut memo = memo::Memo::default();
+    memo.refresh(&reader).unwrap();
+    memo.remember_claim(&claim);
+    memo.remember_token([7u8; 32], principal("ann"));
+    memo.refresh(&reader).unwrap();
+    assert_eq!(memo.claim(claim.id), Some(&claim));
+    assert_eq!(memo.token(&[7u8; 32]), Some(&principal("ann")));
+    // Any commit, by any connection, empties it.
+    store
+        .create_token("bob".into(), Role::Reader, [8u8; 32])
+        .await
+        .unwrap();
+    memo.refresh(&reader).unwrap();
+    assert_eq!(memo.claim(claim.id), None);
+    assert_eq!(memo.token(&[7u8; 32]), None);
+    let mut leased = claim.clone();
+    leased.review.lease = Some(Lease {
+        holder: "ann".into(),
+        expire_time: std::time::SystemTime::now() + Duration::from_secs(60),
+    });
+    memo.remember_claim(&leased);
+    assert_eq!(memo.claim(claim.id), None);
 }
 
 #[tokio::test]
