@@ -199,12 +199,12 @@ fn main() {
     assert!(index.use_lists(plan), "nothing changed since the plan");
     let build = started.elapsed();
     println!(
-        "inverted lists ({} lists) made in {:.1} s on {} threads; the index now holds {:.0} MB (+{:.0} MB)",
+        "inverted lists ({} lists) made in {:.1} s on {} threads; the index now holds {:.0} MB ({:+.0} MB)",
         lists::lists_for(n),
         build.as_secs_f64(),
         std::thread::available_parallelism().map_or(1, usize::from),
         index.heap_bytes() as f64 / 1e6,
-        (index.heap_bytes() - flat_bytes) as f64 / 1e6
+        (index.heap_bytes() as f64 - flat_bytes as f64) / 1e6
     );
     let mut flat_times = Vec::with_capacity(queries);
     let mut probe_times = vec![Vec::with_capacity(queries); probes.len()];
