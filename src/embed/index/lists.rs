@@ -30,7 +30,7 @@ const ROUNDS: usize = 8;
 const UNPLACED: u32 = u32::MAX;
 
 /// The number of lists for an index of `rows`: about √rows / 2 (a list of
-/// about 2 √rows rows), at most [`MAX_LISTS`].
+/// about 2 √rows rows), at most `MAX_LISTS` (512).
 pub fn lists_for(rows: usize) -> usize {
     ((rows as f64).sqrt() / 2.0).round().clamp(1.0, MAX_LISTS as f64) as usize
 }

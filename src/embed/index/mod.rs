@@ -8,7 +8,7 @@
 //! large one is searched through inverted lists ([`lists`]): the rows are
 //! grouped around k-means centroids, and a query reads only the rows of the
 //! centroids nearest to it, scored exactly as the flat scan scores them.
-//! The lists are made apart from the index ([`Index::plan_lists`], seconds
+//! The lists are made apart from the index ([`Index::plan_lists`], 20–50 s
 //! at 1 M rows, under a read lock) and put in cheaply ([`Index::use_lists`]),
 //! so the server builds them off the request path and the flat scan
 //! answers until they are ready.
