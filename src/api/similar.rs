@@ -156,8 +156,8 @@ impl Matcher {
 /// without lists, or grown to twice what they were made for), on the
 /// blocking pool. The plan reads the index under the read lock, so requests
 /// go on meanwhile with the lists it had (or the flat scan); the embedder,
-/// the only writer, waits for it (about half a minute at 1 M claims,
-/// BENCHMARKS.md), and the claims it has not reached are found by BM25.
+/// the only writer, waits for it (20–50 s at 1 M claims, BENCHMARKS.md),
+/// and the claims it has not reached are found by BM25.
 async fn make_lists(matcher: &Arc<Matcher>) {
     if !matcher.read().wants_lists() {
         return;
