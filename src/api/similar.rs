@@ -6,9 +6,10 @@
 //! channel) and once a minute, asks the store for claims without an
 //! embedding, embeds them on the blocking pool a batch at a time and stores
 //! them (the store keeps only those whose text is unchanged), then adds
-//! them to the index. At start it loads what the store already holds. A
-//! claim it has not reached yet is still found by BM25; its cosine is then
-//! computed for the request.
+//! them to the index. At start it loads what the store already holds, and
+//! once the index is large it makes the index's inverted lists (again when
+//! the index has doubled), between batches. A claim it has not reached yet
+//! is still found by BM25; its cosine is then computed for the request.
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -137,14 +138,50 @@ impl Matcher {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn insert(&self, embeddings: Vec<crate::model::ClaimEmbedding>) {
-        let mut index = self
-            .index
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, index::Index> {
+        self.index
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn insert(&self, embeddings: Vec<crate::model::ClaimEmbedding>) {
+        let mut index = self.write();
         for embedding in embeddings {
             index.insert(embedding);
         }
+    }
+}
+
+/// Makes the index's inverted lists when it wants them (large enough and
+/// without lists, or grown to twice what they were made for), on the
+/// blocking pool. The plan reads the index under the read lock, so requests
+/// go on meanwhile with the lists it had (or the flat scan); the embedder,
+/// the only writer, waits for it (20–50 s at 1 M claims, BENCHMARKS.md),
+/// and the claims it has not reached are found by BM25.
+async fn make_lists(matcher: &Arc<Matcher>) {
+    if !matcher.read().wants_lists() {
+        return;
+    }
+    let matcher = Arc::clone(matcher);
+    let made = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let plan = matcher.read().plan_lists();
+        let mut index = matcher.write();
+        (index.use_lists(plan), index.len(), started.elapsed())
+    })
+    .await;
+    match made {
+        Ok((true, rows, took)) => tracing::info!(
+            rows,
+            seconds = took.as_secs_f64(),
+            "made the claim embeddings' inverted lists"
+        ),
+        // Only the embedder writes, and it waited: a stale plan is a bug,
+        // not a race; the next pass tries again.
+        Ok((false, rows, _)) => {
+            tracing::warn!(rows, "the claim embeddings changed while their lists were made")
+        }
+        Err(err) => tracing::warn!("cannot make the claim embeddings' inverted lists: {err}"),
     }
 }
 
@@ -168,6 +205,7 @@ pub async fn run_embedder(store: Arc<dyn Store>, matcher: Arc<Matcher>, events: 
         return;
     }
     loop {
+        make_lists(&matcher).await;
         match embed_waiting(store.as_ref(), &matcher).await {
             Ok(()) => {}
             Err(StoreError::Closed) => return,
@@ -199,7 +237,7 @@ async fn load(store: &dyn Store, matcher: &Matcher) -> Result<(), StoreError> {
 }
 
 /// Embeds every claim without an embedding, a batch at a time.
-async fn embed_waiting(store: &dyn Store, matcher: &Matcher) -> Result<(), StoreError> {
+async fn embed_waiting(store: &dyn Store, matcher: &Arc<Matcher>) -> Result<(), StoreError> {
     let mut after = ClaimId(0);
     loop {
         let batch = store
@@ -226,6 +264,9 @@ async fn embed_waiting(store: &dyn Store, matcher: &Matcher) -> Result<(), Store
         .map_err(|err| StoreError::Backend(err.into()))?;
         let stored = store.put_embeddings(embed::MODEL.to_owned(), embedded).await?;
         matcher.insert(stored);
+        // A backlog (a bulk import) can grow the index past the flat scan's
+        // size long before it is done.
+        make_lists(matcher).await;
     }
 }
 
