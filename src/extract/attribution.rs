@@ -137,20 +137,30 @@ fn is_first_name(word: &str) -> bool {
 }
 
 /// The gender a speaker's words give away, if any: an honorific ("Mrs",
-/// "Sir") or a first name the pronoun resolver learned one for ("Alice").
-/// `None` when nothing says, or the words disagree.
+/// "Sir") or the first name of the name it ends with, when the pronoun
+/// resolver learned one for it ("Alice Marchak"; not "Chelsea" in "Chelsea
+/// winger Arjen Robben"). `None` when nothing says, or the words disagree.
 pub fn speaker_gender(speaker: &str) -> Option<claimdb_analysis::coref::Gender> {
     use claimdb_analysis::coref::{Gender, Resolver};
     let names = Resolver::embedded().names();
+    let words: Vec<&str> = speaker
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|word| !word.is_empty())
+        .collect();
+    let capitalised = |word: &str| word.starts_with(|c: char| c.is_uppercase());
+    let first_name = match words.as_slice() {
+        [.., first, last] if capitalised(first) && capitalised(last) => Some(words.len() - 2),
+        _ => None,
+    };
     let mut found: Option<Gender> = None;
-    for word in speaker.split(|c: char| c.is_whitespace() || c == ',') {
+    for (idx, word) in words.iter().enumerate() {
         let word = word.trim_end_matches('.');
         let gender = match word {
             "Mr" | "Sir" | "Lord" | "King" | "Prince" => Some(Gender::Masculine),
             "Mrs" | "Ms" | "Miss" | "Lady" | "Dame" | "Baroness" | "Queen" | "Princess" => {
                 Some(Gender::Feminine)
             }
-            _ if word.starts_with(|c: char| c.is_uppercase()) => names.gender(&word.to_lowercase()),
+            _ if Some(idx) == first_name => names.gender(&word.to_lowercase()),
             _ => None,
         };
         match (found, gender) {
@@ -1079,6 +1089,20 @@ mod tests {
         assert_eq!(split("Volker and Trump"), None);
         assert_eq!(split("the Office of Stephanie Grisham"), None);
         assert_eq!(split("Grisham, the founder of the company's Donald Trump"), None);
+    }
+
+    #[test]
+    fn a_speaker_gives_away_a_gender_by_an_honorific_or_a_first_name_only() {
+        use claimdb_analysis::coref::Gender;
+        assert_eq!(speaker_gender("Alice Marchak"), Some(Gender::Feminine));
+        assert_eq!(speaker_gender("Mr Blair"), Some(Gender::Masculine));
+        assert_eq!(speaker_gender("Baroness Ashton"), Some(Gender::Feminine));
+        // A place or club before a role is no first name.
+        assert_ne!(
+            speaker_gender("Chelsea winger Arjen Robben"),
+            Some(Gender::Feminine)
+        );
+        assert_eq!(speaker_gender("a company spokesman"), None);
     }
 
     #[test]
