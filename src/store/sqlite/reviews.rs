@@ -145,22 +145,24 @@ pub fn list_reviews(
             row.get::<_, i64>(4)?,
         ))
     })?;
-    let mut evidence = conn.prepare_cached(EVIDENCE_SQL)?;
-    let mut reviews = Vec::new();
-    for row in rows {
-        reviews.push(review_from_row(&mut evidence, id, row?)?);
-    }
-    Ok(reviews)
+    let rows = rows.collect::<rusqlite::Result<Vec<ReviewRow>>>()?;
+    // One query for the page's evidence, not one per review.
+    let ids: Vec<i64> = rows.iter().map(|row| row.0).collect();
+    let mut evidence = evidence_by_review(conn, &ids)?;
+    rows.into_iter()
+        .map(|row| {
+            let urls = evidence.remove(&row.0).unwrap_or_default();
+            review_with_evidence(id, row, urls)
+        })
+        .collect()
 }
 
 /// A review row's columns: id, reviewer, verdict, rationale, create_time.
 pub type ReviewRow = (i64, String, String, String, i64);
 
-/// Reads a review's evidence URLs in order, bound to its id.
-pub const EVIDENCE_SQL: &str = "SELECT url FROM review_evidence WHERE review_id = ?1 ORDER BY idx";
-
 /// Reads the evidence URLs of a page of reviews in one query (issue 15: one
-/// query per review made the export 5–7 times a plain listing), each
+/// query per review made the export 5–7 times a plain listing; ListReviews
+/// reads its pages the same way), each
 /// review's in its stored order. A review without evidence has no entry.
 /// The ids are bound as one JSON array, so the statement is the same for
 /// every page and stays cached.
@@ -178,19 +180,6 @@ pub fn evidence_by_review(conn: &Connection, review_ids: &[i64]) -> Result<HashM
         evidence.entry(row.get(0)?).or_default().push(row.get(1)?);
     }
     Ok(evidence)
-}
-
-/// A review of claim `claim_id` from its row, with its evidence read
-/// through `evidence` (prepared from [`EVIDENCE_SQL`]).
-pub fn review_from_row(
-    evidence: &mut rusqlite::CachedStatement<'_>,
-    claim_id: ClaimId,
-    row: ReviewRow,
-) -> Result<Review> {
-    let evidence_urls = evidence
-        .query_map([row.0], |row| row.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    review_with_evidence(claim_id, row, evidence_urls)
 }
 
 /// A review of claim `claim_id` from its row and its evidence URLs, in order.

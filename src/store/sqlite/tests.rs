@@ -738,6 +738,58 @@ async fn a_stale_etag_changes_nothing() {
     assert_eq!(audit[0].actor, "ann");
 }
 
+// See: #15. ListReviews reads a page's evidence in one query: each review
+// still gets its own URLs, in the order given, on every page.
+#[tokio::test]
+async fn listed_reviews_each_keep_their_own_evidence_in_order_across_pages() {
+    let (_dir, store) = store_with(&[0.5]).await;
+    let evidence = [
+        vec!["https://example.org/z", "https://example.org/a"],
+        vec!["https://example.org/only"],
+        vec![
+            "https://example.org/c",
+            "https://example.org/b",
+            "https://example.org/a",
+        ],
+    ];
+    let mut stored = Vec::new();
+    for (reviewer, urls) in ["ann", "bob", "cyd"].into_iter().zip(&evidence) {
+        let version = store.get_claim(ClaimId(1)).await.unwrap().review.version;
+        let (_, review) = store
+            .submit_review(
+                principal(reviewer),
+                NewReview {
+                    claim_id: ClaimId(1),
+                    etag: rules::etag(version),
+                    verdict: Verdict::False,
+                    rationale: format!("{reviewer} read the sources."),
+                    evidence_urls: urls.iter().map(|url| (*url).to_string()).collect(),
+                },
+                ReviewPolicy::default(),
+            )
+            .await
+            .unwrap();
+        stored.push(review);
+    }
+    let all = store.list_reviews(ClaimId(1), None, 10).await.unwrap();
+    assert_eq!(all, stored);
+    let first = store.list_reviews(ClaimId(1), None, 2).await.unwrap();
+    assert_eq!(first, stored[..2]);
+    let rest = store
+        .list_reviews(ClaimId(1), Some(first[1].id), 2)
+        .await
+        .unwrap();
+    assert_eq!(rest, stored[2..]);
+    assert_eq!(
+        rest[0].evidence_urls,
+        [
+            "https://example.org/c",
+            "https://example.org/b",
+            "https://example.org/a"
+        ]
+    );
+}
+
 #[tokio::test]
 async fn filters_compile_to_bound_sql_for_the_fields_on_this_schema() {
     let (_dir, store) = store_with(&[0.1, 0.6, 0.7, 0.8]).await;
