@@ -172,11 +172,7 @@ fn judges(words: &[Word<'_>], idx: usize) -> bool {
         words[c].head as usize == idx + 1
             && match words[c].deprel {
                 "xcomp" | "obl:unmarked" => matches!(words[c].upos, "NOUN" | "ADJ"),
-                "obl" => words.iter().any(|word| {
-                    word.head as usize == c + 1
-                        && word.deprel == "case"
-                        && word.lemma.eq_ignore_ascii_case("as")
-                }),
+                "obl" => has_child(words, c, "case", "as"),
                 _ => false,
             }
     })
@@ -189,12 +185,15 @@ const POINT_FORMS: &[&str] = &["point", "points", "pointed", "pointing"];
 
 /// Whether word `idx` of the tree is "point" with the particle "out".
 fn points_out(words: &[Word<'_>], idx: usize) -> bool {
-    words[idx].lemma.eq_ignore_ascii_case("point")
-        && words.iter().any(|word| {
-            word.head as usize == idx + 1
-                && word.deprel == "compound:prt"
-                && word.lemma.eq_ignore_ascii_case("out")
-        })
+    words[idx].lemma.eq_ignore_ascii_case("point") && has_child(words, idx, "compound:prt", "out")
+}
+
+/// Whether word `idx` of the tree has a child of relation `deprel` whose
+/// lemma is `lemma` (in any case).
+fn has_child(words: &[Word<'_>], idx: usize, deprel: &str, lemma: &str) -> bool {
+    words.iter().any(|word| {
+        word.head as usize == idx + 1 && word.deprel == deprel && word.lemma.eq_ignore_ascii_case(lemma)
+    })
 }
 
 /// Whether a word may be a form of a reporting verb: a cheap
@@ -365,9 +364,7 @@ pub fn speaker(
 /// Whether the participle `verb` is negated by its subordinator ("left
 /// without saying why"): its subject did not report.
 fn is_negated_participle(words: &[Word<'_>], verb: usize) -> bool {
-    words.iter().any(|word| {
-        word.head as usize == verb + 1 && word.deprel == "mark" && word.lemma.eq_ignore_ascii_case("without")
-    })
+    has_child(words, verb, "mark", "without")
 }
 
 /// The first word of the subtree headed by `head`.
