@@ -230,16 +230,8 @@ impl Connections {
         T: Send + 'static,
         F: Fn(&Connection) -> Result<T> + Clone + Send + 'static,
     {
-        let point = self.readers.point.lock().ok().and_then(|mut idle| idle.pop());
-        if let Some((conn, memo)) = point {
-            let outcome = in_one_transaction(&conn, &work);
-            if let Ok(mut idle) = self.readers.point.lock() {
-                idle.push((conn, memo));
-            }
-            match outcome {
-                Err(StoreError::Busy(_)) => {}
-                outcome => return outcome,
-            }
+        if let Some(outcome) = self.on_point_connection(|conn, _| in_one_transaction(conn, &work)) {
+            return outcome;
         }
         self.read(work).await
     }
@@ -255,18 +247,31 @@ impl Connections {
         R: Fn(&Memo) -> Option<T>,
         F: Fn(&Connection, &mut Memo) -> Result<T> + Clone + Send + 'static,
     {
-        let point = self.readers.point.lock().ok().and_then(|mut idle| idle.pop());
-        if let Some((conn, mut memo)) = point {
-            let outcome = recall_or_read(&conn, &mut memo, &recall, &work);
-            if let Ok(mut idle) = self.readers.point.lock() {
-                idle.push((conn, memo));
-            }
-            match outcome {
-                Err(StoreError::Busy(_)) => {}
-                outcome => return outcome,
-            }
+        if let Some(outcome) =
+            self.on_point_connection(|conn, memo| recall_or_read(conn, memo, &recall, &work))
+        {
+            return outcome;
         }
         self.read(move |conn| work(conn, &mut Memo::default())).await
+    }
+
+    /// Runs `run` on an idle point connection and its memo, on the calling
+    /// thread, and gives the connection back: `None` when none is idle or
+    /// SQLite would have had to wait (`Busy`), for the caller to go to the
+    /// pool instead.
+    fn on_point_connection<T>(
+        &self,
+        run: impl FnOnce(&Connection, &mut Memo) -> Result<T>,
+    ) -> Option<Result<T>> {
+        let (conn, mut memo) = self.readers.point.lock().ok().and_then(|mut idle| idle.pop())?;
+        let outcome = run(&conn, &mut memo);
+        if let Ok(mut idle) = self.readers.point.lock() {
+            idle.push((conn, memo));
+        }
+        match outcome {
+            Err(StoreError::Busy(_)) => None,
+            outcome => Some(outcome),
+        }
     }
 
     /// How many read connections have been opened since start.
@@ -355,10 +360,8 @@ fn configure(conn: &Connection) -> Result<()> {
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn reads_see_committed_writes() {
-        let dir = tempfile::tempdir().unwrap();
-        let connections = Connections::open(&dir.path().join("t.sqlite"), 2).unwrap();
+    /// Commits one row of settings through the writer.
+    async fn write_a_setting(connections: &Connections) {
         connections
             .write(|conn| {
                 conn.execute("INSERT INTO settings (key, value) VALUES ('k', x'01')", [])?;
@@ -366,6 +369,13 @@ mod tests {
             })
             .await
             .unwrap();
+    }
+
+    #[tokio::test]
+    async fn reads_see_committed_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let connections = Connections::open(&dir.path().join("t.sqlite"), 2).unwrap();
+        write_a_setting(&connections).await;
         let n: i64 = connections
             .read(|conn| Ok(conn.query_row("SELECT count(*) FROM settings", [], |row| row.get(0))?))
             .await
@@ -389,13 +399,7 @@ mod tests {
     async fn a_point_read_runs_on_the_calling_thread() {
         let dir = tempfile::tempdir().unwrap();
         let connections = Connections::open(&dir.path().join("t.sqlite"), 1).unwrap();
-        connections
-            .write(|conn| {
-                conn.execute("INSERT INTO settings (key, value) VALUES ('k', x'01')", [])?;
-                Ok(())
-            })
-            .await
-            .unwrap();
+        write_a_setting(&connections).await;
         let caller = thread::current().id();
         let count = |conn: &Connection| -> Result<(thread::ThreadId, i64)> {
             let n = conn.query_row("SELECT count(*) FROM settings", [], |row| row.get(0))?;
@@ -430,13 +434,7 @@ mod tests {
             })
             .await;
         assert!(matches!(failed, Err(StoreError::Invalid(_))));
-        connections
-            .write(|conn| {
-                conn.execute("INSERT INTO settings (key, value) VALUES ('k', x'01')", [])?;
-                Ok(())
-            })
-            .await
-            .unwrap();
+        write_a_setting(&connections).await;
         for _ in 0..N_POINT_READERS {
             assert_eq!(connections.read_point(count).await.unwrap(), 1);
         }
