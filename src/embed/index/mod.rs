@@ -172,9 +172,10 @@ impl Index {
     /// cosines: through the inverted lists when the index has them and is
     /// not small, else the flat scan.
     pub fn nearest(&self, query: &Query, k: usize) -> Vec<(ClaimId, f32)> {
-        match &self.lists {
-            Some(_) if self.len() >= FLAT_BELOW => self.nearest_probing(query, k, lists::PROBES),
-            _ => self.nearest_exact(query, k),
+        if self.is_approximate() {
+            self.nearest_probing(query, k, lists::PROBES)
+        } else {
+            self.nearest_exact(query, k)
         }
     }
 
