@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::memo::Memo;
@@ -92,6 +92,12 @@ impl Connections {
         writer_conn.pragma_update(None, "journal_mode", "WAL")?;
         writer_conn.pragma_update(None, "synchronous", "FULL")?;
         migrations::migrations().to_latest(&mut writer_conn)?;
+        // Every write transaction takes the write lock when it begins: one
+        // that read first and then wrote would fail at once (SQLite's
+        // BUSY_SNAPSHOT, which no busy timeout waits out) whenever another
+        // connection committed in between (`claimdb token revoke` reads the
+        // token, then updates it, beside a server that is writing).
+        writer_conn.set_transaction_behavior(TransactionBehavior::Immediate);
 
         let n_readers = n_readers.max(1);
         let idle = (0..n_readers)
@@ -438,6 +444,34 @@ mod tests {
         for _ in 0..N_POINT_READERS {
             assert_eq!(connections.read_point(count).await.unwrap(), 1);
         }
+    }
+
+    // A write transaction that reads before it writes is not refused
+    // because another connection committed in between: it holds the write
+    // lock from its start, so the other connection waits instead.
+    #[tokio::test]
+    async fn a_write_transaction_holds_the_write_lock_from_its_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite");
+        let connections = Connections::open(&path, 1).unwrap();
+        write_a_setting(&connections).await;
+        let (other_refused, updated) = connections
+            .write(move |conn| {
+                let tx = conn.transaction()?;
+                let n: i64 = tx.query_row("SELECT count(*) FROM settings", [], |row| row.get(0))?;
+                let other = Connection::open(&path)?;
+                other.busy_timeout(Duration::ZERO)?;
+                let other_refused = other
+                    .execute("INSERT INTO settings (key, value) VALUES ('other', x'02')", [])
+                    .is_err();
+                let updated = tx.execute("UPDATE settings SET value = x'03' WHERE key = 'k'", [])?;
+                tx.commit()?;
+                Ok((other_refused, (n, updated)))
+            })
+            .await
+            .unwrap();
+        assert!(other_refused, "the other connection wrote during the transaction");
+        assert_eq!(updated, (1, 1));
     }
 
     /// A query that runs for minutes unless interrupted.
